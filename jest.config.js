@@ -1,0 +1,10 @@
+/** Tests talk to a real Temporal dev server and the real simulator over HTTP (see test/global-setup.ts). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
+  testTimeout: 60_000,
+  // The Temporal native bridge keeps a handle open after teardown; this is the SDK's known remedy.
+  forceExit: true,
+};
