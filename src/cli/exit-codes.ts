@@ -1,0 +1,23 @@
+/** Exit codes of every `dcp` command (README: "Exit codes"). */
+export const ExitCode = {
+  OK: 0,
+  FAILURE: 1,
+  USAGE: 2,
+  CANCELLED: 3,
+  EXPIRED: 4,
+  REJECTED: 5,
+  API_ERROR: 6,
+  UNAVAILABLE: 7,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error that ends a command with one line on stderr and a chosen exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
