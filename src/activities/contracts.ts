@@ -1,0 +1,52 @@
+/** Picks the contract a purchase runs under, with the organisation's contracts cached per worker. */
+import type { Contract } from '../shared/api-schemas';
+import type { ResolvedContract } from '../shared/purchase-types';
+import { businessRule } from './failures';
+
+export interface ContractCache {
+  get(organisationId: number, load: () => Promise<Contract[]>): Promise<Contract[]>;
+}
+
+/** Contracts change rarely; caching them keeps a credits purchase at price + create + checkout calls. */
+export function createContractCache(ttlMs: number, now: () => number = Date.now): ContractCache {
+  const entries = new Map<number, { at: number; contracts: Promise<Contract[]> }>();
+  return {
+    async get(organisationId, load) {
+      const hit = entries.get(organisationId);
+      if (hit && now() - hit.at < ttlMs) return hit.contracts;
+      const contracts = load();
+      entries.set(organisationId, { at: now(), contracts });
+      contracts.catch(() => entries.delete(organisationId));
+      return contracts;
+    },
+  };
+}
+
+/** The named contract, or the default one; fails clearly when it is missing, inactive or outside its window. */
+export function chooseContract(contracts: Contract[], organisationId: number, at: Date, contractId?: number): ResolvedContract {
+  const contract =
+    contractId === undefined ? contracts.find((c) => c.default_contract) : contracts.find((c) => c.contract_id === contractId);
+  if (!contract) {
+    throw businessRule(
+      contractId === undefined
+        ? `organisation ${organisationId} has no default contract; name one with --contract`
+        : `contract ${contractId} does not belong to organisation ${organisationId}`,
+      'ContractUnusable',
+    );
+  }
+  if (!contract.active) throw businessRule(`contract ${contract.contract_id} is not active`, 'ContractUnusable');
+  const start = contract.order_start_date_utc ? Date.parse(contract.order_start_date_utc) : -Infinity;
+  const end = contract.order_end_date_utc ? Date.parse(contract.order_end_date_utc) : Infinity;
+  if (at.getTime() < start || at.getTime() > end) {
+    throw businessRule(
+      `contract ${contract.contract_id} accepts orders only from ${contract.order_start_date_utc ?? 'any time'} to ${contract.order_end_date_utc ?? 'any time'}`,
+      'ContractUnusable',
+    );
+  }
+  return {
+    contractId: contract.contract_id,
+    name: contract.name,
+    currency: contract.currency,
+    organisationId: contract.organisation_id,
+  };
+}

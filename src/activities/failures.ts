@@ -1,0 +1,28 @@
+/**
+ * Turns DataCosmos client errors into Temporal activity failures. The client classifies every error
+ * once (retryable or not); this only carries that verdict, the API's message and any Retry-After.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { DataCosmosError } from '../datacosmos';
+
+export function toActivityFailure(err: unknown): unknown {
+  if (!(err instanceof DataCosmosError)) return err;
+  const type = `DataCosmos.${err.kind}`;
+  const details = [{ endpoint: err.endpoint, status: err.status ?? null, traceId: err.traceId ?? null }];
+  if (!err.retryable) return ApplicationFailure.nonRetryable(err.message, type, ...details);
+  return ApplicationFailure.create({ message: err.message, type, details, nextRetryDelay: err.retryAfterMs });
+}
+
+/** A business rule that no retry can change (no usable contract, unknown item, ...). */
+export function businessRule(message: string, type: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, type);
+}
+
+/** Runs one API step, converting its errors. */
+export async function apiStep<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
+}

@@ -1,0 +1,22 @@
+/** Durations on the command line: "90s", "30m", "72h", "7d", "500ms", or combined like "1h30m". */
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
+const DURATION = /^(\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
+
+export function parseDuration(text: string, what: string): number {
+  const trimmed = text.trim();
+  if (!DURATION.test(trimmed)) throw new RangeError(`${what}: "${text}" is not a duration (like 90s, 30m, 72h, 7d)`);
+  let total = 0;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) total += Number(amount) * UNIT_MS[unit];
+  if (!(total > 0)) throw new RangeError(`${what}: must be longer than zero`);
+  return Math.round(total);
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s}s`;
+  const m = Math.round(s / 60);
+  if (m < 120) return `${m}m`;
+  const h = Math.floor(m / 60);
+  return h < 48 ? `${h}h${m % 60 ? `${m % 60}m` : ''}` : `${Math.floor(h / 24)}d${h % 24 ? `${h % 24}h` : ''}`;
+}

@@ -1,0 +1,135 @@
+/** `dcp list` and `dcp watch`: purchases found through their search attributes. */
+import type { Client } from '@temporalio/client';
+import { Command, Option } from 'commander';
+import { statusQuery } from '../shared/purchase-messages';
+import type { PurchaseStatus } from '../shared/purchase-types';
+import { formatTable, printJson, withContext } from './context';
+import { formatDuration } from './duration';
+
+const STAGES = [
+  'VALIDATING',
+  'RESOLVING_CONTRACT',
+  'PRICING',
+  'AWAITING_APPROVAL',
+  'ORDERING',
+  'CHECKOUT',
+  'AWAITING_PAYMENT',
+  'COMPLETED',
+  'CANCELLED',
+  'EXPIRED',
+  'REJECTED',
+  'FAILED',
+];
+
+interface ListFilters {
+  stage?: string;
+  orderStatus?: string;
+  batch?: string;
+  running?: boolean;
+  limit: number;
+}
+
+/** Builds a Temporal visibility query; values are quoted so user text cannot change the query. */
+export function purchaseListQuery(filters: Omit<ListFilters, 'limit'>): string {
+  const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
+  const clauses = [`WorkflowType = "purchaseWorkflow"`];
+  if (filters.stage) clauses.push(`PurchaseStage = ${quote(filters.stage)}`);
+  if (filters.orderStatus) clauses.push(`OrderStatus = ${quote(filters.orderStatus)}`);
+  if (filters.batch) clauses.push(`BatchId = ${quote(filters.batch)}`);
+  if (filters.running) clauses.push(`ExecutionStatus = "Running"`);
+  return clauses.join(' AND ');
+}
+
+interface PurchaseRow {
+  purchaseId: string;
+  stage: string;
+  orderStatus: string;
+  orderId: string;
+  total: string;
+  started: string;
+  status: string;
+}
+
+async function listPurchases(client: Client, filters: ListFilters): Promise<PurchaseRow[]> {
+  const rows: PurchaseRow[] = [];
+  for await (const wf of client.workflow.list({ query: purchaseListQuery(filters), pageSize: 100 })) {
+    const attrs = wf.searchAttributes as Record<string, unknown[] | undefined>;
+    const first = (name: string) => (attrs[name]?.[0] === undefined ? '-' : String(attrs[name]?.[0]));
+    rows.push({
+      purchaseId: wf.workflowId,
+      stage: first('PurchaseStage'),
+      orderStatus: first('OrderStatus'),
+      orderId: first('DataCosmosOrderId'),
+      total: first('TotalPrice'),
+      started: wf.startTime.toISOString(),
+      status: wf.status.name,
+    });
+    if (rows.length >= filters.limit) break;
+  }
+  return rows;
+}
+
+export function registerListCommands(program: Command): void {
+  program
+    .command('list')
+    .description('list purchases, newest first')
+    .addOption(new Option('--stage <stage>', 'only purchases at this stage').choices(STAGES))
+    .addOption(new Option('--order-status <status>', 'only orders in this status').choices(['UNPAID', 'PAID', 'CANCELLED']))
+    .option('--batch <id>', 'only purchases of this batch')
+    .option('--running', 'only purchases still in flight', false)
+    .option('--limit <n>', 'at most this many', (t) => Number(t), 100)
+    .option('--json', 'print JSON', false)
+    .action(async (options: ListFilters & { json: boolean }) => {
+      await withContext(async (ctx) => {
+        const rows = await listPurchases(await ctx.temporal(), options);
+        if (options.json) return printJson(rows);
+        process.stdout.write(
+          `${formatTable(
+            ['PURCHASE', 'STAGE', 'ORDER STATUS', 'ORDER', 'TOTAL', 'STARTED'],
+            rows.map((r) => [r.purchaseId, r.stage, r.orderStatus, r.orderId, r.total, r.started]),
+          )}\n`,
+        );
+      });
+    });
+
+  program
+    .command('watch')
+    .description('live table of purchases in flight: stage, order, age, next check')
+    .option('--interval <seconds>', 'refresh period', (t) => Number(t), 2)
+    .option('--once', 'print the table once and exit', false)
+    .action(async (options: { interval: number; once: boolean }) => {
+      await withContext(async (ctx) => {
+        const client = await ctx.temporal();
+        for (;;) {
+          const table = await watchTable(client);
+          process.stdout.write(options.once ? `${table}\n` : `\x1b[2J\x1b[H${new Date().toISOString()}\n${table}\n`);
+          if (options.once) return;
+          await new Promise((resolve) => setTimeout(resolve, options.interval * 1000));
+        }
+      });
+    });
+}
+
+async function watchTable(client: Client): Promise<string> {
+  const rows = await listPurchases(client, { running: true, limit: 50 });
+  const now = Date.now();
+  const cells = await Promise.all(
+    rows.map(async (row) => {
+      const status: PurchaseStatus | null = await client.workflow
+        .getHandle(row.purchaseId)
+        .query(statusQuery)
+        .catch(() => null);
+      const next = status?.nextCheckAt ? formatDuration(Date.parse(status.nextCheckAt) - now) : '-';
+      return [
+        row.purchaseId,
+        status?.stage ?? row.stage,
+        status?.orderId ?? '-',
+        status?.orderStatus ?? '-',
+        formatDuration(now - Date.parse(row.started)),
+        next,
+        String(status?.polls ?? 0),
+      ];
+    }),
+  );
+  return formatTable(['PURCHASE', 'STAGE', 'ORDER', 'ORDER STATUS', 'AGE', 'NEXT CHECK', 'POLLS'], cells);
+}

@@ -1,0 +1,63 @@
+/** How purchases are shown on the terminal, and which exit code each end gives. */
+import type { PurchaseEnd, PurchaseResult, PurchaseStatus } from '../shared/purchase-types';
+import { ExitCode } from './exit-codes';
+
+export const END_EXIT_CODE: Record<PurchaseEnd, ExitCode> = {
+  COMPLETED: ExitCode.OK,
+  CANCELLED: ExitCode.CANCELLED,
+  EXPIRED: ExitCode.EXPIRED,
+  REJECTED: ExitCode.REJECTED,
+  FAILED: ExitCode.API_ERROR,
+};
+
+function money(total: string | null, currency: string | null): string {
+  return total === null ? '-' : `${total} ${currency ?? ''}`.trim();
+}
+
+/** One line for the live progress of a purchase. */
+export function stageLine(status: PurchaseStatus): string {
+  const parts = [`${status.purchaseId}: ${status.stage}`];
+  if (status.total !== null) parts.push(`total ${money(status.total, status.currency)}`);
+  if (status.orderId) parts.push(`order ${status.orderId} ${status.orderStatus ?? ''}`.trim());
+  if (status.stage === 'AWAITING_PAYMENT') {
+    parts.push(`polls ${status.polls}`);
+    if (status.checkoutUrl) parts.push(`pay at ${status.checkoutUrl}`);
+    if (status.paymentDeadline) parts.push(`deadline ${status.paymentDeadline}`);
+  }
+  if (status.stage === 'AWAITING_APPROVAL') parts.push(`approve with: dcp approve ${status.purchaseId}`);
+  if (status.lastError) parts.push(`last error: ${status.lastError}`);
+  return parts.join(' | ');
+}
+
+export function formatResult(result: PurchaseResult): string {
+  const lines = [
+    `purchase ${result.purchaseId}: ${result.end}${result.reason ? ` (${result.reason})` : ''}`,
+    `  order:    ${result.orderId ?? '-'}${result.orderStatus ? ` ${result.orderStatus}` : ''}`,
+    `  total:    ${money(result.total, result.currency)}${result.paymentMethod ? ` via ${result.paymentMethod}` : ''}`,
+  ];
+  if (result.checkoutUrl) lines.push(`  payment link: ${result.checkoutUrl}`);
+  if (result.contractId !== null) lines.push(`  contract: ${result.contractId}`);
+  lines.push(`  items:`);
+  for (const line of result.lineItems) {
+    const price = 'price' in line ? ` ${line.price} ${line.currency}` : '';
+    lines.push(`    ${line.collection}/${line.item}${line.level ? ` (${line.level})` : ''}${price}`);
+  }
+  lines.push(`  started ${result.startedAt}, ended ${result.endedAt}, ${result.polls} payment checks`);
+  return lines.join('\n');
+}
+
+export function formatStatus(status: PurchaseStatus): string {
+  const lines = [
+    `purchase ${status.purchaseId}: ${status.stage}`,
+    `  order:     ${status.orderId ?? '-'}${status.orderStatus ? ` ${status.orderStatus}` : ''}`,
+    `  total:     ${money(status.total, status.currency)}${status.paymentMethod ? ` via ${status.paymentMethod}` : ''}`,
+    `  approval:  ${status.approval}`,
+    `  polls:     ${status.polls}${status.nextCheckAt ? `, next check ${status.nextCheckAt}` : ''}`,
+  ];
+  if (status.checkoutUrl) lines.push(`  payment link: ${status.checkoutUrl}`);
+  if (status.paymentDeadline) lines.push(`  deadline:  ${status.paymentDeadline}`);
+  if (status.lastError) lines.push(`  last error: ${status.lastError}`);
+  if (status.batchId) lines.push(`  batch:     ${status.batchId}`);
+  lines.push(`  started ${status.startedAt}, updated ${status.updatedAt}${status.runs ? `, run ${status.runs + 1}` : ''}`);
+  return lines.join('\n');
+}

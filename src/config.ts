@@ -1,0 +1,154 @@
+/**
+ * Settings of the worker and the CLI, from the environment or, when no production setting is present,
+ * from the local stack file that `dcp dev` writes. Production settings never fall back to the simulator.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { CliError, ExitCode } from './cli/exit-codes';
+import { readStackFile } from './local/stack-file';
+import { AUDIENCE } from './shared/api-schemas';
+import { TASK_QUEUE } from './shared/purchase-types';
+
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  uiUrl?: string;
+}
+
+export interface DataCosmosSettings {
+  apiUrl: string;
+  authUrl: string;
+  clientId: string;
+  clientSecret: string;
+  audience: string;
+  organisationId: number;
+  requestTimeoutMs: number;
+}
+
+export interface WorkerSettings {
+  maxConcurrentActivities: number;
+  maxActivitiesPerSecond: number;
+  metricsPort?: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export interface Settings {
+  source: 'environment' | 'local-stack';
+  temporal: TemporalSettings;
+  datacosmos: DataCosmosSettings;
+  worker: WorkerSettings;
+}
+
+/** Variables whose presence means "production settings": then the local stack is never used. */
+const PRODUCTION_VARIABLES = [
+  'DATACOSMOS_CLIENT_ID',
+  'DATACOSMOS_CLIENT_SECRET',
+  'DATACOSMOS_ORGANISATION_ID',
+  'DATACOSMOS_API_URL',
+  'DATACOSMOS_AUTH_URL',
+  'TEMPORAL_ADDRESS',
+] as const;
+
+const positiveInt = (what: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${what} must be a positive whole number`)
+    .transform(Number)
+    .refine((n) => n > 0, `${what} must be a positive whole number`);
+
+const httpUrl = z
+  .string()
+  .url('must be a URL')
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be HOST:PORT');
+
+const EnvironmentSchema = z.object({
+  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
+  DATACOSMOS_API_URL: httpUrl.default('https://app.open-cosmos.com'),
+  DATACOSMOS_AUTH_URL: httpUrl.default('https://login.open-cosmos.com'),
+  DATACOSMOS_AUDIENCE: z.string().min(1).default(AUDIENCE),
+  DATACOSMOS_CLIENT_ID: z.string({ error: 'is required' }).min(1, 'is required'),
+  DATACOSMOS_CLIENT_SECRET: z.string({ error: 'is required' }).min(1, 'is required'),
+  DATACOSMOS_ORGANISATION_ID: positiveInt('the organisation id'),
+});
+
+const WorkerEnvironmentSchema = z.object({
+  DATACOSMOS_REQUEST_TIMEOUT_MS: positiveInt('the timeout').default(30_000),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt('the concurrency').default(100),
+  WORKER_MAX_ACTIVITIES_PER_SECOND: positiveInt('the rate').default(40),
+  METRICS_PORT: positiveInt('the port').refine((p) => p < 65536, 'must be a port number').optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+/** Empty strings count as unset, as shells and compose files often pass them. */
+function defined(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
+}
+
+function parseOrThrow<T extends z.ZodType>(schema: T, env: Record<string, string>): z.infer<T> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  throw new CliError(`invalid configuration: ${problems.join('; ')}`, ExitCode.USAGE);
+}
+
+export function dataDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  return path.resolve(cwd, env.DCP_DATA_DIR || '.data');
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
+  const vars = defined(env);
+  const worker = parseOrThrow(WorkerEnvironmentSchema, vars);
+  const workerSettings: WorkerSettings = {
+    maxConcurrentActivities: worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxActivitiesPerSecond: worker.WORKER_MAX_ACTIVITIES_PER_SECOND,
+    metricsPort: worker.METRICS_PORT,
+    logLevel: worker.LOG_LEVEL,
+  };
+  if (PRODUCTION_VARIABLES.some((name) => vars[name] !== undefined)) {
+    const e = parseOrThrow(EnvironmentSchema, vars);
+    return {
+      source: 'environment',
+      temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+      datacosmos: {
+        apiUrl: e.DATACOSMOS_API_URL,
+        authUrl: e.DATACOSMOS_AUTH_URL,
+        clientId: e.DATACOSMOS_CLIENT_ID,
+        clientSecret: e.DATACOSMOS_CLIENT_SECRET,
+        audience: e.DATACOSMOS_AUDIENCE,
+        organisationId: e.DATACOSMOS_ORGANISATION_ID,
+        requestTimeoutMs: worker.DATACOSMOS_REQUEST_TIMEOUT_MS,
+      },
+      worker: workerSettings,
+    };
+  }
+  const dir = dataDir(env, cwd);
+  const stack = readStackFile(dir);
+  if (!stack) {
+    throw new CliError(
+      `no DataCosmos settings: set DATACOSMOS_CLIENT_ID, DATACOSMOS_CLIENT_SECRET and DATACOSMOS_ORGANISATION_ID, ` +
+        `or start the local stack with \`dcp dev\` (no stack file in ${dir})`,
+      ExitCode.USAGE,
+    );
+  }
+  return {
+    source: 'local-stack',
+    temporal: {
+      address: stack.temporal.address,
+      namespace: stack.temporal.namespace,
+      taskQueue: vars.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE,
+      uiUrl: stack.temporal.uiUrl,
+    },
+    datacosmos: {
+      ...stack.datacosmos,
+      audience: AUDIENCE,
+      requestTimeoutMs: worker.DATACOSMOS_REQUEST_TIMEOUT_MS,
+    },
+    worker: workerSettings,
+  };
+}

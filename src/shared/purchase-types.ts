@@ -1,0 +1,196 @@
+/**
+ * Data that crosses the workflow boundary: purchase input, status, result and activity DTOs.
+ * Pure types and constants only, so workflow code, activities and clients share them.
+ */
+
+export const TASK_QUEUE = 'datacosmos-purchase';
+
+export type PurchaseStage =
+  | 'VALIDATING'
+  | 'RESOLVING_CONTRACT'
+  | 'PRICING'
+  | 'AWAITING_APPROVAL'
+  | 'ORDERING'
+  | 'CHECKOUT'
+  | 'AWAITING_PAYMENT'
+  | 'PAID'
+  | PurchaseEnd;
+
+export type PurchaseEnd = 'COMPLETED' | 'CANCELLED' | 'EXPIRED' | 'REJECTED' | 'FAILED';
+export const PURCHASE_ENDS: readonly PurchaseEnd[] = ['COMPLETED', 'CANCELLED', 'EXPIRED', 'REJECTED', 'FAILED'];
+
+export type OrderStatus = 'UNPAID' | 'PAID' | 'CANCELLED';
+export type PaymentMethod = 'CARD' | 'BANK_TRANSFER' | 'NOT_REQUIRED';
+
+export interface GeoJsonGeometry {
+  type: 'Point' | 'MultiPoint' | 'LineString' | 'MultiLineString' | 'Polygon' | 'MultiPolygon';
+  coordinates: unknown[];
+}
+
+export interface LineItemInput {
+  collection: string;
+  item: string;
+  /** The item's processing level; looked up from the catalog when omitted. */
+  level?: string;
+  geometry?: GeoJsonGeometry;
+  projectId?: string;
+}
+
+export interface LineItem extends LineItemInput {
+  level: string;
+}
+
+export interface PricedLineItem extends LineItem {
+  price: string;
+  currency: string;
+}
+
+export interface Budget {
+  /** Decimal string, in the contract's currency. */
+  maxTotal: string;
+  currency?: string;
+  /** Over budget: end REJECTED at once, or wait for an `approve` update up to approvalTimeoutMs. */
+  approval: 'reject' | 'wait';
+  approvalTimeoutMs?: number;
+}
+
+export interface PollSchedule {
+  firstMs: number;
+  factor: number;
+  capMs: number;
+}
+
+export const DEFAULT_PAYMENT_WINDOW_MS = 72 * 3600_000;
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 24 * 3600_000;
+export const DEFAULT_POLL: PollSchedule = { firstMs: 15_000, factor: 1.5, capMs: 5 * 60_000 };
+/** Continue-as-new well before Temporal's own suggestion, so every run stays small. */
+export const DEFAULT_HISTORY_EVENT_LIMIT = 1_500;
+export const DEFAULT_ACTIVITY_TIMEOUT_MS = 60_000;
+export const MAX_LINE_ITEMS = 500;
+
+export interface License {
+  license_link: string;
+  license_name: string;
+  license_version: string;
+  accepted: true;
+}
+
+export interface PurchaseInput {
+  /** The purchase key; equal to the workflow id. */
+  purchaseId: string;
+  items: LineItemInput[];
+  /** Default: the organisation's default contract. */
+  contractId?: number;
+  budget?: Budget;
+  paymentWindowMs?: number;
+  poll?: PollSchedule;
+  batchId?: string;
+  licenses?: License[];
+  /** Start-to-close timeout of each DataCosmos activity attempt. */
+  activityTimeoutMs?: number;
+  /** Events after which a payment wait continues as new. */
+  historyEventLimit?: number;
+  /** Set only by continue-as-new: the state carried into the next run. */
+  carried?: CarriedState;
+}
+
+/** What a payment wait carries across continue-as-new (same workflow id, queries and signals). */
+export interface CarriedState {
+  startedAt: string;
+  organisationId: number;
+  contract: ResolvedContract;
+  lineItems: PricedLineItem[];
+  total: string;
+  order: OrderSummary;
+  checkoutUrl: string | null;
+  paymentDeadline: string;
+  polls: number;
+  nextPollMs: number;
+  runs: number;
+  lastError?: string;
+}
+
+export interface ResolvedContract {
+  contractId: number;
+  name: string;
+  currency: string;
+  organisationId: number;
+}
+
+export interface Quote {
+  lineItems: PricedLineItem[];
+  total: string;
+  currency: string;
+}
+
+export interface OrderSummary {
+  orderId: string;
+  status: OrderStatus;
+  paymentMethod: PaymentMethod | null;
+  checkoutUrl: string | null;
+  total: string | null;
+  currency: string | null;
+  createdAt: string;
+}
+
+export interface CreateOrderInput {
+  contractId: number;
+  lineItems: LineItem[];
+  /** ISO time the purchase began: a retried create adopts a matching order created since then. */
+  notBefore: string;
+  licenses?: License[];
+}
+
+export type ApprovalState = 'NOT_NEEDED' | 'PENDING' | 'APPROVED' | 'DENIED' | 'TIMED_OUT';
+
+export interface PurchaseStatus {
+  purchaseId: string;
+  stage: PurchaseStage;
+  organisationId: number | null;
+  contractId: number | null;
+  batchId: string | null;
+  lineItems: Array<LineItemInput | PricedLineItem>;
+  total: string | null;
+  currency: string | null;
+  budget: Budget | null;
+  approval: ApprovalState;
+  orderId: string | null;
+  orderStatus: OrderStatus | null;
+  paymentMethod: PaymentMethod | null;
+  checkoutUrl: string | null;
+  polls: number;
+  nextCheckAt: string | null;
+  paymentDeadline: string | null;
+  lastError: string | null;
+  startedAt: string;
+  updatedAt: string;
+  /** Number of continue-as-new runs so far (0 in the first run). */
+  runs: number;
+}
+
+export interface PurchaseResult {
+  purchaseId: string;
+  end: PurchaseEnd;
+  reason: string | null;
+  organisationId: number | null;
+  contractId: number | null;
+  orderId: string | null;
+  orderStatus: OrderStatus | null;
+  total: string | null;
+  currency: string | null;
+  paymentMethod: PaymentMethod | null;
+  checkoutUrl: string | null;
+  lineItems: Array<LineItemInput | PricedLineItem>;
+  polls: number;
+  startedAt: string;
+  endedAt: string;
+}
+
+export interface ApprovalDecision {
+  approved: boolean;
+  note?: string;
+}
+
+export interface DeadlineExtension {
+  byMs: number;
+}

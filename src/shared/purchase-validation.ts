@@ -1,0 +1,81 @@
+/**
+ * Validation of a purchase before anything is sent. Pure, so the CLI rejects bad input before starting
+ * a workflow and the workflow re-checks input from any other client with the same rules.
+ */
+import { compare, isDecimal } from './money';
+import { MAX_LINE_ITEMS, type PurchaseInput } from './purchase-types';
+
+const PURCHASE_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
+const CURRENCY = /^[A-Z]{3}$/;
+
+/** Returns one message per problem, each naming the field; empty when the input is valid. */
+export function purchaseInputProblems(input: PurchaseInput): string[] {
+  const problems: string[] = [];
+  if (!PURCHASE_ID.test(input.purchaseId ?? '')) {
+    problems.push('purchaseId: must be 1-200 characters of letters, digits and . _ : / -, starting with a letter or digit');
+  }
+  const items = Array.isArray(input.items) ? input.items : [];
+  if (items.length === 0) problems.push('items: at least one line item is required');
+  if (items.length > MAX_LINE_ITEMS) problems.push(`items: at most ${MAX_LINE_ITEMS} line items per purchase`);
+  const seen = new Set<string>();
+  items.forEach((line, i) => {
+    const at = `items[${i}]`;
+    if (!line || typeof line.collection !== 'string' || line.collection.trim() === '') {
+      problems.push(`${at}.collection: required`);
+      return;
+    }
+    if (typeof line.item !== 'string' || line.item.trim() === '') {
+      problems.push(`${at}.item: required`);
+      return;
+    }
+    if (line.level !== undefined && (typeof line.level !== 'string' || line.level.trim() === '')) {
+      problems.push(`${at}.level: must be a non-empty string when given`);
+    }
+    if ((line.geometry === undefined) !== (line.projectId === undefined)) {
+      problems.push(`${at}: geometry and projectId go together (both or neither)`);
+    }
+    const key = `${line.collection}/${line.item}`;
+    if (seen.has(key)) problems.push(`${at}: duplicate item ${key}`);
+    seen.add(key);
+  });
+  if (input.contractId !== undefined && !(Number.isInteger(input.contractId) && input.contractId > 0)) {
+    problems.push('contractId: must be a positive integer');
+  }
+  const budget = input.budget;
+  if (budget) {
+    if (typeof budget.maxTotal !== 'string' || !isDecimal(budget.maxTotal) || compare(budget.maxTotal, '0') <= 0) {
+      problems.push(`budget.maxTotal: must be a positive decimal amount, got "${budget.maxTotal}"`);
+    }
+    if (budget.currency !== undefined && !CURRENCY.test(budget.currency)) {
+      problems.push(`budget.currency: must be a 3-letter ISO 4217 code, got "${budget.currency}"`);
+    }
+    if (budget.approval !== 'reject' && budget.approval !== 'wait') {
+      problems.push('budget.approval: must be "reject" or "wait"');
+    }
+    if (budget.approvalTimeoutMs !== undefined && !isPositiveMs(budget.approvalTimeoutMs)) {
+      problems.push('budget.approvalTimeoutMs: must be a positive number of milliseconds');
+    }
+  }
+  if (input.paymentWindowMs !== undefined && !isPositiveMs(input.paymentWindowMs)) {
+    problems.push('paymentWindowMs: must be a positive number of milliseconds');
+  }
+  const poll = input.poll;
+  if (poll) {
+    if (!isPositiveMs(poll.firstMs)) problems.push('poll.firstMs: must be a positive number of milliseconds');
+    if (!(typeof poll.factor === 'number' && poll.factor >= 1 && poll.factor <= 10)) {
+      problems.push('poll.factor: must be a number from 1 to 10');
+    }
+    if (!isPositiveMs(poll.capMs) || poll.capMs < poll.firstMs) problems.push('poll.capMs: must be at least poll.firstMs');
+  }
+  if (input.activityTimeoutMs !== undefined && !(isPositiveMs(input.activityTimeoutMs) && input.activityTimeoutMs >= 1000)) {
+    problems.push('activityTimeoutMs: must be at least 1000');
+  }
+  if (input.historyEventLimit !== undefined && !(Number.isInteger(input.historyEventLimit) && input.historyEventLimit >= 100)) {
+    problems.push('historyEventLimit: must be an integer of at least 100');
+  }
+  return problems;
+}
+
+function isPositiveMs(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}

@@ -1,0 +1,464 @@
+/**
+ * One purchase of DataCosmos imagery, as in the lifecycle of DESIGN.md:
+ * VALIDATING -> RESOLVING_CONTRACT -> PRICING -> [AWAITING_APPROVAL] -> ORDERING -> CHECKOUT
+ *   -> AWAITING_PAYMENT -> COMPLETED, or CANCELLED | EXPIRED | REJECTED | FAILED.
+ * Deterministic: all I/O is in activities; Date is the SDK's workflow clock.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { compare } from '../shared/money';
+import {
+  approveUpdate,
+  cancelSignal,
+  extendDeadlineUpdate,
+  paymentCompletedSignal,
+  statusQuery,
+} from '../shared/purchase-messages';
+import {
+  DEFAULT_ACTIVITY_TIMEOUT_MS,
+  DEFAULT_APPROVAL_TIMEOUT_MS,
+  DEFAULT_HISTORY_EVENT_LIMIT,
+  DEFAULT_PAYMENT_WINDOW_MS,
+  DEFAULT_POLL,
+  PURCHASE_ENDS,
+  type ApprovalDecision,
+  type CarriedState,
+  type OrderSummary,
+  type PurchaseEnd,
+  type PurchaseInput,
+  type PurchaseResult,
+  type PurchaseStage,
+  type PurchaseStatus,
+  type Quote,
+  type ResolvedContract,
+} from '../shared/purchase-types';
+import { purchaseInputProblems } from '../shared/purchase-validation';
+import {
+  DataCosmosOrderIdKey,
+  OrderStatusKey,
+  OrganisationIdKey,
+  PurchaseStageKey,
+  TotalPriceKey,
+} from '../shared/search-attributes';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Ends the workflow function early with a business end; caught once in purchaseWorkflow. */
+class PurchaseEnded extends Error {
+  constructor(
+    readonly end: PurchaseEnd,
+    readonly reason: string | null,
+  ) {
+    super(reason ?? end);
+  }
+}
+
+export async function purchaseWorkflow(input: PurchaseInput): Promise<PurchaseResult> {
+  const purchase = new Purchase(input);
+  // A Temporal cancellation request is the same as the `cancel` signal: the purchase decides when
+  // it is safe to stop (an order create in flight is never abandoned), so the work runs non-cancellable.
+  CancellationScope.current().cancelRequested.catch(() => purchase.requestCancel('cancel requested through Temporal'));
+  return CancellationScope.nonCancellable(() => purchase.run());
+}
+
+class Purchase {
+  private readonly status: PurchaseStatus;
+  private readonly api: Activities;
+  private readonly moneyApi: Activities;
+  private readonly pollApi: Activities;
+  private contract: ResolvedContract | null = null;
+  private cancelReason: string | null = null;
+  private paymentSignalled = false;
+  private deadlineMoved = false;
+  private approvalDecision: ApprovalDecision | null = null;
+  private paymentWindowMs: number;
+  private nextPollMs: number;
+
+  constructor(private readonly input: PurchaseInput) {
+    const now = new Date().toISOString();
+    const carried = input.carried;
+    this.paymentWindowMs = input.paymentWindowMs ?? DEFAULT_PAYMENT_WINDOW_MS;
+    this.nextPollMs = carried?.nextPollMs ?? (input.poll ?? DEFAULT_POLL).firstMs;
+    this.contract = carried?.contract ?? null;
+    this.status = {
+      purchaseId: input.purchaseId,
+      stage: carried ? 'AWAITING_PAYMENT' : 'VALIDATING',
+      organisationId: carried?.organisationId ?? null,
+      contractId: carried?.contract.contractId ?? input.contractId ?? null,
+      batchId: input.batchId ?? null,
+      lineItems: carried?.lineItems ?? input.items ?? [],
+      total: carried?.total ?? null,
+      currency: carried?.contract.currency ?? null,
+      budget: input.budget ?? null,
+      approval: 'NOT_NEEDED',
+      orderId: carried?.order.orderId ?? null,
+      orderStatus: carried?.order.status ?? null,
+      paymentMethod: carried?.order.paymentMethod ?? null,
+      checkoutUrl: carried?.checkoutUrl ?? null,
+      polls: carried?.polls ?? 0,
+      nextCheckAt: null,
+      paymentDeadline: carried?.paymentDeadline ?? null,
+      lastError: carried?.lastError ?? null,
+      startedAt: carried?.startedAt ?? now,
+      updatedAt: now,
+      runs: carried?.runs ?? 0,
+    };
+    const timeoutMs = input.activityTimeoutMs ?? DEFAULT_ACTIVITY_TIMEOUT_MS;
+    const base: ActivityOptions = {
+      startToCloseTimeout: timeoutMs,
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+    };
+    // Look-ups give up after a while: nothing has been bought yet, so FAILED is safe.
+    this.api = proxyActivities<Activities>({ ...base, scheduleToCloseTimeout: '10m' });
+    // Creating and paying retry until they succeed or fail for good: giving up could lose an order.
+    this.moneyApi = proxyActivities<Activities>(base);
+    // A poll that keeps failing is recorded and retried at the next poll; the deadline bounds the wait.
+    this.pollApi = proxyActivities<Activities>({ ...base, scheduleToCloseTimeout: '5m' });
+    this.installHandlers();
+  }
+
+  requestCancel(reason: string): void {
+    this.cancelReason ??= reason;
+  }
+
+  async run(): Promise<PurchaseResult> {
+    try {
+      if (this.input.carried) {
+        await this.waitForPayment();
+      } else {
+        await this.buy();
+      }
+      return this.finish('COMPLETED', null);
+    } catch (err) {
+      if (err instanceof PurchaseEnded) return this.finish(err.end, err.reason);
+      const failure = businessFailure(err);
+      if (failure !== null) return this.finish('FAILED', failure);
+      throw err;
+    }
+  }
+
+  // --- the stages ------------------------------------------------------------------------------
+
+  private async buy(): Promise<void> {
+    this.validate();
+    this.stopIfCancelled();
+
+    this.setStage('RESOLVING_CONTRACT');
+    this.contract = await this.api.resolveContract({ contractId: this.input.contractId });
+    this.status.organisationId = this.contract.organisationId;
+    this.status.contractId = this.contract.contractId;
+    this.status.currency = this.contract.currency;
+    this.checkBudgetCurrency(this.contract);
+    this.stopIfCancelled();
+
+    this.setStage('PRICING');
+    const quote = await this.api.priceItems({ contractId: this.contract.contractId, items: this.input.items });
+    this.recordQuote(quote);
+    this.stopIfCancelled();
+    await this.enforceBudget(quote);
+    this.stopIfCancelled();
+
+    this.setStage('ORDERING');
+    const order = await this.moneyApi.createOrderOnce({
+      contractId: this.contract.contractId,
+      lineItems: quote.lineItems,
+      notBefore: this.status.startedAt,
+      licenses: this.input.licenses,
+    });
+    this.recordOrder(order);
+    if (order.status === 'PAID') return; // credits applied at create
+    this.endIfOrderCancelled(order);
+    this.stopIfCancelled();
+
+    this.setStage('CHECKOUT');
+    const checkedOut = await this.moneyApi.checkoutOrder({ orderId: order.orderId });
+    this.recordOrder(checkedOut);
+    if (checkedOut.status === 'PAID') return; // credits covered the total
+    this.endIfOrderCancelled(checkedOut);
+
+    this.status.paymentDeadline = new Date(Date.now() + this.paymentWindowMs).toISOString();
+    await this.waitForPayment();
+  }
+
+  private validate(): void {
+    const problems = purchaseInputProblems(this.input);
+    if (problems.length > 0) throw new PurchaseEnded('FAILED', `invalid purchase: ${problems.join('; ')}`);
+  }
+
+  private checkBudgetCurrency(contract: ResolvedContract): void {
+    const wanted = this.input.budget?.currency;
+    if (wanted && wanted !== contract.currency) {
+      throw new PurchaseEnded(
+        'FAILED',
+        `budget currency ${wanted} differs from contract ${contract.contractId}'s currency ${contract.currency}`,
+      );
+    }
+  }
+
+  /** Over budget: reject at once, or wait for an `approve` update until the approval timeout. */
+  private async enforceBudget(quote: Quote): Promise<void> {
+    const budget = this.input.budget;
+    if (!budget || compare(quote.total, budget.maxTotal) <= 0) return;
+    const over = `total ${quote.total} ${quote.currency} is over the budget of ${budget.maxTotal} ${quote.currency}`;
+    if (budget.approval === 'reject') throw new PurchaseEnded('REJECTED', over);
+
+    this.status.approval = 'PENDING';
+    this.setStage('AWAITING_APPROVAL');
+    const timeoutMs = budget.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
+    const decided = await condition(() => this.approvalDecision !== null || this.cancelReason !== null, timeoutMs);
+    this.stopIfCancelled();
+    if (!decided) {
+      this.status.approval = 'TIMED_OUT';
+      throw new PurchaseEnded('REJECTED', `${over}; no approval within ${formatMs(timeoutMs)}`);
+    }
+    const decision = this.approvalDecision as ApprovalDecision;
+    if (!decision.approved) {
+      this.status.approval = 'DENIED';
+      throw new PurchaseEnded('REJECTED', `${over}; approval denied${decision.note ? `: ${decision.note}` : ''}`);
+    }
+    this.status.approval = 'APPROVED';
+  }
+
+  /**
+   * Polls the order while it is UNPAID, with growing intervals capped by the schedule, waking at once on
+   * `paymentCompleted`, `cancel` or a moved deadline. Continues as new before the history grows large.
+   */
+  private async waitForPayment(): Promise<void> {
+    this.setStage('AWAITING_PAYMENT');
+    const poll = this.input.poll ?? DEFAULT_POLL;
+    const historyLimit = this.input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
+    const orderId = this.status.orderId as string;
+    for (;;) {
+      if (this.cancelReason !== null) {
+        throw new PurchaseEnded('CANCELLED', `${this.cancelReason}; order ${orderId} was left UNPAID`);
+      }
+      this.paymentSignalled = false;
+      this.deadlineMoved = false;
+      const order = await this.pollOrder(orderId);
+      if (order?.status === 'PAID') return;
+      if (order) this.endIfOrderCancelled(order);
+
+      const remainingMs = Date.parse(this.status.paymentDeadline as string) - Date.now();
+      if (remainingMs <= 0) {
+        throw new PurchaseEnded(
+          'EXPIRED',
+          `order ${orderId} was still UNPAID at the payment deadline ${this.status.paymentDeadline}` +
+            (this.status.checkoutUrl ? `; payment link: ${this.status.checkoutUrl}` : ''),
+        );
+      }
+      if (workflowInfo().historyLength >= historyLimit || workflowInfo().continueAsNewSuggested) {
+        await this.continueWaitingAsNew();
+      }
+      const sleepMs = Math.min(this.nextPollMs, remainingMs);
+      this.nextPollMs = Math.min(Math.round(this.nextPollMs * poll.factor), poll.capMs);
+      this.status.nextCheckAt = new Date(Date.now() + sleepMs).toISOString();
+      await condition(() => this.paymentSignalled || this.deadlineMoved || this.cancelReason !== null, sleepMs);
+    }
+  }
+
+  /** One status check; a check that keeps failing is recorded, and the next poll tries again. */
+  private async pollOrder(orderId: string): Promise<OrderSummary | null> {
+    try {
+      const order = await this.pollApi.getOrder({ orderId });
+      this.status.polls += 1;
+      this.recordOrder(order);
+      return order;
+    } catch (err) {
+      if (isNonRetryable(err)) throw err;
+      this.status.lastError = failureMessage(err);
+      return null;
+    }
+  }
+
+  private async continueWaitingAsNew(): Promise<never> {
+    await condition(allHandlersFinished);
+    const s = this.status;
+    const carried: CarriedState = {
+      startedAt: s.startedAt,
+      organisationId: s.organisationId as number,
+      contract: this.contract as ResolvedContract,
+      lineItems: s.lineItems as CarriedState['lineItems'],
+      total: s.total as string,
+      order: {
+        orderId: s.orderId as string,
+        status: s.orderStatus ?? 'UNPAID',
+        paymentMethod: s.paymentMethod,
+        checkoutUrl: s.checkoutUrl,
+        total: s.total,
+        currency: s.currency,
+        createdAt: s.startedAt,
+      },
+      checkoutUrl: s.checkoutUrl,
+      paymentDeadline: s.paymentDeadline as string,
+      polls: s.polls,
+      nextPollMs: this.nextPollMs,
+      runs: s.runs + 1,
+      lastError: s.lastError ?? undefined,
+    };
+    return continueAsNew<typeof purchaseWorkflow>({ ...this.input, carried });
+  }
+
+  // --- state -------------------------------------------------------------------------------------
+
+  private stopIfCancelled(): void {
+    if (this.cancelReason === null) return;
+    const orderId = this.status.orderId;
+    throw new PurchaseEnded(
+      'CANCELLED',
+      orderId ? `${this.cancelReason}; order ${orderId} was left UNPAID` : `${this.cancelReason}; no order was created`,
+    );
+  }
+
+  private endIfOrderCancelled(order: OrderSummary): void {
+    if (order.status === 'CANCELLED') {
+      throw new PurchaseEnded('CANCELLED', `order ${order.orderId} was cancelled by DataCosmos`);
+    }
+  }
+
+  private recordQuote(quote: Quote): void {
+    this.status.lineItems = quote.lineItems;
+    this.status.total = quote.total;
+    this.status.currency = quote.currency;
+  }
+
+  private recordOrder(order: OrderSummary): void {
+    const changed = order.orderId !== this.status.orderId || order.status !== this.status.orderStatus;
+    this.status.orderId = order.orderId;
+    this.status.orderStatus = order.status;
+    this.status.paymentMethod = order.paymentMethod ?? this.status.paymentMethod;
+    this.status.checkoutUrl = order.checkoutUrl ?? this.status.checkoutUrl;
+    if (order.total !== null) this.status.total = order.total;
+    this.touch();
+    if (changed) this.publish();
+  }
+
+  private setStage(stage: PurchaseStage): void {
+    this.status.stage = stage;
+    this.touch();
+    this.publish();
+  }
+
+  private touch(): void {
+    this.status.updatedAt = new Date().toISOString();
+  }
+
+  /** Mirrors the status into search attributes so Temporal list queries and the Web UI can filter on it. */
+  private publish(): void {
+    const s = this.status;
+    upsertSearchAttributes([
+      { key: PurchaseStageKey, value: s.stage },
+      { key: OrderStatusKey, value: s.orderStatus },
+      { key: DataCosmosOrderIdKey, value: s.orderId },
+      { key: OrganisationIdKey, value: s.organisationId === null ? null : String(s.organisationId) },
+      { key: TotalPriceKey, value: s.total === null ? null : Number(s.total) },
+    ]);
+  }
+
+  private finish(end: PurchaseEnd, reason: string | null): PurchaseResult {
+    if (end !== 'COMPLETED' || reason) this.status.lastError = reason ?? this.status.lastError;
+    this.status.nextCheckAt = null;
+    this.setStage(end);
+    const s = this.status;
+    return {
+      purchaseId: s.purchaseId,
+      end,
+      reason,
+      organisationId: s.organisationId,
+      contractId: s.contractId,
+      orderId: s.orderId,
+      orderStatus: s.orderStatus,
+      total: s.total,
+      currency: s.currency,
+      paymentMethod: s.paymentMethod,
+      checkoutUrl: s.checkoutUrl,
+      lineItems: s.lineItems,
+      polls: s.polls,
+      startedAt: s.startedAt,
+      endedAt: s.updatedAt,
+    };
+  }
+
+  // --- messages ----------------------------------------------------------------------------------
+
+  private installHandlers(): void {
+    setHandler(statusQuery, () => this.status);
+    setHandler(cancelSignal, (reason?: string) => this.requestCancel(reason ? `cancelled: ${reason}` : 'cancelled'));
+    setHandler(paymentCompletedSignal, () => {
+      this.paymentSignalled = true;
+    });
+    setHandler(
+      approveUpdate,
+      (decision: ApprovalDecision) => {
+        this.approvalDecision = { approved: decision?.approved !== false, note: decision?.note };
+        return this.status;
+      },
+      {
+        validator: (_decision: ApprovalDecision) => {
+          if (this.status.stage !== 'AWAITING_APPROVAL' || this.approvalDecision !== null) {
+            throw new Error(`nothing awaits approval: purchase ${this.status.purchaseId} is ${this.status.stage}`);
+          }
+        },
+      },
+    );
+    setHandler(
+      extendDeadlineUpdate,
+      ({ byMs }) => {
+        if (this.status.paymentDeadline === null) {
+          // The deadline starts when checkout issues a payment link; until then the window grows.
+          this.paymentWindowMs += byMs;
+          return `payment window is now ${formatMs(this.paymentWindowMs)} from checkout`;
+        }
+        this.status.paymentDeadline = new Date(Date.parse(this.status.paymentDeadline) + byMs).toISOString();
+        this.deadlineMoved = true;
+        this.touch();
+        return this.status.paymentDeadline;
+      },
+      {
+        validator: (extension) => {
+          if (!extension || !(typeof extension.byMs === 'number' && extension.byMs > 0)) {
+            throw new Error('extendDeadline: byMs must be a positive number of milliseconds');
+          }
+          if (isEnded(this.status.stage)) {
+            throw new Error(`purchase ${this.status.purchaseId} has already ended ${this.status.stage}`);
+          }
+        },
+      },
+    );
+  }
+}
+
+function isEnded(stage: PurchaseStage): boolean {
+  return (PURCHASE_ENDS as readonly string[]).includes(stage);
+}
+
+function isNonRetryable(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable === true;
+}
+
+/** The API's message of an activity failure that ends the purchase FAILED, or null for other errors. */
+function businessFailure(err: unknown): string | null {
+  return err instanceof ActivityFailure ? failureMessage(err) : null;
+}
+
+function failureMessage(err: unknown): string {
+  if (err instanceof ActivityFailure) return err.cause?.message ?? err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+function formatMs(ms: number): string {
+  if (ms % 3600_000 === 0) return `${ms / 3600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
