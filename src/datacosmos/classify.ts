@@ -1,0 +1,113 @@
+/**
+ * The one place where a failed exchange becomes a DataCosmosError: which statuses, socket errors
+ * and timeouts are retryable, and which failures of a non-idempotent request leave its outcome unknown.
+ */
+import { STATUS_CODES } from 'node:http';
+import type { EndpointName } from '../shared/api-paths';
+import { ApiErrorBody } from '../shared/api-schemas';
+import { DataCosmosError, type DataCosmosErrorKind } from './errors';
+import { parseRetryAfter } from './retry-after';
+
+export interface Exchange {
+  endpoint: EndpointName;
+  method: string;
+  /**
+   * True for requests that must not be repeated blindly (order create: no idempotency key). A failure
+   * after the request may have reached the server then becomes kind 'outcome_unknown'.
+   */
+  unsafeToRepeat: boolean;
+}
+
+/** Classifies a non-2xx status. 401 is 'auth' here: the one refresh-and-retry happens before this. */
+export function classifyStatus(status: number): { retryable: boolean; kind: DataCosmosErrorKind } {
+  if (status === 401) return { retryable: false, kind: 'auth' };
+  if (status === 429) return { retryable: true, kind: 'rate_limited' };
+  if (status === 408 || status >= 500) return { retryable: true, kind: 'http' };
+  return { retryable: false, kind: 'http' };
+}
+
+/** Connection-level codes that mean the request never left this machine, so it did not reach the server. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function failedPrefix(exchange: Exchange, status: number | string): string {
+  return `${exchange.endpoint} ${exchange.method} failed (${status})`;
+}
+
+interface ErrorBodyDetails {
+  messages: string[];
+  traceId?: string;
+  /** The server answered with its own error envelope (so it handled the request and reports failure). */
+  isEnvelope: boolean;
+}
+
+/** Reads `{errors:[{message,trace_id}]}`, or the OAuth form `{error, error_description}` of the token endpoint. */
+function readErrorBody(bodyText: string): ErrorBodyDetails {
+  let json: unknown;
+  try {
+    json = JSON.parse(bodyText);
+  } catch {
+    return { messages: [], isEnvelope: false };
+  }
+  const envelope = ApiErrorBody.safeParse(json);
+  if (envelope.success) {
+    const traceId = envelope.data.errors.find((e) => e.trace_id)?.trace_id ?? undefined;
+    return { messages: envelope.data.errors.map((e) => e.message), traceId, isEnvelope: true };
+  }
+  const oauth = json as { error?: unknown; error_description?: unknown };
+  const oauthMessage = oauth?.error_description ?? oauth?.error;
+  return { messages: typeof oauthMessage === 'string' ? [oauthMessage] : [], isEnvelope: false };
+}
+
+/** Turns a non-2xx reply into the error the caller sees. */
+export function responseError(
+  exchange: Exchange,
+  status: number,
+  bodyText: string,
+  retryAfterHeader: string | undefined,
+): DataCosmosError {
+  const classified = classifyStatus(status);
+  const { retryable } = classified;
+  // The token endpoint answers bad credentials with 400/401/403 (OAuth): all of them mean 'auth'.
+  const kind = exchange.endpoint === 'token' && !retryable ? 'auth' : classified.kind;
+  const body = readErrorBody(bodyText);
+  const detail = body.messages.length > 0 ? body.messages.join('; ') : (STATUS_CODES[status] ?? 'unknown status');
+  const retryAfterMs = kind === 'rate_limited' ? parseRetryAfter(retryAfterHeader) : undefined;
+  // A 5xx without the API's own error envelope may come from a proxy that lost the reply of a request
+  // the API did process; only an envelope says the API itself handled and failed it.
+  const outcomeUnknown = exchange.unsafeToRepeat && status >= 500 && !body.isEnvelope;
+  const message = `${failedPrefix(exchange, status)}: ${detail}`;
+  return new DataCosmosError(outcomeUnknown ? `${message}; the order may or may not exist` : message, {
+    kind: outcomeUnknown ? 'outcome_unknown' : kind,
+    endpoint: exchange.endpoint,
+    method: exchange.method,
+    status,
+    retryable,
+    apiMessages: body.messages,
+    traceId: body.traceId,
+    retryAfterMs,
+  });
+}
+
+/** Turns a socket error or a timeout (no status) into the error the caller sees. */
+export function transportError(exchange: Exchange, cause: unknown, timeoutMs: number | undefined): DataCosmosError {
+  const code = timeoutMs !== undefined ? 'timeout' : (errorCode(cause) ?? 'network');
+  const detail = timeoutMs !== undefined ? `no complete reply within ${timeoutMs} ms` : errorMessage(cause);
+  const mayHaveReachedServer = timeoutMs !== undefined || !NOT_SENT_CODES.has(code);
+  const outcomeUnknown = exchange.unsafeToRepeat && mayHaveReachedServer;
+  const message = `${failedPrefix(exchange, code)}: ${detail}`;
+  return new DataCosmosError(outcomeUnknown ? `${message}; the order may or may not exist` : message, {
+    kind: outcomeUnknown ? 'outcome_unknown' : timeoutMs !== undefined ? 'timeout' : 'network',
+    endpoint: exchange.endpoint,
+    method: exchange.method,
+    retryable: true,
+  });
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}

@@ -1,0 +1,23 @@
+/** The typed DataCosmos API client: the only place that knows URLs, headers, JSON shapes and HTTP errors. */
+export { DataCosmosClient, PRICE_BATCH_SIZE } from './client';
+export type { DataCosmosClientOptions, RequestEvent } from './options';
+export { DEFAULT_RETRY } from './options';
+export type { RetryPolicy } from './backoff';
+export { backoffDelayMs } from './backoff';
+export { DataCosmosError, isDataCosmosError, type DataCosmosErrorKind } from './errors';
+export { classifyStatus } from './classify';
+export { parseRetryAfter } from './retry-after';
+export { checkoutLink } from './checkout-link';
+export type { SearchPage, ListOrdersQuery, OrderPage, CheckoutOutcome, DownloadResult } from './types';
+export type {
+  Contract,
+  StacCollection,
+  StacItem,
+  SearchRequest,
+  Price,
+  ItemPrice,
+  ItemRef,
+  CreateOrderRequest,
+  Order,
+  OrderStatus,
+} from '../shared/api-schemas';

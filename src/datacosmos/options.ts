@@ -1,0 +1,53 @@
+import type { EndpointName } from '../shared/api-paths';
+import { AUDIENCE } from '../shared/api-schemas';
+import type { RetryPolicy } from './backoff';
+
+/** One HTTP exchange as seen by metrics and logs; deliberately without headers or bodies. */
+export interface RequestEvent {
+  endpoint: EndpointName;
+  method: string;
+  status: number | 'error';
+  durationMs: number;
+  attempt: number;
+}
+
+export interface DataCosmosClientOptions {
+  /** e.g. https://app.open-cosmos.com or the simulator URL */
+  apiUrl: string;
+  /** Token endpoint base, e.g. https://login.open-cosmos.com (path /oauth/token appended) */
+  authUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Default AUDIENCE */
+  audience?: string;
+  /** Per request (headers and body), default 30_000 */
+  requestTimeoutMs?: number;
+  /** Default {4, 200, 5000}; false = single attempt (activities: Temporal retries) */
+  retry?: RetryPolicy | false;
+  /** Refresh the token this long before it expires, default 180 */
+  tokenRefreshMarginS?: number;
+  /** For metrics and logs; never includes headers */
+  onRequest?: (event: RequestEvent) => void;
+}
+
+export type ResolvedOptions = Required<Omit<DataCosmosClientOptions, 'onRequest'>> &
+  Pick<DataCosmosClientOptions, 'onRequest'>;
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5000 };
+
+export function resolveOptions(options: DataCosmosClientOptions): ResolvedOptions {
+  for (const key of ['apiUrl', 'authUrl', 'clientId', 'clientSecret'] as const) {
+    if (!options[key]) throw new TypeError(`DataCosmosClient: option ${key} is required`);
+  }
+  return {
+    apiUrl: options.apiUrl.replace(/\/+$/, ''),
+    authUrl: options.authUrl.replace(/\/+$/, ''),
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    audience: options.audience ?? AUDIENCE,
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    retry: options.retry ?? DEFAULT_RETRY,
+    tokenRefreshMarginS: options.tokenRefreshMarginS ?? 180,
+    onRequest: options.onRequest,
+  };
+}

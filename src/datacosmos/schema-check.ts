@@ -1,0 +1,72 @@
+/**
+ * Validates request bodies before sending and replies after receiving, with the zod wire schemas.
+ * A mismatch names the endpoint and the JSON path of the first issue, e.g.
+ * `order_get: response data.status: expected one of UNPAID|PAID|CANCELLED`.
+ *
+ * A reply that is not JSON is a schema error too, not retryable: a body cut short by a dropped
+ * connection fails earlier as a network error (undici checks content-length and chunked framing),
+ * so a complete body that does not parse is the server's bug and repeating the call will not fix it.
+ */
+import type { z } from 'zod';
+import type { EndpointName } from '../shared/api-paths';
+import type { Exchange } from './classify';
+import { DataCosmosError } from './errors';
+
+type Issue = z.core.$ZodIssue;
+
+/** `["data", "order_line_items", 0, "item"]` -> `data.order_line_items[0].item`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}
+
+export function describeIssue(issue: Issue): string {
+  if (issue.code === 'invalid_value') return `expected one of ${issue.values.map(String).join('|')}`;
+  return issue.message.replace(/^Invalid (input|option): /, '');
+}
+
+function schemaError(exchange: Exchange, direction: 'request' | 'response', detail: string, schemaPath?: string) {
+  // A create whose reply cannot be read did happen (2xx): the caller must look for the order, not give up.
+  const outcomeUnknown = direction === 'response' && exchange.unsafeToRepeat;
+  const message = `${exchange.endpoint}: ${direction} ${detail}`;
+  const suffix = outcomeUnknown ? '; the order was created but its reply is unreadable' : '';
+  return new DataCosmosError(`${message}${suffix}`, {
+    kind: outcomeUnknown ? 'outcome_unknown' : 'schema',
+    endpoint: exchange.endpoint,
+    method: exchange.method,
+    retryable: outcomeUnknown,
+    schemaPath,
+  });
+}
+
+function mismatch(exchange: Exchange, direction: 'request' | 'response', issues: readonly Issue[]) {
+  const first = issues[0];
+  const path = formatPath(first.path);
+  return schemaError(exchange, direction, `${path || '(root)'}: ${describeIssue(first)}`, path);
+}
+
+/** Parses a 2xx reply body; throws a DataCosmosError naming the first mismatch. */
+export function parseReply<S extends z.ZodType>(exchange: Exchange, schema: S, bodyText: string): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(bodyText);
+  } catch (error) {
+    throw schemaError(exchange, 'response', `is not JSON: ${(error as Error).message}`);
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw mismatch(exchange, 'response', result.error.issues);
+  return result.data;
+}
+
+/** Checks a request before anything is sent, so invalid input never reaches the API. */
+export function parseRequest<S extends z.ZodType>(
+  endpoint: EndpointName,
+  method: string,
+  schema: S,
+  value: unknown,
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw mismatch({ endpoint, method, unsafeToRepeat: false }, 'request', result.error.issues);
+  return result.data;
+}
