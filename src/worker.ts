@@ -44,7 +44,7 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     connection,
     namespace: settings.temporal.namespace,
     taskQueue: settings.temporal.taskQueue,
-    identity: options.identity,
+    ...(options.identity ? { identity: options.identity } : {}),
     workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH },
     activities: createActivities({ client, organisationId: settings.datacosmos.organisationId }),
     maxConcurrentActivityTaskExecutions: settings.worker.maxConcurrentActivities,

@@ -1,0 +1,100 @@
+/** Purchases paid with credits, at checkout and at create, against the simulator and a real Temporal server. */
+import { startPurchase } from '../src/purchase-client';
+import type { PurchaseResult } from '../src/shared/purchase-types';
+import { PurchaseEnv } from './support/purchase-env';
+
+let env: PurchaseEnv;
+
+beforeAll(async () => {
+  env = await PurchaseEnv.start();
+}, 60_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+function apiCalls(stats: { endpoints: Record<string, { requests: number }> }): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(stats.endpoints)
+      .filter(([name]) => name !== 'token' && name !== 'admin')
+      .map(([name, s]) => [name, s.requests]),
+  );
+}
+
+test('credits at checkout: paid at once, one order, credits charged, three API calls', async () => {
+  // A first purchase warms the worker's contract cache.
+  await (await env.buy({ items: await env.items(1) })).result();
+  const items = await env.items(2);
+  const before = await env.admin.credits(1001);
+  await env.admin.clearStats();
+
+  const handle = await env.buy({ items });
+  const result: PurchaseResult = await handle.result();
+
+  expect(result).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID', paymentMethod: 'NOT_REQUIRED', checkoutUrl: null, currency: 'EUR' });
+  const orders = (await env.admin.orders(1001)).filter((o) => o.id === result.orderId);
+  expect(orders).toHaveLength(1);
+  expect(orders[0].items.map((i) => i.item).sort()).toEqual(items.map((i) => i.item).sort());
+  expect(orders[0].checkout_count).toBe(1);
+  const after = await env.admin.credits(1001);
+  expect(Number(before) - Number(after)).toBeCloseTo(Number(result.total), 2);
+  expect(apiCalls(await env.admin.stats())).toEqual({ price_batch: 1, order_create: 1, order_checkout: 1 });
+});
+
+test('credits at create: the order is paid on creation and no checkout is made', async () => {
+  await env.admin.setSettings({ creditsAt: 'create' });
+  try {
+    const items = await env.items(1);
+    await env.admin.clearStats();
+    const result = await (await env.buy({ items })).result();
+    expect(result).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID', paymentMethod: 'NOT_REQUIRED' });
+    expect(apiCalls(await env.admin.stats())).toEqual({ price_batch: 1, order_create: 1 });
+  } finally {
+    await env.admin.setSettings({ creditsAt: 'checkout' });
+  }
+});
+
+test('an omitted level is filled from the catalog, with the price, in one search', async () => {
+  const [item] = await env.items(1, 'mantis-l1d-cogs');
+  await env.admin.clearStats();
+  const result = await (await env.buy({ items: [{ collection: item.collection, item: item.item }] })).result();
+  expect(result.end).toBe('COMPLETED');
+  expect(result.lineItems[0]).toMatchObject({ level: item.level, currency: 'EUR' });
+  expect(apiCalls(await env.admin.stats())).toEqual({ stac_search: 1, order_create: 1, order_checkout: 1 });
+});
+
+test('the purchase is visible through search attributes and its history stays small and holds no secret', async () => {
+  const result = await (await env.buy({ items: await env.items(1) })).result();
+  let found: string[] = [];
+  for (let i = 0; i < 50 && found.length === 0; i++) {
+    found = [];
+    for await (const wf of env.client.workflow.list({
+      query: `PurchaseStage = "COMPLETED" AND DataCosmosOrderId = "${result.orderId}" AND OrganisationId = "1001"`,
+    })) {
+      found.push(wf.workflowId);
+    }
+    if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(found).toEqual([result.purchaseId]);
+
+  const history = await env.client.workflow.getHandle(result.purchaseId).fetchHistory();
+  expect(history.events?.length).toBeLessThanOrEqual(40);
+  const text = JSON.stringify(history);
+  expect(text).not.toContain(env.account.clientSecret);
+  expect(text).not.toContain(await env.token());
+});
+
+test('buying the same purchase again reports the finished one and buys nothing', async () => {
+  const items = await env.items(1);
+  const first = await env.buy({ items, purchaseId: `same-${Date.now()}` });
+  const result = await first.result();
+  const ordersBefore = (await env.admin.orders(1001)).length;
+
+  const again = await startPurchase(env.client, { taskQueue: env.taskQueue, organisationId: 1001 }, {
+    purchaseId: first.workflowId,
+    items,
+  });
+  expect(again.origin).toBe('finished');
+  expect(await again.handle.result()).toEqual(result);
+  expect((await env.admin.orders(1001)).length).toBe(ordersBefore);
+});

@@ -1,0 +1,61 @@
+import { derivePurchaseId } from '../src/cli/purchase-key';
+import { parseDuration } from '../src/cli/duration';
+import { parseItemArgument } from '../src/cli/items';
+import type { PurchaseInput } from '../src/shared/purchase-types';
+import { purchaseInputProblems } from '../src/shared/purchase-validation';
+
+const valid: PurchaseInput = { purchaseId: 'p-1', items: [{ collection: 'menut-l1c-cogs', item: 'A' }] };
+
+describe('purchase input validation', () => {
+  test('accepts a minimal purchase', () => {
+    expect(purchaseInputProblems(valid)).toEqual([]);
+  });
+
+  test.each<[string, Partial<PurchaseInput>, string]>([
+    ['no items', { items: [] }, 'items: at least one line item is required'],
+    ['duplicate items', { items: [{ collection: 'c', item: 'i' }, { collection: 'c', item: 'i' }] }, 'items[1]: duplicate item c/i'],
+    ['empty collection', { items: [{ collection: ' ', item: 'i' }] }, 'items[0].collection: required'],
+    ['geometry without project', { items: [{ collection: 'c', item: 'i', geometry: { type: 'Point', coordinates: [0, 0] } }] }, 'geometry and projectId go together'],
+    ['negative budget', { budget: { maxTotal: '-5', approval: 'reject' } }, 'budget.maxTotal: must be a positive decimal amount, got "-5"'],
+    ['non-numeric budget', { budget: { maxTotal: 'ten', approval: 'reject' } }, 'budget.maxTotal'],
+    ['bad currency', { budget: { maxTotal: '5', currency: 'euro', approval: 'reject' } }, 'budget.currency'],
+    ['bad approval mode', { budget: { maxTotal: '5', approval: 'maybe' as 'wait' } }, 'budget.approval'],
+    ['zero payment window', { paymentWindowMs: 0 }, 'paymentWindowMs'],
+    ['poll cap below first', { poll: { firstMs: 1000, factor: 2, capMs: 10 } }, 'poll.capMs'],
+    ['bad purchase id', { purchaseId: 'has space' }, 'purchaseId'],
+    ['bad contract', { contractId: -3 }, 'contractId'],
+  ])('%s', (_name, change, message) => {
+    const problems = purchaseInputProblems({ ...valid, ...change });
+    expect(problems.join('\n')).toContain(message);
+  });
+});
+
+describe('purchase key', () => {
+  test('is the same for the same items in any order and differs by contract or organisation', () => {
+    const a = [
+      { collection: 'c', item: '1' },
+      { collection: 'c', item: '2' },
+    ];
+    const b = [...a].reverse();
+    expect(derivePurchaseId(1001, undefined, a)).toBe(derivePurchaseId(1001, undefined, b));
+    expect(derivePurchaseId(1001, undefined, a)).not.toBe(derivePurchaseId(1001, 5002, a));
+    expect(derivePurchaseId(1001, undefined, a)).not.toBe(derivePurchaseId(1002, undefined, a));
+    expect(derivePurchaseId(1001, undefined, a)).toMatch(/^purchase-1001-[0-9a-f]{20}$/);
+  });
+});
+
+describe('command-line values', () => {
+  test('durations', () => {
+    expect(parseDuration('72h', 'x')).toBe(72 * 3600_000);
+    expect(parseDuration('1h30m', 'x')).toBe(90 * 60_000);
+    expect(parseDuration('500ms', 'x')).toBe(500);
+    expect(() => parseDuration('soon', '--by')).toThrow('--by: "soon" is not a duration');
+    expect(() => parseDuration('0s', '--by')).toThrow('must be longer than zero');
+  });
+
+  test('items', () => {
+    expect(parseItemArgument('menut-l1c-cogs/ITEM_1')).toEqual({ collection: 'menut-l1c-cogs', item: 'ITEM_1' });
+    expect(parseItemArgument('c/i@L1C')).toEqual({ collection: 'c', item: 'i', level: 'L1C' });
+    expect(() => parseItemArgument('just-an-item')).toThrow('is not COLLECTION/ITEM');
+  });
+});

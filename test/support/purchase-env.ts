@@ -1,0 +1,164 @@
+/**
+ * A purchase test environment: the real simulator over HTTP, the shared Temporal dev server, and a
+ * real worker (in this process, or as a separate `node dist/worker.js` process for crash tests) on a
+ * task queue of its own, so test files run side by side.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { Settings } from '../../src/config';
+import { startPurchase, type PurchaseHandle } from '../../src/purchase-client';
+import { statusQuery } from '../../src/shared/purchase-messages';
+import type { PurchaseInput, PurchaseStage, PurchaseStatus } from '../../src/shared/purchase-types';
+import { createPurchaseWorker } from '../../src/worker';
+import { ACME, SimAdmin, getToken, startInProcess, type InProcessSimulator, type SeedClient } from './simulator';
+import { connectTestClient, testTemporalAddress } from './temporal';
+
+let runtimeQuiet = false;
+/** The SDK's default logger prints every worker state change; tests want warnings only. */
+function quietRuntime(): void {
+  if (runtimeQuiet) return;
+  runtimeQuiet = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export function purchaseSettings(simUrl: string, taskQueue: string, account: SeedClient = ACME, temporalAddress = testTemporalAddress()): Settings {
+  return {
+    source: 'environment',
+    temporal: { address: temporalAddress, namespace: 'default', taskQueue },
+    datacosmos: {
+      apiUrl: simUrl,
+      authUrl: simUrl,
+      clientId: account.clientId,
+      clientSecret: account.clientSecret,
+      audience: 'https://beeapp.open-cosmos.com',
+      organisationId: account.organisation,
+      requestTimeoutMs: 3_000,
+    },
+    worker: { maxConcurrentActivities: 50, maxActivitiesPerSecond: 1000, logLevel: 'warn' },
+  };
+}
+
+/** Short timings for tests: set by configuration, never by mocking time. */
+export const FAST: Pick<PurchaseInput, 'activityTimeoutMs' | 'poll'> = {
+  activityTimeoutMs: 5_000,
+  poll: { firstMs: 200, factor: 1.5, capMs: 1_000 },
+};
+
+export class PurchaseEnv {
+  readonly taskQueue = `test-${randomUUID()}`;
+  private workers: Array<{ worker: Worker; running: Promise<void>; connection: NativeConnection }> = [];
+
+  private constructor(
+    readonly sim: InProcessSimulator | { url: string; admin: SimAdmin },
+    readonly client: Client,
+    readonly account: SeedClient,
+  ) {}
+
+  static async start(options: { account?: SeedClient; sim?: { url: string; admin: SimAdmin }; worker?: boolean } = {}): Promise<PurchaseEnv> {
+    quietRuntime();
+    const sim = options.sim ?? (await startInProcess());
+    const env = new PurchaseEnv(sim, await connectTestClient(), options.account ?? ACME);
+    if (options.worker !== false) await env.startWorker();
+    return env;
+  }
+
+  get admin(): SimAdmin {
+    return this.sim.admin;
+  }
+
+  get settings(): Settings {
+    return purchaseSettings(this.sim.url, this.taskQueue, this.account);
+  }
+
+  async startWorker(): Promise<void> {
+    const connection = await NativeConnection.connect({ address: testTemporalAddress() });
+    const worker = await createPurchaseWorker({ connection, settings: this.settings });
+    this.workers.push({ worker, running: worker.run(), connection });
+  }
+
+  /** The worker as its own process, configured through the environment like production; kill it at will. */
+  spawnWorkerProcess(): ChildProcess {
+    const s = this.settings;
+    return spawn(process.execPath, [path.resolve(__dirname, '../../dist/worker.js')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        PATH: process.env.PATH,
+        TEMPORAL_ADDRESS: s.temporal.address,
+        TEMPORAL_TASK_QUEUE: s.temporal.taskQueue,
+        DATACOSMOS_API_URL: s.datacosmos.apiUrl,
+        DATACOSMOS_AUTH_URL: s.datacosmos.authUrl,
+        DATACOSMOS_CLIENT_ID: s.datacosmos.clientId,
+        DATACOSMOS_CLIENT_SECRET: s.datacosmos.clientSecret,
+        DATACOSMOS_ORGANISATION_ID: String(s.datacosmos.organisationId),
+        DATACOSMOS_REQUEST_TIMEOUT_MS: '3000',
+        LOG_LEVEL: 'warn',
+      },
+    });
+  }
+
+  /** Starts a purchase of these items with short test timings; the purchase id is unique unless given. */
+  async buy(input: Partial<PurchaseInput> & Pick<PurchaseInput, 'items'>): Promise<PurchaseHandle> {
+    const full: PurchaseInput = { purchaseId: `p-${randomUUID()}`, ...FAST, ...input };
+    const { handle } = await startPurchase(
+      this.client,
+      { taskQueue: this.taskQueue, organisationId: this.account.organisation },
+      full,
+    );
+    return handle;
+  }
+
+  async status(handle: PurchaseHandle): Promise<PurchaseStatus> {
+    return handle.query(statusQuery);
+  }
+
+  /** Polls the status query until the stage is reached (or fails with the stage it ended in). */
+  async waitForStage(handle: PurchaseHandle, stage: PurchaseStage, timeoutMs = 30_000): Promise<PurchaseStatus> {
+    const until = Date.now() + timeoutMs;
+    let last: PurchaseStatus | undefined;
+    while (Date.now() < until) {
+      last = await handle.query(statusQuery).catch(() => undefined);
+      if (last?.stage === stage) return last;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`purchase ${handle.workflowId} did not reach ${stage}; last status: ${JSON.stringify(last)}`);
+  }
+
+  /** Catalog items to buy, distinct per call (so tests never collide on the same items). */
+  async items(count: number, collection = 'menut-l1c-cogs'): Promise<Array<{ collection: string; item: string; level: string }>> {
+    const response = await fetch(`${this.sim.url}/api/data/v0/stac/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.token()}` },
+      body: JSON.stringify({ collections: [collection], limit: count, cursor: this.nextCursor.get(collection) }),
+    });
+    const page = (await response.json()) as {
+      features: Array<{ id: string; collection: string; properties: Record<string, string> }>;
+      links: Array<{ rel: string; body?: { cursor?: string } }>;
+    };
+    this.nextCursor.set(collection, page.links.find((l) => l.rel === 'next')?.body?.cursor);
+    return page.features.map((f) => ({ collection: f.collection, item: f.id, level: f.properties['processing:level'] }));
+  }
+
+  private nextCursor = new Map<string, string | undefined>();
+
+  token(): Promise<string> {
+    return getToken(this.sim.url, this.account);
+  }
+
+  async stopWorkers(): Promise<void> {
+    for (const { worker, running, connection } of this.workers) {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    }
+    this.workers = [];
+  }
+
+  async close(): Promise<void> {
+    await this.stopWorkers();
+    await this.client.connection.close();
+    if ('close' in this.sim) await (this.sim as InProcessSimulator).close();
+  }
+}
