@@ -1,0 +1,66 @@
+/** Start options of the simulator and the run-time settings that the admin API can change. */
+import { z } from 'zod';
+import type { FaultConfig } from './faults';
+import { parseOrThrow } from './http';
+
+export type CreditsAt = 'checkout' | 'create';
+
+export interface Settings {
+  creditsAt: CreditsAt;
+  requireLicenses: boolean;
+  tokenLifetimeS: number;
+  checkoutTtlS: number;
+  rateLimitPerToken: number;
+}
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  /** Catalog seed and size; when absent, those stored in the data dir (or the defaults) are used. */
+  seed?: number;
+  items?: number;
+  faults?: FaultConfig;
+  publicUrl?: string;
+  tokenLifetimeS?: number;
+  checkoutTtlS?: number;
+  creditsAt?: CreditsAt;
+  requireLicenses?: boolean;
+  rateLimitPerToken?: number;
+  /** Where pino logs go; defaults to stderr. */
+  logLevel?: string;
+}
+
+export const DEFAULTS = {
+  port: 8787,
+  host: '127.0.0.1',
+  dataDir: '.data/simulator',
+  seed: 42,
+  items: 5000,
+} as const;
+
+export function settingsFromOptions(options: SimulatorOptions): Settings {
+  return {
+    creditsAt: options.creditsAt ?? 'checkout',
+    requireLicenses: options.requireLicenses ?? false,
+    tokenLifetimeS: options.tokenLifetimeS ?? 3600,
+    checkoutTtlS: options.checkoutTtlS ?? 86400,
+    rateLimitPerToken: options.rateLimitPerToken ?? 0,
+  };
+}
+
+const SettingsPatch = z
+  .object({
+    creditsAt: z.enum(['checkout', 'create']),
+    requireLicenses: z.boolean(),
+    tokenLifetimeS: z.number().int().positive(),
+    checkoutTtlS: z.number().positive(),
+    rateLimitPerToken: z.number().nonnegative(),
+  })
+  .partial()
+  .strict();
+
+/** Validates a partial settings change from the admin API. */
+export function parseSettingsPatch(body: unknown): Partial<Settings> {
+  return parseOrThrow(SettingsPatch, body);
+}

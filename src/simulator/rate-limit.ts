@@ -1,0 +1,33 @@
+/** Per-token token buckets: `rate` requests/s sustained, bursts up to one second's worth. */
+import { ApiError } from './http';
+
+interface Bucket {
+  tokens: number;
+  updatedMs: number;
+}
+
+export class RateLimiter {
+  private buckets = new Map<string, Bucket>();
+
+  /** Takes one request from the token's bucket or throws a 429 with Retry-After; rate 0 = unlimited. */
+  take(token: string, rate: number): void {
+    if (rate <= 0) return;
+    const now = Date.now();
+    const bucket = this.buckets.get(token) ?? { tokens: rate, updatedMs: now };
+    bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.updatedMs) / 1000) * rate);
+    bucket.updatedMs = now;
+    this.buckets.set(token, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return;
+    }
+    const retryAfterS = Math.max(1, Math.ceil((1 - bucket.tokens) / rate));
+    throw new ApiError(429, `rate limit of ${rate} requests/s per token exceeded; retry after ${retryAfterS}s`, null, {
+      'retry-after': retryAfterS,
+    });
+  }
+
+  clear(): void {
+    this.buckets.clear();
+  }
+}

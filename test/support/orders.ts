@@ -1,0 +1,42 @@
+/** Helpers to find catalog items and place orders against the simulator in tests. */
+import { call } from './simulator';
+
+export interface CatalogRef {
+  collection: string;
+  item: string;
+  level: string;
+  price: string;
+}
+
+/** Items priced under `contract`, optionally only those with a price at most `maxArea` km². */
+export async function findItems(url: string, token: string, contract: number, count: number, maxAreaKm2?: number): Promise<CatalogRef[]> {
+  const query = maxAreaKm2 === undefined ? undefined : { 'opencosmos:data_area_km2': { lte: maxAreaKm2 } };
+  const res = await call(url, 'POST', '/api/data/v0/stac/search', { token, body: { limit: count, contract_id: contract, query } });
+  if (res.body.features.length < count) throw new Error(`catalog has fewer than ${count} matching items`);
+  return res.body.features.map((f: any) => ({
+    collection: f.collection,
+    item: f.id,
+    level: f.properties['processing:level'],
+    price: f.properties['opencosmos:price'],
+  }));
+}
+
+export function orderBody(organisation: number, contract: number, items: CatalogRef[], extra: Record<string, unknown> = {}) {
+  return {
+    type: 'IMAGE',
+    data: { order_line_items: items.map(({ collection, item, level }) => ({ collection, item, level })) },
+    organisation,
+    contract_id: contract,
+    ...extra,
+  };
+}
+
+export async function createOrder(url: string, token: string, organisation: number, contract: number, items: CatalogRef[]) {
+  const res = await call(url, 'POST', '/api/data/v0/order/orders', { token, body: orderBody(organisation, contract, items) });
+  if (res.status !== 201) throw new Error(`order create failed: ${res.status} ${res.text}`);
+  return res.body.data;
+}
+
+export function checkout(url: string, token: string, orderId: string) {
+  return call(url, 'POST', `/api/data/v0/order/orders/${orderId}/checkout`, { token });
+}
