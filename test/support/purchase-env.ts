@@ -17,11 +17,11 @@ import { ACME, SimAdmin, getToken, startInProcess, type InProcessSimulator, type
 import { connectTestClient, testTemporalAddress } from './temporal';
 
 let runtimeQuiet = false;
-/** The SDK's default logger prints every worker state change; tests want warnings only. */
+/** The SDK's default logger prints every worker state change; tests want errors only (activity failures the tests provoke on purpose log as warnings). */
 function quietRuntime(): void {
   if (runtimeQuiet) return;
   runtimeQuiet = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
 }
 
 export function purchaseSettings(simUrl: string, taskQueue: string, account: SeedClient = ACME, temporalAddress = testTemporalAddress()): Settings {
@@ -127,7 +127,16 @@ export class PurchaseEnv {
   }
 
   /** Catalog items to buy, distinct per call (so tests never collide on the same items). */
-  async items(count: number, collection = 'menut-l1c-cogs'): Promise<Array<{ collection: string; item: string; level: string }>> {
+  items(count: number, collection = 'menut-l1c-cogs'): Promise<Array<{ collection: string; item: string; level: string }>> {
+    // Serialised: concurrent callers must not read the same cursor and get the same items.
+    const next = this.itemQueue.then(() => this.nextItems(count, collection));
+    this.itemQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private itemQueue: Promise<unknown> = Promise.resolve();
+
+  private async nextItems(count: number, collection: string): Promise<Array<{ collection: string; item: string; level: string }>> {
     const response = await fetch(`${this.sim.url}/api/data/v0/stac/search`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.token()}` },
