@@ -184,7 +184,6 @@ test('insufficient credits where card payment is refused: FAILED with the API me
     expect(result.reason).toMatch(/order_checkout POST failed \(402\): Insufficient credits/);
     expect(result.orderStatus).toBe('UNPAID');
   } finally {
-    await cirrus.stopWorkers();
-    await cirrus.client.connection.close();
+    await cirrus.close();
   }
 });

@@ -14,7 +14,8 @@ import { statusQuery } from '../../src/shared/purchase-messages';
 import type { PurchaseInput, PurchaseStage, PurchaseStatus } from '../../src/shared/purchase-types';
 import { createPurchaseWorker } from '../../src/worker';
 import { ACME, SimAdmin, getToken, startInProcess, type InProcessSimulator, type SeedClient } from './simulator';
-import { connectTestClient, testTemporalAddress } from './temporal';
+import { Connection } from '@temporalio/client';
+import { testTemporalAddress } from './temporal';
 
 let runtimeQuiet = false;
 /** The SDK's default logger prints every worker state change; tests want errors only (activity failures the tests provoke on purpose log as warnings). */
@@ -47,6 +48,10 @@ export const FAST: Pick<PurchaseInput, 'activityTimeoutMs' | 'poll'> = {
   poll: { firstMs: 200, factor: 1.5, capMs: 1_000 },
 };
 
+/** Where each simulator's catalog was last read, so every environment on it gets items no one bought yet. */
+const nextCursor = new Map<string, string | undefined>();
+let itemQueue: Promise<unknown> = Promise.resolve();
+
 export class PurchaseEnv {
   readonly taskQueue = `test-${randomUUID()}`;
   private workers: Array<{ worker: Worker; running: Promise<void>; connection: NativeConnection }> = [];
@@ -55,12 +60,18 @@ export class PurchaseEnv {
     readonly sim: InProcessSimulator | { url: string; admin: SimAdmin },
     readonly client: Client,
     readonly account: SeedClient,
+    readonly temporalAddress: string,
+    private readonly ownsSimulator: boolean,
   ) {}
 
-  static async start(options: { account?: SeedClient; sim?: { url: string; admin: SimAdmin }; worker?: boolean } = {}): Promise<PurchaseEnv> {
+  static async start(
+    options: { account?: SeedClient; sim?: { url: string; admin: SimAdmin }; worker?: boolean; temporalAddress?: string } = {},
+  ): Promise<PurchaseEnv> {
     quietRuntime();
     const sim = options.sim ?? (await startInProcess());
-    const env = new PurchaseEnv(sim, await connectTestClient(), options.account ?? ACME);
+    const address = options.temporalAddress ?? testTemporalAddress();
+    const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
+    const env = new PurchaseEnv(sim, client, options.account ?? ACME, address, options.sim === undefined);
     if (options.worker !== false) await env.startWorker();
     return env;
   }
@@ -70,11 +81,11 @@ export class PurchaseEnv {
   }
 
   get settings(): Settings {
-    return purchaseSettings(this.sim.url, this.taskQueue, this.account);
+    return purchaseSettings(this.sim.url, this.taskQueue, this.account, this.temporalAddress);
   }
 
   async startWorker(): Promise<void> {
-    const connection = await NativeConnection.connect({ address: testTemporalAddress() });
+    const connection = await NativeConnection.connect({ address: this.temporalAddress });
     const worker = await createPurchaseWorker({ connection, settings: this.settings });
     this.workers.push({ worker, running: worker.run(), connection });
   }
@@ -129,28 +140,24 @@ export class PurchaseEnv {
   /** Catalog items to buy, distinct per call (so tests never collide on the same items). */
   items(count: number, collection = 'menut-l1c-cogs'): Promise<Array<{ collection: string; item: string; level: string }>> {
     // Serialised: concurrent callers must not read the same cursor and get the same items.
-    const next = this.itemQueue.then(() => this.nextItems(count, collection));
-    this.itemQueue = next.catch(() => undefined);
+    const next = itemQueue.then(() => this.nextItems(count, collection));
+    itemQueue = next.catch(() => undefined);
     return next;
   }
-
-  private itemQueue: Promise<unknown> = Promise.resolve();
 
   private async nextItems(count: number, collection: string): Promise<Array<{ collection: string; item: string; level: string }>> {
     const response = await fetch(`${this.sim.url}/api/data/v0/stac/search`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.token()}` },
-      body: JSON.stringify({ collections: [collection], limit: count, cursor: this.nextCursor.get(collection) }),
+      body: JSON.stringify({ collections: [collection], limit: count, cursor: nextCursor.get(`${this.sim.url} ${collection}`) }),
     });
     const page = (await response.json()) as {
       features: Array<{ id: string; collection: string; properties: Record<string, string> }>;
       links: Array<{ rel: string; body?: { cursor?: string } }>;
     };
-    this.nextCursor.set(collection, page.links.find((l) => l.rel === 'next')?.body?.cursor);
+    nextCursor.set(`${this.sim.url} ${collection}`, page.links.find((l) => l.rel === 'next')?.body?.cursor);
     return page.features.map((f) => ({ collection: f.collection, item: f.id, level: f.properties['processing:level'] }));
   }
-
-  private nextCursor = new Map<string, string | undefined>();
 
   token(): Promise<string> {
     return getToken(this.sim.url, this.account);
@@ -168,6 +175,6 @@ export class PurchaseEnv {
   async close(): Promise<void> {
     await this.stopWorkers();
     await this.client.connection.close();
-    if ('close' in this.sim) await (this.sim as InProcessSimulator).close();
+    if (this.ownsSimulator) await (this.sim as InProcessSimulator).close();
   }
 }
