@@ -14,8 +14,9 @@ import { registerWorkerCommand } from './cli/worker';
 function buildProgram(): Command {
   const program = new Command('dcp')
     .description('Durable purchases of DataCosmos catalog imagery, on Temporal')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Usage errors read like every other failure: one line, prefixed with the program name.
+    .configureOutput({ outputError: (text, write) => write(`dcp: ${text.replace(/^error: /, '')}`) });
   registerDemoCommand(program);
   registerBuyCommand(program);
   registerManageCommands(program);

@@ -113,7 +113,8 @@ class Demo {
         poll: { firstMs: 2000, factor: 1.5, capMs: 10_000 },
       });
       const waiting = await this.waitForStage(card, 'AWAITING_PAYMENT');
-      this.say(`   paying at ${waiting.checkoutUrl}`);
+      this.say(`   ${stageLine(waiting)}`);
+      this.say(`   paying on the checkout page ${waiting.checkoutUrl}`);
       await this.payOnCheckoutPage(waiting.checkoutUrl as string);
       await card.signal(paymentCompletedSignal, waiting.orderId ?? undefined); // as a payment webhook would
       results.push(await this.follow(card));
@@ -127,8 +128,8 @@ class Demo {
       items: [items[2], items[3]],
       budget: { maxTotal: '1.00', approval: 'wait', approvalTimeoutMs: 10 * 60_000 },
     });
-    await this.waitForStage(overBudget, 'AWAITING_APPROVAL');
-    this.say(`   approving ${overBudget.workflowId}`);
+    this.say(`   ${stageLine(await this.waitForStage(overBudget, 'AWAITING_APPROVAL'))}`);
+    this.say(`   approving ${overBudget.workflowId} (the update \`dcp approve\` sends)`);
     await overBudget.executeUpdate(approveUpdate, { args: [{ approved: true, note: 'approved by the demo' }] });
     results.push(await this.follow(overBudget));
     return results;
@@ -184,11 +185,12 @@ class Demo {
   private async setCredits(amount: string): Promise<string> {
     const org = this.stack.datacosmos.organisationId;
     const base = this.stack.simulator.url;
-    const before = await request(`${base}/__sim/organisations`);
-    const orgs = (await before.body.json()) as { data?: unknown } | unknown[];
-    const list = (Array.isArray(orgs) ? orgs : (orgs as { data: unknown[] }).data) as Array<{ id?: number; organisation_id?: number; credits?: unknown }>;
-    const mine = list.find((o) => (o.id ?? o.organisation_id) === org);
-    const previous = creditAmount(mine?.credits);
+    const orgs = (await (await request(`${base}/__sim/organisations`)).body.json()) as Array<{
+      id: number;
+      credits: { amount: string };
+    }>;
+    const previous = orgs.find((o) => o.id === org)?.credits.amount;
+    if (previous === undefined) throw new CliError(`demo: the simulator has no organisation ${org}`, ExitCode.FAILURE);
     const res = await request(`${base}/__sim/organisations/${org}/credits`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
@@ -198,11 +200,4 @@ class Demo {
     if (res.statusCode >= 400) throw new CliError(`demo: setting credits answered ${res.statusCode}`, ExitCode.FAILURE);
     return previous;
   }
-}
-
-function creditAmount(credits: unknown): string {
-  if (typeof credits === 'string') return credits;
-  if (credits && typeof credits === 'object' && 'amount' in credits) return String((credits as { amount: unknown }).amount);
-  if (credits && typeof credits === 'object' && 'balance' in credits) return String((credits as { balance: unknown }).balance);
-  throw new CliError('demo: cannot read the organisation credits from the simulator', ExitCode.FAILURE);
 }
