@@ -24,6 +24,8 @@ export interface DataCosmosSettings {
   audience: string;
   organisationId: number;
   requestTimeoutMs: number;
+  /** Client-side pace, all endpoints together; undefined = unpaced. */
+  maxRequestsPerSecond?: number;
 }
 
 export interface WorkerSettings {
@@ -79,6 +81,11 @@ const EnvironmentSchema = z.object({
 
 const WorkerEnvironmentSchema = z.object({
   DATACOSMOS_REQUEST_TIMEOUT_MS: positiveInt('the timeout').default(30_000),
+  DATACOSMOS_MAX_REQUESTS_PER_SECOND: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of requests per second (0 = unpaced)')
+    .transform(Number)
+    .default(20),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt('the concurrency').default(100),
   WORKER_MAX_ACTIVITIES_PER_SECOND: positiveInt('the rate').default(40),
   METRICS_PORT: positiveInt('the port').refine((p) => p < 65536, 'must be a port number').optional(),
@@ -123,6 +130,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
         audience: e.DATACOSMOS_AUDIENCE,
         organisationId: e.DATACOSMOS_ORGANISATION_ID,
         requestTimeoutMs: worker.DATACOSMOS_REQUEST_TIMEOUT_MS,
+        maxRequestsPerSecond: worker.DATACOSMOS_MAX_REQUESTS_PER_SECOND || undefined,
       },
       worker: workerSettings,
     };
@@ -148,6 +156,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       ...stack.datacosmos,
       audience: AUDIENCE,
       requestTimeoutMs: worker.DATACOSMOS_REQUEST_TIMEOUT_MS,
+      maxRequestsPerSecond: worker.DATACOSMOS_MAX_REQUESTS_PER_SECOND || undefined,
     },
     worker: workerSettings,
   };

@@ -23,6 +23,7 @@ export function createDataCosmosClient(settings: Settings): DataCosmosClient {
     clientSecret: d.clientSecret,
     audience: d.audience,
     requestTimeoutMs: d.requestTimeoutMs,
+    maxRequestsPerSecond: d.maxRequestsPerSecond,
     retry: false, // Temporal retries activities; the client makes one attempt per activity attempt.
   });
 }

@@ -36,7 +36,7 @@ test('paid on the checkout page: polling sees PAID and the purchase completes', 
 
 test('paid with a paymentCompleted signal: re-checked at once, long before the next poll', async () => {
   const handle = await env.buy({ items: await env.items(1), poll: { firstMs: 3_600_000, factor: 1, capMs: 3_600_000 } });
-  const waiting = await env.waitForStage(handle, 'AWAITING_PAYMENT');
+  const waiting = await env.waitForStage(handle, 'AWAITING_PAYMENT', (s) => s.polls === 1); // now asleep for an hour
   await env.admin.payOrder(waiting.orderId as string);
   await handle.signal(paymentCompletedSignal, waiting.orderId as string);
   const result = await handle.result();

@@ -2,6 +2,7 @@
  * The typed DataCosmos API client: one method per API operation, typed requests and validated
  * replies. URLs, headers, auth, retries and error classification live in the modules beside it.
  */
+import { RequestThrottle } from './throttle';
 import { Agent } from 'undici';
 import { z } from 'zod';
 import { paths } from '../shared/api-paths';
@@ -51,6 +52,7 @@ export class DataCosmosClient {
       dispatcher: this.agent,
       timeoutMs: this.options.requestTimeoutMs,
       onRequest: this.options.onRequest,
+      throttle: this.options.maxRequestsPerSecond ? new RequestThrottle(this.options.maxRequestsPerSecond) : undefined,
     };
     this.transport = new Transport(context, this.options, new TokenProvider(context, this.options));
   }

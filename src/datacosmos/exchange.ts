@@ -6,12 +6,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request, type Dispatcher } from 'undici';
 import { transportError, type Exchange } from './classify';
+import type { RequestThrottle } from './throttle';
 import type { RequestEvent } from './options';
 
 export interface ExchangeContext {
   dispatcher: Dispatcher;
   timeoutMs: number;
   onRequest?: (event: RequestEvent) => void;
+  throttle?: RequestThrottle;
 }
 
 export interface OutgoingRequest {
@@ -59,6 +61,7 @@ async function run<T extends { status: number }>(
   outgoing: OutgoingRequest,
   read: (response: Dispatcher.ResponseData) => Promise<T>,
 ): Promise<T> {
+  await context.throttle?.acquire(outgoing.signal);
   const timeoutReason = new Error('request timeout');
   const timer = new AbortController();
   const timeout = setTimeout(() => timer.abort(timeoutReason), context.timeoutMs);

@@ -26,12 +26,14 @@ export interface DataCosmosClientOptions {
   retry?: RetryPolicy | false;
   /** Refresh the token this long before it expires, default 180 */
   tokenRefreshMarginS?: number;
+  /** Pace requests to at most this many per second (all endpoints together); default unlimited */
+  maxRequestsPerSecond?: number;
   /** For metrics and logs; never includes headers */
   onRequest?: (event: RequestEvent) => void;
 }
 
-export type ResolvedOptions = Required<Omit<DataCosmosClientOptions, 'onRequest'>> &
-  Pick<DataCosmosClientOptions, 'onRequest'>;
+export type ResolvedOptions = Required<Omit<DataCosmosClientOptions, 'onRequest' | 'maxRequestsPerSecond'>> &
+  Pick<DataCosmosClientOptions, 'onRequest' | 'maxRequestsPerSecond'>;
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5000 };
 
@@ -49,5 +51,6 @@ export function resolveOptions(options: DataCosmosClientOptions): ResolvedOption
     retry: options.retry ?? DEFAULT_RETRY,
     tokenRefreshMarginS: options.tokenRefreshMarginS ?? 180,
     onRequest: options.onRequest,
+    maxRequestsPerSecond: options.maxRequestsPerSecond,
   };
 }

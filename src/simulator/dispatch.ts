@@ -77,7 +77,12 @@ async function handle(sim: Sim, route: Route, req: IncomingMessage, url: URL, pa
     return await route.handler({ sim, req, url, params, body });
   } catch (error) {
     if (error instanceof ApiError) return errorReply(error, route.kind === 'token');
-    sim.log.error({ err: error, path: url.pathname }, 'request failed');
+    if (req.destroyed) {
+      // The client went away before its request was read (a killed worker, a timeout): nothing was changed.
+      sim.log.info({ path: url.pathname }, 'client disconnected before the request was read');
+    } else {
+      sim.log.error({ err: error, path: url.pathname }, 'request failed');
+    }
     return errorReply(new ApiError(500, `internal simulator error: ${(error as Error).message}`));
   }
 }

@@ -126,12 +126,17 @@ export class PurchaseEnv {
   }
 
   /** Polls the status query until the stage is reached (or fails with the stage it ended in). */
-  async waitForStage(handle: PurchaseHandle, stage: PurchaseStage, timeoutMs = 30_000): Promise<PurchaseStatus> {
+  async waitForStage(
+    handle: PurchaseHandle,
+    stage: PurchaseStage,
+    also: (status: PurchaseStatus) => boolean = () => true,
+    timeoutMs = 30_000,
+  ): Promise<PurchaseStatus> {
     const until = Date.now() + timeoutMs;
     let last: PurchaseStatus | undefined;
     while (Date.now() < until) {
       last = await handle.query(statusQuery).catch(() => undefined);
-      if (last?.stage === stage) return last;
+      if (last?.stage === stage && also(last)) return last;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`purchase ${handle.workflowId} did not reach ${stage}; last status: ${JSON.stringify(last)}`);
