@@ -161,3 +161,34 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     worker: workerSettings,
   };
 }
+
+export interface SimulatorAccount {
+  clientId: string;
+  clientSecret: string;
+  organisationId: number;
+}
+
+/** Settings of a worker against a simulator (tests, benchmarks): the production shape with local values. */
+export function simulatorSettings(options: {
+  simulatorUrl: string;
+  temporalAddress: string;
+  taskQueue: string;
+  account: SimulatorAccount;
+  requestTimeoutMs?: number;
+  maxRequestsPerSecond?: number;
+  worker?: Partial<WorkerSettings>;
+}): Settings {
+  return {
+    source: 'environment',
+    temporal: { address: options.temporalAddress, namespace: 'default', taskQueue: options.taskQueue },
+    datacosmos: {
+      apiUrl: options.simulatorUrl,
+      authUrl: options.simulatorUrl,
+      ...options.account,
+      audience: AUDIENCE,
+      requestTimeoutMs: options.requestTimeoutMs ?? 3_000,
+      maxRequestsPerSecond: options.maxRequestsPerSecond,
+    },
+    worker: { maxConcurrentActivities: 50, maxActivitiesPerSecond: 1000, logLevel: 'warn', ...options.worker },
+  };
+}

@@ -7,7 +7,8 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { statusQuery } from './shared/purchase-messages';
 import type { PurchaseInput, PurchaseResult, PurchaseStatus } from './shared/purchase-types';
-import { BatchIdKey, OrganisationIdKey, PurchaseStageKey } from './shared/search-attributes';
+import { itemKey } from './shared/batch-types';
+import { BatchIdKey, OrganisationIdKey, PurchaseItemsKey, PurchaseStageKey } from './shared/search-attributes';
 import type { purchaseWorkflow } from './workflows/purchase';
 
 export type PurchaseHandle = WorkflowHandle<typeof purchaseWorkflow>;
@@ -29,6 +30,7 @@ export async function startPurchase(
   const typedSearchAttributes: ConstructorParameters<typeof TypedSearchAttributes>[0] = [
     { key: PurchaseStageKey, value: 'VALIDATING' },
     { key: OrganisationIdKey, value: String(options.organisationId) },
+    { key: PurchaseItemsKey, value: input.items.map(itemKey) },
   ];
   if (input.batchId) typedSearchAttributes.push({ key: BatchIdKey, value: input.batchId });
   try {
@@ -50,7 +52,8 @@ export async function startPurchase(
   }
 }
 
-async function describeIfExists(client: Client, workflowId: string): Promise<string | null> {
+/** The execution status name of the workflow with this id, or null when there is none. */
+export async function describeIfExists(client: Client, workflowId: string): Promise<string | null> {
   try {
     return (await client.workflow.getHandle(workflowId).describe()).status.name;
   } catch (err) {

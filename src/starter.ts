@@ -2,6 +2,7 @@
 /** `dcp`: the command line of datacosmos-purchase. Each command lives in src/cli/ and registers itself here. */
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode } from './cli/exit-codes';
+import { registerBatchCommands } from './cli/batch';
 import { registerBuyCommand } from './cli/buy';
 import { registerCatalogCommands } from './cli/catalog';
 import { registerDemoCommand } from './cli/demo';
@@ -19,6 +20,7 @@ function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`dcp: ${text.replace(/^error: /, '')}`) });
   registerDemoCommand(program);
   registerBuyCommand(program);
+  registerBatchCommands(program);
   registerManageCommands(program);
   registerListCommands(program);
   registerCatalogCommands(program);

@@ -17,6 +17,7 @@ import type {
 } from '../shared/purchase-types';
 import { chooseContract, createContractCache, type ContractCache } from './contracts';
 import { apiStep, businessRule } from './failures';
+import { createBatchActivities } from './batch';
 
 export interface ActivityDependencies {
   client: DataCosmosClient;
@@ -24,6 +25,8 @@ export interface ActivityDependencies {
   contractCache?: ContractCache;
   /** Clock skew tolerated when looking for an order whose create reply was lost. */
   orderLookbackMs?: number;
+  /** Downloads at once in this worker, across all deliveries (default 4). */
+  maxParallelDownloads?: number;
 }
 
 export function createActivities(deps: ActivityDependencies) {
@@ -105,6 +108,8 @@ export function createActivities(deps: ActivityDependencies) {
     async getOrder(input: { orderId: string }): Promise<OrderSummary> {
       return summarizeOrder(await apiStep(() => client.getOrder(input.orderId, cancellation())));
     },
+
+    ...createBatchActivities(deps),
   };
 }
 

@@ -1,4 +1,5 @@
 /** `dcp buy`: start (or attach to) one purchase, and by default follow it to its end. */
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { followPurchase, startPurchase } from '../purchase-client';
 import { isDecimal } from '../shared/money';
@@ -21,6 +22,7 @@ interface BuyOptions {
   paymentWindow?: number;
   purchaseId?: string;
   batch?: string;
+  deliver?: string;
   wait: boolean;
   json: boolean;
 }
@@ -42,6 +44,7 @@ export function registerBuyCommand(program: Command): void {
     .option('--payment-window <duration>', 'how long an unpaid order is waited for (default 72h)', parser((t) => parseDuration(t, '--payment-window')))
     .option('--purchase-id <key>', 'purchase key (default: derived from organisation, contract and items)')
     .option('--batch <id>', 'batch id to tag the purchase with')
+    .option('--deliver <dir>', 'after payment, download every asset into this directory (on the worker machine)')
     .option('--wait', 'follow the purchase to its end (default)', true)
     .option('--no-wait', 'start and return at once')
     .option('--json', 'print the result as JSON', false)
@@ -51,12 +54,12 @@ export function registerBuyCommand(program: Command): void {
     });
 }
 
-function positiveInteger(text: string): number {
+export function positiveInteger(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) <= 0) throw new RangeError(`"${text}" is not a positive whole number`);
   return Number(text);
 }
 
-function amount(text: string): string {
+export function amount(text: string): string {
   if (!isDecimal(text) || text.startsWith('-') || /^0+(\.0+)?$/.test(text)) {
     throw new RangeError(`"${text}" is not a positive decimal amount`);
   }
@@ -82,6 +85,7 @@ async function buy(options: BuyOptions): Promise<number> {
       budget,
       paymentWindowMs: options.paymentWindow,
       batchId: options.batch,
+      ...(options.deliver ? { deliver: { dir: path.resolve(options.deliver) } } : {}),
     };
     const problems = purchaseInputProblems(input);
     if (problems.length > 0) throw new CliError(`invalid purchase: ${problems.join('; ')}`, ExitCode.USAGE);
@@ -108,6 +112,8 @@ async function buy(options: BuyOptions): Promise<number> {
     if (live) process.stderr.write('\n');
     if (options.json) printJson(result);
     else process.stdout.write(`${formatResult(result)}\n`);
-    return END_EXIT_CODE[result.end];
+    const undelivered = (result.delivery ?? []).filter((d) => d.state === 'FAILED');
+    for (const d of undelivered) process.stderr.write(`dcp: delivery of ${d.collection}/${d.item} failed: ${d.reason}\n`);
+    return undelivered.length > 0 ? ExitCode.ITEMS_FAILED : END_EXIT_CODE[result.end];
   });
 }

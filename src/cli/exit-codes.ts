@@ -8,6 +8,8 @@ export const ExitCode = {
   REJECTED: 5,
   API_ERROR: 6,
   UNAVAILABLE: 7,
+  /** A batch (or a delivery) finished, but some of its items failed or expired. */
+  ITEMS_FAILED: 8,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

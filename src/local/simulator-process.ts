@@ -8,6 +8,8 @@ export interface SimulatorProcessOptions {
   dataDir: string;
   logFile?: string;
   readyTimeoutMs?: number;
+  /** More simulator options, e.g. ['--items', '20000']. */
+  extraArgs?: string[];
 }
 
 export interface SimulatorProcess extends LoggedChild {
@@ -28,7 +30,7 @@ export function simulatorProgram(): string {
 }
 
 export async function startSimulatorProcess(opts: SimulatorProcessOptions): Promise<SimulatorProcess> {
-  const args = [simulatorProgram(), '--port', String(opts.port), '--data-dir', opts.dataDir];
+  const args = [simulatorProgram(), '--port', String(opts.port), '--data-dir', opts.dataDir, ...(opts.extraArgs ?? [])];
   const sim = spawnLogged(process.execPath, args, { logFile: opts.logFile, stopGraceMs: STOP_GRACE_MS });
   try {
     const listening = await listeningEvent(sim, opts.readyTimeoutMs ?? 30_000);

@@ -2,6 +2,7 @@
  * Data that crosses the workflow boundary: purchase input, status, result and activity DTOs.
  * Pure types and constants only, so workflow code, activities and clients share them.
  */
+import type { DeliverOptions, ItemDelivery } from './batch-types';
 
 export const TASK_QUEUE = 'datacosmos-purchase';
 
@@ -14,6 +15,7 @@ export type PurchaseStage =
   | 'CHECKOUT'
   | 'AWAITING_PAYMENT'
   | 'PAID'
+  | 'DELIVERING'
   | PurchaseEnd;
 
 export type PurchaseEnd = 'COMPLETED' | 'CANCELLED' | 'EXPIRED' | 'REJECTED' | 'FAILED';
@@ -25,6 +27,7 @@ export type PaymentMethod = 'CARD' | 'BANK_TRANSFER' | 'NOT_REQUIRED';
 export interface GeoJsonGeometry {
   type: 'Point' | 'MultiPoint' | 'LineString' | 'MultiLineString' | 'Polygon' | 'MultiPolygon';
   coordinates: unknown[];
+  [member: string]: unknown;
 }
 
 export interface LineItemInput {
@@ -86,6 +89,8 @@ export interface PurchaseInput {
   poll?: PollSchedule;
   batchId?: string;
   licenses?: License[];
+  /** After PAID, download every asset of each item into this worker-side directory. */
+  deliver?: DeliverOptions;
   /** Start-to-close timeout of each DataCosmos activity attempt. */
   activityTimeoutMs?: number;
   /** Events after which a payment wait continues as new. */
@@ -184,6 +189,8 @@ export interface PurchaseResult {
   polls: number;
   startedAt: string;
   endedAt: string;
+  /** With `deliver`: how each item's files were delivered. */
+  delivery?: ItemDelivery[];
 }
 
 export interface ApprovalDecision {

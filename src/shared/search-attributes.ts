@@ -11,13 +11,16 @@ export const DataCosmosOrderIdKey = defineSearchAttributeKey('DataCosmosOrderId'
 export const OrganisationIdKey = defineSearchAttributeKey('OrganisationId', SearchAttributeType.KEYWORD);
 export const BatchIdKey = defineSearchAttributeKey('BatchId', SearchAttributeType.KEYWORD);
 export const TotalPriceKey = defineSearchAttributeKey('TotalPrice', SearchAttributeType.DOUBLE);
+/** `COLLECTION/ITEM` of every item a purchase buys: how a batch sees what running purchases are buying. */
+export const PurchaseItemsKey = defineSearchAttributeKey('PurchaseItems', SearchAttributeType.KEYWORD_LIST);
 
 /** Name -> Temporal CLI type, for `temporal server start-dev --search-attribute Name=Type`. */
-export const SEARCH_ATTRIBUTES: Readonly<Record<string, 'Keyword' | 'Double' | 'Int' | 'Text' | 'Datetime' | 'Bool'>> = {
+export const SEARCH_ATTRIBUTES: Readonly<Record<string, 'Keyword' | 'KeywordList' | 'Double' | 'Int' | 'Text' | 'Datetime' | 'Bool'>> = {
   PurchaseStage: 'Keyword',
   OrderStatus: 'Keyword',
   DataCosmosOrderId: 'Keyword',
   OrganisationId: 'Keyword',
   BatchId: 'Keyword',
   TotalPrice: 'Double',
+  PurchaseItems: 'KeywordList',
 };

@@ -1,2 +1,3 @@
 /** Every workflow the worker registers. */
 export { purchaseWorkflow } from './purchase';
+export { batchPurchaseWorkflow } from './batch';

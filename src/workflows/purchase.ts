@@ -11,13 +11,16 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import type { ItemDelivery } from '../shared/batch-types';
 import { compare } from '../shared/money';
 import {
   approveUpdate,
@@ -78,6 +81,15 @@ class Purchase {
   private readonly api: Activities;
   private readonly moneyApi: Activities;
   private readonly pollApi: Activities;
+  /** The contract look-up (cached per worker): run inside the workflow task to save a server round trip. */
+  private readonly contractApi: Activities;
+  /**
+   * Purchases started since this patch look up the contract as a local activity and mirror only
+   * meaningful changes into search attributes: fewer server round trips and events per purchase.
+   * Executions recorded before it replay the earlier commands.
+   */
+  private readonly lean: boolean;
+  private readonly deliveryApi: Activities;
   private contract: ResolvedContract | null = null;
   private cancelReason: string | null = null;
   private paymentSignalled = false;
@@ -126,6 +138,15 @@ class Purchase {
     this.moneyApi = proxyActivities<Activities>(base);
     // A poll that keeps failing is recorded and retried at the next poll; the deadline bounds the wait.
     this.pollApi = proxyActivities<Activities>({ ...base, scheduleToCloseTimeout: '5m' });
+    this.lean = patched('lean-history');
+    this.contractApi = this.lean ? proxyLocalActivities<Activities>({ ...base, scheduleToCloseTimeout: '10m' }) : this.api;
+    // Downloads heartbeat their bytes: a killed worker's download is retried (and resumed) elsewhere.
+    this.deliveryApi = proxyActivities<Activities>({
+      startToCloseTimeout: '2h',
+      scheduleToCloseTimeout: '24h',
+      heartbeatTimeout: input.deliver?.heartbeatTimeoutMs ?? 30_000,
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+    });
     this.installHandlers();
   }
 
@@ -140,7 +161,7 @@ class Purchase {
       } else {
         await this.buy();
       }
-      return this.finish('COMPLETED', null);
+      return this.finish('COMPLETED', null, await this.deliver());
     } catch (err) {
       if (err instanceof PurchaseEnded) return this.finish(err.end, err.reason);
       const failure = businessFailure(err);
@@ -156,7 +177,7 @@ class Purchase {
     this.stopIfCancelled();
 
     this.setStage('RESOLVING_CONTRACT');
-    this.contract = await this.api.resolveContract({ contractId: this.input.contractId });
+    this.contract = await this.contractApi.resolveContract({ contractId: this.input.contractId });
     this.status.organisationId = this.contract.organisationId;
     this.status.contractId = this.contract.contractId;
     this.status.currency = this.contract.currency;
@@ -164,6 +185,7 @@ class Purchase {
     this.stopIfCancelled();
 
     this.setStage('PRICING');
+    // A regular activity: a cancel that arrives while prices are fetched is seen before ordering.
     const quote = await this.api.priceItems({ contractId: this.contract.contractId, items: this.input.items });
     this.recordQuote(quote);
     this.stopIfCancelled();
@@ -190,6 +212,21 @@ class Purchase {
 
     this.status.paymentDeadline = new Date(Date.now() + this.paymentWindowMs).toISOString();
     await this.waitForPayment();
+  }
+
+  /** After PAID: the files, when asked for. A failed delivery is reported per item; the purchase stays COMPLETED. */
+  private async deliver(): Promise<ItemDelivery[] | undefined> {
+    const deliver = this.input.deliver;
+    if (!deliver || !patched('deliver-after-paid')) return undefined;
+    this.setStage('DELIVERING');
+    const items = this.status.lineItems.map(({ collection, item }) => ({ collection, item }));
+    try {
+      return await this.deliveryApi.deliverItems({ dir: deliver.dir, items });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      const reason = `delivery failed: ${failureMessage(err)}`;
+      return items.map((line) => ({ ...line, state: 'FAILED' as const, files: [], reason }));
+    }
   }
 
   private validate(): void {
@@ -334,7 +371,9 @@ class Purchase {
   }
 
   private recordOrder(order: OrderSummary): void {
-    const changed = order.orderId !== this.status.orderId || order.status !== this.status.orderStatus;
+    const changed = this.lean
+      ? order.orderId !== this.status.orderId // a new status is published with the stage it leads to
+      : order.orderId !== this.status.orderId || order.status !== this.status.orderStatus;
     this.status.orderId = order.orderId;
     this.status.orderStatus = order.status;
     this.status.paymentMethod = order.paymentMethod ?? this.status.paymentMethod;
@@ -347,7 +386,7 @@ class Purchase {
   private setStage(stage: PurchaseStage): void {
     this.status.stage = stage;
     this.touch();
-    this.publish();
+    if (!this.lean || PUBLISHED_STAGES.has(stage)) this.publish();
   }
 
   private touch(): void {
@@ -366,7 +405,7 @@ class Purchase {
     ]);
   }
 
-  private finish(end: PurchaseEnd, reason: string | null): PurchaseResult {
+  private finish(end: PurchaseEnd, reason: string | null, delivery?: ItemDelivery[]): PurchaseResult {
     if (end !== 'COMPLETED' || reason) this.status.lastError = reason ?? this.status.lastError;
     this.status.nextCheckAt = null;
     this.setStage(end);
@@ -387,6 +426,7 @@ class Purchase {
       polls: s.polls,
       startedAt: s.startedAt,
       endedAt: s.updatedAt,
+      ...(delivery ? { delivery } : {}),
     };
   }
 
@@ -439,17 +479,32 @@ class Purchase {
   }
 }
 
+/** Stages worth a search-attribute update: where a purchase can rest, and its ends. The rest pass in moments. */
+const PUBLISHED_STAGES: ReadonlySet<PurchaseStage> = new Set<PurchaseStage>([
+  'AWAITING_APPROVAL',
+  'ORDERING', // an order create retries until it is sure: during an outage a purchase rests here
+  'AWAITING_PAYMENT',
+  'DELIVERING',
+  ...PURCHASE_ENDS,
+]);
+
 function isEnded(stage: PurchaseStage): boolean {
   return (PURCHASE_ENDS as readonly string[]).includes(stage);
 }
 
+/** The failure an activity ended with: wrapped in ActivityFailure, or (local activities) the ApplicationFailure itself. */
+function activityCause(err: unknown): ApplicationFailure | null {
+  if (err instanceof ActivityFailure) return err.cause instanceof ApplicationFailure ? err.cause : null;
+  return err instanceof ApplicationFailure ? err : null;
+}
+
 function isNonRetryable(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable === true;
+  return activityCause(err)?.nonRetryable === true;
 }
 
 /** The API's message of an activity failure that ends the purchase FAILED, or null for other errors. */
 function businessFailure(err: unknown): string | null {
-  return err instanceof ActivityFailure ? failureMessage(err) : null;
+  return err instanceof ActivityFailure || activityCause(err) ? failureMessage(err) : null;
 }
 
 function failureMessage(err: unknown): string {

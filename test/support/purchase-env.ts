@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import type { Settings } from '../../src/config';
+import { simulatorSettings, type Settings } from '../../src/config';
 import { startPurchase, type PurchaseHandle } from '../../src/purchase-client';
 import { statusQuery } from '../../src/shared/purchase-messages';
 import type { PurchaseInput, PurchaseStage, PurchaseStatus } from '../../src/shared/purchase-types';
@@ -23,23 +23,6 @@ function quietRuntime(): void {
   if (runtimeQuiet) return;
   runtimeQuiet = true;
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-}
-
-export function purchaseSettings(simUrl: string, taskQueue: string, account: SeedClient = ACME, temporalAddress = testTemporalAddress()): Settings {
-  return {
-    source: 'environment',
-    temporal: { address: temporalAddress, namespace: 'default', taskQueue },
-    datacosmos: {
-      apiUrl: simUrl,
-      authUrl: simUrl,
-      clientId: account.clientId,
-      clientSecret: account.clientSecret,
-      audience: 'https://beeapp.open-cosmos.com',
-      organisationId: account.organisation,
-      requestTimeoutMs: 3_000,
-    },
-    worker: { maxConcurrentActivities: 50, maxActivitiesPerSecond: 1000, logLevel: 'warn' },
-  };
 }
 
 /** Short timings for tests: set by configuration, never by mocking time. */
@@ -81,7 +64,12 @@ export class PurchaseEnv {
   }
 
   get settings(): Settings {
-    return purchaseSettings(this.sim.url, this.taskQueue, this.account, this.temporalAddress);
+    return simulatorSettings({
+      simulatorUrl: this.sim.url,
+      temporalAddress: this.temporalAddress,
+      taskQueue: this.taskQueue,
+      account: { clientId: this.account.clientId, clientSecret: this.account.clientSecret, organisationId: this.account.organisation },
+    });
   }
 
   async startWorker(): Promise<void> {

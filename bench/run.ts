@@ -1,0 +1,177 @@
+/**
+ * `npm run bench`: every measure on the local stack in one run, comparisons side by side. Writes
+ * bench/results/<timestamp>.json, .md and .svg, and prints the summary. `--quick` runs smaller numbers.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { ItemSupply } from './catalog';
+import { compressedWeekWait, creditsPurchaseEvents } from './history';
+import { paymentDetection, waitingWorkerMemory } from './payment';
+import { markdownSummary, svgChart, type Check } from './report';
+import { measureSimulatorCapacity } from './sim-capacity';
+import { BenchStack } from './stack';
+import { round } from './stats';
+import { orchestratedPurchases, plainPoolPurchases } from './throughput';
+
+const SCENARIOS = ['simulator', 'throughput', 'rate-limit', 'payment', 'history', 'memory'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+interface Options {
+  quick: boolean;
+  only?: Scenario[];
+}
+
+function plan(quick: boolean) {
+  return quick
+    ? { simSeconds: 3, purchases: 150, concurrency: 50, rateLimited: 120, payments: 60, waiting: 300 }
+    : { simSeconds: 10, purchases: 1000, concurrency: 50, rateLimited: 300, payments: 200, waiting: 2000 };
+}
+
+async function main(options: Options): Promise<void> {
+  const n = plan(options.quick);
+  const selected = new Set<Scenario>(options.only ?? SCENARIOS);
+  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const results: Record<string, unknown> = { startedAt: new Date().toISOString(), quick: options.quick, plan: n };
+  const checks: Check[] = [];
+  const details: string[] = [];
+  const stack = await BenchStack.start(log);
+  try {
+    await stack.admin.setCredits(1001, '1000000000');
+    const supply = await ItemSupply.load(stack.sim.url, 4 * n.purchases + n.rateLimited + n.payments + n.waiting + 20);
+
+    if (selected.has('simulator')) {
+      log('simulator capacity (GET order, faults off)');
+      const capacity = await measureSimulatorCapacity(stack.sim.url, supply.take(1)[0], n.simSeconds);
+      results.simulator = capacity;
+      checks.push({ name: 'simulator GET order', value: capacity.requestsPerSecond, unit: 'req/s', target: 2000, kind: 'min' });
+      details.push(`- Simulator: ${capacity.requests} GET-order requests over ${capacity.connections} connections in ${capacity.seconds} s, p50 ${capacity.p50Ms} ms, p99 ${capacity.p99Ms} ms.`);
+    }
+
+    if (selected.has('throughput')) {
+      const stopWorker = await stack.worker(stack.settings('bench-throughput'));
+      try {
+        await orchestratedPurchases(stack, supply, 'bench-throughput', 5, 5); // warm the worker and its caches
+        const runs: Record<string, unknown> = {};
+        for (const latencyMs of [0, 100]) {
+          await stack.admin.setFaults(latencyMs ? { seed: 1, endpoints: { '*': { latencyMs } } } : {});
+          log(`throughput at ${latencyMs} ms API latency: ${n.purchases} purchases, ${n.concurrency} at a time`);
+          await stack.admin.clearStats();
+          const orchestrator = await orchestratedPurchases(stack, supply, 'bench-throughput', n.purchases, n.concurrency);
+          const stats = await stack.admin.stats();
+          const calls = Object.entries(stats.endpoints).filter(([k]) => k !== 'token').reduce((s, [, e]) => s + e.requests, 0);
+          const plain = await plainPoolPurchases(stack, supply, n.purchases, n.concurrency);
+          const ratio = round(orchestrator.purchasesPerSecond / plain.purchasesPerSecond);
+          runs[`latency${latencyMs}ms`] = { orchestrator, plainPool: plain, ratio, apiCallsPerCreditsPurchase: round(calls / n.purchases, 2) };
+          details.push(
+            `- Throughput at ${latencyMs} ms latency: orchestrator ${orchestrator.purchasesPerSecond}/s (p50 ${orchestrator.p50Ms} ms, p99 ${orchestrator.p99Ms} ms), plain pool ${plain.purchasesPerSecond}/s (p50 ${plain.p50Ms} ms, p99 ${plain.p99Ms} ms), ratio ${ratio}.`,
+          );
+          if (latencyMs === 100) checks.push({ name: 'orchestrator / plain pool at 100 ms', value: ratio, unit: '', target: 0.8, kind: 'min' });
+          if (latencyMs === 0) checks.push({ name: 'API calls per credits purchase', value: round(calls / n.purchases, 2), unit: 'calls', target: 3, kind: 'max' });
+        }
+        results.throughput = runs;
+        await stack.admin.setFaults({});
+      } finally {
+        await stopWorker();
+      }
+    }
+
+    if (selected.has('rate-limit')) {
+      const limit = 50;
+      log(`API-limit utilisation: simulator limit ${limit} req/s per token, worker paced at 48 req/s`);
+      await stack.admin.setSettings({ rateLimitPerToken: limit });
+      const stopWorker = await stack.worker(stack.settings('bench-rate', { maxRequestsPerSecond: 48 }));
+      try {
+        await orchestratedPurchases(stack, supply, 'bench-rate', 3, 3);
+        await stack.admin.clearStats();
+        const run = await orchestratedPurchases(stack, supply, 'bench-rate', n.rateLimited, n.concurrency);
+        const stats = await stack.admin.stats();
+        const ceiling = limit / 3;
+        const utilisation = round((100 * run.purchasesPerSecond) / ceiling, 1);
+        const share429 = round((100 * stats.rateLimited) / Math.max(1, stats.total), 2);
+        results.rateLimit = { limit, ceilingPurchasesPerSecond: round(ceiling), run, utilisationPercent: utilisation, share429Percent: share429 };
+        checks.push({ name: 'share of the API-limit ceiling', value: utilisation, unit: '%', target: 90, kind: 'min' });
+        checks.push({ name: 'requests answered 429', value: share429, unit: '%', target: 2, kind: 'max' });
+        details.push(`- Rate limit ${limit} req/s: ${run.purchasesPerSecond} purchases/s against a ceiling of ${round(ceiling)} (3 calls each), ${share429} % answered 429.`);
+      } finally {
+        await stopWorker();
+        await stack.admin.setSettings({ rateLimitPerToken: 0 });
+      }
+    }
+
+    if (selected.has('payment') || selected.has('history') || selected.has('memory')) await stack.admin.setCredits(1001, '0');
+
+    if (selected.has('payment')) {
+      const poll = { firstMs: 1_000, factor: 1.5, capMs: 5_000 };
+      log(`payment detection: ${n.payments} card purchases paid at random moments, half with a signal`);
+      const stopWorker = await stack.worker(stack.settings('bench-payment'));
+      try {
+        const detection = await paymentDetection(stack, supply, 'bench-payment', n.payments, poll);
+        results.payment = { poll, ...detection };
+        checks.push({ name: 'payment seen by signal, p99', value: detection.signal.p99Ms, unit: 'ms', target: 1000, kind: 'max' });
+        details.push(
+          `- Payment detection (poll ${poll.firstMs} ms x${poll.factor} up to ${poll.capMs} ms): by signal p50 ${detection.signal.p50Ms} ms / p99 ${detection.signal.p99Ms} ms, by polling p50 ${detection.polling.p50Ms} ms / p99 ${detection.polling.p99Ms} ms; ${detection.polling.pollsPerPurchase} polls per purchase when polling, ${detection.signal.pollsPerPurchase} with a signal; ${detection.apiCallsPerCardPurchase} API calls per card purchase.`,
+        );
+      } finally {
+        await stopWorker();
+      }
+    }
+
+    if (selected.has('history')) {
+      log('history: a credits purchase, and a week-long wait compressed 10,000x');
+      const stopWorker = await stack.worker(stack.settings('bench-history'));
+      try {
+        await stack.admin.setCredits(1001, '1000000000');
+        const creditsEvents = await creditsPurchaseEvents(stack, supply, 'bench-history');
+        await stack.admin.setCredits(1001, '0');
+        const week = await compressedWeekWait(stack, supply, 'bench-history');
+        results.history = { creditsPurchaseEvents: creditsEvents, weekLongWait: week };
+        checks.push({ name: 'events of a credits purchase', value: creditsEvents, unit: 'events', target: 40, kind: 'max' });
+        checks.push({ name: 'largest run of a week-long wait', value: week.largestRunEvents, unit: 'events', target: 1999, kind: 'max' });
+        details.push(`- History: a credits purchase takes ${creditsEvents} events; a week-long wait with the default poll schedule (compressed ${week.compression}x) made ${week.polls} polls in ${week.runs} runs, the largest ${week.largestRunEvents} events; it ended ${week.end}.`);
+      } finally {
+        await stopWorker();
+      }
+    }
+
+    if (selected.has('memory')) {
+      log(`worker memory with ${n.waiting} purchases waiting on payment`);
+      const memory = await waitingWorkerMemory(stack, supply, 'bench-memory', n.waiting);
+      results.memory = memory;
+      checks.push({ name: `worker RSS, ${memory.purchases} waiting`, value: memory.waitingRssMb, unit: 'MB', target: 500, kind: 'max' });
+      details.push(`- Worker memory: ${memory.idleRssMb} MB idle, ${memory.waitingRssMb} MB with ${memory.purchases} purchases waiting on payment.`);
+    }
+  } finally {
+    await stack.stop();
+  }
+
+  results.checks = checks;
+  results.finishedAt = new Date().toISOString();
+  const dir = path.resolve(__dirname, 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const stamp = (results.startedAt as string).replace(/[:.]/g, '-');
+  const title = `datacosmos-purchase benchmarks ${results.startedAt}${options.quick ? ' (quick)' : ''}`;
+  const summary = markdownSummary(title, checks, details);
+  fs.writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, `${stamp}.md`), `${summary}\n![chart](${stamp}.svg)\n`);
+  fs.writeFileSync(path.join(dir, `${stamp}.svg`), svgChart(title, checks));
+  process.stdout.write(`${summary}\nresults: bench/results/${stamp}.{json,md,svg}\n`);
+}
+
+const program = new Command('bench')
+  .option('--quick', 'smaller numbers, for a quick look', false)
+  .option('--only <scenarios>', `comma-separated: ${SCENARIOS.join(', ')}`, (text) =>
+    text.split(',').map((s) => {
+      if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only: unknown scenario "${s}"`);
+      return s as Scenario;
+    }),
+  )
+  .parse();
+
+main(program.opts<Options>()).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

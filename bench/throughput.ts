@@ -1,0 +1,79 @@
+/**
+ * Credits purchases through the orchestrator beside a plain, non-durable async pool that makes the same
+ * API calls with the same client and concurrency (what a user would write instead).
+ */
+import { randomUUID } from 'node:crypto';
+import { DataCosmosClient } from '../src/datacosmos';
+import { startPurchase } from '../src/purchase-client';
+import type { LineItem } from '../src/shared/purchase-types';
+import type { ItemSupply } from './catalog';
+import { ACCOUNT, type BenchStack } from './stack';
+import { percentile, pool, round } from './stats';
+
+export interface RunFigures {
+  purchases: number;
+  seconds: number;
+  purchasesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+function figures(durations: number[], elapsedMs: number): RunFigures {
+  return {
+    purchases: durations.length,
+    seconds: round(elapsedMs / 1000, 1),
+    purchasesPerSecond: round(durations.length / (elapsedMs / 1000)),
+    p50Ms: round(percentile(durations, 50), 0),
+    p99Ms: round(percentile(durations, 99), 0),
+  };
+}
+
+/** Runs `count` credits purchases through workflows, `concurrency` at a time; the worker must be running. */
+export async function orchestratedPurchases(
+  stack: BenchStack,
+  supply: ItemSupply,
+  taskQueue: string,
+  count: number,
+  concurrency: number,
+): Promise<RunFigures> {
+  const tag = randomUUID().slice(0, 8);
+  const started = performance.now();
+  const durations = await pool(count, concurrency, async (i) => {
+    const { handle } = await startPurchase(
+      stack.client,
+      { taskQueue, organisationId: ACCOUNT.organisationId },
+      { purchaseId: `bench-${tag}-${i}`, items: supply.take(1), activityTimeoutMs: 30_000 },
+    );
+    const result = await handle.result();
+    if (result.end !== 'COMPLETED') throw new Error(`purchase ${result.purchaseId} ended ${result.end}: ${result.reason}`);
+  });
+  return figures(durations, performance.now() - started);
+}
+
+/** The same calls (price, create, checkout) straight from an async pool: fast, but nothing survives a crash. */
+export async function plainPoolPurchases(
+  stack: BenchStack,
+  supply: ItemSupply,
+  count: number,
+  concurrency: number,
+): Promise<RunFigures> {
+  const api = new DataCosmosClient({ apiUrl: stack.sim.url, authUrl: stack.sim.url, ...ACCOUNT, requestTimeoutMs: 10_000 });
+  const contract = (await api.listContracts(ACCOUNT.organisationId)).find((c) => c.default_contract)!;
+  const buy = async (line: LineItem) => {
+    const [price] = await api.getPrices(contract.contract_id, [line]);
+    if (!price) throw new Error('no price');
+    const order = await api.createOrder({
+      type: 'IMAGE',
+      data: { order_line_items: [line] },
+      organisation: ACCOUNT.organisationId,
+      contract_id: contract.contract_id,
+    });
+    const outcome = await api.checkout(order.id);
+    if (outcome.order.status !== 'PAID') throw new Error(`order ${order.id} is ${outcome.order.status}`);
+  };
+  const started = performance.now();
+  const durations = await pool(count, concurrency, async () => buy(supply.take(1)[0]));
+  const result = figures(durations, performance.now() - started);
+  await api.close();
+  return result;
+}

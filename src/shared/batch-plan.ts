@@ -1,0 +1,49 @@
+/**
+ * The batch's buying decisions, pure and deterministic so the workflow can run them: which examined items
+ * are bought, and why the others are not. Items are taken in input order (search order or file order); an
+ * item whose price would take the reserved total over the budget is skipped, and later cheaper items may
+ * still fit.
+ */
+import { add, compare } from './money';
+import { itemKey, type ExaminedItem, type ItemRow, type PlannedItem } from './batch-types';
+
+export interface FitState {
+  budget: string;
+  maxPricePerItem?: string;
+  currency: string;
+  reserved: string;
+  /** Keys already examined in this batch: a repeated item is examined once. */
+  seen: Set<string>;
+}
+
+export interface FitOutcome {
+  planned: PlannedItem[];
+  rows: ItemRow[];
+}
+
+export function fitChunk(state: FitState, examined: ExaminedItem[]): FitOutcome {
+  const planned: PlannedItem[] = [];
+  const rows: ItemRow[] = [];
+  const skip = (e: ExaminedItem, outcome: ItemRow[2], reason: string | null) =>
+    rows.push([e.collection, e.item, outcome, e.price, null, reason, null]);
+  for (const e of examined) {
+    const key = itemKey(e);
+    if (state.seen.has(key)) continue;
+    state.seen.add(key);
+    if (e.problem !== null || e.price === null || e.level === null) {
+      skip(e, 'FAILED', e.problem ?? 'no price');
+    } else if (e.ownedIn !== null) {
+      skip(e, 'ALREADY_OWNED', `already bought in PAID order ${e.ownedIn}`);
+    } else if (e.inFlightIn !== null) {
+      skip(e, 'IN_FLIGHT', `being bought by purchase ${e.inFlightIn}`);
+    } else if (state.maxPricePerItem !== undefined && compare(e.price, state.maxPricePerItem) > 0) {
+      skip(e, 'SKIPPED_PRICE', null); // the shared reason of batch-types keeps 10,000 rows small
+    } else if (compare(add(state.reserved, e.price), state.budget) > 0) {
+      skip(e, 'SKIPPED_BUDGET', null);
+    } else {
+      state.reserved = add(state.reserved, e.price);
+      planned.push({ collection: e.collection, item: e.item, level: e.level, price: e.price });
+    }
+  }
+  return { planned, rows };
+}

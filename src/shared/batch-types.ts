@@ -1,0 +1,188 @@
+/**
+ * Data that crosses the batch workflow boundary: batch input, per-item outcomes, progress and result.
+ * Pure types and constants only, shared by the batch workflow, its activities and its clients.
+ */
+import type { LineItem, LineItemInput, PollSchedule } from './purchase-types';
+
+export type ItemOutcome =
+  'PAID' | 'CANCELLED' | 'EXPIRED' | 'FAILED' | 'SKIPPED_BUDGET' | 'SKIPPED_PRICE' | 'ALREADY_OWNED' | 'IN_FLIGHT';
+export const ITEM_OUTCOMES: readonly ItemOutcome[] = [
+  'PAID',
+  'CANCELLED',
+  'EXPIRED',
+  'FAILED',
+  'SKIPPED_BUDGET',
+  'SKIPPED_PRICE',
+  'ALREADY_OWNED',
+  'IN_FLIGHT',
+];
+
+/** The STAC search a batch buys from (the catalog's own request fields, plus a cap on the items). */
+export interface BatchSearch {
+  collections?: string[];
+  bbox?: [number, number, number, number];
+  intersects?: { type: string; coordinates: unknown[] };
+  datetime?: string;
+  query?: Record<string, Record<string, number>>;
+  maxItems?: number;
+}
+
+export interface DeliverOptions {
+  /** A directory on the worker's machine: files land in DIR/COLLECTION/ITEM/FILE. */
+  dir: string;
+  /** A download silent for this long is retried elsewhere (default 30 s). */
+  heartbeatTimeoutMs?: number;
+}
+
+export interface BatchInput {
+  /** The batch id; equal to the workflow id. */
+  batchId: string;
+  /** Exactly one of search and items. */
+  search?: BatchSearch;
+  items?: LineItemInput[];
+  /** Decimal string, in the contract's currency: the most the whole batch may spend. */
+  budget: string;
+  currency?: string;
+  maxPricePerItem?: string;
+  itemsPerOrder?: number;
+  concurrency?: number;
+  contractId?: number;
+  deliver?: DeliverOptions;
+  /** Timings passed on to each purchase (tests make them short). */
+  activityTimeoutMs?: number;
+  poll?: PollSchedule;
+  paymentWindowMs?: number;
+  /** Items examined per planning step (one search page or one slice of the item list). */
+  chunkSize?: number;
+  /** Events after which the batch drains its running purchases and continues as new. */
+  historyEventLimit?: number;
+  /** Set only by continue-as-new. */
+  carried?: BatchCarried;
+}
+
+export const DEFAULT_ITEMS_PER_ORDER = 1;
+export const DEFAULT_BATCH_CONCURRENCY = 10;
+export const DEFAULT_CHUNK_SIZE = 500;
+export const DEFAULT_BATCH_HISTORY_EVENT_LIMIT = 5_000;
+export const MAX_ITEMS_PER_ORDER = 500;
+export const MAX_BATCH_CONCURRENCY = 200;
+
+/** One row of the batch report: `[collection, item, outcome, price, orderId, reason, delivery]`, compact for history. */
+export type ItemRow = [string, string, ItemOutcome, string | null, string | null, string | null, DeliveryState | null];
+
+export type DeliveryState = 'DELIVERED' | 'FAILED';
+
+/** How one item's files were delivered after its order was PAID. */
+export interface ItemDelivery {
+  collection: string;
+  item: string;
+  state: DeliveryState;
+  files: string[];
+  reason: string | null;
+}
+
+export interface ItemReport {
+  collection: string;
+  item: string;
+  outcome: ItemOutcome;
+  price: string | null;
+  orderId: string | null;
+  reason: string | null;
+  delivery: DeliveryState | null;
+}
+
+/** What the batch carries into its next run: where the input stands, money so far, and the rows. */
+export interface BatchCarried {
+  startedAt: string;
+  runs: number;
+  contractId: number;
+  currency: string;
+  /** Search: the next page's cursor (null when no page was read yet); items: index of the next item. */
+  cursor: string | null;
+  nextIndex: number;
+  exhausted: boolean;
+  examined: number;
+  reserved: string;
+  spent: string;
+  nextGroup: number;
+  organisationId: number | null;
+  /** Items priced and fitted but not yet ordered. */
+  queue: PlannedItem[];
+  rows: ItemRow[];
+  cancelReason: string | null;
+}
+
+export interface PlannedItem extends LineItem {
+  price: string;
+}
+
+/** What planning learns about one examined item. */
+export interface ExaminedItem {
+  collection: string;
+  item: string;
+  level: string | null;
+  price: string | null;
+  /** Why it cannot be bought (unknown item, no price), or null. */
+  problem: string | null;
+  ownedIn: string | null;
+  inFlightIn: string | null;
+}
+
+export interface PlanChunkInput {
+  contractId: number;
+  search?: BatchSearch & { cursor: string | null; limit: number };
+  items?: LineItemInput[];
+}
+
+export interface PlanChunkResult {
+  examined: ExaminedItem[];
+  /** Search only: the next page's cursor, or null on the last page. */
+  nextCursor: string | null;
+}
+
+export type BatchPhase = 'PLANNING' | 'BUYING' | 'DRAINING' | 'COMPLETED' | 'CANCELLED';
+
+export interface BatchProgress {
+  batchId: string;
+  phase: BatchPhase;
+  counts: Record<ItemOutcome, number>;
+  /** Items examined so far, and whether the input has been read to its end. */
+  examined: number;
+  inputExhausted: boolean;
+  /** Items waiting for a purchase slot, and items in running purchases. */
+  queued: number;
+  inFlight: number;
+  budget: string;
+  currency: string | null;
+  spent: string;
+  reserved: string;
+  runs: number;
+  startedAt: string;
+  cancelReason: string | null;
+}
+
+export interface BatchResult extends Omit<BatchProgress, 'phase' | 'queued' | 'inFlight'> {
+  end: 'COMPLETED' | 'CANCELLED';
+  endedAt: string;
+  /** One compact row per item (10,000 items fit a Temporal payload); read them with `batchItems`. */
+  rows: ItemRow[];
+}
+
+/** Skips share one reason each, so their rows leave it out and it is filled in here. */
+const SHARED_REASONS: Partial<Record<ItemOutcome, string>> = {
+  SKIPPED_PRICE: 'price is over the per-item limit',
+  SKIPPED_BUDGET: 'price does not fit the remaining budget (items are fitted in input order)',
+};
+
+export function batchItems(result: Pick<BatchResult, 'rows'>): ItemReport[] {
+  return result.rows.map(rowToReport);
+}
+
+export function itemKey(line: { collection: string; item: string }): string {
+  return `${line.collection}/${line.item}`;
+}
+
+export function rowToReport(row: ItemRow): ItemReport {
+  const [collection, item, outcome, price, orderId, reason, delivery] = row;
+  return { collection, item, outcome, price, orderId, reason: reason ?? SHARED_REASONS[outcome] ?? null, delivery };
+}

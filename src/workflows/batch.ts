@@ -1,0 +1,340 @@
+/**
+ * A batch acquisition: read the input in chunks (search pages or slices of an item list), price each chunk,
+ * keep what is affordable and not owned or being bought already, group it into orders, and buy them as
+ * child purchase workflows in a sliding window of `concurrency`. Every examined item gets one outcome row.
+ * History stays bounded: before it grows large the batch lets its running purchases end and continues as new.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { fitChunk } from '../shared/batch-plan';
+import { batchCancelSignal, itemsQuery, progressQuery } from '../shared/batch-messages';
+import {
+  DEFAULT_BATCH_CONCURRENCY,
+  DEFAULT_BATCH_HISTORY_EVENT_LIMIT,
+  DEFAULT_CHUNK_SIZE,
+  DEFAULT_ITEMS_PER_ORDER,
+  ITEM_OUTCOMES,
+  itemKey,
+  rowToReport,
+  type BatchCarried,
+  type BatchInput,
+  type BatchPhase,
+  type BatchProgress,
+  type BatchResult,
+  type ItemOutcome,
+  type PlannedItem,
+} from '../shared/batch-types';
+import { batchInputProblems } from '../shared/batch-validation';
+import { add, subtract } from '../shared/money';
+import { cancelSignal } from '../shared/purchase-messages';
+import type { PurchaseEnd, PurchaseInput, PurchaseResult } from '../shared/purchase-types';
+import { BatchIdKey, OrganisationIdKey, PurchaseItemsKey, PurchaseStageKey } from '../shared/search-attributes';
+import { purchaseWorkflow } from './purchase';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const PURCHASE_OUTCOME: Record<PurchaseEnd, ItemOutcome> = {
+  COMPLETED: 'PAID',
+  CANCELLED: 'CANCELLED',
+  EXPIRED: 'EXPIRED',
+  REJECTED: 'FAILED',
+  FAILED: 'FAILED',
+};
+
+export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchResult> {
+  const batch = new Batch(input);
+  // A Temporal cancellation is the `cancelBatch` signal: running purchases are asked to end cleanly.
+  CancellationScope.current().cancelRequested.catch(() => batch.requestCancel('cancel requested through Temporal'));
+  return CancellationScope.nonCancellable(() => batch.run());
+}
+
+class Batch {
+  private readonly api: Activities;
+  private readonly groupSize: number;
+  private readonly concurrency: number;
+  private readonly historyLimit: number;
+  private state: BatchCarried;
+  private readonly seen: Set<string>;
+  private readonly running = new Map<string, PlannedItem[]>();
+  private phase: BatchPhase = 'PLANNING';
+
+  constructor(private readonly input: BatchInput) {
+    this.groupSize = input.itemsPerOrder ?? DEFAULT_ITEMS_PER_ORDER;
+    this.concurrency = input.concurrency ?? DEFAULT_BATCH_CONCURRENCY;
+    this.historyLimit = input.historyEventLimit ?? DEFAULT_BATCH_HISTORY_EVENT_LIMIT;
+    this.api = proxyActivities<Activities>({
+      startToCloseTimeout: input.activityTimeoutMs ? input.activityTimeoutMs * 6 : '2m',
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+    });
+    this.state = input.carried ?? {
+      startedAt: new Date().toISOString(),
+      runs: 0,
+      contractId: input.contractId ?? 0,
+      currency: input.currency ?? '',
+      cursor: null,
+      nextIndex: 0,
+      exhausted: false,
+      examined: 0,
+      reserved: '0',
+      spent: '0',
+      nextGroup: 0,
+      organisationId: null,
+      queue: [],
+      rows: [],
+      cancelReason: null,
+    };
+    this.seen = new Set([...this.state.rows.map(([c, i]) => `${c}/${i}`), ...this.state.queue.map(itemKey)]);
+    setHandler(progressQuery, () => this.progress());
+    setHandler(itemsQuery, () => this.state.rows.map(rowToReport));
+    setHandler(batchCancelSignal, (reason?: string) =>
+      this.requestCancel(reason ? `cancelled: ${reason}` : 'cancelled'),
+    );
+  }
+
+  requestCancel(reason: string): void {
+    this.state.cancelReason ??= reason;
+  }
+
+  async run(): Promise<BatchResult> {
+    if (!this.input.carried) await this.start();
+    while (this.state.cancelReason === null) {
+      if (this.historyFull()) await this.drainAndContinueAsNew();
+      if (!this.state.exhausted && this.state.queue.length < this.groupSize * this.concurrency) {
+        await this.planNextChunk();
+        continue;
+      }
+      this.phase = 'BUYING';
+      this.startGroupsWhileRoom();
+      if (this.state.exhausted && this.state.queue.length === 0 && this.running.size === 0) break;
+      const running = this.running.size;
+      await condition(() => this.running.size < running || this.state.cancelReason !== null);
+    }
+    if (this.state.cancelReason !== null) await this.stopPurchases();
+    return this.finish();
+  }
+
+  // --- steps -----------------------------------------------------------------------------------
+
+  private async start(): Promise<void> {
+    const problems = batchInputProblems(this.input);
+    if (problems.length > 0)
+      throw ApplicationFailure.nonRetryable(`invalid batch: ${problems.join('; ')}`, 'InvalidBatch');
+    const contract = await this.api.resolveContract({ contractId: this.input.contractId });
+    if (this.input.currency && this.input.currency !== contract.currency) {
+      throw ApplicationFailure.nonRetryable(
+        `budget currency ${this.input.currency} differs from contract ${contract.contractId}'s currency ${contract.currency}`,
+        'InvalidBatch',
+      );
+    }
+    this.state.contractId = contract.contractId;
+    this.state.currency = contract.currency;
+    this.state.organisationId = contract.organisationId;
+  }
+
+  /** Reads, prices and classifies the next chunk of the input, and fits it into the budget. */
+  private async planNextChunk(): Promise<void> {
+    this.phase = 'PLANNING';
+    const chunkSize = this.input.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    const s = this.state;
+    let examined;
+    if (this.input.search) {
+      const left = (this.input.search.maxItems ?? Infinity) - s.examined;
+      const limit = Math.min(chunkSize, left);
+      const plan = await this.api.planChunk({
+        contractId: s.contractId,
+        search: { ...this.input.search, cursor: s.cursor, limit },
+      });
+      examined = plan.examined.slice(0, limit);
+      s.cursor = plan.nextCursor;
+      s.exhausted =
+        plan.nextCursor === null || s.examined + examined.length >= (this.input.search.maxItems ?? Infinity);
+    } else {
+      const items = (this.input.items ?? []).slice(s.nextIndex, s.nextIndex + chunkSize);
+      const plan = await this.api.planChunk({ contractId: s.contractId, items });
+      examined = plan.examined;
+      s.nextIndex += items.length;
+      s.exhausted = s.nextIndex >= (this.input.items ?? []).length;
+    }
+    s.examined += examined.length;
+    const fit = {
+      budget: this.input.budget,
+      maxPricePerItem: this.input.maxPricePerItem,
+      currency: s.currency,
+      reserved: s.reserved,
+      seen: this.seen,
+    };
+    const { planned, rows } = fitChunk(fit, examined);
+    s.reserved = fit.reserved;
+    s.queue.push(...planned);
+    s.rows.push(...rows);
+  }
+
+  /** Starts purchases for full groups (or the last, partial one) while the window has room. */
+  private startGroupsWhileRoom(): void {
+    const s = this.state;
+    while (
+      this.running.size < this.concurrency &&
+      (s.queue.length >= this.groupSize || (s.exhausted && s.queue.length > 0))
+    ) {
+      const group = s.queue.splice(0, this.groupSize);
+      const purchaseId = `${this.input.batchId}/${s.nextGroup}`;
+      s.nextGroup += 1;
+      this.running.set(purchaseId, group);
+      void this.buyGroup(purchaseId, group).finally(() => this.running.delete(purchaseId));
+    }
+  }
+
+  private async buyGroup(purchaseId: string, group: PlannedItem[]): Promise<void> {
+    const planned = add(...group.map((line) => line.price));
+    const input: PurchaseInput = {
+      purchaseId,
+      items: group.map(({ collection, item, level }) => ({ collection, item, level })),
+      contractId: this.state.contractId,
+      // The planned total is the purchase's own budget: a price that rose since planning is never paid.
+      budget: { maxTotal: planned, currency: this.state.currency, approval: 'reject' },
+      batchId: this.input.batchId,
+      ...(this.input.deliver ? { deliver: this.input.deliver } : {}),
+      ...(this.input.activityTimeoutMs ? { activityTimeoutMs: this.input.activityTimeoutMs } : {}),
+      ...(this.input.poll ? { poll: this.input.poll } : {}),
+      ...(this.input.paymentWindowMs ? { paymentWindowMs: this.input.paymentWindowMs } : {}),
+    };
+    try {
+      const child = await startChild(purchaseWorkflow, {
+        workflowId: purchaseId,
+        args: [input],
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        typedSearchAttributes: [
+          { key: BatchIdKey, value: this.input.batchId },
+          { key: PurchaseStageKey, value: 'VALIDATING' },
+          { key: PurchaseItemsKey, value: group.map(itemKey) },
+          ...(this.state.organisationId === null
+            ? []
+            : [{ key: OrganisationIdKey, value: String(this.state.organisationId) }]),
+        ],
+      });
+      this.recordPurchase(group, planned, await child.result());
+    } catch (err) {
+      this.state.reserved = subtract(this.state.reserved, planned);
+      const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+      const reason = `purchase ${purchaseId} failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+      for (const line of group)
+        this.state.rows.push([line.collection, line.item, 'FAILED', line.price, null, reason, null]);
+    }
+  }
+
+  private recordPurchase(group: PlannedItem[], planned: string, result: PurchaseResult): void {
+    const s = this.state;
+    const outcome = PURCHASE_OUTCOME[result.end];
+    const paid = outcome === 'PAID';
+    s.reserved = add(subtract(s.reserved, planned), paid ? (result.total ?? planned) : '0');
+    if (paid) s.spent = add(s.spent, result.total ?? planned);
+    const prices = new Map(
+      result.lineItems.map((line) => [itemKey(line), 'price' in line ? (line.price as string) : null]),
+    );
+    const deliveries = new Map((result.delivery ?? []).map((d) => [itemKey(d), d]));
+    for (const line of group) {
+      const delivery = deliveries.get(itemKey(line));
+      const reason = delivery?.reason ?? (paid ? null : result.reason);
+      s.rows.push([
+        line.collection,
+        line.item,
+        outcome,
+        prices.get(itemKey(line)) ?? line.price,
+        result.orderId,
+        reason,
+        delivery?.state ?? null,
+      ]);
+    }
+  }
+
+  /** Cancel: nothing new starts, queued items are reported, running purchases are asked to end cleanly. */
+  private async stopPurchases(): Promise<void> {
+    const s = this.state;
+    for (const line of s.queue.splice(0)) {
+      s.reserved = subtract(s.reserved, line.price);
+      s.rows.push([
+        line.collection,
+        line.item,
+        'CANCELLED',
+        line.price,
+        null,
+        `${s.cancelReason}; no purchase was started`,
+        null,
+      ]);
+    }
+    this.phase = 'DRAINING';
+    await Promise.all(
+      [...this.running.keys()].map((id) =>
+        getExternalWorkflowHandle(id)
+          .signal(cancelSignal, s.cancelReason ?? 'cancelled')
+          .catch(() => undefined),
+      ),
+    );
+    await condition(() => this.running.size === 0);
+  }
+
+  private historyFull(): boolean {
+    const info = workflowInfo();
+    return info.historyLength >= this.historyLimit || info.continueAsNewSuggested;
+  }
+
+  /** Lets running purchases end (their results belong to this run), then carries the state into a new run. */
+  private async drainAndContinueAsNew(): Promise<never> {
+    this.phase = 'DRAINING';
+    await condition(() => this.running.size === 0);
+    await condition(allHandlersFinished);
+    const s = this.state;
+    const rest = this.input.items?.slice(s.nextIndex);
+    const carried: BatchCarried = { ...s, runs: s.runs + 1, nextIndex: 0 };
+    return continueAsNew<typeof batchPurchaseWorkflow>({ ...this.input, ...(rest ? { items: rest } : {}), carried });
+  }
+
+  // --- reporting -------------------------------------------------------------------------------
+
+  private progress(): BatchProgress {
+    const s = this.state;
+    const counts = Object.fromEntries(ITEM_OUTCOMES.map((o) => [o, 0])) as Record<ItemOutcome, number>;
+    for (const row of s.rows) counts[row[2]] += 1;
+    let inFlight = 0;
+    for (const group of this.running.values()) inFlight += group.length;
+    return {
+      batchId: this.input.batchId,
+      phase: this.phase,
+      counts,
+      examined: s.examined,
+      inputExhausted: s.exhausted,
+      queued: s.queue.length,
+      inFlight,
+      budget: this.input.budget,
+      currency: s.currency || null,
+      spent: s.spent,
+      reserved: s.reserved,
+      runs: s.runs,
+      startedAt: s.startedAt,
+      cancelReason: s.cancelReason,
+    };
+  }
+
+  private finish(): BatchResult {
+    this.phase = this.state.cancelReason === null ? 'COMPLETED' : 'CANCELLED';
+    const { phase: _phase, queued: _queued, inFlight: _inFlight, ...progress } = this.progress();
+    return {
+      ...progress,
+      end: this.state.cancelReason === null ? 'COMPLETED' : 'CANCELLED',
+      endedAt: new Date().toISOString(),
+      rows: this.state.rows,
+    };
+  }
+}
