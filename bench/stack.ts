@@ -8,7 +8,7 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { simulatorSettings, type Settings } from '../src/config';
+import { settingsEnvironment, simulatorSettings, type Settings } from '../src/config';
 import { startSimulatorProcess, type SimulatorProcess } from '../src/local/simulator-process';
 import { resolveTemporalCli } from '../src/local/temporal-cli';
 import { startTemporalDevServer, type TemporalDevServer } from '../src/local/temporal-server';
@@ -72,21 +72,9 @@ export class BenchStack {
 
   /** A worker as its own process (to measure its memory alone). */
   workerProcess(settings: Settings): ChildProcess {
-    const d = settings.datacosmos;
     return spawn(process.execPath, [path.resolve(__dirname, '../dist/worker.js')], {
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        PATH: process.env.PATH,
-        TEMPORAL_ADDRESS: settings.temporal.address,
-        TEMPORAL_TASK_QUEUE: settings.temporal.taskQueue,
-        DATACOSMOS_API_URL: d.apiUrl,
-        DATACOSMOS_AUTH_URL: d.authUrl,
-        DATACOSMOS_CLIENT_ID: d.clientId,
-        DATACOSMOS_CLIENT_SECRET: d.clientSecret,
-        DATACOSMOS_ORGANISATION_ID: String(d.organisationId),
-        DATACOSMOS_MAX_REQUESTS_PER_SECOND: '0',
-        LOG_LEVEL: 'error',
-      },
+      env: { PATH: process.env.PATH, ...settingsEnvironment(settings), LOG_LEVEL: 'error' },
     });
   }
 

@@ -192,3 +192,26 @@ export function simulatorSettings(options: {
     worker: { maxConcurrentActivities: 50, maxActivitiesPerSecond: 1000, logLevel: 'warn', ...options.worker },
   };
 }
+
+/** The environment that makes a worker or `dcp` load exactly these settings (for the processes tests and benchmarks start). */
+export function settingsEnvironment(settings: Settings): Record<string, string> {
+  const d = settings.datacosmos;
+  const env: Record<string, string> = {
+    TEMPORAL_ADDRESS: settings.temporal.address,
+    TEMPORAL_NAMESPACE: settings.temporal.namespace,
+    TEMPORAL_TASK_QUEUE: settings.temporal.taskQueue,
+    DATACOSMOS_API_URL: d.apiUrl,
+    DATACOSMOS_AUTH_URL: d.authUrl,
+    DATACOSMOS_AUDIENCE: d.audience,
+    DATACOSMOS_CLIENT_ID: d.clientId,
+    DATACOSMOS_CLIENT_SECRET: d.clientSecret,
+    DATACOSMOS_ORGANISATION_ID: String(d.organisationId),
+    DATACOSMOS_REQUEST_TIMEOUT_MS: String(d.requestTimeoutMs),
+    DATACOSMOS_MAX_REQUESTS_PER_SECOND: String(d.maxRequestsPerSecond ?? 0),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: String(settings.worker.maxConcurrentActivities),
+    WORKER_MAX_ACTIVITIES_PER_SECOND: String(settings.worker.maxActivitiesPerSecond),
+    LOG_LEVEL: settings.worker.logLevel,
+  };
+  if (settings.worker.metricsPort) env.METRICS_PORT = String(settings.worker.metricsPort);
+  return env;
+}

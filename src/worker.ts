@@ -14,7 +14,11 @@ import { createLogger } from './logger';
 /** Written by `npm run build` (src/scripts/bundle-workflows.ts). */
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'dist', 'workflow-bundle.js');
 
-export function createDataCosmosClient(settings: Settings): DataCosmosClient {
+/**
+ * The client of one worker or CLI process. Activities make one attempt per activity attempt (Temporal
+ * retries them); the CLI, calling directly, lets the client retry transient failures.
+ */
+export function createDataCosmosClient(settings: Settings, options: { retry: boolean } = { retry: false }): DataCosmosClient {
   const d = settings.datacosmos;
   return new DataCosmosClient({
     apiUrl: d.apiUrl,
@@ -24,7 +28,7 @@ export function createDataCosmosClient(settings: Settings): DataCosmosClient {
     audience: d.audience,
     requestTimeoutMs: d.requestTimeoutMs,
     maxRequestsPerSecond: d.maxRequestsPerSecond,
-    retry: false, // Temporal retries activities; the client makes one attempt per activity attempt.
+    ...(options.retry ? {} : { retry: false as const }),
   });
 }
 

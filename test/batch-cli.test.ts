@@ -4,6 +4,7 @@
  * row per item; a malformed file is one clear line and exit 2; `batch status` reports the finished batch.
  */
 import { execFile } from 'node:child_process';
+import { settingsEnvironment } from '../src/config';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,17 +24,7 @@ afterAll(async () => {
 });
 
 function dcp(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const s = env.settings;
-  const vars = {
-    PATH: process.env.PATH as string,
-    TEMPORAL_ADDRESS: s.temporal.address,
-    TEMPORAL_TASK_QUEUE: s.temporal.taskQueue,
-    DATACOSMOS_API_URL: s.datacosmos.apiUrl,
-    DATACOSMOS_AUTH_URL: s.datacosmos.authUrl,
-    DATACOSMOS_CLIENT_ID: s.datacosmos.clientId,
-    DATACOSMOS_CLIENT_SECRET: s.datacosmos.clientSecret,
-    DATACOSMOS_ORGANISATION_ID: String(s.datacosmos.organisationId),
-  };
+  const vars = { PATH: process.env.PATH as string, ...settingsEnvironment(env.settings) };
   return new Promise((resolve) => {
     execFile(process.execPath, [DCP, ...args], { env: vars, timeout: 60_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),

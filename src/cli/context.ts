@@ -2,7 +2,8 @@
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { InvalidArgumentError } from 'commander';
 import { loadSettings, type Settings } from '../config';
-import { DataCosmosClient, DataCosmosError } from '../datacosmos';
+import { DataCosmosError, type DataCosmosClient } from '../datacosmos';
+import { createDataCosmosClient } from '../worker';
 import { CliError, ExitCode } from './exit-codes';
 
 export interface CommandContext {
@@ -32,15 +33,8 @@ export async function withContext<T>(body: (ctx: CommandContext) => Promise<T>):
       return client;
     },
     datacosmos() {
-      const d = settings.datacosmos;
-      api ??= new DataCosmosClient({
-        apiUrl: d.apiUrl,
-        authUrl: d.authUrl,
-        clientId: d.clientId,
-        clientSecret: d.clientSecret,
-        audience: d.audience,
-        requestTimeoutMs: d.requestTimeoutMs,
-      });
+      // Used directly by the CLI, so the client retries transient failures itself.
+      api ??= createDataCosmosClient(settings, { retry: true });
       return api;
     },
     async close() {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { simulatorSettings, type Settings } from '../../src/config';
+import { settingsEnvironment, simulatorSettings, type Settings } from '../../src/config';
 import { startPurchase, type PurchaseHandle } from '../../src/purchase-client';
 import { statusQuery } from '../../src/shared/purchase-messages';
 import type { PurchaseInput, PurchaseStage, PurchaseStatus } from '../../src/shared/purchase-types';
@@ -80,21 +80,9 @@ export class PurchaseEnv {
 
   /** The worker as its own process, configured through the environment like production; kill it at will. */
   spawnWorkerProcess(): ChildProcess {
-    const s = this.settings;
     return spawn(process.execPath, [path.resolve(__dirname, '../../dist/worker.js')], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: {
-        PATH: process.env.PATH,
-        TEMPORAL_ADDRESS: s.temporal.address,
-        TEMPORAL_TASK_QUEUE: s.temporal.taskQueue,
-        DATACOSMOS_API_URL: s.datacosmos.apiUrl,
-        DATACOSMOS_AUTH_URL: s.datacosmos.authUrl,
-        DATACOSMOS_CLIENT_ID: s.datacosmos.clientId,
-        DATACOSMOS_CLIENT_SECRET: s.datacosmos.clientSecret,
-        DATACOSMOS_ORGANISATION_ID: String(s.datacosmos.organisationId),
-        DATACOSMOS_REQUEST_TIMEOUT_MS: '3000',
-        LOG_LEVEL: 'warn',
-      },
+      env: { PATH: process.env.PATH, ...settingsEnvironment(this.settings), LOG_LEVEL: 'warn' },
     });
   }
 
