@@ -110,15 +110,19 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
   const vars = defined(env);
-  const worker = parseOrThrow(WorkerEnvironmentSchema, vars);
+  const production = PRODUCTION_VARIABLES.some((name) => vars[name] !== undefined);
+  // One parse of every variable that applies, so every bad one is named at once.
+  const worker = production
+    ? parseOrThrow(EnvironmentSchema.extend(WorkerEnvironmentSchema.shape), vars)
+    : parseOrThrow(WorkerEnvironmentSchema, vars);
   const workerSettings: WorkerSettings = {
     maxConcurrentActivities: worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxActivitiesPerSecond: worker.WORKER_MAX_ACTIVITIES_PER_SECOND,
     metricsPort: worker.METRICS_PORT,
     logLevel: worker.LOG_LEVEL,
   };
-  if (PRODUCTION_VARIABLES.some((name) => vars[name] !== undefined)) {
-    const e = parseOrThrow(EnvironmentSchema, vars);
+  if (production) {
+    const e = worker as z.infer<typeof EnvironmentSchema> & typeof worker;
     return {
       source: 'environment',
       temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
