@@ -98,3 +98,15 @@ test('buying the same purchase again reports the finished one and buys nothing',
   expect(await again.handle.result()).toEqual(result);
   expect((await env.admin.orders(1001)).length).toBe(ordersBefore);
 });
+
+test('a line item with an area of interest sends geometry and project together', async () => {
+  const [item] = await env.items(1);
+  const geometry = { type: 'Polygon' as const, coordinates: [[[10, 50], [10.1, 50], [10.1, 50.1], [10, 50.1], [10, 50]]] };
+  const result = await (await env.buy({ items: [{ ...item, geometry, projectId: 'project-7' }] })).result();
+  expect(result.end).toBe('COMPLETED');
+  const api = await fetch(`${env.sim.url}/api/data/v0/order/orders/${result.orderId}`, {
+    headers: { authorization: `Bearer ${await env.token()}` },
+  });
+  const order = ((await api.json()) as { data: { order_line_items: Array<Record<string, unknown>> } }).data;
+  expect(order.order_line_items[0]).toMatchObject({ item: item.item, geometry, project_id: 'project-7' });
+});
