@@ -2,60 +2,22 @@
  * The `dcp` command line against a local stack (Temporal, simulator, worker) that `startDevStack` runs
  * on free ports: every command, its output and its exit code, and that bad input creates no order.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startDevStack, type DevStack } from '../src/local/dev-stack';
 import { freePort } from '../src/local/ports';
-import { SimAdmin } from './support/simulator';
+import { CliStack } from './support/cli-stack';
 
-const DCP = path.resolve(__dirname, '../dist/starter.js');
-let dataDir: string;
-let dev: DevStack;
-let admin: SimAdmin;
+let cli: CliStack;
 let items: string[] = [];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function dcp(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [DCP, ...args],
-      { env: { PATH: process.env.PATH, DCP_DATA_DIR: dataDir, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-async function orderCount(): Promise<number> {
-  return (await admin.orders(1001)).length;
-}
+const dcp = (args: string[], env?: Record<string, string>) => cli.dcp(args, env);
+const orderCount = () => cli.orderCount();
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-cli-'));
-  dev = await startDevStack({
-    dataDir,
-    worker: true,
-    temporalPort: await freePort(),
-    uiPort: await freePort(),
-    simPort: await freePort(),
-    log: () => undefined,
-  });
-  admin = new SimAdmin(dev.stack.simulator.url);
-  const search = await dcp(['search', '--collection', 'menut-l1c-cogs', '--limit', '30', '--json']);
-  expect(search.code).toBe(0);
-  items = (JSON.parse(search.stdout) as Array<{ collection: string; id: string }>).map((i) => `${i.collection}/${i.id}`);
+  cli = await CliStack.start();
+  items = await cli.items(30);
   expect(items).toHaveLength(30);
 }, 120_000);
 
 afterAll(async () => {
-  await dev?.stop();
+  await cli?.stop();
 });
 
 test('search prints a table with prices under the default contract', async () => {
@@ -142,7 +104,7 @@ test('over budget: rejected (exit 5), or waiting for approval then approved with
 });
 
 test('card payment: extend, paid notice, and the deadline expiring (exit 4 with order id and link)', async () => {
-  await admin.setCredits(1001, '0');
+  await cli.admin.setCredits(1001, '0');
   try {
     const expired = await dcp(['buy', '--item', items[3], '--payment-window', '2s']);
     expect(expired.code).toBe(4);
@@ -157,7 +119,7 @@ test('card payment: extend, paid notice, and the deadline expiring (exit 4 with 
     expect(extend.code).toBe(0);
     expect(extend.stdout).toMatch(new RegExp(`^${id}: \\d{4}-`));
     const orderId = /order: +(\S+) UNPAID/.exec(status)![1];
-    await admin.payOrder(orderId);
+    await cli.admin.payOrder(orderId);
     expect((await dcp(['paid', id])).code).toBe(0);
     const result = await dcp(['buy', '--item', items[4], '--json']);
     expect(JSON.parse(result.stdout)).toMatchObject({ end: 'COMPLETED', orderId });
@@ -169,7 +131,7 @@ test('card payment: extend, paid notice, and the deadline expiring (exit 4 with 
     expect(cancelled.code).toBe(3);
     expect(cancelled.stdout).toContain('CANCELLED (cancelled: not needed; order');
   } finally {
-    await admin.setCredits(1001, '100000');
+    await cli.admin.setCredits(1001, '100000');
   }
 });
 
@@ -182,8 +144,8 @@ test('unknown purchase id, unreachable Temporal and bad configuration each exit 
     DATACOSMOS_CLIENT_ID: 'acme-pipeline',
     DATACOSMOS_CLIENT_SECRET: 'acme-secret-1001',
     DATACOSMOS_ORGANISATION_ID: '1001',
-    DATACOSMOS_API_URL: dev.stack.simulator.url,
-    DATACOSMOS_AUTH_URL: dev.stack.simulator.url,
+    DATACOSMOS_API_URL: cli.dev.stack.simulator.url,
+    DATACOSMOS_AUTH_URL: cli.dev.stack.simulator.url,
   };
   const unreachable = await dcp(['list'], { ...production, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
   expect(unreachable.code).toBe(7);

@@ -1,7 +1,9 @@
 /** `dcp search` (catalog with prices) and `dcp orders` (the organisation's DataCosmos orders). */
 import { Command, Option } from 'commander';
 import type { SearchRequest, StacItem } from '../shared/api-schemas';
+import type { DataCosmosClient } from '../datacosmos';
 import { formatTable, parser, printJson, withContext } from './context';
+import { CliError, ExitCode } from './exit-codes';
 
 interface SearchOptions {
   collection?: string[];
@@ -27,6 +29,23 @@ function parseBbox(text: string): [number, number, number, number] {
   return [west, south, east, north];
 }
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** A STAC datetime: an RFC 3339 instant, or an interval `A/B` where either end may be `..`. */
+export function parseDatetime(text: string): string {
+  const ends = text.split('/');
+  const valid = (end: string) => RFC3339.test(end) && !Number.isNaN(Date.parse(end));
+  const ok =
+    ends.length === 1
+      ? valid(ends[0])
+      : ends.length === 2 && ends.some((e) => e !== '..') && ends.every((e) => e === '..' || valid(e));
+  if (!ok) throw new RangeError(`--datetime: "${text}" is not an RFC 3339 instant or an interval like 2024-01-01T00:00:00Z/..`);
+  if (ends.length === 2 && ends.every(valid) && Date.parse(ends[0]) > Date.parse(ends[1])) {
+    throw new RangeError(`--datetime: "${text}" ends before it starts`);
+  }
+  return text;
+}
+
 function parseNumber(text: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n)) throw new RangeError(`"${text}" is not a number`);
@@ -41,6 +60,15 @@ function parseLimit(text: string): number {
 
 const repeat = (value: string, previous: string[] = []) => [...previous, value];
 
+/** STAC search answers an unknown collection with no items; a user who mistyped one deserves to be told. */
+async function assertCollectionsExist(api: DataCosmosClient, wanted: string[]): Promise<void> {
+  const known = new Set((await api.listCollections()).map((c) => c.id));
+  const unknown = wanted.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new CliError(`unknown collection ${unknown.join(', ')} (known: ${[...known].join(', ')})`, ExitCode.USAGE);
+  }
+}
+
 export function registerCatalogCommands(program: Command): void {
   program
     .command('search')
@@ -48,7 +76,7 @@ export function registerCatalogCommands(program: Command): void {
     .option('--collection <id>', 'collection to search (repeatable)', repeat)
     .option('--id <item>', 'item id (repeatable)', repeat)
     .option('--bbox <w,s,e,n>', 'bounding box in degrees', parser(parseBbox))
-    .option('--datetime <range>', 'RFC 3339 instant or interval, e.g. 2024-01-01T00:00:00Z/..')
+    .option('--datetime <range>', 'RFC 3339 instant or interval, e.g. 2024-01-01T00:00:00Z/..', parser(parseDatetime))
     .option('--cloud-lt <percent>', 'only items with eo:cloud_cover below this', parser(parseNumber))
     .option('--contract <id>', 'price under this contract (default: the default contract)', parser(parseNumber))
     .option('--no-prices', 'do not ask for prices')
@@ -57,6 +85,7 @@ export function registerCatalogCommands(program: Command): void {
     .action(async (options: SearchOptions) => {
       await withContext(async (ctx) => {
         const api = ctx.datacosmos();
+        if (options.collection) await assertCollectionsExist(api, options.collection);
         let contractId = options.contract;
         if (options.prices && contractId === undefined) {
           const contracts = await api.listContracts(ctx.settings.datacosmos.organisationId);
