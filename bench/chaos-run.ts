@@ -10,7 +10,11 @@ const options = new Command('chaos')
   .opts<{ purchases: number; kills: number }>();
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-runChaos({ purchases: options.purchases, workerKills: options.kills, log: (l) => process.stderr.write(`[chaos] ${l}\n`) }).then(
+runChaos({
+  purchases: options.purchases,
+  workerKills: options.kills,
+  log: (l) => process.stderr.write(`[chaos] ${l}\n`),
+}).then(
   (report) => {
     const broken = brokenPromises(report);
     process.stdout.write(`${summaryLine(report)}\n`);

@@ -60,7 +60,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-chaos-'));
   const dbFile = path.join(dir, 'temporal.db');
   const cliPath = process.env.TEMPORAL_TEST_CLI_PATH || (await resolveTemporalCli({ log }));
-  let temporal: TemporalDevServer = await startTemporalDevServer({ cliPath, headless: true, dbFilename: dbFile, logFile: `${dbFile}.log` });
+  let temporal: TemporalDevServer = await startTemporalDevServer({
+    cliPath,
+    headless: true,
+    dbFilename: dbFile,
+    logFile: `${dbFile}.log`,
+  });
   const sim: InProcessSimulator = await startInProcess({ items: Math.max(5000, options.purchases * 2) });
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
@@ -84,7 +89,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const items = await catalogItems(sim, options.purchases);
     await sim.admin.setFaults({
       seed: 99,
-      endpoints: { '*': { latencyMs: 5, jitterMs: 20, error5xx: 0.1, rateLimit429: 0.05, retryAfterS: 1, lostReply: 0.02 } },
+      endpoints: {
+        '*': { latencyMs: 5, jitterMs: 20, error5xx: 0.1, rateLimit429: 0.05, retryAfterS: 1, lostReply: 0.02 },
+      },
     });
 
     // One purchase in ten is over its budget and must end REJECTED without an order.
@@ -98,12 +105,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     log(`starting ${inputs.length} purchases`);
     const results: Promise<PurchaseResult>[] = inputs.map(async (input) => {
-      const { handle } = await patiently(() => startPurchase(client, { taskQueue, organisationId: ACME.organisation }, input));
+      const { handle } = await patiently(() =>
+        startPurchase(client, { taskQueue, organisationId: ACME.organisation }, input),
+      );
       return patiently(() => handle.result());
     });
 
     const chaos = (async () => {
-      const killAt = Array.from({ length: options.workerKills }, () => 1_000 + Math.random() * 8_000).sort((a, b) => a - b);
+      const killAt = Array.from({ length: options.workerKills }, () => 1_000 + Math.random() * 8_000).sort(
+        (a, b) => a - b,
+      );
       let waited = 0;
       for (const [k, at] of killAt.entries()) {
         await sleep(at - waited);
@@ -117,7 +128,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           log('restarting Temporal on its database file');
           temporal.kill();
           await temporal.exited;
-          temporal = await startTemporalDevServer({ cliPath, port: temporal.port, headless: true, dbFilename: dbFile, logFile: `${dbFile}.log` });
+          temporal = await startTemporalDevServer({
+            cliPath,
+            port: temporal.port,
+            headless: true,
+            dbFilename: dbFile,
+            logFile: `${dbFile}.log`,
+          });
         }
       }
     })();
@@ -125,16 +142,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const [ends] = await Promise.all([Promise.all(results), chaos]);
     await sim.admin.setFaults({});
 
-    const audit = (await sim.admin.orders(ACME.organisation)).filter((o) => items.some((it) => it.item === o.items[0]?.item));
+    const audit = (await sim.admin.orders(ACME.organisation)).filter((o) =>
+      items.some((it) => it.item === o.items[0]?.item),
+    );
     const ordersByItem = new Map<string, number>();
-    for (const order of audit) for (const line of order.items) ordersByItem.set(line.item, (ordersByItem.get(line.item) ?? 0) + 1);
+    for (const order of audit)
+      for (const line of order.items) ordersByItem.set(line.item, (ordersByItem.get(line.item) ?? 0) + 1);
     const paidTotals = audit.filter((o) => o.status === 'PAID').map((o) => o.total as string);
-    const stillRunning = (await patiently(() => client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`))).count;
+    const stillRunning = (
+      await patiently(() => client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`))
+    ).count;
     const stats = await sim.admin.stats();
     const faultsInjected: Record<string, number> = {};
     for (const endpoint of Object.values(stats.endpoints)) {
       for (const [status, count] of Object.entries(endpoint.statuses)) {
-        if (['503', '429', 'lost', 'reset'].includes(status)) faultsInjected[status] = (faultsInjected[status] ?? 0) + count;
+        if (['503', '429', 'lost', 'reset'].includes(status))
+          faultsInjected[status] = (faultsInjected[status] ?? 0) + count;
       }
     }
     const tally: Record<string, number> = {};
@@ -164,12 +187,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-async function catalogItems(sim: InProcessSimulator, count: number): Promise<Array<{ collection: string; item: string; level: string }>> {
+async function catalogItems(
+  sim: InProcessSimulator,
+  count: number,
+): Promise<Array<{ collection: string; item: string; level: string }>> {
   const { DataCosmosClient } = await import('../src/datacosmos');
-  const api = new DataCosmosClient({ apiUrl: sim.url, authUrl: sim.url, clientId: ACME.clientId, clientSecret: ACME.clientSecret });
+  const api = new DataCosmosClient({
+    apiUrl: sim.url,
+    authUrl: sim.url,
+    clientId: ACME.clientId,
+    clientSecret: ACME.clientSecret,
+  });
   const items: Array<{ collection: string; item: string; level: string }> = [];
   for await (const page of api.searchAll({ limit: 500 }, { maxItems: count })) {
-    for (const item of page) items.push({ collection: item.collection, item: item.id, level: item.properties['processing:level'] });
+    for (const item of page)
+      items.push({ collection: item.collection, item: item.id, level: item.properties['processing:level'] });
   }
   await api.close();
   return items;
@@ -178,17 +210,26 @@ async function catalogItems(sim: InProcessSimulator, count: number): Promise<Arr
 /** The promises, as one list of broken ones (empty: all kept). */
 export function brokenPromises(report: ChaosReport): string[] {
   const broken: string[] = [];
-  if (report.unexpectedEnds.length) broken.push(`${report.unexpectedEnds.length} purchases ended unexpectedly: ${report.unexpectedEnds.slice(0, 3).join('; ')}`);
+  if (report.unexpectedEnds.length)
+    broken.push(
+      `${report.unexpectedEnds.length} purchases ended unexpectedly: ${report.unexpectedEnds.slice(0, 3).join('; ')}`,
+    );
   if (report.duplicateOrders) broken.push(`${report.duplicateOrders} items were ordered more than once`);
-  if (report.orders !== (report.ends.COMPLETED ?? 0)) broken.push(`${report.orders} orders for ${report.ends.COMPLETED ?? 0} completed purchases`);
-  if (report.creditsActual !== report.creditsExpected) broken.push(`credits ${report.creditsActual}, expected ${report.creditsExpected}`);
+  if (report.orders !== (report.ends.COMPLETED ?? 0))
+    broken.push(`${report.orders} orders for ${report.ends.COMPLETED ?? 0} completed purchases`);
+  if (report.creditsActual !== report.creditsExpected)
+    broken.push(`credits ${report.creditsActual}, expected ${report.creditsExpected}`);
   if (report.stillRunning) broken.push(`${report.stillRunning} purchases still running`);
   return broken;
 }
 
 export function summaryLine(report: ChaosReport): string {
-  const ends = Object.entries(report.ends).map(([end, n]) => `${n} ${end}`).join(', ');
-  const faults = Object.entries(report.faultsInjected).map(([k, n]) => `${n}x${k}`).join(' ');
+  const ends = Object.entries(report.ends)
+    .map(([end, n]) => `${n} ${end}`)
+    .join(', ');
+  const faults = Object.entries(report.faultsInjected)
+    .map(([k, n]) => `${n}x${k}`)
+    .join(' ');
   return (
     `chaos: ${report.purchases} purchases (${ends}), ${report.orders} orders, ${report.duplicateOrders} duplicates, ` +
     `credits ${report.creditsActual === report.creditsExpected ? 'exact' : 'WRONG'}, ${report.stillRunning} still running; ` +

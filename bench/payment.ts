@@ -39,7 +39,11 @@ async function untilAwaitingPayment(handle: PurchaseHandle): Promise<string> {
   for (;;) {
     const status = await handle.query(statusQuery);
     if (status.stage === 'AWAITING_PAYMENT' && status.polls >= 1) return status.orderId as string;
-    if (!['VALIDATING', 'RESOLVING_CONTRACT', 'PRICING', 'ORDERING', 'CHECKOUT', 'AWAITING_PAYMENT'].includes(status.stage)) {
+    if (
+      !['VALIDATING', 'RESOLVING_CONTRACT', 'PRICING', 'ORDERING', 'CHECKOUT', 'AWAITING_PAYMENT'].includes(
+        status.stage,
+      )
+    ) {
       throw new Error(`purchase ${handle.workflowId} is ${status.stage}: ${status.lastError}`);
     }
     await sleep(200);
@@ -88,7 +92,11 @@ export async function paymentDetection(
     p99Ms: round(percentile(delays[way], 99), 0),
     pollsPerPurchase: round(polls[way].reduce((a, b) => a + b, 0) / polls[way].length, 1),
   });
-  return { signal: figures('signal'), polling: figures('polling'), apiCallsPerCardPurchase: round(apiCalls / count, 1) };
+  return {
+    signal: figures('signal'),
+    polling: figures('polling'),
+    apiCallsPerCardPurchase: round(apiCalls / count, 1),
+  };
 }
 
 function rssMb(pid: number): number {

@@ -18,7 +18,16 @@ export function markdownSummary(title: string, checks: Check[], details: string[
     (c) =>
       `| ${c.name} | ${c.value} ${c.unit} | ${c.kind === 'min' ? '>=' : '<='} ${c.target} ${c.unit} | ${passes(c) ? 'met' : '**missed**'} |`,
   );
-  return [`# ${title}`, '', '| measure | value | target | |', '| --- | --- | --- | --- |', ...rows, '', ...details, ''].join('\n');
+  return [
+    `# ${title}`,
+    '',
+    '| measure | value | target | |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+    ...details,
+    '',
+  ].join('\n');
 }
 
 /** One bar per check: how far past its target it is (1.0 = exactly the target), capped at 2. */

@@ -44,8 +44,16 @@ async function main(options: Options): Promise<void> {
       log('simulator capacity (GET order, faults off)');
       const capacity = await measureSimulatorCapacity(stack.sim.url, supply.take(1)[0], n.simSeconds);
       results.simulator = capacity;
-      checks.push({ name: 'simulator GET order', value: capacity.requestsPerSecond, unit: 'req/s', target: 2000, kind: 'min' });
-      details.push(`- Simulator: ${capacity.requests} GET-order requests over ${capacity.connections} connections in ${capacity.seconds} s, p50 ${capacity.p50Ms} ms, p99 ${capacity.p99Ms} ms.`);
+      checks.push({
+        name: 'simulator GET order',
+        value: capacity.requestsPerSecond,
+        unit: 'req/s',
+        target: 2000,
+        kind: 'min',
+      });
+      details.push(
+        `- Simulator: ${capacity.requests} GET-order requests over ${capacity.connections} connections in ${capacity.seconds} s, p50 ${capacity.p50Ms} ms, p99 ${capacity.p99Ms} ms.`,
+      );
     }
 
     if (selected.has('throughput')) {
@@ -57,17 +65,44 @@ async function main(options: Options): Promise<void> {
           await stack.admin.setFaults(latencyMs ? { seed: 1, endpoints: { '*': { latencyMs } } } : {});
           log(`throughput at ${latencyMs} ms API latency: ${n.purchases} purchases, ${n.concurrency} at a time`);
           await stack.admin.clearStats();
-          const orchestrator = await orchestratedPurchases(stack, supply, 'bench-throughput', n.purchases, n.concurrency);
+          const orchestrator = await orchestratedPurchases(
+            stack,
+            supply,
+            'bench-throughput',
+            n.purchases,
+            n.concurrency,
+          );
           const stats = await stack.admin.stats();
-          const calls = Object.entries(stats.endpoints).filter(([k]) => k !== 'token').reduce((s, [, e]) => s + e.requests, 0);
+          const calls = Object.entries(stats.endpoints)
+            .filter(([k]) => k !== 'token')
+            .reduce((s, [, e]) => s + e.requests, 0);
           const plain = await plainPoolPurchases(stack, supply, n.purchases, n.concurrency);
           const ratio = round(orchestrator.purchasesPerSecond / plain.purchasesPerSecond);
-          runs[`latency${latencyMs}ms`] = { orchestrator, plainPool: plain, ratio, apiCallsPerCreditsPurchase: round(calls / n.purchases, 2) };
+          runs[`latency${latencyMs}ms`] = {
+            orchestrator,
+            plainPool: plain,
+            ratio,
+            apiCallsPerCreditsPurchase: round(calls / n.purchases, 2),
+          };
           details.push(
             `- Throughput at ${latencyMs} ms latency: orchestrator ${orchestrator.purchasesPerSecond}/s (p50 ${orchestrator.p50Ms} ms, p99 ${orchestrator.p99Ms} ms), plain pool ${plain.purchasesPerSecond}/s (p50 ${plain.p50Ms} ms, p99 ${plain.p99Ms} ms), ratio ${ratio}.`,
           );
-          if (latencyMs === 100) checks.push({ name: 'orchestrator / plain pool at 100 ms', value: ratio, unit: '', target: 0.8, kind: 'min' });
-          if (latencyMs === 0) checks.push({ name: 'API calls per credits purchase', value: round(calls / n.purchases, 2), unit: 'calls', target: 3, kind: 'max' });
+          if (latencyMs === 100)
+            checks.push({
+              name: 'orchestrator / plain pool at 100 ms',
+              value: ratio,
+              unit: '',
+              target: 0.8,
+              kind: 'min',
+            });
+          if (latencyMs === 0)
+            checks.push({
+              name: 'API calls per credits purchase',
+              value: round(calls / n.purchases, 2),
+              unit: 'calls',
+              target: 3,
+              kind: 'max',
+            });
         }
         results.throughput = runs;
         await stack.admin.setFaults({});
@@ -89,17 +124,26 @@ async function main(options: Options): Promise<void> {
         const ceiling = limit / 3;
         const utilisation = round((100 * run.purchasesPerSecond) / ceiling, 1);
         const share429 = round((100 * stats.rateLimited) / Math.max(1, stats.total), 2);
-        results.rateLimit = { limit, ceilingPurchasesPerSecond: round(ceiling), run, utilisationPercent: utilisation, share429Percent: share429 };
+        results.rateLimit = {
+          limit,
+          ceilingPurchasesPerSecond: round(ceiling),
+          run,
+          utilisationPercent: utilisation,
+          share429Percent: share429,
+        };
         checks.push({ name: 'share of the API-limit ceiling', value: utilisation, unit: '%', target: 90, kind: 'min' });
         checks.push({ name: 'requests answered 429', value: share429, unit: '%', target: 2, kind: 'max' });
-        details.push(`- Rate limit ${limit} req/s: ${run.purchasesPerSecond} purchases/s against a ceiling of ${round(ceiling)} (3 calls each), ${share429} % answered 429.`);
+        details.push(
+          `- Rate limit ${limit} req/s: ${run.purchasesPerSecond} purchases/s against a ceiling of ${round(ceiling)} (3 calls each), ${share429} % answered 429.`,
+        );
       } finally {
         await stopWorker();
         await stack.admin.setSettings({ rateLimitPerToken: 0 });
       }
     }
 
-    if (selected.has('payment') || selected.has('history') || selected.has('memory')) await stack.admin.setCredits(1001, '0');
+    if (selected.has('payment') || selected.has('history') || selected.has('memory'))
+      await stack.admin.setCredits(1001, '0');
 
     if (selected.has('payment')) {
       const poll = { firstMs: 1_000, factor: 1.5, capMs: 5_000 };
@@ -108,7 +152,13 @@ async function main(options: Options): Promise<void> {
       try {
         const detection = await paymentDetection(stack, supply, 'bench-payment', n.payments, poll);
         results.payment = { poll, ...detection };
-        checks.push({ name: 'payment seen by signal, p99', value: detection.signal.p99Ms, unit: 'ms', target: 1000, kind: 'max' });
+        checks.push({
+          name: 'payment seen by signal, p99',
+          value: detection.signal.p99Ms,
+          unit: 'ms',
+          target: 1000,
+          kind: 'max',
+        });
         details.push(
           `- Payment detection (poll ${poll.firstMs} ms x${poll.factor} up to ${poll.capMs} ms): by signal p50 ${detection.signal.p50Ms} ms / p99 ${detection.signal.p99Ms} ms, by polling p50 ${detection.polling.p50Ms} ms / p99 ${detection.polling.p99Ms} ms; ${detection.polling.pollsPerPurchase} polls per purchase when polling, ${detection.signal.pollsPerPurchase} with a signal; ${detection.apiCallsPerCardPurchase} API calls per card purchase.`,
         );
@@ -126,9 +176,23 @@ async function main(options: Options): Promise<void> {
         await stack.admin.setCredits(1001, '0');
         const week = await compressedWeekWait(stack, supply, 'bench-history');
         results.history = { creditsPurchaseEvents: creditsEvents, weekLongWait: week };
-        checks.push({ name: 'events of a credits purchase', value: creditsEvents, unit: 'events', target: 40, kind: 'max' });
-        checks.push({ name: 'largest run of a week-long wait', value: week.largestRunEvents, unit: 'events', target: 1999, kind: 'max' });
-        details.push(`- History: a credits purchase takes ${creditsEvents} events; a week-long wait with the default poll schedule (compressed ${week.compression}x) made ${week.polls} polls in ${week.runs} runs, the largest ${week.largestRunEvents} events; it ended ${week.end}.`);
+        checks.push({
+          name: 'events of a credits purchase',
+          value: creditsEvents,
+          unit: 'events',
+          target: 40,
+          kind: 'max',
+        });
+        checks.push({
+          name: 'largest run of a week-long wait',
+          value: week.largestRunEvents,
+          unit: 'events',
+          target: 1999,
+          kind: 'max',
+        });
+        details.push(
+          `- History: a credits purchase takes ${creditsEvents} events; a week-long wait with the default poll schedule (compressed ${week.compression}x) made ${week.polls} polls in ${week.runs} runs, the largest ${week.largestRunEvents} events; it ended ${week.end}.`,
+        );
       } finally {
         await stopWorker();
       }
@@ -138,8 +202,16 @@ async function main(options: Options): Promise<void> {
       log(`worker memory with ${n.waiting} purchases waiting on payment`);
       const memory = await waitingWorkerMemory(stack, supply, 'bench-memory', n.waiting);
       results.memory = memory;
-      checks.push({ name: `worker RSS, ${memory.purchases} waiting`, value: memory.waitingRssMb, unit: 'MB', target: 500, kind: 'max' });
-      details.push(`- Worker memory: ${memory.idleRssMb} MB idle, ${memory.waitingRssMb} MB with ${memory.purchases} purchases waiting on payment.`);
+      checks.push({
+        name: `worker RSS, ${memory.purchases} waiting`,
+        value: memory.waitingRssMb,
+        unit: 'MB',
+        target: 500,
+        kind: 'max',
+      });
+      details.push(
+        `- Worker memory: ${memory.idleRssMb} MB idle, ${memory.waitingRssMb} MB with ${memory.purchases} purchases waiting on payment.`,
+      );
     }
   } finally {
     await stack.stop();
@@ -171,7 +243,7 @@ const program = new Command('bench')
 main(program.opts<Options>()).then(
   () => process.exit(0),
   (err: unknown) => {
-    process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },
 );

@@ -14,7 +14,11 @@ export interface SimCapacity {
   seconds: number;
 }
 
-export async function measureSimulatorCapacity(simulatorUrl: string, item: LineItem, seconds: number): Promise<SimCapacity> {
+export async function measureSimulatorCapacity(
+  simulatorUrl: string,
+  item: LineItem,
+  seconds: number,
+): Promise<SimCapacity> {
   const api = new DataCosmosClient({ apiUrl: simulatorUrl, authUrl: simulatorUrl, ...ACCOUNT });
   const order = await api.createOrder({
     type: 'IMAGE',

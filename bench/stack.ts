@@ -46,7 +46,10 @@ export class BenchStack {
     return new BenchStack(dir, temporal, sim, new SimAdmin(sim.url), client);
   }
 
-  settings(taskQueue: string, extra: { maxRequestsPerSecond?: number; maxConcurrentActivities?: number } = {}): Settings {
+  settings(
+    taskQueue: string,
+    extra: { maxRequestsPerSecond?: number; maxConcurrentActivities?: number } = {},
+  ): Settings {
     return simulatorSettings({
       simulatorUrl: this.sim.url,
       temporalAddress: this.temporal.address,

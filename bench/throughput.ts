@@ -45,7 +45,8 @@ export async function orchestratedPurchases(
       { purchaseId: `bench-${tag}-${i}`, items: supply.take(1), activityTimeoutMs: 30_000 },
     );
     const result = await handle.result();
-    if (result.end !== 'COMPLETED') throw new Error(`purchase ${result.purchaseId} ended ${result.end}: ${result.reason}`);
+    if (result.end !== 'COMPLETED')
+      throw new Error(`purchase ${result.purchaseId} ended ${result.end}: ${result.reason}`);
   });
   return figures(durations, performance.now() - started);
 }
@@ -57,7 +58,12 @@ export async function plainPoolPurchases(
   count: number,
   concurrency: number,
 ): Promise<RunFigures> {
-  const api = new DataCosmosClient({ apiUrl: stack.sim.url, authUrl: stack.sim.url, ...ACCOUNT, requestTimeoutMs: 10_000 });
+  const api = new DataCosmosClient({
+    apiUrl: stack.sim.url,
+    authUrl: stack.sim.url,
+    ...ACCOUNT,
+    requestTimeoutMs: 10_000,
+  });
   const contract = (await api.listContracts(ACCOUNT.organisationId)).find((c) => c.default_contract)!;
   const buy = async (line: LineItem) => {
     const [price] = await api.getPrices(contract.contract_id, [line]);

@@ -2,51 +2,31 @@
  * Starting and following batches through the Temporal client; shared by `dcp batch`, schedules and tests.
  * The batch id is the workflow id: a running batch is attached to, a finished one is reported.
  */
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { describeIfExists } from './purchase-client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { progressQuery } from './shared/batch-messages';
 import type { BatchInput, BatchProgress, BatchResult } from './shared/batch-types';
 import { BatchIdKey, OrganisationIdKey } from './shared/search-attributes';
+import { startOnce, type StartedOnce } from './start-once';
 import type { batchPurchaseWorkflow } from './workflows/batch';
 
 export type BatchHandle = WorkflowHandle<typeof batchPurchaseWorkflow>;
 
-export interface StartedBatch {
-  handle: BatchHandle;
-  origin: 'started' | 'running' | 'finished';
-}
+export type StartedBatch = StartedOnce<typeof batchPurchaseWorkflow>;
 
-export async function startBatch(
+export function startBatch(
   client: Client,
   options: { taskQueue: string; organisationId: number },
   input: BatchInput,
 ): Promise<StartedBatch> {
-  const existing = await describeIfExists(client, input.batchId);
-  if (existing !== null) {
-    return {
-      handle: client.workflow.getHandle(input.batchId),
-      origin: existing === 'RUNNING' ? 'running' : 'finished',
-    };
-  }
-  try {
-    const handle = await client.workflow.start<typeof batchPurchaseWorkflow>('batchPurchaseWorkflow', {
-      workflowId: input.batchId,
-      taskQueue: options.taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: BatchIdKey, value: input.batchId },
-        { key: OrganisationIdKey, value: String(options.organisationId) },
-      ],
-    });
-    return { handle, origin: 'started' };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return { handle: client.workflow.getHandle(input.batchId), origin: 'finished' };
-    }
-    throw err;
-  }
+  return startOnce<typeof batchPurchaseWorkflow>(client, 'batchPurchaseWorkflow', {
+    workflowId: input.batchId,
+    taskQueue: options.taskQueue,
+    args: [input],
+    typedSearchAttributes: [
+      { key: BatchIdKey, value: input.batchId },
+      { key: OrganisationIdKey, value: String(options.organisationId) },
+    ],
+  });
 }
 
 /** Waits for the result, calling onProgress with the progress query every interval. */

@@ -2,6 +2,7 @@
  * Settings of the worker and the CLI, from the environment or, when no production setting is present,
  * from the local stack file that `dcp dev` writes. Production settings never fall back to the simulator.
  */
+import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { CliError, ExitCode } from './cli/exit-codes';
@@ -9,11 +10,23 @@ import { readStackFile } from './local/stack-file';
 import { AUDIENCE } from './shared/api-schemas';
 import { TASK_QUEUE } from './shared/purchase-types';
 
+/** TLS to the Temporal frontend (Temporal Cloud, or a self-hosted server with TLS): file paths, read at connect time. */
+export interface TemporalTlsSettings {
+  clientCertPath?: string;
+  clientKeyPath?: string;
+  serverCaPath?: string;
+  serverName?: string;
+}
+
 export interface TemporalSettings {
   address: string;
   namespace: string;
   taskQueue: string;
   uiUrl?: string;
+  /** Absent: plaintext (the local stack, a private network). */
+  tls?: TemporalTlsSettings;
+  /** Temporal Cloud API key; never logged. */
+  apiKey?: string;
 }
 
 export interface DataCosmosSettings {
@@ -50,6 +63,11 @@ const PRODUCTION_VARIABLES = [
   'DATACOSMOS_API_URL',
   'DATACOSMOS_AUTH_URL',
   'TEMPORAL_ADDRESS',
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_TLS',
+  'TEMPORAL_TLS_CERT',
+  'TEMPORAL_TLS_KEY',
+  'TEMPORAL_TLS_CA',
 ] as const;
 
 const positiveInt = (what: string) =>
@@ -66,6 +84,33 @@ const httpUrl = z
   .transform((u) => u.replace(/\/+$/, ''));
 
 const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be HOST:PORT');
+
+const readableFile = z.string().refine((file) => {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a readable file');
+
+const TemporalTlsSchema = z
+  .object({
+    TEMPORAL_API_KEY: z.string().optional(),
+    TEMPORAL_TLS: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+    TEMPORAL_TLS_CERT: readableFile.optional(),
+    TEMPORAL_TLS_KEY: readableFile.optional(),
+    TEMPORAL_TLS_CA: readableFile.optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  })
+  .superRefine((e, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (e.TEMPORAL_TLS_CERT && !e.TEMPORAL_TLS_KEY) problem('TEMPORAL_TLS_KEY', 'is required with TEMPORAL_TLS_CERT');
+    if (e.TEMPORAL_TLS_KEY && !e.TEMPORAL_TLS_CERT) problem('TEMPORAL_TLS_CERT', 'is required with TEMPORAL_TLS_KEY');
+    // An API key or a client certificate over plaintext would be sent in the clear.
+    if (e.TEMPORAL_TLS === 'false' && (e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA))
+      problem('TEMPORAL_TLS', 'cannot be false with TEMPORAL_API_KEY, TEMPORAL_TLS_CERT or TEMPORAL_TLS_CA');
+  });
 
 const EnvironmentSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
@@ -88,13 +133,18 @@ const WorkerEnvironmentSchema = z.object({
     .default(20),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt('the concurrency').default(100),
   WORKER_MAX_ACTIVITIES_PER_SECOND: positiveInt('the rate').default(40),
-  METRICS_PORT: positiveInt('the port').refine((p) => p < 65536, 'must be a port number').optional(),
+  METRICS_PORT: positiveInt('the port')
+    .refine((p) => p < 65536, 'must be a port number')
+    .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 /** Empty strings count as unset, as shells and compose files often pass them. */
 function defined(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<
+    string,
+    string
+  >;
 }
 
 function parseOrThrow<T extends z.ZodType>(schema: T, env: Record<string, string>): z.infer<T> {
@@ -102,6 +152,21 @@ function parseOrThrow<T extends z.ZodType>(schema: T, env: Record<string, string
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
   throw new CliError(`invalid configuration: ${problems.join('; ')}`, ExitCode.USAGE);
+}
+
+/** TLS is on with any TLS file or an API key, or when forced with TEMPORAL_TLS=true. */
+function temporalSecurity(e: z.infer<typeof TemporalTlsSchema>): Pick<TemporalSettings, 'tls' | 'apiKey'> {
+  const on = e.TEMPORAL_TLS === 'true' || Boolean(e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA);
+  const tls: TemporalTlsSettings = {
+    clientCertPath: e.TEMPORAL_TLS_CERT,
+    clientKeyPath: e.TEMPORAL_TLS_KEY,
+    serverCaPath: e.TEMPORAL_TLS_CA,
+    serverName: e.TEMPORAL_TLS_SERVER_NAME,
+  };
+  return {
+    ...(on ? { tls: Object.fromEntries(Object.entries(tls).filter(([, v]) => v !== undefined)) } : {}),
+    ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
+  };
 }
 
 export function dataDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
@@ -113,7 +178,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
   const production = PRODUCTION_VARIABLES.some((name) => vars[name] !== undefined);
   // One parse of every variable that applies, so every bad one is named at once.
   const worker = production
-    ? parseOrThrow(EnvironmentSchema.extend(WorkerEnvironmentSchema.shape), vars)
+    ? parseOrThrow(EnvironmentSchema.extend(WorkerEnvironmentSchema.shape).and(TemporalTlsSchema), vars)
     : parseOrThrow(WorkerEnvironmentSchema, vars);
   const workerSettings: WorkerSettings = {
     maxConcurrentActivities: worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
@@ -122,10 +187,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     logLevel: worker.LOG_LEVEL,
   };
   if (production) {
-    const e = worker as z.infer<typeof EnvironmentSchema> & typeof worker;
+    const e = worker as z.infer<typeof EnvironmentSchema> & z.infer<typeof TemporalTlsSchema> & typeof worker;
     return {
       source: 'environment',
-      temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+      temporal: {
+        address: e.TEMPORAL_ADDRESS,
+        namespace: e.TEMPORAL_NAMESPACE,
+        taskQueue: e.TEMPORAL_TASK_QUEUE,
+        ...temporalSecurity(e),
+      },
       datacosmos: {
         apiUrl: e.DATACOSMOS_API_URL,
         authUrl: e.DATACOSMOS_AUTH_URL,
@@ -217,5 +287,30 @@ export function settingsEnvironment(settings: Settings): Record<string, string> 
     LOG_LEVEL: settings.worker.logLevel,
   };
   if (settings.worker.metricsPort) env.METRICS_PORT = String(settings.worker.metricsPort);
+  const { tls, apiKey } = settings.temporal;
+  if (tls) env.TEMPORAL_TLS = 'true';
+  if (tls?.clientCertPath) env.TEMPORAL_TLS_CERT = tls.clientCertPath;
+  if (tls?.clientKeyPath) env.TEMPORAL_TLS_KEY = tls.clientKeyPath;
+  if (tls?.serverCaPath) env.TEMPORAL_TLS_CA = tls.serverCaPath;
+  if (tls?.serverName) env.TEMPORAL_TLS_SERVER_NAME = tls.serverName;
+  if (apiKey) env.TEMPORAL_API_KEY = apiKey;
   return env;
+}
+
+export interface WebhookSettings {
+  /** Shared with the payment provider; never logged. */
+  secret: string;
+  /** Events signed longer ago (or later) than this are refused as stale. */
+  toleranceS: number;
+}
+
+const WebhookEnvironmentSchema = z.object({
+  DCP_WEBHOOK_SECRET: z.string({ error: 'is required' }).min(16, 'must be at least 16 characters'),
+  DCP_WEBHOOK_TOLERANCE_S: positiveInt('the tolerance').default(300),
+});
+
+/** Settings of the payment webhook listener (`dcp webhook`), from the environment only. */
+export function loadWebhookSettings(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
+  const e = parseOrThrow(WebhookEnvironmentSchema, defined(env));
+  return { secret: e.DCP_WEBHOOK_SECRET, toleranceS: e.DCP_WEBHOOK_TOLERANCE_S };
 }

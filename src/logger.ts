@@ -4,5 +4,8 @@ import pino from 'pino';
 export type Logger = pino.Logger;
 
 export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
-  return pino({ level, base, redact: { paths: ['*.clientSecret', '*.authorization', '*.token'], remove: true } }, pino.destination(2));
+  return pino(
+    { level, base, redact: { paths: ['*.clientSecret', '*.authorization', '*.token'], remove: true } },
+    pino.destination(2),
+  );
 }

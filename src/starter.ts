@@ -9,7 +9,10 @@ import { registerDemoCommand } from './cli/demo';
 import { registerDevCommand } from './cli/dev';
 import { registerListCommands } from './cli/list';
 import { registerManageCommands } from './cli/manage';
+import { registerRedriveCommand } from './cli/redrive';
+import { registerScheduleCommands } from './cli/schedule';
 import { registerSimCommand } from './cli/sim';
+import { registerWebhookCommand } from './cli/webhook';
 import { registerWorkerCommand } from './cli/worker';
 
 function buildProgram(): Command {
@@ -21,10 +24,13 @@ function buildProgram(): Command {
   registerDemoCommand(program);
   registerBuyCommand(program);
   registerBatchCommands(program);
+  registerScheduleCommands(program);
   registerManageCommands(program);
+  registerRedriveCommand(program);
   registerListCommands(program);
   registerCatalogCommands(program);
   registerWorkerCommand(program);
+  registerWebhookCommand(program);
   registerDevCommand(program);
   registerSimCommand(program);
   return program;

@@ -7,9 +7,12 @@ import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { loadSettings, type Settings } from './config';
-import { DataCosmosClient } from './datacosmos';
+import { DataCosmosClient, type RequestEvent } from './datacosmos';
+import { activityRetryMetrics, datacosmosRequestMetrics } from './metrics';
+import { HISTOGRAM_BUCKETS } from './shared/metric-names';
 import { CliError, ExitCode } from './cli/exit-codes';
 import { createLogger } from './logger';
+import { temporalConnectionOptions } from './temporal-connection';
 
 /** Written by `npm run build` (src/scripts/bundle-workflows.ts). */
 export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'dist', 'workflow-bundle.js');
@@ -18,7 +21,10 @@ export const WORKFLOW_BUNDLE_PATH = path.resolve(__dirname, '..', 'dist', 'workf
  * The client of one worker or CLI process. Activities make one attempt per activity attempt (Temporal
  * retries them); the CLI, calling directly, lets the client retry transient failures.
  */
-export function createDataCosmosClient(settings: Settings, options: { retry: boolean } = { retry: false }): DataCosmosClient {
+export function createDataCosmosClient(
+  settings: Settings,
+  options: { retry: boolean; onRequest?: (event: RequestEvent) => void } = { retry: false },
+): DataCosmosClient {
   const d = settings.datacosmos;
   return new DataCosmosClient({
     apiUrl: d.apiUrl,
@@ -28,6 +34,7 @@ export function createDataCosmosClient(settings: Settings, options: { retry: boo
     audience: d.audience,
     requestTimeoutMs: d.requestTimeoutMs,
     maxRequestsPerSecond: d.maxRequestsPerSecond,
+    onRequest: options.onRequest,
     ...(options.retry ? {} : { retry: false as const }),
   });
 }
@@ -44,7 +51,9 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
   if (!existsSync(WORKFLOW_BUNDLE_PATH)) {
     throw new CliError(`workflow bundle missing at ${WORKFLOW_BUNDLE_PATH}: run \`npm run build\``, ExitCode.FAILURE);
   }
-  const client = options.client ?? createDataCosmosClient(settings);
+  const meter = Runtime.instance().metricMeter;
+  const client =
+    options.client ?? createDataCosmosClient(settings, { retry: false, onRequest: datacosmosRequestMetrics(meter) });
   return Worker.create({
     connection,
     namespace: settings.temporal.namespace,
@@ -55,6 +64,7 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     maxConcurrentActivityTaskExecutions: settings.worker.maxConcurrentActivities,
     maxActivitiesPerSecond: settings.worker.maxActivitiesPerSecond,
     shutdownGraceTime: '10s',
+    interceptors: { activity: [activityRetryMetrics(meter)] },
   });
 }
 
@@ -71,20 +81,33 @@ export async function runWorker(settings: Settings): Promise<void> {
   Runtime.install({
     logger: new DefaultLogger(TEMPORAL_LOG_LEVEL[settings.worker.logLevel], (entry) => {
       const { sdkComponent, ...meta } = entry.meta ?? {};
-      log[entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'info')]({ ...meta, sdk: sdkComponent }, entry.message);
+      log[entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'info')](
+        { ...meta, sdk: sdkComponent },
+        entry.message,
+      );
     }),
     telemetryOptions: settings.worker.metricsPort
-      ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${settings.worker.metricsPort}` } } }
+      ? {
+          metrics: {
+            prometheus: {
+              bindAddress: `0.0.0.0:${settings.worker.metricsPort}`,
+              histogramBucketOverrides: HISTOGRAM_BUCKETS,
+            },
+          },
+        }
       : undefined,
   });
-  const connection = await NativeConnection.connect({ address: settings.temporal.address }).catch((err: Error) => {
-    throw new CliError(`cannot reach Temporal at ${settings.temporal.address}: ${err.message}`, ExitCode.UNAVAILABLE);
-  });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(settings.temporal)).catch(
+    (err: Error) => {
+      throw new CliError(`cannot reach Temporal at ${settings.temporal.address}: ${err.message}`, ExitCode.UNAVAILABLE);
+    },
+  );
   try {
     const worker = await createPurchaseWorker({ connection, settings });
     log.info(
       {
         temporal: settings.temporal.address,
+        tls: settings.temporal.tls !== undefined,
         namespace: settings.temporal.namespace,
         taskQueue: settings.temporal.taskQueue,
         api: settings.datacosmos.apiUrl,

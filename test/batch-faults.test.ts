@@ -6,17 +6,10 @@
 import { add, compare } from '../src/shared/money';
 import { batchItems, type BatchResult } from '../src/shared/batch-types';
 import { runBatch, searchWithPrices } from './support/batch-env';
-import { PurchaseEnv } from './support/purchase-env';
+import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
-
-beforeAll(async () => {
-  env = await PurchaseEnv.start();
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-});
+onePurchaseEnvPerFile((started) => (env = started));
 
 const SEARCH = { collections: ['mantis-l1d-cogs'] };
 

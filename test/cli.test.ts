@@ -108,7 +108,9 @@ test('card payment: extend, paid notice, and the deadline expiring (exit 4 with 
   try {
     const expired = await dcp(['buy', '--item', items[3], '--payment-window', '2s']);
     expect(expired.code).toBe(4);
-    expect(expired.stdout).toMatch(/EXPIRED \(order \S+ was still UNPAID at the payment deadline .*; payment link: http/);
+    expect(expired.stdout).toMatch(
+      /EXPIRED \(order \S+ was still UNPAID at the payment deadline .*; payment link: http/,
+    );
 
     const started = await dcp(['buy', '--item', items[4], '--no-wait']);
     const id = started.stdout.trim();
@@ -125,7 +127,8 @@ test('card payment: extend, paid notice, and the deadline expiring (exit 4 with 
     expect(JSON.parse(result.stdout)).toMatchObject({ end: 'COMPLETED', orderId });
 
     const toCancel = (await dcp(['buy', '--item', items[5], '--no-wait'])).stdout.trim();
-    for (let i = 0; i < 100 && !status.includes(`${toCancel}: AWAITING_PAYMENT`); i++) status = (await dcp(['status', toCancel])).stdout;
+    for (let i = 0; i < 100 && !status.includes(`${toCancel}: AWAITING_PAYMENT`); i++)
+      status = (await dcp(['status', toCancel])).stdout;
     expect((await dcp(['cancel', toCancel, '--reason', 'not needed'])).code).toBe(0);
     const cancelled = await dcp(['buy', '--item', items[5]]);
     expect(cancelled.code).toBe(3);

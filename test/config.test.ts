@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadSettings } from '../src/config';
+import { loadSettings, loadWebhookSettings, settingsEnvironment } from '../src/config';
+import { temporalConnectionOptions } from '../src/temporal-connection';
 import { writeStackFile } from '../src/local/stack-file';
 
 const production = {
@@ -34,8 +35,16 @@ describe('configuration', () => {
   test('production settings come from the environment with defaults', () => {
     const s = loadSettings(production, '/nowhere');
     expect(s.source).toBe('environment');
-    expect(s.datacosmos).toMatchObject({ apiUrl: 'https://app.open-cosmos.com', organisationId: 42, requestTimeoutMs: 30_000 });
-    expect(s.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'datacosmos-purchase' });
+    expect(s.datacosmos).toMatchObject({
+      apiUrl: 'https://app.open-cosmos.com',
+      organisationId: 42,
+      requestTimeoutMs: 30_000,
+    });
+    expect(s.temporal).toMatchObject({
+      address: '127.0.0.1:7233',
+      namespace: 'default',
+      taskQueue: 'datacosmos-purchase',
+    });
   });
 
   test('each bad variable is named', () => {
@@ -43,7 +52,9 @@ describe('configuration', () => {
       'DATACOSMOS_ORGANISATION_ID the organisation id must be a positive whole number',
     );
     expect(() => loadSettings({ ...production, DATACOSMOS_API_URL: 'ftp://x' }, '/')).toThrow('DATACOSMOS_API_URL');
-    expect(() => loadSettings({ ...production, TEMPORAL_ADDRESS: 'localhost' }, '/')).toThrow('TEMPORAL_ADDRESS must be HOST:PORT');
+    expect(() => loadSettings({ ...production, TEMPORAL_ADDRESS: 'localhost' }, '/')).toThrow(
+      'TEMPORAL_ADDRESS must be HOST:PORT',
+    );
     expect(() => loadSettings({ ...production, WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }, '/')).toThrow(
       'WORKER_MAX_CONCURRENT_ACTIVITIES',
     );
@@ -65,5 +76,101 @@ describe('configuration', () => {
     expect(() => loadSettings({ DCP_DATA_DIR: '/definitely/missing' }, '/')).toThrow(
       'no DataCosmos settings: set DATACOSMOS_CLIENT_ID, DATACOSMOS_CLIENT_SECRET and DATACOSMOS_ORGANISATION_ID, or start the local stack with `dcp dev`',
     );
+  });
+});
+
+describe('Temporal Cloud and TLS settings', () => {
+  const pem = (name: string, text: string) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-tls-')), name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const cert = pem('client.pem', 'CERT');
+  const key = pem('client.key', 'KEY');
+  const ca = pem('ca.pem', 'CA');
+
+  test('plaintext unless something asks for TLS', () => {
+    const s = loadSettings(production, '/');
+    expect(s.temporal.tls).toBeUndefined();
+    expect(temporalConnectionOptions(s.temporal)).toEqual({ address: '127.0.0.1:7233' });
+    expect(loadSettings({ ...production, TEMPORAL_TLS: 'true' }, '/').temporal.tls).toEqual({});
+  });
+
+  test('an API key turns TLS on and is passed to the connection', () => {
+    const s = loadSettings(
+      { ...production, TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'key-1' },
+      '/',
+    );
+    expect(s.temporal).toMatchObject({ tls: {}, apiKey: 'key-1' });
+    expect(temporalConnectionOptions(s.temporal)).toEqual({
+      address: 'ns.acct.tmprl.cloud:7233',
+      tls: {},
+      apiKey: 'key-1',
+    });
+  });
+
+  test('mTLS reads the certificate, key and CA files; the environment round-trips', () => {
+    const s = loadSettings(
+      {
+        ...production,
+        TEMPORAL_TLS_CERT: cert,
+        TEMPORAL_TLS_KEY: key,
+        TEMPORAL_TLS_CA: ca,
+        TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
+      },
+      '/',
+    );
+    expect(temporalConnectionOptions(s.temporal).tls).toEqual({
+      serverNameOverride: 'temporal.internal',
+      serverRootCACertificate: Buffer.from('CA'),
+      clientCertPair: { crt: Buffer.from('CERT'), key: Buffer.from('KEY') },
+    });
+    expect(loadSettings(settingsEnvironment(s), '/').temporal).toEqual(s.temporal);
+  });
+
+  test('a certificate without its key, a missing file, a bad flag or TLS turned off under a key are each named', () => {
+    expect(() => loadSettings({ ...production, TEMPORAL_TLS_CERT: cert }, '/')).toThrow(
+      'invalid configuration: TEMPORAL_TLS_KEY is required with TEMPORAL_TLS_CERT',
+    );
+    expect(() => loadSettings({ ...production, TEMPORAL_TLS_KEY: key }, '/')).toThrow(
+      'TEMPORAL_TLS_CERT is required with TEMPORAL_TLS_KEY',
+    );
+    expect(() =>
+      loadSettings({ ...production, TEMPORAL_TLS_CERT: '/no/such.pem', TEMPORAL_TLS_KEY: key }, '/'),
+    ).toThrow('TEMPORAL_TLS_CERT must be a readable file');
+    expect(() => loadSettings({ ...production, TEMPORAL_TLS: 'yes' }, '/')).toThrow(
+      'TEMPORAL_TLS must be true or false',
+    );
+    expect(() => loadSettings({ ...production, TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'k' }, '/')).toThrow(
+      'TEMPORAL_TLS cannot be false with TEMPORAL_API_KEY',
+    );
+  });
+
+  test('a Temporal Cloud variable alone means production settings: never the local stack', () => {
+    expect(() => loadSettings({ TEMPORAL_API_KEY: 'k', DCP_DATA_DIR: '/definitely/missing' }, '/')).toThrow(
+      /DATACOSMOS_CLIENT_ID is required/,
+    );
+  });
+
+  test('the API key never appears in a configuration error', () => {
+    expect(() =>
+      loadSettings({ ...production, TEMPORAL_API_KEY: 'super-secret-key', TEMPORAL_TLS: 'false' }, '/'),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('super-secret-key') }));
+  });
+});
+
+describe('webhook settings', () => {
+  test('the secret is required and long enough; the tolerance defaults to 300 s', () => {
+    expect(loadWebhookSettings({ DCP_WEBHOOK_SECRET: 'whsec_0123456789abcdef' })).toEqual({
+      secret: 'whsec_0123456789abcdef',
+      toleranceS: 300,
+    });
+    expect(() => loadWebhookSettings({})).toThrow('invalid configuration: DCP_WEBHOOK_SECRET is required');
+    expect(() => loadWebhookSettings({ DCP_WEBHOOK_SECRET: 'short' })).toThrow(
+      'DCP_WEBHOOK_SECRET must be at least 16 characters',
+    );
+    expect(() =>
+      loadWebhookSettings({ DCP_WEBHOOK_SECRET: 'whsec_0123456789abcdef', DCP_WEBHOOK_TOLERANCE_S: '0' }),
+    ).toThrow('DCP_WEBHOOK_TOLERANCE_S');
   });
 });

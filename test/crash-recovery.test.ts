@@ -2,12 +2,12 @@
  * Crashes: the worker killed with SIGKILL while ordering and while waiting for payment, and the Temporal
  * server restarted on its database file mid-wait. Every purchase still completes, with one order.
  */
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTemporalDevServer, type TemporalDevServer } from '../src/local/temporal-server';
 import { paymentCompletedSignal } from '../src/shared/purchase-messages';
+import { kill9 } from './support/kill';
 import { PurchaseEnv } from './support/purchase-env';
 import { startInProcess, type InProcessSimulator } from './support/simulator';
 import { startOwnDevServer } from './support/temporal';
@@ -21,13 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim?.close();
 });
-
-function kill9(worker: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    worker.once('exit', () => resolve());
-    worker.kill('SIGKILL');
-  });
-}
 
 function ordersWith(item: string) {
   return sim.admin.orders(1001).then((orders) => orders.filter((o) => o.items.some((i) => i.item === item)));

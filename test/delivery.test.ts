@@ -3,52 +3,21 @@
  * resumed with HTTP Range, a partial file with bad bytes is detected and downloaded again, a verified file is
  * skipped, and a download that stays corrupted fails that item clearly while the purchase stays COMPLETED.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PurchaseEnv } from './support/purchase-env';
+import { assetsOf as assetsOfItem, multihash } from './support/assets';
+import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
+onePurchaseEnvPerFile((started) => (env = started));
 
-beforeAll(async () => {
-  env = await PurchaseEnv.start();
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-});
-
-interface AssetFacts {
-  file: string;
-  href: string;
-  size: number;
-  checksum: string;
-}
-
-async function assetsOf(item: { collection: string; item: string }): Promise<AssetFacts[]> {
-  const reply = await fetch(`${env.sim.url}/api/data/v0/stac/collections/${item.collection}/items/${item.item}`, {
-    headers: { authorization: `Bearer ${await env.token()}` },
-  });
-  const stac = (await reply.json()) as {
-    assets: Record<string, { href: string; 'file:size': number; 'file:checksum': string }>;
-  };
-  return Object.values(stac.assets).map((a) => ({
-    file: path.basename(new URL(a.href).pathname),
-    href: a.href,
-    size: a['file:size'],
-    checksum: a['file:checksum'],
-  }));
-}
+const assetsOf = (item: { collection: string; item: string }) => assetsOfItem(env, item);
 
 async function bytesOf(href: string): Promise<Buffer> {
   const reply = await fetch(href, { headers: { authorization: `Bearer ${await env.token()}` } });
   expect(reply.status).toBe(200);
   return Buffer.from(await reply.arrayBuffer());
-}
-
-function multihash(file: string): string {
-  return `1220${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`;
 }
 
 test('partial, corrupted and finished files: resumed, replaced and skipped; every file verified in place', async () => {

@@ -10,7 +10,17 @@ const DCP = path.resolve(__dirname, '../dist/starter.js');
 test('dcp demo completes a credits, a card and an approved purchase, prints the Web UI links and stops', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-demo-test-'));
   const ports = { temporal: await freePort(), ui: await freePort(), sim: await freePort() };
-  const args = ['demo', '--data-dir', dataDir, '--port', `${ports.temporal}`, '--ui-port', `${ports.ui}`, '--sim-port', `${ports.sim}`];
+  const args = [
+    'demo',
+    '--data-dir',
+    dataDir,
+    '--port',
+    `${ports.temporal}`,
+    '--ui-port',
+    `${ports.ui}`,
+    '--sim-port',
+    `${ports.sim}`,
+  ];
   const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(process.execPath, [DCP, ...args], { timeout: 180_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),

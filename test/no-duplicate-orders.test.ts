@@ -4,17 +4,10 @@
  * charged equal the totals of the paid orders.
  */
 import { add, subtract } from '../src/shared/money';
-import { PurchaseEnv } from './support/purchase-env';
+import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
-
-beforeAll(async () => {
-  env = await PurchaseEnv.start();
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-});
+onePurchaseEnvPerFile((started) => (env = started));
 
 test('every create reply lost: the retry adopts the order, exactly one exists', async () => {
   await env.admin.setFaults({ seed: 3, endpoints: { order_create: { lostReply: 1 } } });

@@ -1,16 +1,11 @@
 /** Purchases the credits do not cover: a payment link, waiting while UNPAID, and every way that wait ends. */
 import { extendDeadlineUpdate, paymentCompletedSignal } from '../src/shared/purchase-messages';
-import { PurchaseEnv } from './support/purchase-env';
+import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
-
-beforeAll(async () => {
-  env = await PurchaseEnv.start();
+onePurchaseEnvPerFile(async (started) => {
+  env = started;
   await env.admin.setCredits(1001, '0');
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
 });
 
 async function payOnCheckoutPage(checkoutUrl: string): Promise<void> {
@@ -30,12 +25,20 @@ test('paid on the checkout page: polling sees PAID and the purchase completes', 
 
   await payOnCheckoutPage(waiting.checkoutUrl as string);
   const result = await handle.result();
-  expect(result).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID', paymentMethod: 'CARD', checkoutUrl: waiting.checkoutUrl });
+  expect(result).toMatchObject({
+    end: 'COMPLETED',
+    orderStatus: 'PAID',
+    paymentMethod: 'CARD',
+    checkoutUrl: waiting.checkoutUrl,
+  });
   expect(result.polls).toBeGreaterThanOrEqual(1);
 });
 
 test('paid with a paymentCompleted signal: re-checked at once, long before the next poll', async () => {
-  const handle = await env.buy({ items: await env.items(1), poll: { firstMs: 3_600_000, factor: 1, capMs: 3_600_000 } });
+  const handle = await env.buy({
+    items: await env.items(1),
+    poll: { firstMs: 3_600_000, factor: 1, capMs: 3_600_000 },
+  });
   const waiting = await env.waitForStage(handle, 'AWAITING_PAYMENT', (s) => s.polls === 1); // now asleep for an hour
   await env.admin.payOrder(waiting.orderId as string);
   await handle.signal(paymentCompletedSignal, waiting.orderId as string);
@@ -99,7 +102,8 @@ test('a long wait continues as new: same id, queries and signals, every run smal
   expect(result.polls).toBeGreaterThan(status.polls - 1);
 
   const runs: string[] = [];
-  for await (const wf of env.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` })) runs.push(wf.runId);
+  for await (const wf of env.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` }))
+    runs.push(wf.runId);
   expect(runs.length).toBeGreaterThanOrEqual(3);
   for (const runId of runs) {
     const history = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();

@@ -1,18 +1,11 @@
 /** Budgets and approval, cancellation at each stage, and purchases that fail for good with the API's reason. */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { approveUpdate, cancelSignal } from '../src/shared/purchase-messages';
-import { PurchaseEnv } from './support/purchase-env';
+import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 import { CIRRUS } from './support/simulator';
 
 let env: PurchaseEnv;
-
-beforeAll(async () => {
-  env = await PurchaseEnv.start();
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-});
+onePurchaseEnvPerFile((started) => (env = started));
 
 async function ordersOf(purchaseItems: Array<{ item: string }>): Promise<unknown[]> {
   const wanted = new Set(purchaseItems.map((i) => i.item));
@@ -29,7 +22,9 @@ describe('budget and approval', () => {
   });
 
   test('within budget goes straight through', async () => {
-    const result = await (await env.buy({ items: await env.items(1), budget: { maxTotal: '100000', approval: 'reject' } })).result();
+    const result = await (
+      await env.buy({ items: await env.items(1), budget: { maxTotal: '100000', approval: 'reject' } })
+    ).result();
     expect(result.end).toBe('COMPLETED');
   });
 
@@ -57,7 +52,10 @@ describe('budget and approval', () => {
 
   test('no decision before the approval timeout ends REJECTED', async () => {
     const result = await (
-      await env.buy({ items: await env.items(1), budget: { maxTotal: '0.01', approval: 'wait', approvalTimeoutMs: 500 } })
+      await env.buy({
+        items: await env.items(1),
+        budget: { maxTotal: '0.01', approval: 'wait', approvalTimeoutMs: 500 },
+      })
     ).result();
     expect(result.end).toBe('REJECTED');
     expect(result.reason).toContain('no approval within 500ms');
@@ -71,7 +69,9 @@ describe('budget and approval', () => {
     await running.executeUpdate(approveUpdate, { args: [{ approved: true }] });
     const second = running.executeUpdate(approveUpdate, { args: [{ approved: true }] });
     await expect(second).rejects.toThrow(WorkflowUpdateFailedError);
-    await expect(second).rejects.toMatchObject({ cause: { message: expect.stringContaining('nothing awaits approval') } });
+    await expect(second).rejects.toMatchObject({
+      cause: { message: expect.stringContaining('nothing awaits approval') },
+    });
     expect((await running.result()).end).toBe('COMPLETED');
   });
 
@@ -91,7 +91,11 @@ describe('cancel', () => {
     await env.waitForStage(handle, 'AWAITING_APPROVAL');
     await handle.signal(cancelSignal, 'changed my mind');
     const result = await handle.result();
-    expect(result).toMatchObject({ end: 'CANCELLED', reason: 'cancelled: changed my mind; no order was created', orderId: null });
+    expect(result).toMatchObject({
+      end: 'CANCELLED',
+      reason: 'cancelled: changed my mind; no order was created',
+      orderId: null,
+    });
     expect(await ordersOf(items)).toEqual([]);
   });
 
@@ -151,7 +155,9 @@ describe('cancel', () => {
 
 describe('failures for good', () => {
   test('an unknown item fails with the item named, nothing ordered', async () => {
-    const result = await (await env.buy({ items: [{ collection: 'menut-l1c-cogs', item: 'NO_SUCH_ITEM', level: 'L1C' }] })).result();
+    const result = await (
+      await env.buy({ items: [{ collection: 'menut-l1c-cogs', item: 'NO_SUCH_ITEM', level: 'L1C' }] })
+    ).result();
     expect(result.end).toBe('FAILED');
     expect(result.reason).toContain('NO_SUCH_ITEM');
     expect(result.orderId).toBeNull();
@@ -169,7 +175,14 @@ describe('failures for good', () => {
 
   test('invalid input sent straight to Temporal fails in VALIDATING, before any call', async () => {
     await env.admin.clearStats();
-    const result = await (await env.buy({ items: [{ collection: 'c', item: 'i' }, { collection: 'c', item: 'i' }] })).result();
+    const result = await (
+      await env.buy({
+        items: [
+          { collection: 'c', item: 'i' },
+          { collection: 'c', item: 'i' },
+        ],
+      })
+    ).result();
     expect(result).toMatchObject({ end: 'FAILED', reason: 'invalid purchase: items[1]: duplicate item c/i' });
     expect((await env.admin.stats()).total).toBe(0);
   });

@@ -1,17 +1,10 @@
 /** Purchases paid with credits, at checkout and at create, against the simulator and a real Temporal server. */
 import { startPurchase } from '../src/purchase-client';
 import type { PurchaseResult } from '../src/shared/purchase-types';
-import { PurchaseEnv } from './support/purchase-env';
+import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
-
-beforeAll(async () => {
-  env = await PurchaseEnv.start();
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-});
+onePurchaseEnvPerFile((started) => (env = started));
 
 function apiCalls(stats: { endpoints: Record<string, { requests: number }> }): Record<string, number> {
   return Object.fromEntries(
@@ -31,7 +24,13 @@ test('credits at checkout: paid at once, one order, credits charged, three API c
   const handle = await env.buy({ items });
   const result: PurchaseResult = await handle.result();
 
-  expect(result).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID', paymentMethod: 'NOT_REQUIRED', checkoutUrl: null, currency: 'EUR' });
+  expect(result).toMatchObject({
+    end: 'COMPLETED',
+    orderStatus: 'PAID',
+    paymentMethod: 'NOT_REQUIRED',
+    checkoutUrl: null,
+    currency: 'EUR',
+  });
   const orders = (await env.admin.orders(1001)).filter((o) => o.id === result.orderId);
   expect(orders).toHaveLength(1);
   expect(orders[0].items.map((i) => i.item).sort()).toEqual(items.map((i) => i.item).sort());
@@ -90,10 +89,14 @@ test('buying the same purchase again reports the finished one and buys nothing',
   const result = await first.result();
   const ordersBefore = (await env.admin.orders(1001)).length;
 
-  const again = await startPurchase(env.client, { taskQueue: env.taskQueue, organisationId: 1001 }, {
-    purchaseId: first.workflowId,
-    items,
-  });
+  const again = await startPurchase(
+    env.client,
+    { taskQueue: env.taskQueue, organisationId: 1001 },
+    {
+      purchaseId: first.workflowId,
+      items,
+    },
+  );
   expect(again.origin).toBe('finished');
   expect(await again.handle.result()).toEqual(result);
   expect((await env.admin.orders(1001)).length).toBe(ordersBefore);
@@ -101,7 +104,18 @@ test('buying the same purchase again reports the finished one and buys nothing',
 
 test('a line item with an area of interest sends geometry and project together', async () => {
   const [item] = await env.items(1);
-  const geometry = { type: 'Polygon' as const, coordinates: [[[10, 50], [10.1, 50], [10.1, 50.1], [10, 50.1], [10, 50]]] };
+  const geometry = {
+    type: 'Polygon' as const,
+    coordinates: [
+      [
+        [10, 50],
+        [10.1, 50],
+        [10.1, 50.1],
+        [10, 50.1],
+        [10, 50],
+      ],
+    ],
+  };
   const result = await (await env.buy({ items: [{ ...item, geometry, projectId: 'project-7' }] })).result();
   expect(result.end).toBe('COMPLETED');
   const api = await fetch(`${env.sim.url}/api/data/v0/order/orders/${result.orderId}`, {

@@ -13,10 +13,27 @@ describe('purchase input validation', () => {
 
   test.each<[string, Partial<PurchaseInput>, string]>([
     ['no items', { items: [] }, 'items: at least one line item is required'],
-    ['duplicate items', { items: [{ collection: 'c', item: 'i' }, { collection: 'c', item: 'i' }] }, 'items[1]: duplicate item c/i'],
+    [
+      'duplicate items',
+      {
+        items: [
+          { collection: 'c', item: 'i' },
+          { collection: 'c', item: 'i' },
+        ],
+      },
+      'items[1]: duplicate item c/i',
+    ],
     ['empty collection', { items: [{ collection: ' ', item: 'i' }] }, 'items[0].collection: required'],
-    ['geometry without project', { items: [{ collection: 'c', item: 'i', geometry: { type: 'Point', coordinates: [0, 0] } }] }, 'geometry and projectId go together'],
-    ['negative budget', { budget: { maxTotal: '-5', approval: 'reject' } }, 'budget.maxTotal: must be a positive decimal amount, got "-5"'],
+    [
+      'geometry without project',
+      { items: [{ collection: 'c', item: 'i', geometry: { type: 'Point', coordinates: [0, 0] } }] },
+      'geometry and projectId go together',
+    ],
+    [
+      'negative budget',
+      { budget: { maxTotal: '-5', approval: 'reject' } },
+      'budget.maxTotal: must be a positive decimal amount, got "-5"',
+    ],
     ['non-numeric budget', { budget: { maxTotal: 'ten', approval: 'reject' } }, 'budget.maxTotal'],
     ['bad currency', { budget: { maxTotal: '5', currency: 'euro', approval: 'reject' } }, 'budget.currency'],
     ['bad approval mode', { budget: { maxTotal: '5', approval: 'maybe' as 'wait' } }, 'budget.approval'],

@@ -1,6 +1,7 @@
 /**
- * Replays every committed purchase history against today's workflow code: a change that would break
- * purchases already running (non-determinism) fails here. Histories come from `npm run histories:record`.
+ * Replays every committed purchase and batch history against today's workflow code: a change that would break
+ * workflows already running (non-determinism) fails here. Histories come from `npm run histories:record` and
+ * `npm run histories:record-batch`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { WORKFLOW_BUNDLE_PATH } from '../src/worker';
 const DIR = path.resolve(__dirname, 'histories');
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
 
-const SCENARIOS = [
+const PURCHASE_SCENARIOS = [
   'credits',
   'approved',
   'failed-unknown-item',
@@ -21,16 +22,29 @@ const SCENARIOS = [
   'continued-as-new-first-run',
   'continued-as-new-last-run',
 ];
+const BATCH_SCENARIOS = ['completed-outcomes', 'continued-as-new-first-run', 'continued-as-new-last-run', 'cancelled'];
 
-test('every recorded version of the purchase workflow has a history of every scenario', () => {
+/** Version -> scenarios recorded for the workflow whose files start with this prefix (`purchase-v2-expired.json`). */
+function scenariosByVersion(workflow: string): Map<string, Set<string>> {
   const byVersion = new Map<string, Set<string>>();
   for (const file of files) {
-    const match = /^purchase-(v\d+)-(.+)\.json$/.exec(file);
+    const match = new RegExp(`^${workflow}-(v\\d+)-(.+)\\.json$`).exec(file);
     if (!match) continue;
     byVersion.set(match[1], (byVersion.get(match[1]) ?? new Set()).add(match[2]));
   }
+  return byVersion;
+}
+
+test('every recorded version of the purchase workflow has a history of every scenario', () => {
+  const byVersion = scenariosByVersion('purchase');
   expect([...byVersion.keys()]).toEqual(expect.arrayContaining(['v1', 'v2']));
-  for (const scenarios of byVersion.values()) expect(scenarios).toEqual(new Set(SCENARIOS));
+  for (const scenarios of byVersion.values()) expect(scenarios).toEqual(new Set(PURCHASE_SCENARIOS));
+});
+
+test('every recorded version of the batch workflow has a history of every scenario', () => {
+  const byVersion = scenariosByVersion('batch');
+  expect([...byVersion.keys()]).toEqual(expect.arrayContaining(['v1']));
+  for (const scenarios of byVersion.values()) expect(scenarios).toEqual(new Set(BATCH_SCENARIOS));
 });
 
 test.each(files)('%s replays without non-determinism', async (file) => {

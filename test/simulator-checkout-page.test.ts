@@ -12,7 +12,13 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 async function cardCheckout() {
-  const order = await createOrder(sim.url, token, BLUE_FIELDS.organisation, BLUE_FIELDS.contract, await findItems(sim.url, token, BLUE_FIELDS.contract, 2));
+  const order = await createOrder(
+    sim.url,
+    token,
+    BLUE_FIELDS.organisation,
+    BLUE_FIELDS.contract,
+    await findItems(sim.url, token, BLUE_FIELDS.contract, 2),
+  );
   const link: string = (await checkout(sim.url, token, order.id)).body.data.checkout_url;
   return { order, path: link.slice(sim.url.length) };
 }
@@ -51,7 +57,9 @@ test('an unpaid session expires: the order is CANCELLED and the page answers 410
     // ...and every read path sees the other as cancelled too.
     expect((await call(sim.url, 'POST', `${lazy.path}/pay`)).status).toBe(410);
     expect((await call(sim.url, 'GET', swept.path)).status).toBe(410);
-    expect((await call(sim.url, 'GET', `/api/data/v0/order/orders/${lazy.order.id}`, { token })).body.data.status).toBe('CANCELLED');
+    expect((await call(sim.url, 'GET', `/api/data/v0/order/orders/${lazy.order.id}`, { token })).body.data.status).toBe(
+      'CANCELLED',
+    );
     expect((await checkout(sim.url, token, lazy.order.id)).status).toBe(409);
   } finally {
     await sim.admin.setSettings({ checkoutTtlS: 86400 });

@@ -17,7 +17,12 @@ test('credits that cover the total: PAID, NOT_REQUIRED, empty link, balance redu
   const before = await sim.admin.credits(ACME.organisation);
   const first = await checkout(sim.url, token, order.id);
   expect(first.status).toBe(200);
-  expect(OrderResponse.parse(first.body).data).toMatchObject({ status: 'PAID', payment_method: 'NOT_REQUIRED', checkout_redirect_url: '', checkout_url: '' });
+  expect(OrderResponse.parse(first.body).data).toMatchObject({
+    status: 'PAID',
+    payment_method: 'NOT_REQUIRED',
+    checkout_redirect_url: '',
+    checkout_url: '',
+  });
   const second = await checkout(sim.url, token, order.id);
   expect(second.body.data).toEqual(first.body.data);
   expect(await sim.admin.credits(ACME.organisation)).toBe(subtract(before, order.total));
@@ -28,7 +33,13 @@ test('credits that cover the total: PAID, NOT_REQUIRED, empty link, balance redu
 
 test('credits short and card payments allowed: UNPAID, CARD, the same checkout link on every call', async () => {
   const token = await getToken(sim.url, BLUE_FIELDS);
-  const order = await createOrder(sim.url, token, BLUE_FIELDS.organisation, BLUE_FIELDS.contract, await findItems(sim.url, token, BLUE_FIELDS.contract, 2));
+  const order = await createOrder(
+    sim.url,
+    token,
+    BLUE_FIELDS.organisation,
+    BLUE_FIELDS.contract,
+    await findItems(sim.url, token, BLUE_FIELDS.contract, 2),
+  );
   const first = OrderResponse.parse((await checkout(sim.url, token, order.id)).body).data;
   expect(first).toMatchObject({ status: 'UNPAID', payment_method: 'CARD' });
   expect(first.checkout_url).toMatch(new RegExp(`^${sim.url}/checkout/[\\w-]+$`));
@@ -55,7 +66,13 @@ test('credits short and card payments disabled: 402 Insufficient credits, order 
 
 test('a cancelled order cannot be checked out (409)', async () => {
   const token = await getToken(sim.url, ACME);
-  const order = await createOrder(sim.url, token, ACME.organisation, ACME.contract, await findItems(sim.url, token, ACME.contract, 1));
+  const order = await createOrder(
+    sim.url,
+    token,
+    ACME.organisation,
+    ACME.contract,
+    await findItems(sim.url, token, ACME.contract, 1),
+  );
   await sim.admin.cancelOrder(order.id);
   expect((await checkout(sim.url, token, order.id)).status).toBe(409);
 });

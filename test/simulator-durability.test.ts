@@ -11,7 +11,13 @@ test('orders, credits, checkout sessions and settings survive kill -9', async ()
   const [item] = await findItems(sim.url, acme, ACME.contract, 1);
   const paid = await createOrder(sim.url, acme, ACME.organisation, ACME.contract, [item]);
   await checkout(sim.url, acme, paid.id);
-  const card = await createOrder(sim.url, blue, BLUE_FIELDS.organisation, BLUE_FIELDS.contract, await findItems(sim.url, blue, BLUE_FIELDS.contract, 1));
+  const card = await createOrder(
+    sim.url,
+    blue,
+    BLUE_FIELDS.organisation,
+    BLUE_FIELDS.contract,
+    await findItems(sim.url, blue, BLUE_FIELDS.contract, 1),
+  );
   const link = (await checkout(sim.url, blue, card.id)).body.data.checkout_url as string;
   await sim.admin.setCredits(BLUE_FIELDS.organisation, '123.45');
   await sim.admin.setSettings({ creditsAt: 'create' });
@@ -29,7 +35,9 @@ test('orders, credits, checkout sessions and settings survive kill -9', async ()
     expect((await restarted.admin.settings()).creditsAt).toBe('create');
     const sessionPath = link.slice(sim.url.length);
     expect((await call(restarted.url, 'GET', sessionPath)).status).toBe(200);
-    expect((await call(restarted.url, 'GET', `/api/data/v0/order/orders/${paid.id}`, { token: acme })).body.data.status).toBe('PAID');
+    expect(
+      (await call(restarted.url, 'GET', `/api/data/v0/order/orders/${paid.id}`, { token: acme })).body.data.status,
+    ).toBe('PAID');
     expect((await checkout(restarted.url, acme, paid.id)).body.data.status).toBe('PAID');
     expect(await restarted.admin.credits(ACME.organisation)).toBe(acmeCredits);
 

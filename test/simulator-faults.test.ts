@@ -4,7 +4,15 @@ import path from 'node:path';
 import { Order } from '../src/shared/api-schemas';
 import type { FaultConfig } from '../src/simulator/faults';
 import { createOrder, findItems, orderBody, type CatalogRef } from './support/orders';
-import { ACME, call, getToken, spawnSimulator, startInProcess, tempDataDir, type InProcessSimulator } from './support/simulator';
+import {
+  ACME,
+  call,
+  getToken,
+  spawnSimulator,
+  startInProcess,
+  tempDataDir,
+  type InProcessSimulator,
+} from './support/simulator';
 
 let sim: InProcessSimulator;
 let token: string;
@@ -18,7 +26,10 @@ afterEach(() => sim.admin.setFaults({}));
 afterAll(() => sim.close());
 
 const POLICIES = '/api/data/v1/dpap/organisations/1001/policies';
-const only = (endpoint: string, spec: Record<string, number>): FaultConfig => ({ seed: 7, endpoints: { [endpoint]: spec } });
+const only = (endpoint: string, spec: Record<string, number>): FaultConfig => ({
+  seed: 7,
+  endpoints: { [endpoint]: spec },
+});
 
 test('error5xx answers 503 with the error envelope; other endpoints are untouched', async () => {
   await sim.admin.setFaults(only('policies', { error5xx: 1 }));
@@ -39,7 +50,9 @@ test('rateLimit429 answers 429 with Retry-After', async () => {
 test('reset drops the connection before anything is done', async () => {
   await sim.admin.setFaults(only('order_create', { reset: 1 }));
   const before = (await sim.admin.orders()).length;
-  await expect(call(sim.url, 'POST', '/api/data/v0/order/orders', { token, body: orderBody(1001, 5001, items.slice(0, 1)) })).rejects.toThrow();
+  await expect(
+    call(sim.url, 'POST', '/api/data/v0/order/orders', { token, body: orderBody(1001, 5001, items.slice(0, 1)) }),
+  ).rejects.toThrow();
   expect(await sim.admin.orders()).toHaveLength(before);
   expect((await sim.admin.stats()).endpoints.order_create.statuses.reset).toBe(1);
 });
@@ -47,7 +60,9 @@ test('reset drops the connection before anything is done', async () => {
 test('lostReply commits the change, then drops the connection without a reply', async () => {
   await sim.admin.setFaults(only('order_create', { lostReply: 1 }));
   const before = (await sim.admin.orders()).length;
-  await expect(call(sim.url, 'POST', '/api/data/v0/order/orders', { token, body: orderBody(1001, 5001, items.slice(1, 2)) })).rejects.toThrow();
+  await expect(
+    call(sim.url, 'POST', '/api/data/v0/order/orders', { token, body: orderBody(1001, 5001, items.slice(1, 2)) }),
+  ).rejects.toThrow();
   const after = await sim.admin.orders();
   expect(after).toHaveLength(before + 1);
   expect(after[after.length - 1].items[0].item).toBe(items[1].item);
@@ -55,7 +70,9 @@ test('lostReply commits the change, then drops the connection without a reply', 
 
 test('hang never answers (the client gives up), or answers normally after hangMs', async () => {
   await sim.admin.setFaults(only('policies', { hang: 1 }));
-  await expect(fetch(`${sim.url}${POLICIES}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(300) })).rejects.toThrow();
+  await expect(
+    fetch(`${sim.url}${POLICIES}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(300) }),
+  ).rejects.toThrow();
   await sim.admin.setFaults(only('policies', { hang: 1, hangMs: 50 }));
   expect((await call(sim.url, 'GET', POLICIES, { token })).status).toBe(200);
 });
@@ -75,7 +92,12 @@ test('schemaDrift renames order status and drops price final/value', async () =>
   expect(drifted.body.data.state).toBe('UNPAID');
   expect(drifted.body.data).not.toHaveProperty('status');
   expect(Order.safeParse(drifted.body.data).success).toBe(false);
-  const price = await call(sim.url, 'GET', `/api/data/v1/dpap/policies/5001/catalog/price?collection=${items[0].collection}&item=${items[0].item}`, { token });
+  const price = await call(
+    sim.url,
+    'GET',
+    `/api/data/v1/dpap/policies/5001/catalog/price?collection=${items[0].collection}&item=${items[0].item}`,
+    { token },
+  );
   expect(price.body.data).toEqual({ currency: 'EUR' });
 });
 

@@ -13,7 +13,8 @@ test('balance never goes negative and equals start minus what was charged', asyn
   const token = await getToken(sim.url, CIRRUS);
   const items = await findItems(sim.url, token, CIRRUS.contract, 50);
   const orders = [];
-  for (const item of items) orders.push(await createOrder(sim.url, token, CIRRUS.organisation, CIRRUS.contract, [item]));
+  for (const item of items)
+    orders.push(await createOrder(sim.url, token, CIRRUS.organisation, CIRRUS.contract, [item]));
   // Enough for roughly a third of the orders.
   const start = orders.slice(0, 17).reduce((sum, o) => add(sum, o.total), '0');
   await sim.admin.setCredits(CIRRUS.organisation, start);

@@ -2,7 +2,15 @@
 import { Order, OrderResponse } from '../src/shared/api-schemas';
 import { add } from '../src/shared/money';
 import { findItems, orderBody, type CatalogRef } from './support/orders';
-import { ACME, BLUE_FIELDS, CIRRUS, call, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
+import {
+  ACME,
+  BLUE_FIELDS,
+  CIRRUS,
+  call,
+  getToken,
+  startInProcess,
+  type InProcessSimulator,
+} from './support/simulator';
 
 let sim: InProcessSimulator;
 let acme: string;
@@ -18,7 +26,11 @@ afterAll(() => sim.close());
 const create = (body: unknown, token = acme, query = '') => call(sim.url, 'POST', `${ORDERS}${query}`, { token, body });
 
 test('creates an UNPAID order with priced line items, and only its organisation can read it', async () => {
-  const res = await create(orderBody(ACME.organisation, ACME.contract, items.slice(0, 2)), acme, '?redirect_host=https://example.com');
+  const res = await create(
+    orderBody(ACME.organisation, ACME.contract, items.slice(0, 2)),
+    acme,
+    '?redirect_host=https://example.com',
+  );
   expect(res.status).toBe(201);
   const order = OrderResponse.parse(res.body).data;
   expect(order).toMatchObject({
@@ -33,7 +45,9 @@ test('creates an UNPAID order with priced line items, and only its organisation 
   });
   expect(order.id).toMatch(/^[0-9a-f-]{36}$/);
   expect(order.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-  expect(order.order_line_items.map((l) => [l.item, l.price, l.currency])).toEqual(items.slice(0, 2).map((i) => [i.item, i.price, 'EUR']));
+  expect(order.order_line_items.map((l) => [l.item, l.price, l.currency])).toEqual(
+    items.slice(0, 2).map((i) => [i.item, i.price, 'EUR']),
+  );
   for (const line of order.order_line_items) expect(line.id).toBeTruthy();
   expect(order.total).toBe(add(items[0].price, items[1].price));
 
@@ -41,14 +55,29 @@ test('creates an UNPAID order with priced line items, and only its organisation 
   expect(Order.parse(own.body.data).id).toBe(order.id);
   const other = await call(sim.url, 'GET', `${ORDERS}/${order.id}`, { token: await getToken(sim.url, BLUE_FIELDS) });
   expect(other.status).toBe(404);
-  expect((await call(sim.url, 'GET', `${ORDERS}/00000000-0000-0000-0000-000000000000`, { token: acme })).status).toBe(404);
+  expect((await call(sim.url, 'GET', `${ORDERS}/00000000-0000-0000-0000-000000000000`, { token: acme })).status).toBe(
+    404,
+  );
 });
 
 test.each([
   ['type must be IMAGE', (b: any) => ({ ...b, type: 'TASKING' }), 400, 'type'],
   ['at least one line item', (b: any) => ({ ...b, data: { order_line_items: [] } }), 400, 'data.order_line_items'],
-  ['level must match the item', (b: any) => ({ ...b, data: { order_line_items: [{ ...b.data.order_line_items[0], level: 'L2A' }] } }), 400, 'data.order_line_items.0.level'],
-  ['geometry needs project_id', (b: any) => ({ ...b, data: { order_line_items: [{ ...b.data.order_line_items[0], geometry: { type: 'Point', coordinates: [1, 2] } }] } }), 400, 'data.order_line_items.0.project_id'],
+  [
+    'level must match the item',
+    (b: any) => ({ ...b, data: { order_line_items: [{ ...b.data.order_line_items[0], level: 'L2A' }] } }),
+    400,
+    'data.order_line_items.0.level',
+  ],
+  [
+    'geometry needs project_id',
+    (b: any) => ({
+      ...b,
+      data: { order_line_items: [{ ...b.data.order_line_items[0], geometry: { type: 'Point', coordinates: [1, 2] } }] },
+    }),
+    400,
+    'data.order_line_items.0.project_id',
+  ],
   ['organisation must be the caller’s', (b: any) => ({ ...b, organisation: 1002 }), 403, 'organisation'],
   ['contract must be the organisation’s', (b: any) => ({ ...b, contract_id: 6001 }), 403, 'contract_id'],
   ['contract must be active', (b: any) => ({ ...b, contract_id: 5003 }), 400, 'contract_id'],
@@ -66,7 +95,13 @@ test('an unknown item is refused naming the item; geometry with project_id is ac
   const unknown = await create(orderBody(ACME.organisation, ACME.contract, [{ ...items[0], item: 'MENUT_NOPE' }]));
   expect(unknown.status).toBe(404);
   expect(unknown.body.errors[0].message).toContain('MENUT_NOPE');
-  const line = { collection: items[0].collection, item: items[0].item, level: items[0].level, geometry: { type: 'Point', coordinates: [1, 2] }, project_id: 'p-1' };
+  const line = {
+    collection: items[0].collection,
+    item: items[0].item,
+    level: items[0].level,
+    geometry: { type: 'Point', coordinates: [1, 2] },
+    project_id: 'p-1',
+  };
   const ok = await create({ ...orderBody(ACME.organisation, ACME.contract, []), data: { order_line_items: [line] } });
   expect(ok.status).toBe(201);
   expect(ok.body.data.order_line_items[0].project_id).toBe('p-1');
@@ -82,10 +117,19 @@ test('with licences required, create needs accepted licences', async () => {
     const missing = await create(orderBody(ACME.organisation, ACME.contract, items.slice(0, 1)));
     expect(missing.status).toBe(400);
     expect(missing.body.errors[0].field).toBe('licenses');
-    const license = { license_link: 'https://example.com/eula', license_name: 'EULA', license_version: '1', accepted: true };
-    const rejected = await create(orderBody(ACME.organisation, ACME.contract, items.slice(0, 1), { licenses: [{ ...license, accepted: false }] }));
+    const license = {
+      license_link: 'https://example.com/eula',
+      license_name: 'EULA',
+      license_version: '1',
+      accepted: true,
+    };
+    const rejected = await create(
+      orderBody(ACME.organisation, ACME.contract, items.slice(0, 1), { licenses: [{ ...license, accepted: false }] }),
+    );
     expect(rejected.status).toBe(400);
-    const accepted = await create(orderBody(ACME.organisation, ACME.contract, items.slice(0, 1), { licenses: [license] }));
+    const accepted = await create(
+      orderBody(ACME.organisation, ACME.contract, items.slice(0, 1), { licenses: [license] }),
+    );
     expect(accepted.status).toBe(201);
   } finally {
     await sim.admin.setSettings({ requireLicenses: false });
@@ -102,7 +146,14 @@ test('with credits applied at create, a covered order is PAID at once and an unc
     const unpaid = await create(orderBody(BLUE_FIELDS.organisation, BLUE_FIELDS.contract, blueItems), blue);
     expect(unpaid.body.data).toMatchObject({ status: 'UNPAID', payment_method: null });
     const cirrus = await getToken(sim.url, CIRRUS);
-    expect((await create(orderBody(CIRRUS.organisation, CIRRUS.contract, await findItems(sim.url, cirrus, CIRRUS.contract, 1)), cirrus)).status).toBe(201);
+    expect(
+      (
+        await create(
+          orderBody(CIRRUS.organisation, CIRRUS.contract, await findItems(sim.url, cirrus, CIRRUS.contract, 1)),
+          cirrus,
+        )
+      ).status,
+    ).toBe(201);
   } finally {
     await sim.admin.setSettings({ creditsAt: 'checkout' });
   }

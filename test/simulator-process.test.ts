@@ -17,7 +17,15 @@ test('prints one listening line, answers, and exits 0 on SIGTERM', async () => {
 test('a taken port gives one clear line on stderr and exit code 3', async () => {
   const first = await spawnSimulator({ args: ['--items', '100'] });
   try {
-    const child = spawn(process.execPath, [MAIN, '--port', String(first.port), '--data-dir', tempDataDir(), '--items', '100']);
+    const child = spawn(process.execPath, [
+      MAIN,
+      '--port',
+      String(first.port),
+      '--data-dir',
+      tempDataDir(),
+      '--items',
+      '100',
+    ]);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

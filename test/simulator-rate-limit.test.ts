@@ -28,7 +28,9 @@ test('a burst over the limit is answered 429 with Retry-After; another token is 
 test('the limit can be changed (and turned off) through the admin settings', async () => {
   await sim.admin.setSettings({ rateLimitPerToken: 0 });
   const token = await getToken(sim.url, ACME);
-  const replies = await Promise.all(Array.from({ length: 20 }, () => call(sim.url, 'GET', '/api/data/v0/stac/collections', { token })));
+  const replies = await Promise.all(
+    Array.from({ length: 20 }, () => call(sim.url, 'GET', '/api/data/v0/stac/collections', { token })),
+  );
   expect(replies.every((r) => r.status === 200)).toBe(true);
   await sim.admin.setSettings({ rateLimitPerToken: 3 });
 });

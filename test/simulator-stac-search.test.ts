@@ -97,8 +97,20 @@ test('bbox (also across the antimeridian) and intersects filter by real footprin
   expect(point.body.features.map((f: { id: string }) => f.id)).toContain(target.id);
   // A ring around the footprint whose hole contains it intersects nothing of it.
   const [w, s, e, n] = target.bbox;
-  const outer = [[w - 1, s - 1], [e + 1, s - 1], [e + 1, n + 1], [w - 1, n + 1], [w - 1, s - 1]];
-  const hole = [[w - 0.5, s - 0.5], [w - 0.5, n + 0.5], [e + 0.5, n + 0.5], [e + 0.5, s - 0.5], [w - 0.5, s - 0.5]];
+  const outer = [
+    [w - 1, s - 1],
+    [e + 1, s - 1],
+    [e + 1, n + 1],
+    [w - 1, n + 1],
+    [w - 1, s - 1],
+  ];
+  const hole = [
+    [w - 0.5, s - 0.5],
+    [w - 0.5, n + 0.5],
+    [e + 0.5, n + 0.5],
+    [e + 0.5, s - 0.5],
+    [w - 0.5, s - 0.5],
+  ];
   const donut = await post({ intersects: { type: 'Polygon', coordinates: [outer, hole] }, limit: 1000 });
   expect(donut.body.features.map((f: { id: string }) => f.id)).not.toContain(target.id);
   const filled = await post({ intersects: { type: 'MultiPolygon', coordinates: [[outer]] }, limit: 1000 });
@@ -133,7 +145,19 @@ test.each([
 
 test('POST rejects unknown fields and bad intersects geometry', async () => {
   expect((await post({ colections: ['x'] })).status).toBe(400);
-  const open = await post({ intersects: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] } });
+  const open = await post({
+    intersects: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+        ],
+      ],
+    },
+  });
   expect(open.status).toBe(400);
   expect(open.body.errors[0].message).toMatch(/closed/);
 });

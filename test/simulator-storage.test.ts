@@ -10,7 +10,9 @@ beforeAll(async () => {
   sim = await startInProcess({ items: 300 });
   acme = await getToken(sim.url, ACME);
   const [item] = await findItems(sim.url, acme, ACME.contract, 1);
-  const stac = await call(sim.url, 'GET', `/api/data/v0/stac/collections/${item.collection}/items/${item.item}`, { token: acme });
+  const stac = await call(sim.url, 'GET', `/api/data/v0/stac/collections/${item.collection}/items/${item.item}`, {
+    token: acme,
+  });
   href = stac.body.assets.visual.href.slice(sim.url.length);
   size = stac.body.assets.visual['file:size'];
   const order = await createOrder(sim.url, acme, ACME.organisation, ACME.contract, [item]);

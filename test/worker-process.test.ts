@@ -3,24 +3,22 @@
  * ids and never a secret, Prometheus metrics, a clean stop on SIGTERM, one-line configuration errors.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { settingsEnvironment } from '../src/config';
 import { freePort } from '../src/local/ports';
-import { PurchaseEnv } from './support/purchase-env';
+import { paymentCompletedSignal } from '../src/shared/purchase-messages';
+import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
 const WORKER = path.resolve(__dirname, '../dist/worker.js');
 let env: PurchaseEnv;
-
-beforeAll(async () => {
-  env = await PurchaseEnv.start({ worker: false });
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-});
+onePurchaseEnvPerFile((started) => (env = started), { worker: false });
 
 function runWorker(vars: Record<string, string>) {
-  const child = spawn(process.execPath, [WORKER], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, ...vars } });
+  const child = spawn(process.execPath, [WORKER], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH, ...vars },
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -29,21 +27,64 @@ function runWorker(vars: Record<string, string>) {
 
 test('logs are JSON with purchase and order ids and no secret; metrics are served; SIGTERM stops it cleanly', async () => {
   const metricsPort = await freePort();
-  const worker = runWorker({ ...settingsEnvironment(env.settings), LOG_LEVEL: 'info', METRICS_PORT: String(metricsPort) });
+  const worker = runWorker({
+    ...settingsEnvironment(env.settings),
+    LOG_LEVEL: 'info',
+    METRICS_PORT: String(metricsPort),
+  });
   try {
     const result = await (await env.buy({ items: await env.items(1) })).result();
     expect(result.end).toBe('COMPLETED');
+    await env.admin.setFaults({ seed: 1, endpoints: { order_create: { lostReply: 1 } } });
+    const retried = await (await env.buy({ items: await env.items(1) })).result();
+    await env.admin.setFaults({});
+    expect(retried.end).toBe('COMPLETED');
+    await env.admin.setCredits(1001, '0');
+    const card = await env.buy({ items: await env.items(1) });
+    const waiting = await env.waitForStage(card, 'AWAITING_PAYMENT');
+    await env.admin.payOrder(waiting.orderId as string);
+    await card.signal(paymentCompletedSignal);
+    expect((await card.result()).end).toBe('COMPLETED');
+    await env.admin.setCredits(1001, '100000');
 
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/^temporal_workflow_completed/m);
     expect(metrics).toMatch(/^temporal_activity_execution_latency/m);
+    expect(metrics).toMatch(/^dcp_purchases\{end="COMPLETED",.*\} 3$/m);
+    expect(metrics).toMatch(/^dcp_payment_wait_count\{end="COMPLETED",.*\} 1$/m);
+    expect(metrics).toMatch(/^dcp_activity_retries\{activity="createOrderOnce"\} 1$/m);
+    expect(metrics).toMatch(/^dcp_datacosmos_requests\{endpoint="order_create",status="error"\} 1$/m);
+    const spend = Number(/^dcp_paid_order_total_sum\{currency="EUR",.*\} (\S+)$/m.exec(metrics)?.[1]);
+    expect(spend).toBeGreaterThan(Number(result.total) + Number(retried.total));
+    for (const endpoint of ['price_batch', 'order_checkout']) {
+      expect(metrics).toMatch(
+        new RegExp(`^dcp_datacosmos_requests\\{endpoint="${endpoint}",status="20[01]"\\} 3$`, 'm'),
+      );
+      expect(metrics).toMatch(
+        new RegExp(`^dcp_datacosmos_request_duration_bucket\\{endpoint="${endpoint}",le="5"\\}`, 'm'),
+      );
+    }
+
+    // Every metric the Grafana dashboard charts is one this worker serves.
+    const dashboard = JSON.parse(
+      fs.readFileSync(path.resolve(__dirname, '../deploy/grafana/datacosmos-purchase.json'), 'utf8'),
+    );
+    const charted = new Set<string>();
+    for (const panel of dashboard.panels)
+      for (const target of panel.targets)
+        for (const name of target.expr.match(/\b(dcp|temporal)_[a-z_]+/g)) charted.add(name);
+    expect(charted.size).toBeGreaterThanOrEqual(8);
+    for (const name of charted) expect(metrics).toMatch(new RegExp(`^${name}[{ ]`, 'm'));
 
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     const lines = worker.stderr().trim().split('\n');
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records[0]).toMatchObject({ msg: 'worker started', organisationId: 1001 });
-    expect(records.find((r) => r.msg === 'order created')).toMatchObject({ workflowId: result.purchaseId, orderId: result.orderId });
+    expect(records.find((r) => r.msg === 'order created')).toMatchObject({
+      workflowId: result.purchaseId,
+      orderId: result.orderId,
+    });
     expect(records.at(-1)).toMatchObject({ msg: 'worker stopped' });
     const token = await env.token();
     for (const line of lines) {
@@ -56,13 +97,20 @@ test('logs are JSON with purchase and order ids and no secret; metrics are serve
 }, 60_000);
 
 test('a bad variable is named in one line and exits 2; an unreachable Temporal exits 7', async () => {
-  const bad = runWorker({ ...settingsEnvironment(env.settings), DATACOSMOS_ORGANISATION_ID: 'acme', METRICS_PORT: '99999' });
+  const bad = runWorker({
+    ...settingsEnvironment(env.settings),
+    DATACOSMOS_ORGANISATION_ID: 'acme',
+    METRICS_PORT: '99999',
+  });
   expect(await bad.exited).toBe(2);
   expect(bad.stderr().trim()).toBe(
     'worker: invalid configuration: DATACOSMOS_ORGANISATION_ID the organisation id must be a positive whole number; METRICS_PORT must be a port number',
   );
 
-  const unreachable = runWorker({ ...settingsEnvironment(env.settings), TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
+  const unreachable = runWorker({
+    ...settingsEnvironment(env.settings),
+    TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+  });
   expect(await unreachable.exited).toBe(7);
   expect(unreachable.stderr().trim().split('\n').at(-1)).toMatch(/^worker: cannot reach Temporal at 127\.0\.0\.1:\d+/);
 }, 60_000);

@@ -39,7 +39,7 @@ export function createBatchActivities(deps: BatchActivityDependencies) {
       const found = new Map(stacItems.map((s) => [`${s.collection}/${s.id}`, s]));
       const keys = asked.map(itemKey);
       const owned = await ownedIn(client, organisationId, new Set(keys));
-      const inFlight = await inFlightIn(keys);
+      const inFlight = await inFlightIn(organisationId, keys);
       const examined = asked.map((line): ExaminedItem => {
         const key = itemKey(line);
         const stacItem = found.get(key);
@@ -116,14 +116,19 @@ async function ownedIn(
   return owned;
 }
 
-/** Which of these items a running purchase is buying (its `PurchaseItems` search attribute), with its id. */
-async function inFlightIn(keys: string[]): Promise<Map<string, string>> {
+/**
+ * Which of these items a running purchase of this organisation is buying (its `PurchaseItems` search
+ * attribute), with its id. Other organisations' purchases share the namespace but not the images.
+ */
+async function inFlightIn(organisationId: number, keys: string[]): Promise<Map<string, string>> {
   const temporal = Context.current().client;
   const found = new Map<string, string>();
   const wanted = new Set(keys);
   for (let start = 0; start < keys.length; start += IN_FLIGHT_QUERY_KEYS) {
     const names = keys.slice(start, start + IN_FLIGHT_QUERY_KEYS).map((key) => JSON.stringify(key));
-    const query = `WorkflowType = 'purchaseWorkflow' AND ExecutionStatus = 'Running' AND PurchaseItems IN (${names.join(', ')})`;
+    const query =
+      `WorkflowType = 'purchaseWorkflow' AND ExecutionStatus = 'Running' AND OrganisationId = '${organisationId}'` +
+      ` AND PurchaseItems IN (${names.join(', ')})`;
     for await (const wf of temporal.workflow.list({ query })) {
       const items = (wf.searchAttributes as Record<string, unknown[] | undefined>).PurchaseItems ?? [];
       for (const key of items) if (typeof key === 'string' && wanted.has(key)) found.set(key, wf.workflowId);

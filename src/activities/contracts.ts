@@ -23,9 +23,16 @@ export function createContractCache(ttlMs: number, now: () => number = Date.now)
 }
 
 /** The named contract, or the default one; fails clearly when it is missing, inactive or outside its window. */
-export function chooseContract(contracts: Contract[], organisationId: number, at: Date, contractId?: number): ResolvedContract {
+export function chooseContract(
+  contracts: Contract[],
+  organisationId: number,
+  at: Date,
+  contractId?: number,
+): ResolvedContract {
   const contract =
-    contractId === undefined ? contracts.find((c) => c.default_contract) : contracts.find((c) => c.contract_id === contractId);
+    contractId === undefined
+      ? contracts.find((c) => c.default_contract)
+      : contracts.find((c) => c.contract_id === contractId);
   if (!contract) {
     throw businessRule(
       contractId === undefined

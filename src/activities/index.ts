@@ -80,7 +80,9 @@ export function createActivities(deps: ActivityDependencies) {
                 collection: line.collection,
                 item: line.item,
                 level: line.level,
-                ...(line.geometry ? { geometry: line.geometry as OrderLineItemRequest['geometry'], project_id: line.projectId } : {}),
+                ...(line.geometry
+                  ? { geometry: line.geometry as OrderLineItemRequest['geometry'], project_id: line.projectId }
+                  : {}),
               })),
             },
             organisation: organisationId,
@@ -150,14 +152,22 @@ async function findOrderForItems(
 ): Promise<Order | undefined> {
   const createdAfter = new Date(Date.parse(input.notBefore) - lookbackMs).toISOString();
   for await (const order of client.listAllOrders({ organisationId, createdAfter }, { signal: cancellation() })) {
-    if (order.contract_id === input.contractId && order.status !== 'CANCELLED' && sameLineItems(order, input.lineItems)) {
+    if (
+      order.contract_id === input.contractId &&
+      order.status !== 'CANCELLED' &&
+      sameLineItems(order, input.lineItems)
+    ) {
       return order;
     }
   }
   return undefined;
 }
 
-async function priceFromBatch(client: DataCosmosClient, contractId: number, items: LineItem[]): Promise<PricedLineItem[]> {
+async function priceFromBatch(
+  client: DataCosmosClient,
+  contractId: number,
+  items: LineItem[],
+): Promise<PricedLineItem[]> {
   const prices = await apiStep(() =>
     client.getPrices(
       contractId,

@@ -1,29 +1,23 @@
 /** `dcp batch`: start (or attach to) a batch acquisition and follow it; `dcp batch status|cancel ID`. */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { followBatch, startBatch, type BatchHandle } from '../batch-client';
 import { batchCancelSignal, progressQuery } from '../shared/batch-messages';
 import type { BatchInput, BatchProgress } from '../shared/batch-types';
 import { batchInputProblems } from '../shared/batch-validation';
-import { amount, positiveInteger } from './buy';
+import { addBatchShapeOptions, batchShape, type BatchShapeOptions } from './batch-options';
+import { amount } from './buy';
 import { parser, printJson, withContext } from './context';
 import { CliError, ExitCode } from './exit-codes';
 import { ItemFileError, readItemFile, readSearchFile } from './item-files';
 import { batchExitCode, doneCount, formatBatchResult, progressLine, reportJson, writeReports } from './batch-report';
 
-interface BatchOptions {
+interface BatchOptions extends BatchShapeOptions {
   search?: string;
   items?: string;
   budget: string;
-  currency?: string;
-  maxPrice?: string;
-  itemsPerOrder?: number;
-  concurrency?: number;
-  contract?: number;
   batchId?: string;
-  deliver?: string;
   report?: string;
   wait: boolean;
   json: boolean;
@@ -35,14 +29,9 @@ export function registerBatchCommands(program: Command): void {
     .description('buy every item of a search or an item file once, within a budget, with a per-item report')
     .option('--search <file>', 'a JSON search: collections, bbox or intersects, datetime, query, maxItems')
     .option('--items <file>', 'an item list: .json, .csv (collection,item[,level]) or .ndjson')
-    .option('--budget <amount>', 'the most the whole batch may spend, in the contract currency', parser(amount))
-    .option('--currency <code>', 'currency of --budget (checked against the contract)')
-    .option('--max-price <amount>', 'skip items priced above this', parser(amount))
-    .option('--items-per-order <n>', 'items per order (default 1)', parser(positiveInteger))
-    .option('--concurrency <n>', 'purchases at once (default 10)', parser(positiveInteger))
-    .option('--contract <id>', 'contract id (default: the organisation default contract)', parser(positiveInteger))
+    .option('--budget <amount>', 'the most the whole batch may spend, in the contract currency', parser(amount));
+  addBatchShapeOptions(batch)
     .option('--batch-id <id>', 'batch id (default: a new one); the same id attaches to that batch')
-    .option('--deliver <dir>', 'after payment, download every asset into this directory (on the worker machine)')
     .option('--report <dir>', 'write the final report as DIR/BATCH.json and DIR/BATCH.csv')
     .option('--wait', 'follow the batch to its end (default)', true)
     .option('--no-wait', 'start and return at once')
@@ -86,12 +75,7 @@ function batchInput(options: BatchOptions): BatchInput {
         ? { search: readSearchFile(options.search) }
         : { items: readItemFile(options.items as string) }),
       budget: options.budget,
-      ...(options.currency ? { currency: options.currency.toUpperCase() } : {}),
-      ...(options.maxPrice ? { maxPricePerItem: options.maxPrice } : {}),
-      ...(options.itemsPerOrder ? { itemsPerOrder: options.itemsPerOrder } : {}),
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-      ...(options.contract ? { contractId: options.contract } : {}),
-      ...(options.deliver ? { deliver: { dir: path.resolve(options.deliver) } } : {}),
+      ...batchShape(options),
     };
     const problems = batchInputProblems(input);
     if (problems.length > 0) throw new CliError(`invalid batch: ${problems.join('; ')}`, ExitCode.USAGE);

@@ -1,16 +1,15 @@
 /** `dcp buy`: start (or attach to) one purchase, and by default follow it to its end. */
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { followPurchase, startPurchase } from '../purchase-client';
 import { isDecimal } from '../shared/money';
 import type { Budget, LineItemInput, PurchaseInput } from '../shared/purchase-types';
 import { purchaseInputProblems } from '../shared/purchase-validation';
-import { parser, printJson, withContext } from './context';
+import { parser, withContext } from './context';
 import { parseDuration } from './duration';
 import { CliError, ExitCode } from './exit-codes';
 import { parseItemArgument } from './items';
 import { derivePurchaseId } from './purchase-key';
-import { END_EXIT_CODE, formatResult, stageLine } from './purchase-report';
+import { runPurchase } from './run-purchase';
 
 interface BuyOptions {
   item: LineItemInput[];
@@ -33,15 +32,29 @@ export function registerBuyCommand(program: Command): void {
   program
     .command('buy')
     .description('buy catalog items: price, order, check out (credits first), wait for payment')
-    .requiredOption('--item <collection/item[@level]>', 'an item to buy (repeat for several)', (text, prev: LineItemInput[]) =>
-      collect(parser(parseItemArgument)(text), prev),
+    .requiredOption(
+      '--item <collection/item[@level]>',
+      'an item to buy (repeat for several)',
+      (text, prev: LineItemInput[]) => collect(parser(parseItemArgument)(text), prev),
     )
     .option('--contract <id>', 'contract id (default: the organisation default contract)', parser(positiveInteger))
     .option('--max-total <amount>', 'budget: the most the purchase may cost, in the contract currency', parser(amount))
     .option('--currency <code>', 'currency of --max-total (checked against the contract)')
-    .addOption(new Option('--approval <mode>', 'over budget: wait for `dcp approve` or reject').choices(['wait', 'reject']).default('reject'))
-    .option('--approval-timeout <duration>', 'how long to wait for approval (default 24h)', parser((t) => parseDuration(t, '--approval-timeout')))
-    .option('--payment-window <duration>', 'how long an unpaid order is waited for (default 72h)', parser((t) => parseDuration(t, '--payment-window')))
+    .addOption(
+      new Option('--approval <mode>', 'over budget: wait for `dcp approve` or reject')
+        .choices(['wait', 'reject'])
+        .default('reject'),
+    )
+    .option(
+      '--approval-timeout <duration>',
+      'how long to wait for approval (default 24h)',
+      parser((t) => parseDuration(t, '--approval-timeout')),
+    )
+    .option(
+      '--payment-window <duration>',
+      'how long an unpaid order is waited for (default 72h)',
+      parser((t) => parseDuration(t, '--payment-window')),
+    )
     .option('--purchase-id <key>', 'purchase key (default: derived from organisation, contract and items)')
     .option('--batch <id>', 'batch id to tag the purchase with')
     .option('--deliver <dir>', 'after payment, download every asset into this directory (on the worker machine)')
@@ -90,30 +103,6 @@ async function buy(options: BuyOptions): Promise<number> {
     const problems = purchaseInputProblems(input);
     if (problems.length > 0) throw new CliError(`invalid purchase: ${problems.join('; ')}`, ExitCode.USAGE);
 
-    const client = await ctx.temporal();
-    const { handle, origin } = await startPurchase(client, { taskQueue: ctx.settings.temporal.taskQueue, organisationId }, input);
-    const note =
-      origin === 'running'
-        ? `attached to purchase ${input.purchaseId}, already in flight`
-        : origin === 'finished'
-          ? `purchase ${input.purchaseId} already ran; reporting its result (use --purchase-id for a new purchase)`
-          : `started purchase ${input.purchaseId}`;
-    if (!options.json) process.stderr.write(`${note}\n`);
-    if (!options.wait && origin !== 'finished') {
-      if (options.json) printJson({ purchaseId: input.purchaseId, origin });
-      else process.stdout.write(`${input.purchaseId}\n`);
-      return ExitCode.OK;
-    }
-    const live = !options.json && process.stderr.isTTY;
-    const result = await followPurchase(handle, (status) => {
-      if (options.json) return;
-      process.stderr.write(live ? `\r\x1b[2K${stageLine(status)}` : `${stageLine(status)}\n`);
-    });
-    if (live) process.stderr.write('\n');
-    if (options.json) printJson(result);
-    else process.stdout.write(`${formatResult(result)}\n`);
-    const undelivered = (result.delivery ?? []).filter((d) => d.state === 'FAILED');
-    for (const d of undelivered) process.stderr.write(`dcp: delivery of ${d.collection}/${d.item} failed: ${d.reason}\n`);
-    return undelivered.length > 0 ? ExitCode.ITEMS_FAILED : END_EXIT_CODE[result.end];
+    return runPurchase(ctx, input, options);
   });
 }

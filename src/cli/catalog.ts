@@ -39,7 +39,10 @@ export function parseDatetime(text: string): string {
     ends.length === 1
       ? valid(ends[0])
       : ends.length === 2 && ends.some((e) => e !== '..') && ends.every((e) => e === '..' || valid(e));
-  if (!ok) throw new RangeError(`--datetime: "${text}" is not an RFC 3339 instant or an interval like 2024-01-01T00:00:00Z/..`);
+  if (!ok)
+    throw new RangeError(
+      `--datetime: "${text}" is not an RFC 3339 instant or an interval like 2024-01-01T00:00:00Z/..`,
+    );
   if (ends.length === 2 && ends.every(valid) && Date.parse(ends[0]) > Date.parse(ends[1])) {
     throw new RangeError(`--datetime: "${text}" ends before it starts`);
   }
@@ -54,7 +57,8 @@ function parseNumber(text: string): number {
 
 function parseLimit(text: string): number {
   const n = parseNumber(text);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new RangeError(`--limit: must be a whole number from 1 to 10000`);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new RangeError(`--limit: must be a whole number from 1 to 10000`);
   return n;
 }
 
@@ -114,7 +118,9 @@ export function registerCatalogCommands(program: Command): void {
                 p['processing:level'],
                 p['eo:cloud_cover'] === undefined ? '-' : String(p['eo:cloud_cover']),
                 p['opencosmos:data_area_km2'] === undefined ? '-' : String(p['opencosmos:data_area_km2']),
-                p['opencosmos:price'] === undefined ? '-' : `${p['opencosmos:price']} ${p['opencosmos:price_currency'] ?? ''}`,
+                p['opencosmos:price'] === undefined
+                  ? '-'
+                  : `${p['opencosmos:price']} ${p['opencosmos:price_currency'] ?? ''}`,
               ];
             }),
           )}\n${items.length} items\n`,
@@ -129,32 +135,34 @@ export function registerCatalogCommands(program: Command): void {
     .option('--since <iso-time>', 'only orders created after this time')
     .option('--limit <n>', 'at most this many', parser(parseLimit), 50)
     .option('--json', 'print JSON', false)
-    .action(async (options: { status?: 'UNPAID' | 'PAID' | 'CANCELLED'; since?: string; limit: number; json: boolean }) => {
-      await withContext(async (ctx) => {
-        const api = ctx.datacosmos();
-        const orders = [];
-        for await (const order of api.listAllOrders({
-          organisationId: ctx.settings.datacosmos.organisationId,
-          status: options.status,
-          createdAfter: options.since,
-        })) {
-          orders.push(order);
-          if (orders.length >= options.limit) break;
-        }
-        if (options.json) return printJson(orders);
-        process.stdout.write(
-          `${formatTable(
-            ['ORDER', 'STATUS', 'PAYMENT', 'TOTAL', 'ITEMS', 'CREATED'],
-            orders.map((o) => [
-              o.id,
-              o.status,
-              o.payment_method ?? '-',
-              o.total ? `${o.total} ${o.currency ?? ''}` : '-',
-              String(o.order_line_items.length),
-              o.created_at,
-            ]),
-          )}\n`,
-        );
-      });
-    });
+    .action(
+      async (options: { status?: 'UNPAID' | 'PAID' | 'CANCELLED'; since?: string; limit: number; json: boolean }) => {
+        await withContext(async (ctx) => {
+          const api = ctx.datacosmos();
+          const orders = [];
+          for await (const order of api.listAllOrders({
+            organisationId: ctx.settings.datacosmos.organisationId,
+            status: options.status,
+            createdAfter: options.since,
+          })) {
+            orders.push(order);
+            if (orders.length >= options.limit) break;
+          }
+          if (options.json) return printJson(orders);
+          process.stdout.write(
+            `${formatTable(
+              ['ORDER', 'STATUS', 'PAYMENT', 'TOTAL', 'ITEMS', 'CREATED'],
+              orders.map((o) => [
+                o.id,
+                o.status,
+                o.payment_method ?? '-',
+                o.total ? `${o.total} ${o.currency ?? ''}` : '-',
+                String(o.order_line_items.length),
+                o.created_at,
+              ]),
+            )}\n`,
+          );
+        });
+      },
+    );
 }

@@ -3,6 +3,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { InvalidArgumentError } from 'commander';
 import { loadSettings, type Settings } from '../config';
 import { DataCosmosError, type DataCosmosClient } from '../datacosmos';
+import { temporalConnectionOptions } from '../temporal-connection';
 import { createDataCosmosClient } from '../worker';
 import { CliError, ExitCode } from './exit-codes';
 
@@ -23,11 +24,15 @@ export async function withContext<T>(body: (ctx: CommandContext) => Promise<T>):
     settings,
     async temporal() {
       if (!client) {
-        connection = await Connection.connect({ address: settings.temporal.address, connectTimeout: '5s' }).catch(
-          (err: Error) => {
-            throw new CliError(`cannot reach Temporal at ${settings.temporal.address}: ${err.message}`, ExitCode.UNAVAILABLE);
-          },
-        );
+        connection = await Connection.connect({
+          ...temporalConnectionOptions(settings.temporal),
+          connectTimeout: '5s',
+        }).catch((err: Error) => {
+          throw new CliError(
+            `cannot reach Temporal at ${settings.temporal.address}: ${err.message}`,
+            ExitCode.UNAVAILABLE,
+          );
+        });
         client = new Client({ connection, namespace: settings.temporal.namespace });
       }
       return client;
@@ -52,7 +57,8 @@ export async function withContext<T>(body: (ctx: CommandContext) => Promise<T>):
 
 export function asCliError(err: unknown): unknown {
   if (err instanceof CliError) return err;
-  if (err instanceof WorkflowNotFoundError) return new CliError(`no purchase with id ${err.workflowId}`, ExitCode.USAGE);
+  if (err instanceof WorkflowNotFoundError)
+    return new CliError(`no purchase with id ${err.workflowId}`, ExitCode.USAGE);
   if (err instanceof DataCosmosError) {
     const code = err.kind === 'network' || err.kind === 'timeout' ? ExitCode.UNAVAILABLE : ExitCode.API_ERROR;
     return new CliError(err.message, code);
@@ -78,6 +84,10 @@ export function printJson(value: unknown): void {
 /** A plain aligned text table. */
 export function formatTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }

@@ -63,7 +63,8 @@ async function runDemo(options: DemoOptions): Promise<number> {
     const demo = new Demo(dev.stack, new Client({ connection, namespace: dev.stack.temporal.namespace }), say);
     const results = await demo.run();
     say('');
-    for (const result of results) say(`${result.end.padEnd(10)} ${result.purchaseId}  ${demo.workflowLink(result.purchaseId)}`);
+    for (const result of results)
+      say(`${result.end.padEnd(10)} ${result.purchaseId}  ${demo.workflowLink(result.purchaseId)}`);
     say(`Temporal Web UI: ${dev.stack.temporal.uiUrl}`);
     const failed = results.filter((r) => r.end !== 'COMPLETED');
     if (failed.length > 0) throw new CliError(`demo: ${failed.length} purchase(s) did not complete`, ExitCode.FAILURE);
@@ -89,7 +90,12 @@ class Demo {
     private readonly say: (line: string) => void,
   ) {
     const d = stack.datacosmos;
-    this.api = new DataCosmosClient({ apiUrl: d.apiUrl, authUrl: d.authUrl, clientId: d.clientId, clientSecret: d.clientSecret });
+    this.api = new DataCosmosClient({
+      apiUrl: d.apiUrl,
+      authUrl: d.authUrl,
+      clientId: d.clientId,
+      clientSecret: d.clientSecret,
+    });
   }
 
   workflowLink(purchaseId: string): string {
@@ -137,7 +143,8 @@ class Demo {
 
   private async pickItems(count: number): Promise<LineItemInput[]> {
     const page = await this.api.search({ collections: ['menut-l1c-cogs'], limit: count });
-    if (page.items.length < count) throw new CliError('demo: the simulator catalog has too few items', ExitCode.FAILURE);
+    if (page.items.length < count)
+      throw new CliError('demo: the simulator catalog has too few items', ExitCode.FAILURE);
     return page.items.map((item) => ({ collection: item.collection, item: item.id }));
   }
 
@@ -162,7 +169,10 @@ class Demo {
       const status = await handle.query(statusQuery);
       if (status.stage === stage) return status;
       if (['COMPLETED', 'CANCELLED', 'EXPIRED', 'REJECTED', 'FAILED'].includes(status.stage)) {
-        throw new CliError(`demo: ${handle.workflowId} ended ${status.stage} before ${stage}: ${status.lastError}`, ExitCode.FAILURE);
+        throw new CliError(
+          `demo: ${handle.workflowId} ended ${status.stage} before ${stage}: ${status.lastError}`,
+          ExitCode.FAILURE,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -6,7 +6,8 @@ export function parseDuration(text: string, what: string): number {
   const trimmed = text.trim();
   if (!DURATION.test(trimmed)) throw new RangeError(`${what}: "${text}" is not a duration (like 90s, 30m, 72h, 7d)`);
   let total = 0;
-  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) total += Number(amount) * UNIT_MS[unit];
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g))
+    total += Number(amount) * UNIT_MS[unit];
   if (!(total > 0)) throw new RangeError(`${what}: must be longer than zero`);
   return Math.round(total);
 }

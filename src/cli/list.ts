@@ -3,8 +3,8 @@ import type { Client } from '@temporalio/client';
 import { Command, Option } from 'commander';
 import { statusQuery } from '../shared/purchase-messages';
 import type { PurchaseStatus } from '../shared/purchase-types';
-import { formatTable, printJson, withContext } from './context';
-import { formatDuration } from './duration';
+import { formatTable, parser, printJson, withContext } from './context';
+import { formatDuration, parseDuration } from './duration';
 
 const STAGES = [
   'VALIDATING',
@@ -26,17 +26,27 @@ interface ListFilters {
   orderStatus?: string;
   batch?: string;
   running?: boolean;
+  /** Milliseconds: only purchases started longer ago than this. */
+  olderThan?: number;
+  /** Milliseconds: only purchases started more recently than this. */
+  newerThan?: number;
   limit: number;
 }
 
-/** Builds a Temporal visibility query; values are quoted so user text cannot change the query. */
-export function purchaseListQuery(filters: Omit<ListFilters, 'limit'>): string {
+/**
+ * Builds a Temporal visibility query; values are quoted so user text cannot change the query. Ages are measured
+ * from `now` against StartTime (RFC 3339), which for a purchase that continued as new is its latest run's start.
+ */
+export function purchaseListQuery(filters: Omit<ListFilters, 'limit'>, now = Date.now()): string {
   const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
   const clauses = [`WorkflowType = "purchaseWorkflow"`];
   if (filters.stage) clauses.push(`PurchaseStage = ${quote(filters.stage)}`);
   if (filters.orderStatus) clauses.push(`OrderStatus = ${quote(filters.orderStatus)}`);
   if (filters.batch) clauses.push(`BatchId = ${quote(filters.batch)}`);
   if (filters.running) clauses.push(`ExecutionStatus = "Running"`);
+  const startedBefore = (ageMs: number) => quote(new Date(now - ageMs).toISOString());
+  if (filters.olderThan !== undefined) clauses.push(`StartTime < ${startedBefore(filters.olderThan)}`);
+  if (filters.newerThan !== undefined) clauses.push(`StartTime > ${startedBefore(filters.newerThan)}`);
   return clauses.join(' AND ');
 }
 
@@ -69,14 +79,20 @@ async function listPurchases(client: Client, filters: ListFilters): Promise<Purc
   return rows;
 }
 
+const durationOption = (name: string) => parser((text) => parseDuration(text, name));
+
 export function registerListCommands(program: Command): void {
   program
     .command('list')
     .description('list purchases, newest first')
     .addOption(new Option('--stage <stage>', 'only purchases at this stage').choices(STAGES))
-    .addOption(new Option('--order-status <status>', 'only orders in this status').choices(['UNPAID', 'PAID', 'CANCELLED']))
+    .addOption(
+      new Option('--order-status <status>', 'only orders in this status').choices(['UNPAID', 'PAID', 'CANCELLED']),
+    )
     .option('--batch <id>', 'only purchases of this batch')
     .option('--running', 'only purchases still in flight', false)
+    .option('--older-than <duration>', 'only purchases started longer ago, e.g. 24h', durationOption('--older-than'))
+    .option('--newer-than <duration>', 'only purchases started more recently, e.g. 30m', durationOption('--newer-than'))
     .option('--limit <n>', 'at most this many', (t) => Number(t), 100)
     .option('--json', 'print JSON', false)
     .action(async (options: ListFilters & { json: boolean }) => {

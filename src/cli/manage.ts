@@ -1,4 +1,4 @@
-/** Commands on one purchase by id: status, cancel, approve, extend, paid. */
+/** Commands on one purchase by id: status (and its history), cancel (or a batch's), approve, extend, paid. */
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Command } from 'commander';
 import {
@@ -10,6 +10,8 @@ import {
 } from '../shared/purchase-messages';
 import type { PurchaseResult, PurchaseStatus } from '../shared/purchase-types';
 import type { PurchaseHandle } from '../purchase-client';
+import { fetchPurchaseRuns, formatTimeline, purchaseTimeline } from '../purchase-timeline';
+import { cancelBatch } from './batch-cancel';
 import { parser, printJson, withContext } from './context';
 import { parseDuration } from './duration';
 import { CliError, ExitCode } from './exit-codes';
@@ -21,10 +23,18 @@ async function purchaseHandle(client: Client, id: string): Promise<PurchaseHandl
   return handle;
 }
 
+async function printTimeline(client: Client, id: string, json: boolean): Promise<void> {
+  const converter = client.options.loadedDataConverter.payloadConverter;
+  const entries = purchaseTimeline(await fetchPurchaseRuns(client, id), converter);
+  if (json) printJson({ purchaseId: id, events: entries });
+  else process.stdout.write(`${formatTimeline(id, entries)}\n`);
+}
+
 async function runningPurchase(client: Client, id: string): Promise<PurchaseHandle> {
   const handle = client.workflow.getHandle(id) as PurchaseHandle;
   const { status } = await handle.describe();
-  if (status.name !== 'RUNNING') throw new CliError(`purchase ${id} has already ended (${status.name})`, ExitCode.USAGE);
+  if (status.name !== 'RUNNING')
+    throw new CliError(`purchase ${id} has already ended (${status.name})`, ExitCode.USAGE);
   return handle;
 }
 
@@ -42,10 +52,13 @@ export function registerManageCommands(program: Command): void {
   program
     .command('status <id>')
     .description('where a purchase stands: stage, order, payment link, polls, last error, deadline')
+    .option('--history', 'the timeline of the purchase from its workflow history (every run)', false)
     .option('--json', 'print JSON', false)
-    .action(async (id: string, options: { json: boolean }) => {
+    .action(async (id: string, options: { history: boolean; json: boolean }) => {
       await withContext(async (ctx) => {
-        const handle = await purchaseHandle(await ctx.temporal(), id);
+        const client = await ctx.temporal();
+        const handle = await purchaseHandle(client, id);
+        if (options.history) return printTimeline(client, id, options.json);
         const { status } = await handle.describe();
         if (status.name === 'RUNNING') {
           const current: PurchaseStatus = await handle.query(statusQuery);
@@ -60,12 +73,26 @@ export function registerManageCommands(program: Command): void {
     });
 
   program
-    .command('cancel <id>')
-    .description('cancel a purchase (before ordering nothing is created)')
+    .command('cancel [id]')
+    .description('cancel a purchase (before ordering nothing is created), or with --batch a whole batch')
+    .option('--batch <id>', 'cancel this batch: its batch workflow, or every running purchase tagged with it')
     .option('--reason <text>', 'why, recorded in the result')
-    .action(async (id: string, options: { reason?: string }) => {
+    .action(async (id: string | undefined, options: { batch?: string; reason?: string }) => {
+      if ((id === undefined) === (options.batch === undefined)) {
+        throw new CliError('cancel: give exactly one of a purchase ID or --batch ID', ExitCode.USAGE);
+      }
       await withContext(async (ctx) => {
-        const handle = await runningPurchase(await ctx.temporal(), id);
+        if (options.batch !== undefined) {
+          const client = await ctx.temporal();
+          const { viaBatchWorkflow, purchases } = await cancelBatch(client, options.batch, options.reason);
+          process.stdout.write(
+            viaBatchWorkflow
+              ? `cancel sent to batch ${options.batch}: it cancels its ${purchases} running purchases\n`
+              : `cancelled ${purchases} running purchases of batch ${options.batch}\n`,
+          );
+          return;
+        }
+        const handle = await runningPurchase(await ctx.temporal(), id as string);
         await handle.signal(cancelSignal, options.reason);
         process.stdout.write(`cancel sent to ${id}\n`);
       });
@@ -79,7 +106,9 @@ export function registerManageCommands(program: Command): void {
     .action(async (id: string, options: { deny: boolean; note?: string }) => {
       await withContext(async (ctx) => {
         const handle = await runningPurchase(await ctx.temporal(), id);
-        await update(() => handle.executeUpdate(approveUpdate, { args: [{ approved: !options.deny, note: options.note }] }));
+        await update(() =>
+          handle.executeUpdate(approveUpdate, { args: [{ approved: !options.deny, note: options.note }] }),
+        );
         process.stdout.write(`${options.deny ? 'denied' : 'approved'} ${id}\n`);
       });
     });
@@ -87,11 +116,17 @@ export function registerManageCommands(program: Command): void {
   program
     .command('extend <id>')
     .description('move the payment deadline of a purchase later')
-    .requiredOption('--by <duration>', 'how much later, e.g. 24h', parser((t) => parseDuration(t, '--by')))
+    .requiredOption(
+      '--by <duration>',
+      'how much later, e.g. 24h',
+      parser((t) => parseDuration(t, '--by')),
+    )
     .action(async (id: string, options: { by: number }) => {
       await withContext(async (ctx) => {
         const handle = await runningPurchase(await ctx.temporal(), id);
-        const deadline = await update(() => handle.executeUpdate(extendDeadlineUpdate, { args: [{ byMs: options.by }] }));
+        const deadline = await update(() =>
+          handle.executeUpdate(extendDeadlineUpdate, { args: [{ byMs: options.by }] }),
+        );
         process.stdout.write(`${id}: ${deadline}\n`);
       });
     });

@@ -5,7 +5,11 @@
 import { createHash } from 'node:crypto';
 import type { LineItemInput } from '../shared/purchase-types';
 
-export function derivePurchaseId(organisationId: number, contractId: number | undefined, items: LineItemInput[]): string {
+export function derivePurchaseId(
+  organisationId: number,
+  contractId: number | undefined,
+  items: LineItemInput[],
+): string {
   const lines = items.map((line) => `${line.collection}/${line.item}`).sort();
   const digest = createHash('sha256')
     .update(JSON.stringify({ organisationId, contract: contractId ?? 'default', lines }))

@@ -37,6 +37,7 @@ export function formatResult(result: PurchaseResult): string {
   ];
   if (result.checkoutUrl) lines.push(`  payment link: ${result.checkoutUrl}`);
   if (result.contractId !== null) lines.push(`  contract: ${result.contractId}`);
+  if (result.redriveOf) lines.push(`  redrive of: ${result.redriveOf}`);
   lines.push(`  items:`);
   for (const line of result.lineItems) {
     const price = 'price' in line ? ` ${line.price} ${line.currency}` : '';
@@ -58,6 +59,9 @@ export function formatStatus(status: PurchaseStatus): string {
   if (status.paymentDeadline) lines.push(`  deadline:  ${status.paymentDeadline}`);
   if (status.lastError) lines.push(`  last error: ${status.lastError}`);
   if (status.batchId) lines.push(`  batch:     ${status.batchId}`);
-  lines.push(`  started ${status.startedAt}, updated ${status.updatedAt}${status.runs ? `, run ${status.runs + 1}` : ''}`);
+  if (status.redriveOf) lines.push(`  redrive of: ${status.redriveOf}`);
+  lines.push(
+    `  started ${status.startedAt}, updated ${status.updatedAt}${status.runs ? `, run ${status.runs + 1}` : ''}`,
+  );
   return lines.join('\n');
 }

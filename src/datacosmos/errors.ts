@@ -10,13 +10,7 @@ import type { EndpointName } from '../shared/api-paths';
  * - outcome_unknown: an order create that may or may not have happened; look before creating again
  */
 export type DataCosmosErrorKind =
-  | 'http'
-  | 'auth'
-  | 'rate_limited'
-  | 'network'
-  | 'timeout'
-  | 'schema'
-  | 'outcome_unknown';
+  'http' | 'auth' | 'rate_limited' | 'network' | 'timeout' | 'schema' | 'outcome_unknown';
 
 export interface DataCosmosErrorFields {
   kind: DataCosmosErrorKind;

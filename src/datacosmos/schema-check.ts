@@ -16,9 +16,7 @@ type Issue = z.core.$ZodIssue;
 
 /** `["data", "order_line_items", 0, "item"]` -> `data.order_line_items[0].item`. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
-    .join('');
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
 }
 
 export function describeIssue(issue: Issue): string {

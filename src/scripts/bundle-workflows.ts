@@ -10,7 +10,9 @@ async function main(): Promise<void> {
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
   });
   await writeFile(WORKFLOW_BUNDLE_PATH, code);
-  process.stdout.write(`workflow bundle: ${path.relative(process.cwd(), WORKFLOW_BUNDLE_PATH)} (${code.length} bytes)\n`);
+  process.stdout.write(
+    `workflow bundle: ${path.relative(process.cwd(), WORKFLOW_BUNDLE_PATH)} (${code.length} bytes)\n`,
+  );
 }
 
 main().catch((err) => {

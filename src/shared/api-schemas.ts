@@ -150,7 +150,10 @@ export const StacCollection = z.looseObject({
   links: z.array(Link),
 });
 export type StacCollection = z.infer<typeof StacCollection>;
-export const StacCollections = z.looseObject({ collections: z.array(StacCollection), links: z.array(Link).default([]) });
+export const StacCollections = z.looseObject({
+  collections: z.array(StacCollection),
+  links: z.array(Link).default([]),
+});
 
 const NumericComparison = z
   .object({

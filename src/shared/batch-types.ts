@@ -56,6 +56,11 @@ export interface BatchInput {
   chunkSize?: number;
   /** Events after which the batch drains its running purchases and continues as new. */
   historyEventLimit?: number;
+  /**
+   * Set by `dcp schedule`: this run's id is its workflow id (the schedule makes it unique) and its search
+   * window is the `windowMs` before the run's scheduled time (see `startScheduledRun` in the batch workflow).
+   */
+  schedule?: { windowMs: number };
   /** Set only by continue-as-new. */
   carried?: BatchCarried;
 }

@@ -27,6 +27,13 @@ export function batchInputProblems(input: BatchInput): string[] {
   if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems >= 1)) {
     problems.push('search maxItems must be a positive whole number');
   }
+  if (input.schedule !== undefined) {
+    if (!input.search) problems.push('a scheduled batch needs a search');
+    if (input.search?.datetime !== undefined)
+      problems.push('a scheduled search sets no datetime: each run searches its own window');
+    if (!(Number.isInteger(input.schedule.windowMs) && input.schedule.windowMs > 0))
+      problems.push('schedule windowMs must be a positive whole number of milliseconds');
+  }
   return problems;
 }
 

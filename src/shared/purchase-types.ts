@@ -97,6 +97,8 @@ export interface PurchaseInput {
   historyEventLimit?: number;
   /** Set only by continue-as-new: the state carried into the next run. */
   carried?: CarriedState;
+  /** Set by `dcp redrive`: the FAILED or EXPIRED purchase this one is a new attempt of. */
+  redriveOf?: string;
 }
 
 /** What a payment wait carries across continue-as-new (same workflow id, queries and signals). */
@@ -111,6 +113,8 @@ export interface CarriedState {
   paymentDeadline: string;
   polls: number;
   nextPollMs: number;
+  /** Epoch ms when the payment wait began (absent in runs carried before it was recorded). */
+  paymentWaitStartedAt?: number;
   runs: number;
   lastError?: string;
 }
@@ -171,6 +175,8 @@ export interface PurchaseStatus {
   updatedAt: string;
   /** Number of continue-as-new runs so far (0 in the first run). */
   runs: number;
+  /** The purchase this one re-drives, when started by `dcp redrive`. */
+  redriveOf?: string;
 }
 
 export interface PurchaseResult {
@@ -191,6 +197,8 @@ export interface PurchaseResult {
   endedAt: string;
   /** With `deliver`: how each item's files were delivered. */
   delivery?: ItemDelivery[];
+  /** The purchase this one re-drives, when started by `dcp redrive`. */
+  redriveOf?: string;
 }
 
 export interface ApprovalDecision {

@@ -12,7 +12,9 @@ const CURRENCY = /^[A-Z]{3}$/;
 export function purchaseInputProblems(input: PurchaseInput): string[] {
   const problems: string[] = [];
   if (!PURCHASE_ID.test(input.purchaseId ?? '')) {
-    problems.push('purchaseId: must be 1-200 characters of letters, digits and . _ : / -, starting with a letter or digit');
+    problems.push(
+      'purchaseId: must be 1-200 characters of letters, digits and . _ : / -, starting with a letter or digit',
+    );
   }
   const items = Array.isArray(input.items) ? input.items : [];
   if (items.length === 0) problems.push('items: at least one line item is required');
@@ -65,12 +67,22 @@ export function purchaseInputProblems(input: PurchaseInput): string[] {
     if (!(typeof poll.factor === 'number' && poll.factor >= 1 && poll.factor <= 10)) {
       problems.push('poll.factor: must be a number from 1 to 10');
     }
-    if (!isPositiveMs(poll.capMs) || poll.capMs < poll.firstMs) problems.push('poll.capMs: must be at least poll.firstMs');
+    if (!isPositiveMs(poll.capMs) || poll.capMs < poll.firstMs)
+      problems.push('poll.capMs: must be at least poll.firstMs');
   }
-  if (input.activityTimeoutMs !== undefined && !(isPositiveMs(input.activityTimeoutMs) && input.activityTimeoutMs >= 1000)) {
+  if (
+    input.activityTimeoutMs !== undefined &&
+    !(isPositiveMs(input.activityTimeoutMs) && input.activityTimeoutMs >= 1000)
+  ) {
     problems.push('activityTimeoutMs: must be at least 1000');
   }
-  if (input.historyEventLimit !== undefined && !(Number.isInteger(input.historyEventLimit) && input.historyEventLimit >= 100)) {
+  if (input.redriveOf !== undefined && !PURCHASE_ID.test(input.redriveOf)) {
+    problems.push('redriveOf: must be a purchase id');
+  }
+  if (
+    input.historyEventLimit !== undefined &&
+    !(Number.isInteger(input.historyEventLimit) && input.historyEventLimit >= 100)
+  ) {
     problems.push('historyEventLimit: must be an integer of at least 100');
   }
   return problems;

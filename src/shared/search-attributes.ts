@@ -13,9 +13,16 @@ export const BatchIdKey = defineSearchAttributeKey('BatchId', SearchAttributeTyp
 export const TotalPriceKey = defineSearchAttributeKey('TotalPrice', SearchAttributeType.DOUBLE);
 /** `COLLECTION/ITEM` of every item a purchase buys: how a batch sees what running purchases are buying. */
 export const PurchaseItemsKey = defineSearchAttributeKey('PurchaseItems', SearchAttributeType.KEYWORD_LIST);
+/** Built in (not registered by us): the nominal time a schedule started this workflow for. */
+export const ScheduledStartTimeKey = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);
 
 /** Name -> Temporal CLI type, for `temporal server start-dev --search-attribute Name=Type`. */
-export const SEARCH_ATTRIBUTES: Readonly<Record<string, 'Keyword' | 'KeywordList' | 'Double' | 'Int' | 'Text' | 'Datetime' | 'Bool'>> = {
+export const SEARCH_ATTRIBUTES: Readonly<
+  Record<string, 'Keyword' | 'KeywordList' | 'Double' | 'Int' | 'Text' | 'Datetime' | 'Bool'>
+> = {
   PurchaseStage: 'Keyword',
   OrderStatus: 'Keyword',
   DataCosmosOrderId: 'Keyword',

@@ -4,12 +4,14 @@ import type { Sim, RequestContext } from './context';
 import { ApiError, ok, parseJsonBody, parseOrThrow, type Reply } from './http';
 import { balanceOf } from './ledger';
 import { markCancelled, markPaid, orderAudit } from './order-model';
-import { parseSettingsPatch } from './options';
+import { parseSettingsPatch, visibleSettings } from './options';
 import { SEED_ORGANISATIONS, findOrganisation } from './seed-data';
 import { toDecimal } from '../shared/money';
 import { randomBytes } from 'node:crypto';
 
-const CreditsBody = z.object({ amount: z.union([z.string().regex(/^\d+(\.\d+)?$/), z.number().nonnegative()]) }).strict();
+const CreditsBody = z
+  .object({ amount: z.union([z.string().regex(/^\d+(\.\d+)?$/), z.number().nonnegative()]) })
+  .strict();
 
 export function adminOrganisations(ctx: RequestContext): Reply {
   return ok(
@@ -35,7 +37,9 @@ export async function adminSetCredits(ctx: RequestContext): Promise<Reply> {
 
 export function adminOrders(ctx: RequestContext): Reply {
   const organisation = ctx.url.searchParams.get('organisation');
-  const orders = [...ctx.sim.state.orders.values()].filter((o) => organisation === null || String(o.organisation_id) === organisation);
+  const orders = [...ctx.sim.state.orders.values()].filter(
+    (o) => organisation === null || String(o.organisation_id) === organisation,
+  );
   return ok(orders.sort((a, b) => a.seq - b.seq).map(orderAudit));
 }
 
@@ -43,7 +47,12 @@ export async function adminPayOrder(ctx: RequestContext): Promise<Reply> {
   const order = adminOrder(ctx.sim, ctx.params[0]);
   if (order.status === 'CANCELLED') throw new ApiError(409, `order ${order.id} is cancelled`);
   if (order.status === 'UNPAID')
-    await markPaid(ctx.sim.state, order, order.payment_method ?? 'BANK_TRANSFER', `sim_admin_${randomBytes(6).toString('hex')}`);
+    await markPaid(
+      ctx.sim.state,
+      order,
+      order.payment_method ?? 'BANK_TRANSFER',
+      `sim_admin_${randomBytes(6).toString('hex')}`,
+    );
   return ok(orderAudit(order));
 }
 
@@ -78,12 +87,12 @@ export function adminClearStats(ctx: RequestContext): Reply {
 }
 
 export function adminGetSettings(ctx: RequestContext): Reply {
-  return ok(ctx.sim.state.settings);
+  return ok(visibleSettings(ctx.sim.state.settings));
 }
 
 export async function adminPutSettings(ctx: RequestContext): Promise<Reply> {
   await ctx.sim.state.updateSettings(parseSettingsPatch(parseJsonBody(ctx.body)));
-  return ok(ctx.sim.state.settings);
+  return ok(visibleSettings(ctx.sim.state.settings));
 }
 
 /** Back to the start: seed credits and no orders or sessions, start settings and faults, zero stats. */

@@ -11,7 +11,10 @@ const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 export function assetBytes(seed: number, item: CatalogItem, asset: AssetSpec): Buffer {
   if (asset.key === 'metadata') return metadataBytes(item);
   // AES-CTR over zeros is a fast, native, keyed byte stream: the key is derived from the asset's path.
-  const key = createHash('sha256').update(`${seed}/${item.collection.id}/${item.id}/${asset.file}`).digest().subarray(0, 16);
+  const key = createHash('sha256')
+    .update(`${seed}/${item.collection.id}/${item.id}/${asset.file}`)
+    .digest()
+    .subarray(0, 16);
   const cipher = createCipheriv('aes-128-ctr', key, Buffer.alloc(16));
   const bytes = Buffer.concat([cipher.update(Buffer.alloc(asset.size ?? 0)), cipher.final()]);
   (asset.key === 'visual' ? TIFF_MAGIC : PNG_MAGIC).copy(bytes, 0);

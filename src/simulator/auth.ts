@@ -49,7 +49,8 @@ export class TokenSigner {
     if (!match) throw new ApiError(401, 'invalid bearer token: Authorization header is not "Bearer <token>"');
     const token = match[1];
     const [body, signature] = token.split('.');
-    if (!body || !signature || !this.verify(body, signature)) throw new ApiError(401, 'invalid bearer token: bad signature');
+    if (!body || !signature || !this.verify(body, signature))
+      throw new ApiError(401, 'invalid bearer token: bad signature');
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenPayload;
     if (payload.exp <= Date.now() / 1000) throw new ApiError(401, 'expired bearer token: request a new one');
     const organisation = findOrganisation(payload.org);

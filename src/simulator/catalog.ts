@@ -152,8 +152,21 @@ function generateItem(random: Random, collection: CollectionSpec, n: number): Ca
         roles: ['visual', 'data'],
         size: visualSize,
       },
-      { key: 'thumbnail', file: `${id}_thumbnail.png`, type: 'image/png', title: 'Thumbnail', roles: ['thumbnail'], size: thumbnailSize },
-      { key: 'metadata', file: `${id}_metadata.json`, type: 'application/json', title: 'Product metadata', roles: ['metadata'] },
+      {
+        key: 'thumbnail',
+        file: `${id}_thumbnail.png`,
+        type: 'image/png',
+        title: 'Thumbnail',
+        roles: ['thumbnail'],
+        size: thumbnailSize,
+      },
+      {
+        key: 'metadata',
+        file: `${id}_metadata.json`,
+        type: 'application/json',
+        title: 'Product metadata',
+        roles: ['metadata'],
+      },
     ],
   };
 }
@@ -199,7 +212,9 @@ function spatialExtents(items: CatalogItem[]): Map<string, [number, number, numb
     const e = extents.get(collection.id);
     extents.set(
       collection.id,
-      e ? [Math.min(e[0], bbox[0]), Math.min(e[1], bbox[1]), Math.max(e[2], bbox[2]), Math.max(e[3], bbox[3])] : [...bbox],
+      e
+        ? [Math.min(e[0], bbox[0]), Math.min(e[1], bbox[1]), Math.max(e[2], bbox[2]), Math.max(e[3], bbox[3])]
+        : [...bbox],
     );
   }
   return extents;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { RequestContext } from './context';
 import type { Reply } from './http';
 import { expireIfDue, markPaid } from './order-model';
+import { sendCheckoutCompleted } from './payment-events';
 import type { OrderRecord } from './state';
 
 export async function showCheckoutPage(ctx: RequestContext): Promise<Reply> {
@@ -16,10 +17,14 @@ export async function showCheckoutPage(ctx: RequestContext): Promise<Reply> {
     order.status === 'PAID'
       ? `<p id="paid">Paid (reference ${escape(order.payment_reference_number ?? '')}).</p>`
       : `<form method="post" action="/checkout/${escape(ctx.params[0])}/pay"><button type="submit">Pay</button></form>`;
-  return page(200, 'DataCosmos checkout', `<p>Order <code id="order-id">${escape(order.id)}</code></p>
+  return page(
+    200,
+    'DataCosmos checkout',
+    `<p>Order <code id="order-id">${escape(order.id)}</code></p>
 <table><thead><tr><th>Collection</th><th>Item</th><th>Price</th></tr></thead><tbody>${rows}</tbody></table>
 <p>Total: <strong id="total">${escape(order.total)} ${escape(order.currency)}</strong></p>
-${action}`);
+${action}`,
+  );
 }
 
 /** Pays by card; paying again is a no-op that shows the same result. */
@@ -27,9 +32,16 @@ export async function payCheckout(ctx: RequestContext): Promise<Reply> {
   const found = await sessionOrder(ctx);
   if ('status' in found) return found;
   const order = found.order;
-  if (order.status === 'UNPAID') await markPaid(ctx.sim.state, order, 'CARD', `pi_sim_${randomBytes(8).toString('hex')}`);
-  return page(200, 'Payment received', `<p>Order <code id="order-id">${escape(order.id)}</code> is paid.</p>
-<p>Total: <strong id="total">${escape(order.total)} ${escape(order.currency)}</strong>, reference <code id="reference">${escape(order.payment_reference_number ?? '')}</code></p>`);
+  if (order.status === 'UNPAID') {
+    await markPaid(ctx.sim.state, order, 'CARD', `pi_sim_${randomBytes(8).toString('hex')}`);
+    sendCheckoutCompleted(ctx.sim, order);
+  }
+  return page(
+    200,
+    'Payment received',
+    `<p>Order <code id="order-id">${escape(order.id)}</code> is paid.</p>
+<p>Total: <strong id="total">${escape(order.total)} ${escape(order.currency)}</strong>, reference <code id="reference">${escape(order.payment_reference_number ?? '')}</code></p>`,
+  );
 }
 
 async function sessionOrder(ctx: RequestContext): Promise<{ order: OrderRecord } | Reply> {
@@ -37,7 +49,11 @@ async function sessionOrder(ctx: RequestContext): Promise<{ order: OrderRecord }
   if (!order) return page(404, 'Not found', '<p>This checkout session does not exist.</p>');
   await expireIfDue(ctx.sim.state, order);
   if (order.status === 'CANCELLED')
-    return page(410, 'Checkout expired', `<p>This checkout session has expired; order ${escape(order.id)} is cancelled.</p>`);
+    return page(
+      410,
+      'Checkout expired',
+      `<p>This checkout session has expired; order ${escape(order.id)} is cancelled.</p>`,
+    );
   return { order };
 }
 

@@ -47,7 +47,9 @@ export function startSessionSweeper(sim: Sim, intervalMs = 500): () => void {
   const timer = setInterval(() => {
     const now = Date.now();
     for (const order of sim.state.sessions.values())
-      expireIfDue(sim.state, order, now)?.catch((error: unknown) => sim.log.error({ err: error }, 'session expiry failed'));
+      expireIfDue(sim.state, order, now)?.catch((error: unknown) =>
+        sim.log.error({ err: error }, 'session expiry failed'),
+      );
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -14,7 +14,11 @@ export function ownContract(organisation: SeedOrganisation, contractId: number, 
 }
 
 /** A contract that can be used to buy now: owned, active and inside its order window. */
-export function usableContract(organisation: SeedOrganisation, contractId: number, field = 'contract_id'): SeedContract {
+export function usableContract(
+  organisation: SeedOrganisation,
+  contractId: number,
+  field = 'contract_id',
+): SeedContract {
   const contract = ownContract(organisation, contractId, field);
   if (!contract.active) throw new ApiError(400, `contract ${contractId} is not active`, field);
   const now = Date.now();

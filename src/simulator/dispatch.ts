@@ -13,7 +13,10 @@ export async function dispatch(sim: Sim, req: IncomingMessage, res: ServerRespon
   const url = new URL(req.url ?? '/', 'http://simulator');
   const match = matchRoute(req.method ?? 'GET', url.pathname);
   if ('status' in match) {
-    const message = match.status === 404 ? `no such endpoint: ${url.pathname}` : `method ${req.method} not allowed on ${url.pathname}`;
+    const message =
+      match.status === 404
+        ? `no such endpoint: ${url.pathname}`
+        : `method ${req.method} not allowed on ${url.pathname}`;
     return send(res, errorReply(new ApiError(match.status, message)));
   }
   const { route, params } = match;
@@ -63,7 +66,11 @@ async function faultBeforeHandling(
       sim.stats.record(route.kind, 429);
       send(
         res,
-        errorReply(new ApiError(429, `simulated fault: too many requests to ${route.kind}`, null, { 'retry-after': plan.retryAfterS })),
+        errorReply(
+          new ApiError(429, `simulated fault: too many requests to ${route.kind}`, null, {
+            'retry-after': plan.retryAfterS,
+          }),
+        ),
       );
       return true;
     default:

@@ -37,12 +37,18 @@ const FaultConfigSchema = z
     endpoints: z
       .record(z.string(), FaultSpec)
       .default({})
-      .refine((endpoints) => Object.keys(endpoints).every((k) => k === '*' || (ENDPOINT_NAMES as string[]).includes(k)), {
-        message: `endpoint names must be "*" or one of ${ENDPOINT_NAMES.join(', ')}`,
-      })
-      .refine((endpoints) => Object.values(endpoints).every((s) => FAULT_KINDS.reduce((sum, k) => sum + (s[k] ?? 0), 0) <= 1), {
-        message: 'the fault probabilities of one endpoint must add up to at most 1',
-      }),
+      .refine(
+        (endpoints) => Object.keys(endpoints).every((k) => k === '*' || (ENDPOINT_NAMES as string[]).includes(k)),
+        {
+          message: `endpoint names must be "*" or one of ${ENDPOINT_NAMES.join(', ')}`,
+        },
+      )
+      .refine(
+        (endpoints) => Object.values(endpoints).every((s) => FAULT_KINDS.reduce((sum, k) => sum + (s[k] ?? 0), 0) <= 1),
+        {
+          message: 'the fault probabilities of one endpoint must add up to at most 1',
+        },
+      ),
   })
   .strict();
 export type FaultConfig = z.input<typeof FaultConfigSchema>;

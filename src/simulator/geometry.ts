@@ -42,7 +42,8 @@ function position(value: unknown): Position {
 function polygon(value: unknown): PolygonRings {
   if (!Array.isArray(value) || value.length === 0) throw new Error('a Polygon needs at least one linear ring');
   return value.map((ringValue) => {
-    if (!Array.isArray(ringValue) || ringValue.length < 4) throw new Error('a linear ring needs at least four positions');
+    if (!Array.isArray(ringValue) || ringValue.length < 4)
+      throw new Error('a linear ring needs at least four positions');
     const ring = ringValue.map(position);
     const first = ring[0];
     const last = ring[ring.length - 1];
@@ -93,7 +94,10 @@ function orientation(p: Position, q: Position, r: Position): number {
 
 function onSegment(p: Position, q: Position, r: Position): boolean {
   return (
-    q[0] <= Math.max(p[0], r[0]) && q[0] >= Math.min(p[0], r[0]) && q[1] <= Math.max(p[1], r[1]) && q[1] >= Math.min(p[1], r[1])
+    q[0] <= Math.max(p[0], r[0]) &&
+    q[0] >= Math.min(p[0], r[0]) &&
+    q[1] <= Math.max(p[1], r[1]) &&
+    q[1] >= Math.min(p[1], r[1])
   );
 }
 
@@ -120,7 +124,8 @@ export function pointInPolygon(point: Position, rings: PolygonRings): boolean {
       const [xi, yi] = ring[i];
       const [xj, yj] = ring[j];
       if (orientation(ring[j], point, ring[i]) === 0 && onSegment(ring[j], point, ring[i])) return true;
-      if (yi > point[1] !== yj > point[1] && point[0] < ((xj - xi) * (point[1] - yi)) / (yj - yi) + xi) inside = !inside;
+      if (yi > point[1] !== yj > point[1] && point[0] < ((xj - xi) * (point[1] - yi)) / (yj - yi) + xi)
+        inside = !inside;
     }
   }
   return inside;

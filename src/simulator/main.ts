@@ -26,6 +26,17 @@ function positive(name: string) {
   };
 }
 
+function httpUrl(text: string): string {
+  if (!/^https?:\/\/[^\s]+$/.test(text) || !URL.canParse(text))
+    throw new InvalidArgumentError('--webhook-url must be an http(s) URL');
+  return text;
+}
+
+function webhookSecret(text: string): string {
+  if (text.length < 16) throw new InvalidArgumentError('the webhook secret must be at least 16 characters');
+  return text;
+}
+
 function readFaults(file: string): FaultConfig {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as FaultConfig;
@@ -46,12 +57,26 @@ function parseOptions(argv: string[]): SimulatorOptions {
     .option('--public-url <url>', 'base URL used in links (default http://HOST:PORT)')
     .option('--token-lifetime <s>', 'access token lifetime in seconds', integer('--token-lifetime', 1), 3600)
     .option('--checkout-ttl <s>', 'unpaid checkout session lifetime in seconds', positive('--checkout-ttl'), 86400)
-    .addOption(new Option('--credits-at <when>', 'when credits are applied').choices(['checkout', 'create']).default('checkout'))
+    .addOption(
+      new Option('--credits-at <when>', 'when credits are applied').choices(['checkout', 'create']).default('checkout'),
+    )
     .option('--require-licenses', 'order creation must carry accepted licences', false)
     .option('--rate-limit <n>', 'requests/s per token (0 = off)', positive('--rate-limit'), 0)
+    .option(
+      '--webhook-url <url>',
+      'POST a signed checkout.session.completed event here when the checkout page takes a payment',
+      httpUrl,
+    )
+    .addOption(
+      new Option('--webhook-secret <secret>', 'HMAC secret of those events (at least 16 characters)')
+        .env('SIM_WEBHOOK_SECRET')
+        .argParser(webhookSecret),
+    )
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
     .parse(argv);
   const o = program.opts();
+  if (Boolean(o.webhookUrl) !== Boolean(o.webhookSecret))
+    program.error('--webhook-url and --webhook-secret (or SIM_WEBHOOK_SECRET) go together');
   return {
     port: o.port,
     host: o.host,
@@ -65,6 +90,8 @@ function parseOptions(argv: string[]): SimulatorOptions {
     creditsAt: o.creditsAt,
     requireLicenses: o.requireLicenses,
     rateLimitPerToken: o.rateLimit,
+    webhookUrl: o.webhookUrl,
+    webhookSecret: o.webhookSecret,
   };
 }
 

@@ -11,6 +11,10 @@ export interface Settings {
   tokenLifetimeS: number;
   checkoutTtlS: number;
   rateLimitPerToken: number;
+  /** Where the checkout page POSTs a signed `checkout.session.completed` event when an order is paid; null = nowhere. */
+  webhookUrl: string | null;
+  /** HMAC secret of those events; never logged or shown by the admin API. */
+  webhookSecret: string | null;
 }
 
 export interface SimulatorOptions {
@@ -27,6 +31,8 @@ export interface SimulatorOptions {
   creditsAt?: CreditsAt;
   requireLicenses?: boolean;
   rateLimitPerToken?: number;
+  webhookUrl?: string;
+  webhookSecret?: string;
   /** Where pino logs go; defaults to stderr. */
   logLevel?: string;
 }
@@ -46,6 +52,8 @@ export function settingsFromOptions(options: SimulatorOptions): Settings {
     tokenLifetimeS: options.tokenLifetimeS ?? 3600,
     checkoutTtlS: options.checkoutTtlS ?? 86400,
     rateLimitPerToken: options.rateLimitPerToken ?? 0,
+    webhookUrl: options.webhookUrl ?? null,
+    webhookSecret: options.webhookSecret ?? null,
   };
 }
 
@@ -56,6 +64,8 @@ const SettingsPatch = z
     tokenLifetimeS: z.number().int().positive(),
     checkoutTtlS: z.number().positive(),
     rateLimitPerToken: z.number().nonnegative(),
+    webhookUrl: z.url({ protocol: /^https?$/ }).nullable(),
+    webhookSecret: z.string().min(16).nullable(),
   })
   .partial()
   .strict();
@@ -63,4 +73,9 @@ const SettingsPatch = z
 /** Validates a partial settings change from the admin API. */
 export function parseSettingsPatch(body: unknown): Partial<Settings> {
   return parseOrThrow(SettingsPatch, body);
+}
+
+/** The settings as the admin API shows them: whether a webhook secret is set, never the secret. */
+export function visibleSettings(settings: Settings): Settings {
+  return { ...settings, webhookSecret: settings.webhookSecret === null ? null : '(set)' };
 }

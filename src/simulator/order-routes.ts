@@ -27,9 +27,17 @@ export async function createOrder(ctx: RequestContext): Promise<Reply> {
     const item = lookupItem(ctx, line.collection, line.item);
     const level = item.collection.level;
     if (line.level !== level)
-      throw new ApiError(400, `${field}.level must be ${level} for item ${line.item}, got ${line.level}`, `${field}.level`);
+      throw new ApiError(
+        400,
+        `${field}.level must be ${level} for item ${line.item}, got ${line.level}`,
+        `${field}.level`,
+      );
     if ((line.geometry === undefined) !== (line.project_id === undefined))
-      throw new ApiError(400, `${field}: geometry and project_id must be given together`, line.geometry ? `${field}.project_id` : `${field}.geometry`);
+      throw new ApiError(
+        400,
+        `${field}: geometry and project_id must be given together`,
+        line.geometry ? `${field}.project_id` : `${field}.geometry`,
+      );
     return {
       id: randomUUID(),
       collection: line.collection,
@@ -91,7 +99,8 @@ export async function listOrders(ctx: RequestContext): Promise<Reply> {
   const status = params.has('status') ? parseOrThrow(OrderStatus, params.get('status')) : null;
   const createdAfter = params.has('created_after') ? isoParam(params.get('created_after')!, 'created_after') : null;
   const limit = integerParam(params.get('limit'), 'limit') ?? LIST_DEFAULT_LIMIT;
-  if (limit < 1 || limit > LIST_MAX_LIMIT) throw new ApiError(400, `limit must be between 1 and ${LIST_MAX_LIMIT}`, 'limit');
+  if (limit < 1 || limit > LIST_MAX_LIMIT)
+    throw new ApiError(400, `limit must be between 1 and ${LIST_MAX_LIMIT}`, 'limit');
   const before = params.has('cursor') ? decodeListCursor(params.get('cursor')!) : Infinity;
 
   const all = ctx.sim.state.ordersByOrg.get(organisation) ?? [];

@@ -25,7 +25,10 @@ export function priceBatchV1(ctx: RequestContext): Reply {
 
 export function priceV0(ctx: RequestContext): Reply {
   const caller = callerOf(ctx);
-  const contract = usableContract(caller.organisation, contractIdParam(requiredParam(ctx, 'contract_id'), 'contract_id'));
+  const contract = usableContract(
+    caller.organisation,
+    contractIdParam(requiredParam(ctx, 'contract_id'), 'contract_id'),
+  );
   return data(priceOf(contract, lookupItem(ctx, requiredParam(ctx, 'collection'), requiredParam(ctx, 'item'))));
 }
 
@@ -36,8 +39,16 @@ export function priceBatchV0(ctx: RequestContext): Reply {
   return data(batchPrices(ctx, contract, request.items));
 }
 
-function batchPrices(ctx: RequestContext, contract: SeedContract, refs: { collection: string; item: string }[]): ItemPriceWire[] {
-  return refs.map((ref) => ({ collection: ref.collection, item: ref.item, ...priceOf(contract, lookupItem(ctx, ref.collection, ref.item)) }));
+function batchPrices(
+  ctx: RequestContext,
+  contract: SeedContract,
+  refs: { collection: string; item: string }[],
+): ItemPriceWire[] {
+  return refs.map((ref) => ({
+    collection: ref.collection,
+    item: ref.item,
+    ...priceOf(contract, lookupItem(ctx, ref.collection, ref.item)),
+  }));
 }
 
 function priceOf(contract: SeedContract, item: CatalogItem): PriceWire {

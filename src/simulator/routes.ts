@@ -28,7 +28,9 @@ function route(method: string, path: string, kind: RouteKind, handler: Handler):
 }
 
 export const ROUTES: Route[] = [
-  route('POST', '/oauth/token', 'token', (ctx) => tokenReply(ctx.sim.signer, ctx.sim.state.settings.tokenLifetimeS, ctx.req, ctx.body)),
+  route('POST', '/oauth/token', 'token', (ctx) =>
+    tokenReply(ctx.sim.signer, ctx.sim.state.settings.tokenLifetimeS, ctx.req, ctx.body),
+  ),
   route('GET', '/api/data/v1/dpap/organisations/:org/policies', 'policies', listPolicies),
   route('GET', '/api/data/v0/stac/collections', 'stac_collections', listCollections),
   route('GET', '/api/data/v0/stac/collections/:collection', 'stac_collections', getCollection),

@@ -35,7 +35,11 @@ export interface SearchQuery {
 /** GET parameters in the shape of the POST body, then the same validation. */
 export function searchRequestFromParams(params: URLSearchParams): SearchRequest {
   const body: Record<string, unknown> = {};
-  const list = (name: string) => params.get(name)!.split(',').filter((s) => s.length > 0);
+  const list = (name: string) =>
+    params
+      .get(name)!
+      .split(',')
+      .filter((s) => s.length > 0);
   if (params.has('collections')) body.collections = list('collections');
   if (params.has('ids')) body.ids = list('ids');
   if (params.has('bbox')) body.bbox = list('bbox').map((v) => numberParam('bbox', v));
@@ -54,7 +58,8 @@ export function searchRequestFromBody(body: unknown): SearchRequest {
 
 function numberParam(field: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new ApiError(400, `${field} must be numeric, got "${text}"`, field);
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new ApiError(400, `${field} must be numeric, got "${text}"`, field);
   return value;
 }
 
@@ -67,7 +72,8 @@ function jsonParam(field: string, text: string): unknown {
 }
 
 export function compileSearch(request: SearchRequest): SearchQuery {
-  if (request.bbox && request.intersects) throw new ApiError(400, 'bbox and intersects cannot be used together', 'bbox');
+  if (request.bbox && request.intersects)
+    throw new ApiError(400, 'bbox and intersects cannot be used together', 'bbox');
   const tests: ((item: CatalogItem) => boolean)[] = [];
   if (request.collections) {
     const wanted = new Set(request.collections);
@@ -106,16 +112,28 @@ function queryShape(geometry: unknown): QueryShape {
 /** Antimeridian boxes (west > east) are split into two ordinary ones. */
 function bboxTest(bbox: number[]): (item: CatalogItem) => boolean {
   const [w, s, e, n] = bbox.length === 6 ? [bbox[0], bbox[1], bbox[3], bbox[4]] : bbox;
-  if (s < -90 || n > 90 || s > n) throw new ApiError(400, `bbox latitudes must satisfy -90 <= south <= north <= 90`, 'bbox');
-  if (w < -180 || w > 180 || e < -180 || e > 180) throw new ApiError(400, 'bbox longitudes must be within [-180, 180]', 'bbox');
-  const boxes: BBox[] = w <= e ? [[w, s, e, n]] : [[w, s, 180, n], [-180, s, e, n]];
+  if (s < -90 || n > 90 || s > n)
+    throw new ApiError(400, `bbox latitudes must satisfy -90 <= south <= north <= 90`, 'bbox');
+  if (w < -180 || w > 180 || e < -180 || e > 180)
+    throw new ApiError(400, 'bbox longitudes must be within [-180, 180]', 'bbox');
+  const boxes: BBox[] =
+    w <= e
+      ? [[w, s, e, n]]
+      : [
+          [w, s, 180, n],
+          [-180, s, e, n],
+        ];
   return (item) => boxes.some((box) => bboxesOverlap(box, item.bbox));
 }
 
 function queryTest(property: string, comparison: Record<string, number | undefined>): (item: CatalogItem) => boolean {
   const read = NUMERIC_PROPERTIES[property];
   if (!read)
-    throw new ApiError(400, `query: ${property} is not a queryable numeric property (${Object.keys(NUMERIC_PROPERTIES).join(', ')})`, 'query');
+    throw new ApiError(
+      400,
+      `query: ${property} is not a queryable numeric property (${Object.keys(NUMERIC_PROPERTIES).join(', ')})`,
+      'query',
+    );
   const checks = Object.entries(comparison).filter((entry): entry is [string, number] => entry[1] !== undefined);
   return (item) => checks.every(([op, operand]) => COMPARATORS[op](read(item), operand));
 }
@@ -125,7 +143,8 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:
 /** An RFC 3339 instant or interval (`a/b`, `../b`, `a/..`) as inclusive epoch-ms bounds. */
 export function parseDatetime(text: string): [number, number] {
   const parts = text.split('/');
-  if (parts.length > 2) throw new ApiError(400, `datetime "${text}" is not an RFC 3339 instant or interval`, 'datetime');
+  if (parts.length > 2)
+    throw new ApiError(400, `datetime "${text}" is not an RFC 3339 instant or interval`, 'datetime');
   if (parts.length === 1) {
     const at = instant(parts[0], text);
     return [at, at];

@@ -57,7 +57,11 @@ export const SEED_ORGANISATIONS: readonly SeedOrganisation[] = [
     contracts: [
       contract(1001, 5001, 'Acme catalog (default)', 'EUR', '2.50', { default_contract: true, active: true, ...OPEN }),
       contract(1001, 5002, 'Acme catalog (volume)', 'EUR', '1.80', { default_contract: false, active: true, ...OPEN }),
-      contract(1001, 5003, 'Acme catalog (suspended)', 'EUR', '2.00', { default_contract: false, active: false, ...OPEN }),
+      contract(1001, 5003, 'Acme catalog (suspended)', 'EUR', '2.00', {
+        default_contract: false,
+        active: false,
+        ...OPEN,
+      }),
       contract(1001, 5004, 'Acme catalog 2023-2024', 'EUR', '2.20', {
         default_contract: false,
         active: true,
@@ -74,7 +78,9 @@ export const SEED_ORGANISATIONS: readonly SeedOrganisation[] = [
     credits: '0',
     currency: 'GBP',
     card_payments: true,
-    contracts: [contract(1002, 6001, 'Blue Fields catalog', 'GBP', '3.10', { default_contract: true, active: true, ...OPEN })],
+    contracts: [
+      contract(1002, 6001, 'Blue Fields catalog', 'GBP', '3.10', { default_contract: true, active: true, ...OPEN }),
+    ],
   },
   {
     id: 1003,
@@ -84,7 +90,9 @@ export const SEED_ORGANISATIONS: readonly SeedOrganisation[] = [
     credits: '500',
     currency: 'USD',
     card_payments: false,
-    contracts: [contract(1003, 7001, 'Cirrus catalog', 'USD', '4.00', { default_contract: true, active: true, ...OPEN })],
+    contracts: [
+      contract(1003, 7001, 'Cirrus catalog', 'USD', '4.00', { default_contract: true, active: true, ...OPEN }),
+    ],
   },
 ];
 

@@ -25,7 +25,12 @@ export function storageHref(publicUrl: string, item: CatalogItem, file: string):
   return `${publicUrl}${paths.storagePrefix}${encodeURIComponent(item.collection.id)}/${encodeURIComponent(item.id)}/${encodeURIComponent(file)}`;
 }
 
-export function itemJson(publicUrl: string, facts: AssetFactsCache, item: CatalogItem, price?: ItemPriceTag): StacItemWire {
+export function itemJson(
+  publicUrl: string,
+  facts: AssetFactsCache,
+  item: CatalogItem,
+  price?: ItemPriceTag,
+): StacItemWire {
   const assets: StacItemWire['assets'] = {};
   for (const asset of item.assets) {
     const { size, checksum } = facts.get(item, asset);
@@ -79,7 +84,9 @@ export function collectionJson(publicUrl: string, catalog: Catalog, spec: Collec
     description: spec.description,
     license: 'proprietary',
     keywords: ['open-cosmos', spec.platform, spec.level],
-    providers: [{ name: 'Open Cosmos', roles: ['producer', 'processor', 'licensor', 'host'], url: 'https://www.open-cosmos.com' }],
+    providers: [
+      { name: 'Open Cosmos', roles: ['producer', 'processor', 'licensor', 'host'], url: 'https://www.open-cosmos.com' },
+    ],
     extent: { spatial: { bbox: [bbox] }, temporal: { interval: [[start, end]] } },
     summaries: { platform: [spec.platform], gsd: [spec.gsd], 'processing:level': [spec.level] },
     'opencosmos:resolution': 'full',

@@ -34,7 +34,11 @@ export function getItem(ctx: RequestContext): Reply {
   const [collection, id] = ctx.params;
   const item = ctx.sim.catalog.byKey.get(itemKey(collection, id));
   if (!item) throw new ApiError(404, `item ${id} not found in collection ${collection}`);
-  return { status: 200, headers: { 'content-type': 'application/geo+json' }, json: itemJson(ctx.sim.publicUrl, ctx.sim.facts, item) };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/geo+json' },
+    json: itemJson(ctx.sim.publicUrl, ctx.sim.facts, item),
+  };
 }
 
 export function searchGet(ctx: RequestContext): Reply {
@@ -43,7 +47,12 @@ export function searchGet(ctx: RequestContext): Reply {
   return search(ctx, caller.organisation, request, (cursor) => {
     const params = new URLSearchParams(ctx.url.searchParams);
     params.set('cursor', cursor);
-    return { rel: 'next', href: `${ctx.sim.publicUrl}${paths.stacSearch}?${params}`, type: 'application/geo+json', method: 'GET' };
+    return {
+      rel: 'next',
+      href: `${ctx.sim.publicUrl}${paths.stacSearch}?${params}`,
+      type: 'application/geo+json',
+      method: 'GET',
+    };
   });
 }
 
@@ -71,9 +80,16 @@ function search(
   const query = compileSearch(request);
   const page = runSearch(catalog.items, query);
   const features = page.items.map((item) =>
-    itemJson(publicUrl, facts, item, contract ? { price: itemPrice(contract, item), currency: contract.currency } : undefined),
+    itemJson(
+      publicUrl,
+      facts,
+      item,
+      contract ? { price: itemPrice(contract, item), currency: contract.currency } : undefined,
+    ),
   );
-  const links: Record<string, unknown>[] = [{ rel: 'root', href: `${publicUrl}${paths.stacCollections}`, type: 'application/json' }];
+  const links: Record<string, unknown>[] = [
+    { rel: 'root', href: `${publicUrl}${paths.stacCollections}`, type: 'application/json' },
+  ];
   if (page.next !== null) links.push(nextLink(encodeCursor(page.next)));
   return {
     status: 200,

@@ -32,7 +32,9 @@ export function downloadAsset(ctx: RequestContext): Reply {
 function parseRange(header: string, size: number): [number, number] {
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   const unsatisfiable = () =>
-    new ApiError(416, `range "${header}" cannot be satisfied for ${size} bytes`, null, { 'content-range': `bytes */${size}` });
+    new ApiError(416, `range "${header}" cannot be satisfied for ${size} bytes`, null, {
+      'content-range': `bytes */${size}`,
+    });
   if (!match || (match[1] === '' && match[2] === '')) throw unsatisfiable();
   if (match[1] === '') {
     const suffix = Number(match[2]);

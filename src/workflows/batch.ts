@@ -15,6 +15,7 @@ import {
   proxyActivities,
   setHandler,
   startChild,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
@@ -40,7 +41,13 @@ import { batchInputProblems } from '../shared/batch-validation';
 import { add, subtract } from '../shared/money';
 import { cancelSignal } from '../shared/purchase-messages';
 import type { PurchaseEnd, PurchaseInput, PurchaseResult } from '../shared/purchase-types';
-import { BatchIdKey, OrganisationIdKey, PurchaseItemsKey, PurchaseStageKey } from '../shared/search-attributes';
+import {
+  BatchIdKey,
+  OrganisationIdKey,
+  PurchaseItemsKey,
+  PurchaseStageKey,
+  ScheduledStartTimeKey,
+} from '../shared/search-attributes';
 import { purchaseWorkflow } from './purchase';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -54,10 +61,30 @@ const PURCHASE_OUTCOME: Record<PurchaseEnd, ItemOutcome> = {
 };
 
 export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchResult> {
-  const batch = new Batch(input);
+  const batch = new Batch(input.schedule ? startScheduledRun(input) : input);
   // A Temporal cancellation is the `cancelBatch` signal: running purchases are asked to end cleanly.
   CancellationScope.current().cancelRequested.catch(() => batch.requestCancel('cancel requested through Temporal'));
   return CancellationScope.nonCancellable(() => batch.run());
+}
+
+/**
+ * A run started by a schedule (`dcp schedule`): its batch id becomes its workflow id (the schedule appends the
+ * scheduled time, so each run is unique), and its search covers the `windowMs` before its scheduled time
+ * (`TemporalScheduledStartTime`, or the start time when run by hand). Both come from the run's start event, so
+ * replay is deterministic; continue-as-new carries the rewritten input. An invalid input is left for `start` to refuse.
+ */
+function startScheduledRun(input: BatchInput): BatchInput {
+  const { schedule, search, ...rest } = input;
+  if (!schedule || !search || batchInputProblems(input).length > 0) return input;
+  const info = workflowInfo();
+  const end = info.typedSearchAttributes.get(ScheduledStartTimeKey) ?? info.startTime;
+  const start = new Date(end.getTime() - schedule.windowMs);
+  upsertSearchAttributes([{ key: BatchIdKey, value: info.workflowId }]);
+  return {
+    ...rest,
+    batchId: info.workflowId,
+    search: { ...search, datetime: `${start.toISOString()}/${end.toISOString()}` },
+  };
 }
 
 class Batch {

@@ -12,6 +12,7 @@ import {
   condition,
   continueAsNew,
   patched,
+  metricMeter,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -21,6 +22,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { ItemDelivery } from '../shared/batch-types';
+import { METRIC } from '../shared/metric-names';
 import { compare } from '../shared/money';
 import {
   approveUpdate,
@@ -97,12 +99,14 @@ class Purchase {
   private approvalDecision: ApprovalDecision | null = null;
   private paymentWindowMs: number;
   private nextPollMs: number;
+  private paymentWaitStartedAt: number | null;
 
   constructor(private readonly input: PurchaseInput) {
     const now = new Date().toISOString();
     const carried = input.carried;
     this.paymentWindowMs = input.paymentWindowMs ?? DEFAULT_PAYMENT_WINDOW_MS;
     this.nextPollMs = carried?.nextPollMs ?? (input.poll ?? DEFAULT_POLL).firstMs;
+    this.paymentWaitStartedAt = carried?.paymentWaitStartedAt ?? null;
     this.contract = carried?.contract ?? null;
     this.status = {
       purchaseId: input.purchaseId,
@@ -126,6 +130,8 @@ class Purchase {
       startedAt: carried?.startedAt ?? now,
       updatedAt: now,
       runs: carried?.runs ?? 0,
+      // Only when set, so purchases without it keep their exact status and result.
+      ...(input.redriveOf ? { redriveOf: input.redriveOf } : {}),
     };
     const timeoutMs = input.activityTimeoutMs ?? DEFAULT_ACTIVITY_TIMEOUT_MS;
     const base: ActivityOptions = {
@@ -139,7 +145,9 @@ class Purchase {
     // A poll that keeps failing is recorded and retried at the next poll; the deadline bounds the wait.
     this.pollApi = proxyActivities<Activities>({ ...base, scheduleToCloseTimeout: '5m' });
     this.lean = patched('lean-history');
-    this.contractApi = this.lean ? proxyLocalActivities<Activities>({ ...base, scheduleToCloseTimeout: '10m' }) : this.api;
+    this.contractApi = this.lean
+      ? proxyLocalActivities<Activities>({ ...base, scheduleToCloseTimeout: '10m' })
+      : this.api;
     // Downloads heartbeat their bytes: a killed worker's download is retried (and resumed) elsewhere.
     this.deliveryApi = proxyActivities<Activities>({
       startToCloseTimeout: '2h',
@@ -211,6 +219,7 @@ class Purchase {
     this.endIfOrderCancelled(checkedOut);
 
     this.status.paymentDeadline = new Date(Date.now() + this.paymentWindowMs).toISOString();
+    this.paymentWaitStartedAt = Date.now();
     await this.waitForPayment();
   }
 
@@ -341,6 +350,7 @@ class Purchase {
       paymentDeadline: s.paymentDeadline as string,
       polls: s.polls,
       nextPollMs: this.nextPollMs,
+      paymentWaitStartedAt: this.paymentWaitStartedAt ?? undefined,
       runs: s.runs + 1,
       lastError: s.lastError ?? undefined,
     };
@@ -405,7 +415,24 @@ class Purchase {
     ]);
   }
 
+  /** Metrics come from live executions only (the SDK drops them during replay), so they cost no determinism. */
+  private countEnd(end: PurchaseEnd): void {
+    metricMeter.createCounter(METRIC.purchases, 'purchases', 'purchases by end state').add(1, { end });
+    if (end === 'COMPLETED' && this.status.total !== null && this.status.currency !== null) {
+      // A histogram, so its _sum is the spend per currency with the cents kept.
+      metricMeter
+        .createHistogram(METRIC.paidOrderTotal, 'float', 'currency', 'totals of paid orders, by currency')
+        .record(Number(this.status.total), { currency: this.status.currency });
+    }
+    if (this.paymentWaitStartedAt !== null) {
+      metricMeter
+        .createHistogram(METRIC.paymentWait, 'float', 's', 'time from payment link to the end of the wait')
+        .record((Date.now() - this.paymentWaitStartedAt) / 1000, { end });
+    }
+  }
+
   private finish(end: PurchaseEnd, reason: string | null, delivery?: ItemDelivery[]): PurchaseResult {
+    this.countEnd(end);
     if (end !== 'COMPLETED' || reason) this.status.lastError = reason ?? this.status.lastError;
     this.status.nextCheckAt = null;
     this.setStage(end);
@@ -427,6 +454,7 @@ class Purchase {
       startedAt: s.startedAt,
       endedAt: s.updatedAt,
       ...(delivery ? { delivery } : {}),
+      ...(s.redriveOf ? { redriveOf: s.redriveOf } : {}),
     };
   }
 

@@ -54,7 +54,9 @@ export class CliStack {
   async items(count: number, collection = 'menut-l1c-cogs'): Promise<string[]> {
     const search = await this.dcp(['search', '--collection', collection, '--limit', String(count), '--json']);
     if (search.code !== 0) throw new Error(`dcp search failed: ${search.stderr}`);
-    return (JSON.parse(search.stdout) as Array<{ collection: string; id: string }>).map((i) => `${i.collection}/${i.id}`);
+    return (JSON.parse(search.stdout) as Array<{ collection: string; id: string }>).map(
+      (i) => `${i.collection}/${i.id}`,
+    );
   }
 
   async orderCount(organisation = 1001): Promise<number> {

@@ -9,9 +9,18 @@ export interface CatalogRef {
 }
 
 /** Items priced under `contract`, optionally only those with a price at most `maxArea` km². */
-export async function findItems(url: string, token: string, contract: number, count: number, maxAreaKm2?: number): Promise<CatalogRef[]> {
+export async function findItems(
+  url: string,
+  token: string,
+  contract: number,
+  count: number,
+  maxAreaKm2?: number,
+): Promise<CatalogRef[]> {
   const query = maxAreaKm2 === undefined ? undefined : { 'opencosmos:data_area_km2': { lte: maxAreaKm2 } };
-  const res = await call(url, 'POST', '/api/data/v0/stac/search', { token, body: { limit: count, contract_id: contract, query } });
+  const res = await call(url, 'POST', '/api/data/v0/stac/search', {
+    token,
+    body: { limit: count, contract_id: contract, query },
+  });
   if (res.body.features.length < count) throw new Error(`catalog has fewer than ${count} matching items`);
   return res.body.features.map((f: any) => ({
     collection: f.collection,
@@ -21,7 +30,12 @@ export async function findItems(url: string, token: string, contract: number, co
   }));
 }
 
-export function orderBody(organisation: number, contract: number, items: CatalogRef[], extra: Record<string, unknown> = {}) {
+export function orderBody(
+  organisation: number,
+  contract: number,
+  items: CatalogRef[],
+  extra: Record<string, unknown> = {},
+) {
   return {
     type: 'IMAGE',
     data: { order_line_items: items.map(({ collection, item, level }) => ({ collection, item, level })) },
@@ -31,8 +45,17 @@ export function orderBody(organisation: number, contract: number, items: Catalog
   };
 }
 
-export async function createOrder(url: string, token: string, organisation: number, contract: number, items: CatalogRef[]) {
-  const res = await call(url, 'POST', '/api/data/v0/order/orders', { token, body: orderBody(organisation, contract, items) });
+export async function createOrder(
+  url: string,
+  token: string,
+  organisation: number,
+  contract: number,
+  items: CatalogRef[],
+) {
+  const res = await call(url, 'POST', '/api/data/v0/order/orders', {
+    token,
+    body: orderBody(organisation, contract, items),
+  });
   if (res.status !== 201) throw new Error(`order create failed: ${res.status} ${res.text}`);
   return res.body.data;
 }

@@ -48,7 +48,12 @@ export class PurchaseEnv {
   ) {}
 
   static async start(
-    options: { account?: SeedClient; sim?: { url: string; admin: SimAdmin }; worker?: boolean; temporalAddress?: string } = {},
+    options: {
+      account?: SeedClient;
+      sim?: { url: string; admin: SimAdmin };
+      worker?: boolean;
+      temporalAddress?: string;
+    } = {},
   ): Promise<PurchaseEnv> {
     quietRuntime();
     const sim = options.sim ?? (await startInProcess());
@@ -68,7 +73,11 @@ export class PurchaseEnv {
       simulatorUrl: this.sim.url,
       temporalAddress: this.temporalAddress,
       taskQueue: this.taskQueue,
-      account: { clientId: this.account.clientId, clientSecret: this.account.clientSecret, organisationId: this.account.organisation },
+      account: {
+        clientId: this.account.clientId,
+        clientSecret: this.account.clientSecret,
+        organisationId: this.account.organisation,
+      },
     });
   }
 
@@ -119,25 +128,39 @@ export class PurchaseEnv {
   }
 
   /** Catalog items to buy, distinct per call (so tests never collide on the same items). */
-  items(count: number, collection = 'menut-l1c-cogs'): Promise<Array<{ collection: string; item: string; level: string }>> {
+  items(
+    count: number,
+    collection = 'menut-l1c-cogs',
+  ): Promise<Array<{ collection: string; item: string; level: string }>> {
     // Serialised: concurrent callers must not read the same cursor and get the same items.
     const next = itemQueue.then(() => this.nextItems(count, collection));
     itemQueue = next.catch(() => undefined);
     return next;
   }
 
-  private async nextItems(count: number, collection: string): Promise<Array<{ collection: string; item: string; level: string }>> {
+  private async nextItems(
+    count: number,
+    collection: string,
+  ): Promise<Array<{ collection: string; item: string; level: string }>> {
     const response = await fetch(`${this.sim.url}/api/data/v0/stac/search`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.token()}` },
-      body: JSON.stringify({ collections: [collection], limit: count, cursor: nextCursor.get(`${this.sim.url} ${collection}`) }),
+      body: JSON.stringify({
+        collections: [collection],
+        limit: count,
+        cursor: nextCursor.get(`${this.sim.url} ${collection}`),
+      }),
     });
     const page = (await response.json()) as {
       features: Array<{ id: string; collection: string; properties: Record<string, string> }>;
       links: Array<{ rel: string; body?: { cursor?: string } }>;
     };
     nextCursor.set(`${this.sim.url} ${collection}`, page.links.find((l) => l.rel === 'next')?.body?.cursor);
-    return page.features.map((f) => ({ collection: f.collection, item: f.id, level: f.properties['processing:level'] }));
+    return page.features.map((f) => ({
+      collection: f.collection,
+      item: f.id,
+      level: f.properties['processing:level'],
+    }));
   }
 
   token(): Promise<string> {
@@ -158,4 +181,19 @@ export class PurchaseEnv {
     await this.client.connection.close();
     if (this.ownsSimulator) await (this.sim as InProcessSimulator).close();
   }
+}
+
+/** One environment for the whole test file: started before its tests, closed after them. */
+export function onePurchaseEnvPerFile(
+  use: (env: PurchaseEnv) => unknown,
+  options?: Parameters<typeof PurchaseEnv.start>[0],
+): void {
+  let env: PurchaseEnv | undefined;
+  beforeAll(async () => {
+    env = await PurchaseEnv.start(options);
+    await use(env);
+  }, 60_000);
+  afterAll(async () => {
+    await env?.close();
+  });
 }

@@ -22,9 +22,24 @@ export interface SeedClient {
   contract: number;
 }
 
-export const ACME: SeedClient = { organisation: 1001, clientId: 'acme-pipeline', clientSecret: 'acme-secret-1001', contract: 5001 };
-export const BLUE_FIELDS: SeedClient = { organisation: 1002, clientId: 'bluefields', clientSecret: 'bluefields-secret-1002', contract: 6001 };
-export const CIRRUS: SeedClient = { organisation: 1003, clientId: 'cirrus', clientSecret: 'cirrus-secret-1003', contract: 7001 };
+export const ACME: SeedClient = {
+  organisation: 1001,
+  clientId: 'acme-pipeline',
+  clientSecret: 'acme-secret-1001',
+  contract: 5001,
+};
+export const BLUE_FIELDS: SeedClient = {
+  organisation: 1002,
+  clientId: 'bluefields',
+  clientSecret: 'bluefields-secret-1002',
+  contract: 6001,
+};
+export const CIRRUS: SeedClient = {
+  organisation: 1003,
+  clientId: 'cirrus',
+  clientSecret: 'cirrus-secret-1003',
+  contract: 7001,
+};
 
 export interface AdminOrganisation {
   id: number;
@@ -54,7 +69,11 @@ export async function call<T = any>(
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] ??= 'application/json';
   const body =
-    options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
   const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
   const text = await res.text();
   let parsed: unknown = text;
@@ -70,7 +89,12 @@ export async function call<T = any>(
 
 export async function getToken(baseUrl: string, client: SeedClient): Promise<string> {
   const res = await call(baseUrl, 'POST', '/oauth/token', {
-    body: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret, audience: AUDIENCE },
+    body: {
+      grant_type: 'client_credentials',
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+      audience: AUDIENCE,
+    },
   });
   if (res.status !== 200) throw new Error(`token request for ${client.clientId} failed: ${res.status} ${res.text}`);
   return res.body.access_token;
@@ -173,7 +197,9 @@ export interface SimulatorProcess {
 }
 
 /** Runs `node dist/simulator/main.js --port 0 --data-dir <tmp> ...args` and waits for its listening line. */
-export async function spawnSimulator(options: { args?: string[]; dataDir?: string; port?: number } = {}): Promise<SimulatorProcess> {
+export async function spawnSimulator(
+  options: { args?: string[]; dataDir?: string; port?: number } = {},
+): Promise<SimulatorProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first with npx tsc -p tsconfig.build.json`);
   const dataDir = options.dataDir ?? tempDataDir();
   const args = options.args ?? [];
@@ -200,7 +226,10 @@ export async function spawnSimulator(options: { args?: string[]; dataDir?: strin
   };
 }
 
-async function listeningLine(child: ChildProcess, exited: Promise<number | null>): Promise<{ url: string; port: number }> {
+async function listeningLine(
+  child: ChildProcess,
+  exited: Promise<number | null>,
+): Promise<{ url: string; port: number }> {
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout! });

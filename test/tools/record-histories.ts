@@ -3,33 +3,16 @@
  * version is released (`npm run histories:record`); committed histories are never rewritten, only added,
  * so every version that may still be running stays covered.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { approveUpdate, cancelSignal, paymentCompletedSignal } from '../../src/shared/purchase-messages';
 import type { PurchaseHandle } from '../../src/purchase-client';
-import { PurchaseEnv } from '../support/purchase-env';
-
-const VERSION = process.env.HISTORY_VERSION ?? 'v1';
-const DIR = path.resolve(__dirname, '..', 'histories');
+import { saveHistory } from '../support/histories';
+import { onePurchaseEnvPerFile, PurchaseEnv } from '../support/purchase-env';
 
 let env: PurchaseEnv;
+onePurchaseEnvPerFile((started) => (env = started));
 
-beforeAll(async () => {
-  env = await PurchaseEnv.start();
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-});
-
-async function save(name: string, handle: PurchaseHandle, runId?: string): Promise<void> {
-  const file = path.join(DIR, `purchase-${VERSION}-${name}.json`);
-  if (fs.existsSync(file)) throw new Error(`${file} exists: committed histories are never rewritten`);
-  // The CLI's export is the format `temporal workflow show --output json` gives operators, too.
-  const args = ['workflow', 'show', '--address', env.temporalAddress, '-w', handle.workflowId, '--output', 'json'];
-  const json = execFileSync(process.env.TEMPORAL_TEST_CLI_PATH as string, runId ? [...args, '-r', runId] : args);
-  fs.writeFileSync(file, json);
+function save(name: string, handle: PurchaseHandle, runId?: string): void {
+  saveHistory(env, 'purchase', name, handle.workflowId, runId);
 }
 
 test('record', async () => {
@@ -65,7 +48,11 @@ test('record', async () => {
   await expired.result();
   await save('expired', expired);
 
-  const long = await env.buy({ items: await env.items(1), poll: { firstMs: 20, factor: 1, capMs: 20 }, historyEventLimit: 100 });
+  const long = await env.buy({
+    items: await env.items(1),
+    poll: { firstMs: 20, factor: 1, capMs: 20 },
+    historyEventLimit: 100,
+  });
   const first = await long.describe();
   let status = await env.waitForStage(long, 'AWAITING_PAYMENT');
   while (status.runs < 1) status = await env.status(long);

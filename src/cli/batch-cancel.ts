@@ -1,0 +1,58 @@
+/**
+ * `dcp cancel --batch ID`: a batch workflow is asked to stop (it cancels its own purchases cleanly); purchases
+ * tagged with a batch id but started outside a batch workflow (`dcp buy --batch`) are each sent `cancel`.
+ */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { batchCancelSignal } from '../shared/batch-messages';
+import { cancelSignal } from '../shared/purchase-messages';
+import { CliError, ExitCode } from './exit-codes';
+import { purchaseListQuery } from './list';
+
+export interface BatchCancellation {
+  /** True when a running batch workflow was told to cancel; false when its purchases were cancelled one by one. */
+  viaBatchWorkflow: boolean;
+  /** Running purchases of the batch asked to cancel. */
+  purchases: number;
+}
+
+export async function cancelBatch(client: Client, batchId: string, reason?: string): Promise<BatchCancellation> {
+  const running = await runningPurchaseIds(client, batchId);
+  if (await isRunningBatchWorkflow(client, batchId)) {
+    await client.workflow.getHandle(batchId).signal(batchCancelSignal, reason);
+    return { viaBatchWorkflow: true, purchases: running.length };
+  }
+  if (running.length === 0) {
+    throw new CliError(`no running batch or running purchase with batch id ${batchId}`, ExitCode.USAGE);
+  }
+  const sent = await Promise.all(running.map((id) => signalIfRunning(client, id, reason)));
+  return { viaBatchWorkflow: false, purchases: sent.filter(Boolean).length };
+}
+
+async function isRunningBatchWorkflow(client: Client, batchId: string): Promise<boolean> {
+  try {
+    const description = await client.workflow.getHandle(batchId).describe();
+    return description.type === 'batchPurchaseWorkflow' && description.status.name === 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+async function runningPurchaseIds(client: Client, batchId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const wf of client.workflow.list({ query: purchaseListQuery({ batch: batchId, running: true }) })) {
+    ids.push(wf.workflowId);
+  }
+  return ids;
+}
+
+/** A purchase that ended between the listing and the signal is not counted. */
+async function signalIfRunning(client: Client, purchaseId: string, reason?: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(purchaseId).signal(cancelSignal, reason);
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,45 @@
+/** Starting (or attaching to) a purchase from the command line, then following it to its end: `buy` and `redrive`. */
+import { followPurchase, startPurchase } from '../purchase-client';
+import type { PurchaseInput } from '../shared/purchase-types';
+import { printJson, type CommandContext } from './context';
+import { ExitCode } from './exit-codes';
+import { END_EXIT_CODE, formatResult, stageLine } from './purchase-report';
+
+export interface RunOptions {
+  wait: boolean;
+  json: boolean;
+}
+
+/** Returns the exit code: the purchase's end (or 0 when started without waiting). */
+export async function runPurchase(ctx: CommandContext, input: PurchaseInput, options: RunOptions): Promise<number> {
+  const organisationId = ctx.settings.datacosmos.organisationId;
+  const client = await ctx.temporal();
+  const { handle, origin } = await startPurchase(
+    client,
+    { taskQueue: ctx.settings.temporal.taskQueue, organisationId },
+    input,
+  );
+  const note =
+    origin === 'running'
+      ? `attached to purchase ${input.purchaseId}, already in flight`
+      : origin === 'finished'
+        ? `purchase ${input.purchaseId} already ran; reporting its result (use --purchase-id for a new purchase)`
+        : `started purchase ${input.purchaseId}`;
+  if (!options.json) process.stderr.write(`${note}\n`);
+  if (!options.wait && origin !== 'finished') {
+    if (options.json) printJson({ purchaseId: input.purchaseId, origin });
+    else process.stdout.write(`${input.purchaseId}\n`);
+    return ExitCode.OK;
+  }
+  const live = !options.json && process.stderr.isTTY;
+  const result = await followPurchase(handle, (status) => {
+    if (options.json) return;
+    process.stderr.write(live ? `\r\x1b[2K${stageLine(status)}` : `${stageLine(status)}\n`);
+  });
+  if (live) process.stderr.write('\n');
+  if (options.json) printJson(result);
+  else process.stdout.write(`${formatResult(result)}\n`);
+  const undelivered = (result.delivery ?? []).filter((d) => d.state === 'FAILED');
+  for (const d of undelivered) process.stderr.write(`dcp: delivery of ${d.collection}/${d.item} failed: ${d.reason}\n`);
+  return undelivered.length > 0 ? ExitCode.ITEMS_FAILED : END_EXIT_CODE[result.end];
+}

@@ -1,0 +1,56 @@
+/**
+ * Starting a workflow under a business id at most once: a running execution is attached to, a finished one is
+ * reported, and nothing is started again. Shared by purchases and batches, whose ids are their keys.
+ */
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
+
+export interface StartedOnce<W extends Workflow> {
+  handle: WorkflowHandle<W>;
+  /** started: a new execution; running: attached to one in flight; finished: it ended before, nothing new runs. */
+  origin: 'started' | 'running' | 'finished';
+}
+
+export async function startOnce<W extends Workflow>(
+  client: Client,
+  workflowType: string,
+  options: WorkflowStartOptions<W> & { workflowId: string },
+): Promise<StartedOnce<W>> {
+  const existing = await describeIfExists(client, options.workflowId);
+  if (existing !== null) {
+    return {
+      handle: client.workflow.getHandle(options.workflowId),
+      origin: existing === 'RUNNING' ? 'running' : 'finished',
+    };
+  }
+  try {
+    const handle = await client.workflow.start<W>(workflowType, {
+      ...options,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    return { handle, origin: 'started' };
+  } catch (err) {
+    // Another client started or finished the same id between our look and our start.
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      return { handle: client.workflow.getHandle(options.workflowId), origin: 'finished' };
+    }
+    throw err;
+  }
+}
+
+/** The execution status name of the workflow with this id, or null when there is none. */
+export async function describeIfExists(client: Client, workflowId: string): Promise<string | null> {
+  try {
+    return (await client.workflow.getHandle(workflowId).describe()).status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+}

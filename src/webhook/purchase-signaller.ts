@@ -1,0 +1,51 @@
+/** Finds the purchase that waits on a DataCosmos order (by its `DataCosmosOrderId` search attribute) and signals it paid. */
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { paymentCompletedSignal } from '../shared/purchase-messages';
+import { DataCosmosOrderIdKey } from '../shared/search-attributes';
+
+export type SignalOutcome =
+  { outcome: 'signalled'; purchaseId: string } | { outcome: 'closed'; purchaseId: string } | { outcome: 'unknown' };
+
+export type PaymentSignaller = (orderId: string, purchaseHint?: string | null) => Promise<SignalOutcome>;
+
+export function temporalPaymentSignaller(client: Client): PaymentSignaller {
+  return async (orderId, purchaseHint) => {
+    const found = await findByOrderId(client, orderId);
+    // Visibility lags a moment behind a purchase that has just recorded its order: the event's own purchase id, when it
+    // names a running purchase of this very order (read from the workflow itself), is as good.
+    const purchaseId =
+      found.running ?? (purchaseHint && (await runsOrder(client, purchaseHint, orderId)) ? purchaseHint : undefined);
+    if (purchaseId === undefined)
+      return found.closed ? { outcome: 'closed', purchaseId: found.closed } : { outcome: 'unknown' };
+    try {
+      await client.workflow.getHandle(purchaseId).signal(paymentCompletedSignal, orderId);
+      return { outcome: 'signalled', purchaseId };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return { outcome: 'closed', purchaseId };
+      throw err;
+    }
+  };
+}
+
+async function findByOrderId(client: Client, orderId: string): Promise<{ running?: string; closed?: string }> {
+  // The order id was checked to hold only id characters, so quoting it is safe.
+  const query = `WorkflowType = 'purchaseWorkflow' AND DataCosmosOrderId = '${orderId}'`;
+  let closed: string | undefined;
+  for await (const wf of client.workflow.list({ query, pageSize: 10 })) {
+    if (wf.status.name === 'RUNNING') return { running: wf.workflowId };
+    closed ??= wf.workflowId;
+  }
+  return { closed };
+}
+
+async function runsOrder(client: Client, purchaseId: string, orderId: string): Promise<boolean> {
+  try {
+    const description = await client.workflow.getHandle(purchaseId).describe();
+    return (
+      description.status.name === 'RUNNING' && description.typedSearchAttributes.get(DataCosmosOrderIdKey) === orderId
+    );
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The docker-compose stack validates with Debian's `docker-compose config` (no Docker engine needed) and
+ * wires what the README promises: pinned images, Temporal on PostgreSQL with a volume, the search attributes
+ * of src/shared/search-attributes.ts, a scalable worker built from the multi-stage Dockerfile, and settings
+ * the worker and webhook accept.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadSettings, loadWebhookSettings } from '../src/config';
+import { SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
+
+const ROOT = path.resolve(__dirname, '..');
+const SECRET = 'whsec_compose_test_0123456789';
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  container_name?: string;
+  ports?: unknown[];
+  depends_on?: Record<string, { condition: string }>;
+  environment?: Record<string, string | null>;
+  /** docker-compose 1.x prints the short syntax: `SOURCE:TARGET:MODE`. */
+  volumes?: string[];
+}
+
+function run(command: string, args: string[], env: Record<string, string>, input?: string) {
+  return spawnSync(command, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    input,
+    encoding: 'utf8',
+  });
+}
+
+/** `docker-compose config` with only these variables (an empty env file, so a developer's .env cannot interfere). */
+function composeConfig(env: Record<string, string>) {
+  const envFile = path.join(mkdtempSync(path.join(tmpdir(), 'dcp-compose-')), 'empty.env');
+  writeFileSync(envFile, '');
+  return run('docker-compose', ['--env-file', envFile, '--file', 'docker-compose.yml', 'config'], env);
+}
+
+/** The resolved configuration as JSON, through the YAML library docker-compose itself depends on. */
+function resolvedServices(env: Record<string, string>): Record<string, Service> {
+  const config = composeConfig(env);
+  expect(config.stderr).toBe('');
+  expect(config.status).toBe(0);
+  const json = run(
+    'python3',
+    ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'],
+    {},
+    config.stdout,
+  );
+  expect(json.status).toBe(0);
+  return (JSON.parse(json.stdout) as { services: Record<string, Service> }).services;
+}
+
+beforeAll(() => {
+  const version = run('docker-compose', ['version', '--short'], {});
+  if (version.error || version.status !== 0)
+    throw new Error(
+      'docker-compose is missing: install it with `apt-get update && apt-get install -y docker-compose` ' +
+        '(Debian; .ci/run does this in CI) to validate docker-compose.yml',
+    );
+});
+
+test('the stack validates and has every part, with pinned images', () => {
+  const services = resolvedServices({ DCP_WEBHOOK_SECRET: SECRET });
+  expect(Object.keys(services).sort()).toEqual(
+    ['postgresql', 'search-attributes', 'simulator', 'temporal', 'temporal-ui', 'webhook', 'worker'].sort(),
+  );
+  for (const [name, service] of Object.entries(services)) {
+    expect([name, service.image]).toEqual([name, expect.stringMatching(/^[\w./-]+:[\w.-]+$/)]);
+    expect([name, service.image]).not.toEqual([name, expect.stringMatching(/:latest$/)]);
+  }
+  expect(services.temporal.image).toMatch(/^temporalio\/auto-setup:/);
+  expect(services.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
+  expect(services.postgresql.volumes).toEqual(['postgresql-data:/var/lib/postgresql/data:rw']);
+  expect(services['search-attributes'].image).toMatch(/^temporalio\/admin-tools:/);
+  expect(services['temporal-ui'].image).toMatch(/^temporalio\/ui:/);
+  // Every file the stack mounts is in the repository.
+  for (const service of Object.values(services))
+    for (const source of (service.volumes ?? []).map((v) => v.split(':')[0]))
+      if (source.startsWith('/')) expect(existsSync(source)).toBe(true);
+});
+
+test('the search-attributes job registers exactly the attributes the workflows use', () => {
+  const job = resolvedServices({ DCP_WEBHOOK_SECRET: SECRET })['search-attributes'];
+  const listed = (job.environment?.SEARCH_ATTRIBUTES ?? '').split(/\s+/).filter(Boolean).sort();
+  expect(listed).toEqual(
+    Object.entries(SEARCH_ATTRIBUTES)
+      .map(([name, type]) => `${name}=${type}`)
+      .sort(),
+  );
+  expect(job.depends_on).toHaveProperty('temporal');
+});
+
+test('the worker is built from the Dockerfile, scalable, and starts only once the search attributes exist', () => {
+  const { worker } = resolvedServices({ DCP_WEBHOOK_SECRET: SECRET });
+  expect(worker.build).toMatchObject({ context: ROOT, dockerfile: 'Dockerfile' });
+  expect(worker.command).toEqual(['node', 'dist/worker.js']);
+  expect(worker.container_name).toBeUndefined(); // `--scale worker=N` needs neither fixed names nor host ports
+  expect(worker.ports).toBeUndefined();
+  expect(worker.depends_on?.['search-attributes']).toEqual({ condition: 'service_completed_successfully' });
+
+  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  expect(dockerfile.match(/^FROM \S+ AS \w+$/gm)).toHaveLength(2);
+  expect(dockerfile).toMatch(/npm ci --omit=dev/);
+  expect(dockerfile).toMatch(/COPY --from=build \/app\/dist/);
+  expect(dockerfile).toMatch(/^USER node$/m);
+  expect(dockerfile).toMatch(/^CMD \["node", "dist\/worker.js"\]$/m);
+});
+
+test('the default environment is one the worker and the webhook accept, and the simulator signs with the same secret', () => {
+  const services = resolvedServices({ DCP_WEBHOOK_SECRET: SECRET });
+  const environment = (service: Service) =>
+    Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, v ?? '']));
+  const worker = loadSettings(environment(services.worker), '/nowhere');
+  expect(worker.temporal).toEqual({ address: 'temporal:7233', namespace: 'default', taskQueue: 'datacosmos-purchase' });
+  expect(worker.datacosmos.apiUrl).toBe('http://simulator:8787');
+  expect(loadWebhookSettings(environment(services.webhook))).toEqual({ secret: SECRET, toleranceS: 300 });
+  const simulator = services.simulator.command ?? [];
+  expect(simulator[simulator.indexOf('--webhook-url') + 1]).toBe('http://webhook:8788/webhooks/payment');
+  expect(services.webhook.command).toEqual(expect.arrayContaining(['webhook', '--host', '0.0.0.0', '--port', '8788']));
+  expect(services.simulator.environment?.SIM_WEBHOOK_SECRET).toBe(SECRET);
+});
+
+test('Temporal Cloud settings reach the worker through the environment', () => {
+  const cloud = {
+    DCP_WEBHOOK_SECRET: SECRET,
+    TEMPORAL_ADDRESS: 'purchases.a1b2c.tmprl.cloud:7233',
+    TEMPORAL_NAMESPACE: 'purchases.a1b2c',
+    TEMPORAL_API_KEY: 'cloud-api-key',
+  };
+  const { worker } = resolvedServices(cloud);
+  const settings = loadSettings(
+    Object.fromEntries(Object.entries(worker.environment ?? {}).map(([k, v]) => [k, v ?? ''])),
+    '/',
+  );
+  expect(settings.temporal).toMatchObject({
+    address: 'purchases.a1b2c.tmprl.cloud:7233',
+    namespace: 'purchases.a1b2c',
+    apiKey: 'cloud-api-key',
+    tls: {},
+  });
+});
+
+test('without DCP_WEBHOOK_SECRET the stack refuses to start, naming the variable', () => {
+  const config = composeConfig({});
+  expect(config.status).not.toBe(0);
+  expect(config.stderr).toContain('set DCP_WEBHOOK_SECRET');
+});

@@ -1,0 +1,21 @@
+/** Runs the built `dcp` program as a user would, configured through the environment for these settings. */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { settingsEnvironment, type Settings } from '../../src/config';
+
+const DCP = path.resolve(__dirname, '../../dist/starter.js');
+
+export interface DcpRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runDcp(settings: Settings, args: string[]): Promise<DcpRun> {
+  const env = { PATH: process.env.PATH as string, ...settingsEnvironment(settings) };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [DCP, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
