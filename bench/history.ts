@@ -1,12 +1,8 @@
-/** History size: a credits purchase, and a week-long payment wait compressed 10,000x with the default schedule. */
+/** History size: a credits purchase, and a payment wait long enough to continue as new. */
 import { randomUUID } from 'node:crypto';
 import { startPurchase } from '../src/purchase-client';
-import { DEFAULT_POLL } from '../src/shared/purchase-types';
 import type { ItemSupply } from './catalog';
 import { ACCOUNT, type BenchStack } from './stack';
-
-const COMPRESSION = 10_000;
-const WEEK_MS = 7 * 24 * 3600_000;
 
 export async function creditsPurchaseEvents(stack: BenchStack, supply: ItemSupply, taskQueue: string): Promise<number> {
   const { handle } = await startPurchase(
@@ -18,24 +14,26 @@ export async function creditsPurchaseEvents(stack: BenchStack, supply: ItemSuppl
   return (await handle.fetchHistory()).events?.length ?? 0;
 }
 
-/** The caller has set credits to 0, so the purchase waits for a payment that never comes and expires. */
-export async function compressedWeekWait(
+/**
+ * A payment wait long enough to continue as new at the default history limit. The dev server fires timers
+ * about once a second at best, so a compressed week would make only a few dozen polls; instead this polls
+ * every second for `seconds`, and reports the runs and the largest one. (A week polled every minute is about
+ * 10,080 polls; every run holds at most about 136 polls whatever the wait.)
+ */
+export async function longWait(
   stack: BenchStack,
   supply: ItemSupply,
   taskQueue: string,
-): Promise<{ compression: number; polls: number; runs: number; largestRunEvents: number; end: string }> {
+  seconds: number,
+): Promise<{ seconds: number; polls: number; runs: number; largestRunEvents: number; end: string }> {
   const { handle } = await startPurchase(
     stack.client,
     { taskQueue, organisationId: ACCOUNT.organisationId },
     {
-      purchaseId: `bench-week-${randomUUID()}`,
+      purchaseId: `bench-wait-${randomUUID()}`,
       items: supply.take(1),
-      paymentWindowMs: WEEK_MS / COMPRESSION,
-      poll: {
-        firstMs: Math.max(1, Math.round(DEFAULT_POLL.firstMs / COMPRESSION)),
-        factor: DEFAULT_POLL.factor,
-        capMs: Math.round(DEFAULT_POLL.capMs / COMPRESSION),
-      },
+      paymentWindowMs: seconds * 1000,
+      poll: { firstMs: 1000, factor: 1, capMs: 1000 },
     },
   );
   const result = await handle.result();
@@ -46,5 +44,5 @@ export async function compressedWeekWait(
     const history = await stack.client.workflow.getHandle(handle.workflowId, wf.runId).fetchHistory();
     largestRunEvents = Math.max(largestRunEvents, history.events?.length ?? 0);
   }
-  return { compression: COMPRESSION, polls: result.polls, runs, largestRunEvents, end: result.end };
+  return { seconds, polls: result.polls, runs, largestRunEvents, end: result.end };
 }

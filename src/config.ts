@@ -44,6 +44,8 @@ export interface DataCosmosSettings {
 export interface WorkerSettings {
   maxConcurrentActivities: number;
   maxActivitiesPerSecond: number;
+  /** Workflows kept in memory between tasks; the rest are replayed when they next wake. */
+  maxCachedWorkflows: number;
   metricsPort?: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -133,6 +135,7 @@ const WorkerEnvironmentSchema = z.object({
     .default(20),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt('the concurrency').default(100),
   WORKER_MAX_ACTIVITIES_PER_SECOND: positiveInt('the rate').default(40),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt('the cache size').default(500),
   METRICS_PORT: positiveInt('the port')
     .refine((p) => p < 65536, 'must be a port number')
     .optional(),
@@ -183,6 +186,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
   const workerSettings: WorkerSettings = {
     maxConcurrentActivities: worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxActivitiesPerSecond: worker.WORKER_MAX_ACTIVITIES_PER_SECOND,
+    maxCachedWorkflows: worker.WORKER_MAX_CACHED_WORKFLOWS,
     metricsPort: worker.METRICS_PORT,
     logLevel: worker.LOG_LEVEL,
   };
@@ -263,7 +267,13 @@ export function simulatorSettings(options: {
       requestTimeoutMs: options.requestTimeoutMs ?? 3_000,
       maxRequestsPerSecond: options.maxRequestsPerSecond,
     },
-    worker: { maxConcurrentActivities: 50, maxActivitiesPerSecond: 1000, logLevel: 'warn', ...options.worker },
+    worker: {
+      maxConcurrentActivities: 50,
+      maxActivitiesPerSecond: 1000,
+      maxCachedWorkflows: 500,
+      logLevel: 'warn',
+      ...options.worker,
+    },
   };
 }
 
@@ -284,6 +294,7 @@ export function settingsEnvironment(settings: Settings): Record<string, string> 
     DATACOSMOS_MAX_REQUESTS_PER_SECOND: String(d.maxRequestsPerSecond ?? 0),
     WORKER_MAX_CONCURRENT_ACTIVITIES: String(settings.worker.maxConcurrentActivities),
     WORKER_MAX_ACTIVITIES_PER_SECOND: String(settings.worker.maxActivitiesPerSecond),
+    WORKER_MAX_CACHED_WORKFLOWS: String(settings.worker.maxCachedWorkflows),
     LOG_LEVEL: settings.worker.logLevel,
   };
   if (settings.worker.metricsPort) env.METRICS_PORT = String(settings.worker.metricsPort);

@@ -63,6 +63,7 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     activities: createActivities({ client, organisationId: settings.datacosmos.organisationId }),
     maxConcurrentActivityTaskExecutions: settings.worker.maxConcurrentActivities,
     maxActivitiesPerSecond: settings.worker.maxActivitiesPerSecond,
+    maxCachedWorkflows: settings.worker.maxCachedWorkflows,
     shutdownGraceTime: '10s',
     interceptors: { activity: [activityRetryMetrics(meter)] },
   });
