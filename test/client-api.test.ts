@@ -3,8 +3,9 @@
  * own failures (unknown item, inactive contract, another organisation's order, insufficient
  * credits) and pagination over many pages. Needs a build first (dist/simulator/main.js).
  */
-import { DataCosmosClient, DataCosmosError, type Order, type RequestEvent, type StacItem } from '../src/datacosmos';
+import { DataCosmosClient, type Order, type RequestEvent, type StacItem } from '../src/datacosmos';
 import { ACME, BLUE_FIELDS, CIRRUS, spawnSimulator, type SeedClient, type SimulatorProcess } from './support/simulator';
+import { failure } from './support/failure';
 
 let sim: SimulatorProcess;
 const clients: DataCosmosClient[] = [];
@@ -36,16 +37,6 @@ function orderOf(seed: SeedClient, items: StacItem[]) {
     organisation: seed.organisation,
     contract_id: seed.contract,
   };
-}
-
-/** The rejection of `promise`, which must be a DataCosmosError. */
-async function failure(promise: Promise<unknown>): Promise<DataCosmosError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DataCosmosError);
-  return error as DataCosmosError;
 }
 
 beforeAll(async () => {

@@ -14,6 +14,7 @@ import {
 import { ACME, spawnSimulator, type SimulatorProcess } from './support/simulator';
 import type { FaultSpec } from '../src/simulator/faults';
 import type { EndpointName } from '../src/shared/api-paths';
+import { failure } from './support/failure';
 
 let sim: SimulatorProcess;
 let item: StacItem;
@@ -39,15 +40,6 @@ function testClient(overrides: Partial<DataCosmosClientOptions> = {}) {
 
 function fault(endpoint: EndpointName, spec: FaultSpec, seed = 1) {
   return sim.admin.setFaults({ seed, endpoints: { [endpoint]: spec } });
-}
-
-async function failure(promise: Promise<unknown>): Promise<DataCosmosError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DataCosmosError);
-  return error as DataCosmosError;
 }
 
 function createRequest() {

@@ -30,7 +30,7 @@ import { followCursors } from './pagination';
 import { parseRequest } from './schema-check';
 import { toSearchPage } from './search-page';
 import { TokenProvider } from './token-provider';
-import { Transport } from './transport';
+import { Transport, type Query } from './transport';
 import type { CheckoutOutcome, DownloadResult, ListOrdersQuery, OrderPage, SearchPage } from './types';
 
 /** Largest batch the pricing endpoints accept in one call. */
@@ -140,56 +140,21 @@ export class DataCosmosClient {
   }
 
   async getPrice(contractId: number, ref: ItemRef, signal?: AbortSignal): Promise<Price> {
-    const item = parseRequest('price', 'GET', ItemRef, ref);
-    const reply = await this.transport.call({
-      endpoint: 'price',
-      method: 'GET',
-      path: paths.priceV1(contractId),
-      query: item,
-      reply: PriceResponse,
-      signal,
-    });
-    return reply.data;
+    return this.priceOne(paths.priceV1(contractId), parseRequest('price', 'GET', ItemRef, ref), signal);
   }
 
   getPrices(contractId: number, refs: ItemRef[], signal?: AbortSignal): Promise<ItemPrice[]> {
-    return this.priceInBatches(refs, (items) =>
-      this.transport.call({
-        endpoint: 'price_batch',
-        method: 'POST',
-        path: paths.priceBatchV1(contractId),
-        body: { items },
-        reply: PriceBatchResponse,
-        signal,
-      }),
-    );
+    return this.priceInBatches(paths.priceBatchV1(contractId), {}, refs, signal);
   }
 
   /** Deprecated v0 pricing, still live. */
   async getPriceV0(contractId: number, ref: ItemRef, signal?: AbortSignal): Promise<Price> {
     const item = parseRequest('price', 'GET', ItemRef, ref);
-    const reply = await this.transport.call({
-      endpoint: 'price',
-      method: 'GET',
-      path: paths.priceV0,
-      query: { ...item, contract_id: contractId },
-      reply: PriceResponse,
-      signal,
-    });
-    return reply.data;
+    return this.priceOne(paths.priceV0, { ...item, contract_id: contractId }, signal);
   }
 
   getPricesV0(contractId: number, refs: ItemRef[], signal?: AbortSignal): Promise<ItemPrice[]> {
-    return this.priceInBatches(refs, (items) =>
-      this.transport.call({
-        endpoint: 'price_batch',
-        method: 'POST',
-        path: paths.priceBatchV0,
-        body: { items, contract_id: contractId },
-        reply: PriceBatchResponse,
-        signal,
-      }),
-    );
+    return this.priceInBatches(paths.priceBatchV0, { contract_id: contractId }, refs, signal);
   }
 
   /**
@@ -296,15 +261,37 @@ export class DataCosmosClient {
     return this.agent.close();
   }
 
+  /** One price: v1 and v0 differ only in the path and where the contract goes. */
+  private async priceOne(path: string, query: Query, signal?: AbortSignal): Promise<Price> {
+    const reply = await this.transport.call({
+      endpoint: 'price',
+      method: 'GET',
+      path,
+      query,
+      reply: PriceResponse,
+      signal,
+    });
+    return reply.data;
+  }
+
   private async priceInBatches(
+    path: string,
+    bodyExtra: Record<string, unknown>,
     refs: ItemRef[],
-    priceBatch: (items: ItemRef[]) => Promise<{ data: ItemPrice[] }>,
+    signal?: AbortSignal,
   ): Promise<ItemPrice[]> {
     const items = parseRequest('price_batch', 'POST', ItemRefs, refs);
     const prices: ItemPrice[] = [];
     // One batch at a time: large quotes should not burst past the API's rate limit.
     for (let start = 0; start < items.length; start += PRICE_BATCH_SIZE) {
-      const reply = await priceBatch(items.slice(start, start + PRICE_BATCH_SIZE));
+      const reply = await this.transport.call({
+        endpoint: 'price_batch',
+        method: 'POST',
+        path,
+        body: { items: items.slice(start, start + PRICE_BATCH_SIZE), ...bodyExtra },
+        reply: PriceBatchResponse,
+        signal,
+      });
       prices.push(...reply.data);
     }
     return prices;
