@@ -24,11 +24,21 @@ interface Options {
 
 function plan(quick: boolean) {
   return quick
-    ? { simSeconds: 3, purchases: 150, concurrency: 50, rateLimited: 120, payments: 60, waiting: 300, waitSeconds: 60 }
+    ? {
+        simSeconds: 3,
+        purchases: 150,
+        concurrency: 50,
+        sweep: { purchases: 60, concurrencies: [5, 10, 25] },
+        rateLimited: 120,
+        payments: 60,
+        waiting: 300,
+        waitSeconds: 60,
+      }
     : {
         simSeconds: 10,
         purchases: 1000,
         concurrency: 50,
+        sweep: { purchases: 300, concurrencies: [5, 10, 25] },
         rateLimited: 300,
         payments: 200,
         waiting: 2000,
@@ -46,7 +56,11 @@ async function main(options: Options): Promise<void> {
   const stack = await BenchStack.start(log);
   try {
     await stack.admin.setCredits(1001, '1000000000');
-    const supply = await ItemSupply.load(stack.sim.url, 4 * n.purchases + n.rateLimited + n.payments + n.waiting + 20);
+    const sweepItems = 2 * n.sweep.purchases * n.sweep.concurrencies.length;
+    const supply = await ItemSupply.load(
+      stack.sim.url,
+      4 * n.purchases + sweepItems + n.rateLimited + n.payments + n.waiting + 20,
+    );
 
     if (selected.has('simulator')) {
       log('simulator capacity (GET order, faults off)');
@@ -112,6 +126,34 @@ async function main(options: Options): Promise<void> {
               kind: 'max',
             });
         }
+        // Where the orchestrator is bound by API latency and where by this machine's CPU (still at 100 ms).
+        const sweep = [];
+        for (const concurrency of n.sweep.concurrencies) {
+          log(`throughput at 100 ms API latency: ${n.sweep.purchases} purchases, ${concurrency} at a time`);
+          const orchestrator = await orchestratedPurchases(
+            stack,
+            supply,
+            'bench-throughput',
+            n.sweep.purchases,
+            concurrency,
+          );
+          const plain = await plainPoolPurchases(stack, supply, n.sweep.purchases, concurrency);
+          sweep.push({
+            concurrency,
+            orchestrator,
+            plainPool: plain,
+            ratio: round(orchestrator.purchasesPerSecond / plain.purchasesPerSecond),
+          });
+        }
+        runs.concurrencySweep100ms = sweep;
+        details.push(
+          `- By concurrency at 100 ms latency (${n.sweep.purchases} purchases each): ${sweep
+            .map(
+              (s) =>
+                `${s.concurrency} at a time: orchestrator ${s.orchestrator.purchasesPerSecond}/s vs pool ${s.plainPool.purchasesPerSecond}/s, ratio ${s.ratio}`,
+            )
+            .join('; ')}.`,
+        );
         results.throughput = runs;
         await stack.admin.setFaults({});
       } finally {
@@ -121,9 +163,13 @@ async function main(options: Options): Promise<void> {
 
     if (selected.has('rate-limit')) {
       const limit = 50;
-      log(`API-limit utilisation: simulator limit ${limit} req/s per token, worker paced at 48 req/s`);
-      await stack.admin.setSettings({ rateLimitPerToken: limit });
-      const stopWorker = await stack.worker(stack.settings('bench-rate', { maxRequestsPerSecond: 48 }));
+      const budget = 48;
+      log(
+        `API-limit utilisation: simulator limit ${limit} req/s per client, two workers sharing a fleet budget of ${budget}/s`,
+      );
+      await stack.admin.setSettings({ rateLimit: limit, rateLimitScope: 'client' });
+      const workerSettings = stack.settings('bench-rate', { fleetMaxRequestsPerSecond: budget });
+      const stopWorkers = [await stack.worker(workerSettings), await stack.worker(workerSettings)];
       try {
         await orchestratedPurchases(stack, supply, 'bench-rate', 3, 3);
         await stack.admin.clearStats();
@@ -134,6 +180,9 @@ async function main(options: Options): Promise<void> {
         const share429 = round((100 * stats.rateLimited) / Math.max(1, stats.total), 2);
         results.rateLimit = {
           limit,
+          scope: 'client',
+          workers: stopWorkers.length,
+          fleetBudget: budget,
           ceilingPurchasesPerSecond: round(ceiling),
           run,
           utilisationPercent: utilisation,
@@ -142,11 +191,11 @@ async function main(options: Options): Promise<void> {
         checks.push({ name: 'share of the API-limit ceiling', value: utilisation, unit: '%', target: 90, kind: 'min' });
         checks.push({ name: 'requests answered 429', value: share429, unit: '%', target: 2, kind: 'max' });
         details.push(
-          `- Rate limit ${limit} req/s: ${run.purchasesPerSecond} purchases/s against a ceiling of ${round(ceiling)} (3 calls each), ${share429} % answered 429.`,
+          `- Rate limit ${limit} req/s per API client, two workers sharing a fleet budget of ${budget} DataCosmos activities/s: ${run.purchasesPerSecond} purchases/s against a ceiling of ${round(ceiling)} (3 calls each), ${share429} % answered 429.`,
         );
       } finally {
-        await stopWorker();
-        await stack.admin.setSettings({ rateLimitPerToken: 0 });
+        for (const stop of stopWorkers) await stop();
+        await stack.admin.setSettings({ rateLimit: 0, rateLimitScope: 'token' });
       }
     }
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { settingsEnvironment, simulatorSettings, type Settings } from '../src/config';
 import { startSimulatorProcess, type SimulatorProcess } from '../src/local/simulator-process';
 import { resolveTemporalCli } from '../src/local/temporal-cli';
@@ -48,7 +48,7 @@ export class BenchStack {
 
   settings(
     taskQueue: string,
-    extra: { maxRequestsPerSecond?: number; maxConcurrentActivities?: number } = {},
+    extra: { maxRequestsPerSecond?: number; fleetMaxRequestsPerSecond?: number; maxConcurrentActivities?: number } = {},
   ): Settings {
     return simulatorSettings({
       simulatorUrl: this.sim.url,
@@ -57,6 +57,7 @@ export class BenchStack {
       account: ACCOUNT,
       requestTimeoutMs: 10_000,
       maxRequestsPerSecond: extra.maxRequestsPerSecond,
+      fleetMaxRequestsPerSecond: extra.fleetMaxRequestsPerSecond,
       worker: { maxConcurrentActivities: extra.maxConcurrentActivities ?? 100, maxActivitiesPerSecond: 100_000 },
     });
   }
@@ -64,7 +65,7 @@ export class BenchStack {
   /** A worker in this process; stop it with the returned function. */
   async worker(settings: Settings): Promise<() => Promise<void>> {
     const connection = await NativeConnection.connect({ address: this.temporal.address });
-    const worker: Worker = await createPurchaseWorker({ connection, settings });
+    const worker = await createPurchaseWorker({ connection, settings });
     const running = worker.run();
     return async () => {
       worker.shutdown();

@@ -37,8 +37,13 @@ export interface DataCosmosSettings {
   audience: string;
   organisationId: number;
   requestTimeoutMs: number;
-  /** Client-side pace, all endpoints together; undefined = unpaced. */
+  /** Client-side pace of this process, all endpoints together; undefined = unpaced. */
   maxRequestsPerSecond?: number;
+  /**
+   * The fleet's budget: DataCosmos activity starts per second across every worker, enforced by the
+   * Temporal server on the DataCosmos task queue; undefined = no fleet limit.
+   */
+  fleetMaxRequestsPerSecond?: number;
 }
 
 export interface WorkerSettings {
@@ -78,6 +83,12 @@ const positiveInt = (what: string) =>
     .regex(/^\d+$/, `${what} must be a positive whole number`)
     .transform(Number)
     .refine((n) => n > 0, `${what} must be a positive whole number`);
+
+const requestRate = (zero: string) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, `must be a number of requests per second (${zero})`)
+    .transform(Number);
 
 const httpUrl = z
   .string()
@@ -128,11 +139,8 @@ const EnvironmentSchema = z.object({
 
 const WorkerEnvironmentSchema = z.object({
   DATACOSMOS_REQUEST_TIMEOUT_MS: positiveInt('the timeout').default(30_000),
-  DATACOSMOS_MAX_REQUESTS_PER_SECOND: z
-    .string()
-    .regex(/^\d+(\.\d+)?$/, 'must be a number of requests per second (0 = unpaced)')
-    .transform(Number)
-    .default(20),
+  DATACOSMOS_MAX_REQUESTS_PER_SECOND: requestRate('0 = unpaced').default(20),
+  DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND: requestRate('0 = no fleet limit').default(0),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt('the concurrency').default(100),
   WORKER_MAX_ACTIVITIES_PER_SECOND: positiveInt('the rate').default(40),
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt('the cache size').default(500),
@@ -209,6 +217,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
         organisationId: e.DATACOSMOS_ORGANISATION_ID,
         requestTimeoutMs: worker.DATACOSMOS_REQUEST_TIMEOUT_MS,
         maxRequestsPerSecond: worker.DATACOSMOS_MAX_REQUESTS_PER_SECOND || undefined,
+        fleetMaxRequestsPerSecond: worker.DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND || undefined,
       },
       worker: workerSettings,
     };
@@ -235,6 +244,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       audience: AUDIENCE,
       requestTimeoutMs: worker.DATACOSMOS_REQUEST_TIMEOUT_MS,
       maxRequestsPerSecond: worker.DATACOSMOS_MAX_REQUESTS_PER_SECOND || undefined,
+      fleetMaxRequestsPerSecond: worker.DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND || undefined,
     },
     worker: workerSettings,
   };
@@ -254,6 +264,7 @@ export function simulatorSettings(options: {
   account: SimulatorAccount;
   requestTimeoutMs?: number;
   maxRequestsPerSecond?: number;
+  fleetMaxRequestsPerSecond?: number;
   worker?: Partial<WorkerSettings>;
 }): Settings {
   return {
@@ -266,6 +277,7 @@ export function simulatorSettings(options: {
       audience: AUDIENCE,
       requestTimeoutMs: options.requestTimeoutMs ?? 3_000,
       maxRequestsPerSecond: options.maxRequestsPerSecond,
+      fleetMaxRequestsPerSecond: options.fleetMaxRequestsPerSecond,
     },
     worker: {
       maxConcurrentActivities: 50,
@@ -292,6 +304,7 @@ export function settingsEnvironment(settings: Settings): Record<string, string> 
     DATACOSMOS_ORGANISATION_ID: String(d.organisationId),
     DATACOSMOS_REQUEST_TIMEOUT_MS: String(d.requestTimeoutMs),
     DATACOSMOS_MAX_REQUESTS_PER_SECOND: String(d.maxRequestsPerSecond ?? 0),
+    DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND: String(d.fleetMaxRequestsPerSecond ?? 0),
     WORKER_MAX_CONCURRENT_ACTIVITIES: String(settings.worker.maxConcurrentActivities),
     WORKER_MAX_ACTIVITIES_PER_SECOND: String(settings.worker.maxActivitiesPerSecond),
     WORKER_MAX_CACHED_WORKFLOWS: String(settings.worker.maxCachedWorkflows),

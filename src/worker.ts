@@ -1,15 +1,27 @@
 /**
  * The worker process (`dcp worker`): runs purchase workflows and their DataCosmos activities.
  * Configuration comes from the environment (or the local stack file); see README "Configuration".
+ *
+ * It polls two task queues: the workflows' own (workflows, deliveries, and the activities of executions
+ * from before the DataCosmos queue) and the DataCosmos queue, whose server-side rate limit is the fleet's
+ * API budget.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type LogLevel,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { createActivities } from './activities';
 import { loadSettings, type Settings } from './config';
 import { DataCosmosClient, type RequestEvent } from './datacosmos';
 import { activityRetryMetrics, datacosmosRequestMetrics } from './metrics';
 import { HISTOGRAM_BUCKETS } from './shared/metric-names';
+import { datacosmosTaskQueue } from './shared/task-queues';
 import { CliError, ExitCode } from './cli/exit-codes';
 import { createLogger } from './logger';
 import { temporalConnectionOptions } from './temporal-connection';
@@ -46,7 +58,33 @@ export interface PurchaseWorkerOptions {
   identity?: string;
 }
 
-export async function createPurchaseWorker(options: PurchaseWorkerOptions): Promise<Worker> {
+/** The two Temporal workers of one process, run and stopped together. */
+export class PurchaseWorker {
+  constructor(
+    readonly workflows: Worker,
+    readonly datacosmos: Worker,
+  ) {}
+
+  /** Runs both until shutdown; when one fails, the other is stopped too and the failure is thrown. */
+  async run(): Promise<void> {
+    const runs = [this.workflows.run(), this.datacosmos.run()];
+    try {
+      await Promise.all(runs);
+    } catch (err) {
+      this.shutdown();
+      await Promise.allSettled(runs);
+      throw err;
+    }
+  }
+
+  shutdown(): void {
+    for (const worker of [this.workflows, this.datacosmos]) {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    }
+  }
+}
+
+export async function createPurchaseWorker(options: PurchaseWorkerOptions): Promise<PurchaseWorker> {
   const { connection, settings } = options;
   if (!existsSync(WORKFLOW_BUNDLE_PATH)) {
     throw new CliError(`workflow bundle missing at ${WORKFLOW_BUNDLE_PATH}: run \`npm run build\``, ExitCode.FAILURE);
@@ -54,19 +92,34 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
   const meter = Runtime.instance().metricMeter;
   const client =
     options.client ?? createDataCosmosClient(settings, { retry: false, onRequest: datacosmosRequestMetrics(meter) });
-  return Worker.create({
+  // One set of activities (one client, contract cache and download limit) serves both queues.
+  const activities = createActivities({ client, organisationId: settings.datacosmos.organisationId });
+  const common: Omit<WorkerOptions, 'taskQueue'> = {
     connection,
     namespace: settings.temporal.namespace,
-    taskQueue: settings.temporal.taskQueue,
     ...(options.identity ? { identity: options.identity } : {}),
-    workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH },
-    activities: createActivities({ client, organisationId: settings.datacosmos.organisationId }),
+    activities,
     maxConcurrentActivityTaskExecutions: settings.worker.maxConcurrentActivities,
     maxActivitiesPerSecond: settings.worker.maxActivitiesPerSecond,
-    maxCachedWorkflows: settings.worker.maxCachedWorkflows,
     shutdownGraceTime: '10s',
     interceptors: { activity: [activityRetryMetrics(meter)] },
-  });
+  };
+  const fleetRate = settings.datacosmos.fleetMaxRequestsPerSecond;
+  const [workflows, datacosmos] = await Promise.all([
+    Worker.create({
+      ...common,
+      taskQueue: settings.temporal.taskQueue,
+      workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH },
+      maxCachedWorkflows: settings.worker.maxCachedWorkflows,
+    }),
+    Worker.create({
+      ...common,
+      taskQueue: datacosmosTaskQueue(settings.temporal.taskQueue),
+      // Every worker of the fleet sends the same rate; the server applies it to the queue as a whole.
+      ...(fleetRate ? { maxTaskQueueActivitiesPerSecond: fleetRate } : {}),
+    }),
+  ]);
+  return new PurchaseWorker(workflows, datacosmos);
 }
 
 const TEMPORAL_LOG_LEVEL: Record<Settings['worker']['logLevel'], LogLevel> = {
@@ -111,6 +164,8 @@ export async function runWorker(settings: Settings): Promise<void> {
         tls: settings.temporal.tls !== undefined,
         namespace: settings.temporal.namespace,
         taskQueue: settings.temporal.taskQueue,
+        datacosmosTaskQueue: datacosmosTaskQueue(settings.temporal.taskQueue),
+        fleetMaxRequestsPerSecond: settings.datacosmos.fleetMaxRequestsPerSecond ?? null,
         api: settings.datacosmos.apiUrl,
         organisationId: settings.datacosmos.organisationId,
         source: settings.source,

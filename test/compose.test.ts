@@ -120,6 +120,12 @@ test('the default environment is one the worker and the webhook accept, and the 
   const worker = loadSettings(environment(services.worker), '/nowhere');
   expect(worker.temporal).toEqual({ address: 'temporal:7233', namespace: 'default', taskQueue: 'datacosmos-purchase' });
   expect(worker.datacosmos.apiUrl).toBe('http://simulator:8787');
+  // The fleet's budget stays under the simulator's limit per client, however many workers are scaled.
+  const simulatorArgs = services.simulator.command ?? [];
+  expect(simulatorArgs[simulatorArgs.indexOf('--rate-limit-scope') + 1]).toBe('client');
+  const apiLimit = Number(simulatorArgs[simulatorArgs.indexOf('--rate-limit') + 1]);
+  expect(worker.datacosmos.fleetMaxRequestsPerSecond).toBeGreaterThan(0);
+  expect(worker.datacosmos.fleetMaxRequestsPerSecond).toBeLessThan(apiLimit);
   expect(loadWebhookSettings(environment(services.webhook))).toEqual({ secret: SECRET, toleranceS: 300 });
   const simulator = services.simulator.command ?? [];
   expect(simulator[simulator.indexOf('--webhook-url') + 1]).toBe('http://webhook:8788/webhooks/payment');

@@ -39,7 +39,12 @@ describe('configuration', () => {
       apiUrl: 'https://app.open-cosmos.com',
       organisationId: 42,
       requestTimeoutMs: 30_000,
+      maxRequestsPerSecond: 20,
+      fleetMaxRequestsPerSecond: undefined,
     });
+    expect(
+      loadSettings({ ...production, DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND: '12.5' }, '/').datacosmos,
+    ).toMatchObject({ fleetMaxRequestsPerSecond: 12.5 });
     expect(s.temporal).toMatchObject({
       address: '127.0.0.1:7233',
       namespace: 'default',
@@ -57,6 +62,9 @@ describe('configuration', () => {
     );
     expect(() => loadSettings({ ...production, WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }, '/')).toThrow(
       'WORKER_MAX_CONCURRENT_ACTIVITIES',
+    );
+    expect(() => loadSettings({ ...production, DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND: 'fast' }, '/')).toThrow(
+      'DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND must be a number of requests per second (0 = no fleet limit)',
     );
   });
 

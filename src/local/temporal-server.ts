@@ -44,7 +44,12 @@ const STOP_GRACE_MS = 10_000;
 function temporalDevServerArgs(opts: TemporalDevServerOptions & { port: number; namespace: string }): string[] {
   const args = ['server', 'start-dev', '--ip', HOST, '--port', String(opts.port)];
   args.push(...(opts.headless ? ['--headless'] : ['--ui-port', String(opts.uiPort)]));
-  if (opts.dbFilename) args.push('--db-filename', opts.dbFilename);
+  if (opts.dbFilename) {
+    // Write-ahead log without an fsync per commit: about twice the throughput on a small machine. Commits
+    // survive a killed server (the crash tests kill it); an OS crash may lose the last moments.
+    args.push('--db-filename', opts.dbFilename, '--sqlite-pragma', 'journal_mode=wal');
+    args.push('--sqlite-pragma', 'synchronous=normal');
+  }
   args.push('--namespace', opts.namespace, '--log-format', 'pretty', '--log-level', 'warn');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   for (const key of ['frontend.enableUpdateWorkflowExecution', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted']) {

@@ -92,6 +92,7 @@ export function adminGetSettings(ctx: RequestContext): Reply {
 
 export async function adminPutSettings(ctx: RequestContext): Promise<Reply> {
   await ctx.sim.state.updateSettings(parseSettingsPatch(parseJsonBody(ctx.body)));
+  ctx.sim.limiter.clear(); // a new limit or scope starts with full buckets
   return ok(visibleSettings(ctx.sim.state.settings));
 }
 

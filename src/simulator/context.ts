@@ -35,9 +35,10 @@ export interface RequestContext {
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 
-/** Authenticates the bearer token, then applies the per-token rate limit. */
+/** Authenticates the bearer token, then applies the rate limit of its token or of its API client. */
 export function callerOf(ctx: RequestContext): Caller {
   const caller = ctx.sim.signer.authenticate(ctx.req);
-  ctx.sim.limiter.take(caller.token, ctx.sim.state.settings.rateLimitPerToken);
+  const { rateLimit, rateLimitScope } = ctx.sim.state.settings;
+  ctx.sim.limiter.take(rateLimitScope, rateLimitScope === 'token' ? caller.token : caller.clientId, rateLimit);
   return caller;
 }

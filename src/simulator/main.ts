@@ -61,7 +61,17 @@ function parseOptions(argv: string[]): SimulatorOptions {
       new Option('--credits-at <when>', 'when credits are applied').choices(['checkout', 'create']).default('checkout'),
     )
     .option('--require-licenses', 'order creation must carry accepted licences', false)
-    .option('--rate-limit <n>', 'requests/s per token (0 = off)', positive('--rate-limit'), 0)
+    .option(
+      '--rate-limit <n>',
+      'requests/s per token, or per client with --rate-limit-scope client (0 = off)',
+      positive('--rate-limit'),
+      0,
+    )
+    .addOption(
+      new Option('--rate-limit-scope <scope>', 'who shares a rate-limit bucket')
+        .choices(['token', 'client'])
+        .default('token'),
+    )
     .option(
       '--webhook-url <url>',
       'POST a signed checkout.session.completed event here when the checkout page takes a payment',
@@ -89,7 +99,8 @@ function parseOptions(argv: string[]): SimulatorOptions {
     checkoutTtlS: o.checkoutTtl,
     creditsAt: o.creditsAt,
     requireLicenses: o.requireLicenses,
-    rateLimitPerToken: o.rateLimit,
+    rateLimit: o.rateLimit,
+    rateLimitScope: o.rateLimitScope,
     webhookUrl: o.webhookUrl,
     webhookSecret: o.webhookSecret,
   };

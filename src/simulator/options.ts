@@ -4,13 +4,17 @@ import type { FaultConfig } from './faults';
 import { parseOrThrow } from './http';
 
 export type CreditsAt = 'checkout' | 'create';
+/** Whose requests share one rate-limit bucket: each access token's, or each API client's (all its tokens). */
+export type RateLimitScope = 'token' | 'client';
 
 export interface Settings {
   creditsAt: CreditsAt;
   requireLicenses: boolean;
   tokenLifetimeS: number;
   checkoutTtlS: number;
-  rateLimitPerToken: number;
+  /** Requests/s per bucket; 0 = unlimited. */
+  rateLimit: number;
+  rateLimitScope: RateLimitScope;
   /** Where the checkout page POSTs a signed `checkout.session.completed` event when an order is paid; null = nowhere. */
   webhookUrl: string | null;
   /** HMAC secret of those events; never logged or shown by the admin API. */
@@ -30,7 +34,8 @@ export interface SimulatorOptions {
   checkoutTtlS?: number;
   creditsAt?: CreditsAt;
   requireLicenses?: boolean;
-  rateLimitPerToken?: number;
+  rateLimit?: number;
+  rateLimitScope?: RateLimitScope;
   webhookUrl?: string;
   webhookSecret?: string;
   /** Where pino logs go; defaults to stderr. */
@@ -51,7 +56,8 @@ export function settingsFromOptions(options: SimulatorOptions): Settings {
     requireLicenses: options.requireLicenses ?? false,
     tokenLifetimeS: options.tokenLifetimeS ?? 3600,
     checkoutTtlS: options.checkoutTtlS ?? 86400,
-    rateLimitPerToken: options.rateLimitPerToken ?? 0,
+    rateLimit: options.rateLimit ?? 0,
+    rateLimitScope: options.rateLimitScope ?? 'token',
     webhookUrl: options.webhookUrl ?? null,
     webhookSecret: options.webhookSecret ?? null,
   };
@@ -63,7 +69,8 @@ const SettingsPatch = z
     requireLicenses: z.boolean(),
     tokenLifetimeS: z.number().int().positive(),
     checkoutTtlS: z.number().positive(),
-    rateLimitPerToken: z.number().nonnegative(),
+    rateLimit: z.number().nonnegative(),
+    rateLimitScope: z.enum(['token', 'client']),
     webhookUrl: z.url({ protocol: /^https?$/ }).nullable(),
     webhookSecret: z.string().min(16).nullable(),
   })

@@ -19,6 +19,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
+  type RetryPolicy,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { ItemDelivery } from '../shared/batch-types';
@@ -57,6 +58,7 @@ import {
   PurchaseStageKey,
   TotalPriceKey,
 } from '../shared/search-attributes';
+import { datacosmosTaskQueue } from '../shared/task-queues';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -134,19 +136,22 @@ class Purchase {
       ...(input.redriveOf ? { redriveOf: input.redriveOf } : {}),
     };
     const timeoutMs = input.activityTimeoutMs ?? DEFAULT_ACTIVITY_TIMEOUT_MS;
-    const base: ActivityOptions = {
-      startToCloseTimeout: timeoutMs,
-      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-    };
+    const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
+    this.lean = patched('lean-history');
+    // Purchases started since this patch call DataCosmos from the workers of its own task queue, whose
+    // rate limit holds for the whole fleet; earlier executions keep their activities on the workflow's queue.
+    const base: ActivityOptions = patched('datacosmos-task-queue')
+      ? { startToCloseTimeout: timeoutMs, retry, taskQueue: datacosmosTaskQueue(workflowInfo().taskQueue) }
+      : { startToCloseTimeout: timeoutMs, retry };
     // Look-ups give up after a while: nothing has been bought yet, so FAILED is safe.
     this.api = proxyActivities<Activities>({ ...base, scheduleToCloseTimeout: '10m' });
     // Creating and paying retry until they succeed or fail for good: giving up could lose an order.
     this.moneyApi = proxyActivities<Activities>(base);
     // A poll that keeps failing is recorded and retried at the next poll; the deadline bounds the wait.
     this.pollApi = proxyActivities<Activities>({ ...base, scheduleToCloseTimeout: '5m' });
-    this.lean = patched('lean-history');
+    // A local activity always runs in the workflow's worker (its one DataCosmos call is cached per worker).
     this.contractApi = this.lean
-      ? proxyLocalActivities<Activities>({ ...base, scheduleToCloseTimeout: '10m' })
+      ? proxyLocalActivities<Activities>({ startToCloseTimeout: timeoutMs, retry, scheduleToCloseTimeout: '10m' })
       : this.api;
     // Downloads heartbeat their bytes: a killed worker's download is retried (and resumed) elsewhere.
     this.deliveryApi = proxyActivities<Activities>({

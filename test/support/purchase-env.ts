@@ -7,12 +7,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { settingsEnvironment, simulatorSettings, type Settings } from '../../src/config';
 import { startPurchase, type PurchaseHandle } from '../../src/purchase-client';
 import { statusQuery } from '../../src/shared/purchase-messages';
 import type { PurchaseInput, PurchaseStage, PurchaseStatus } from '../../src/shared/purchase-types';
-import { createPurchaseWorker } from '../../src/worker';
+import { createPurchaseWorker, type PurchaseWorker } from '../../src/worker';
 import { ACME, SimAdmin, getToken, startInProcess, type InProcessSimulator, type SeedClient } from './simulator';
 import { Connection } from '@temporalio/client';
 import { testTemporalAddress } from './temporal';
@@ -37,7 +37,7 @@ let itemQueue: Promise<unknown> = Promise.resolve();
 
 export class PurchaseEnv {
   readonly taskQueue = `test-${randomUUID()}`;
-  private workers: Array<{ worker: Worker; running: Promise<void>; connection: NativeConnection }> = [];
+  private workers: Array<{ worker: PurchaseWorker; running: Promise<void>; connection: NativeConnection }> = [];
 
   private constructor(
     readonly sim: InProcessSimulator | { url: string; admin: SimAdmin },
@@ -81,9 +81,12 @@ export class PurchaseEnv {
     });
   }
 
-  async startWorker(): Promise<void> {
+  /** A worker in this process; `datacosmos` overrides its API settings (pace, fleet budget). */
+  async startWorker(options: { datacosmos?: Partial<Settings['datacosmos']>; identity?: string } = {}): Promise<void> {
     const connection = await NativeConnection.connect({ address: this.temporalAddress });
-    const worker = await createPurchaseWorker({ connection, settings: this.settings });
+    const base = this.settings;
+    const settings = { ...base, datacosmos: { ...base.datacosmos, ...options.datacosmos } };
+    const worker = await createPurchaseWorker({ connection, settings, identity: options.identity });
     this.workers.push({ worker, running: worker.run(), connection });
   }
 

@@ -1,0 +1,86 @@
+/**
+ * The DataCosmos budget holds for the whole fleet: the DataCosmos activities run on their own task queue,
+ * whose rate limit the Temporal server applies across every worker polling it. Against a simulator that
+ * limits requests per API client (all its tokens together), two workers get no more 429s than one.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import { datacosmosTaskQueue } from '../src/shared/task-queues';
+import { PurchaseEnv } from './support/purchase-env';
+import { startInProcess, type InProcessSimulator } from './support/simulator';
+
+const API_LIMIT = 10; // requests/s per API client, in the simulator
+const FLEET_BUDGET = 8; // DataCosmos activity starts/s across the fleet
+const PURCHASES = 24; // 3 requests each: about 9 s at the fleet budget
+
+let sim: InProcessSimulator;
+beforeAll(async () => {
+  sim = await startInProcess({ rateLimit: API_LIMIT, rateLimitScope: 'client' });
+  await sim.admin.setCredits(1001, '100000000');
+});
+afterAll(() => sim.close());
+
+interface Run {
+  rateLimited: number;
+  requests: number;
+  /** Workers that ran DataCosmos activities, by the identity in ActivityTaskStarted. */
+  apiWorkers: Set<string>;
+}
+
+/** Runs PURCHASES credits purchases at once on fresh workers with these API settings; all must complete. */
+async function run(
+  workers: Array<{ fleetMaxRequestsPerSecond?: number; maxRequestsPerSecond?: number }>,
+): Promise<Run> {
+  const env = await PurchaseEnv.start({ sim, worker: false });
+  try {
+    for (const [i, datacosmos] of workers.entries()) await env.startWorker({ datacosmos, identity: `worker-${i}` });
+    const items = await env.items(PURCHASES);
+    await sim.admin.clearStats();
+    const handles = await Promise.all(items.map((item) => env.buy({ items: [item] })));
+    const results = await Promise.all(handles.map((h) => h.result()));
+    expect(results.map((r) => r.end)).toEqual(results.map(() => 'COMPLETED'));
+    const stats = await sim.admin.stats();
+    const apiWorkers = new Set<string>();
+    for (const handle of handles) for (const id of await apiActivityWorkers(handle, env.taskQueue)) apiWorkers.add(id);
+    return { rateLimited: stats.rateLimited, requests: stats.total, apiWorkers };
+  } finally {
+    await env.close();
+  }
+}
+
+async function apiActivityWorkers(handle: WorkflowHandle, taskQueue: string): Promise<string[]> {
+  const { events } = await handle.fetchHistory();
+  const scheduledOnApiQueue = new Set(
+    (events ?? [])
+      .filter((e) => e.activityTaskScheduledEventAttributes?.taskQueue?.name === datacosmosTaskQueue(taskQueue))
+      .map((e) => String(e.eventId)),
+  );
+  return (events ?? [])
+    .map((e) => e.activityTaskStartedEventAttributes)
+    .filter((a) => a && scheduledOnApiQueue.has(String(a.scheduledEventId)))
+    .map((a) => a!.identity as string);
+}
+
+let oneWorker: Run;
+
+test('one worker within the fleet budget: no request answered 429', async () => {
+  oneWorker = await run([{ fleetMaxRequestsPerSecond: FLEET_BUDGET }]);
+  expect(oneWorker.requests).toBeGreaterThanOrEqual(3 * PURCHASES);
+  expect(oneWorker.rateLimited).toBe(0);
+  expect(oneWorker.apiWorkers).toEqual(new Set(['worker-0']));
+}, 90_000);
+
+test('two workers sharing the fleet budget: no more 429s than one, and both call DataCosmos', async () => {
+  const twoWorkers = await run([
+    { fleetMaxRequestsPerSecond: FLEET_BUDGET },
+    { fleetMaxRequestsPerSecond: FLEET_BUDGET },
+  ]);
+  expect(twoWorkers.rateLimited).toBeLessThanOrEqual(oneWorker.rateLimited);
+  expect(twoWorkers.apiWorkers).toEqual(new Set(['worker-0', 'worker-1']));
+}, 90_000);
+
+test('without the fleet budget, two workers each pacing themselves to the same rate go over the API limit', async () => {
+  // What the shared budget prevents: per-worker pacing adds up (2 x 8/s against 10/s). 429s are retried,
+  // so the purchases still complete.
+  const paced = await run([{ maxRequestsPerSecond: FLEET_BUDGET }, { maxRequestsPerSecond: FLEET_BUDGET }]);
+  expect(paced.rateLimited).toBeGreaterThan(0);
+}, 90_000);
