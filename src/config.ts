@@ -143,7 +143,7 @@ const WorkerEnvironmentSchema = z.object({
   DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND: requestRate('0 = no fleet limit').default(0),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt('the concurrency').default(100),
   WORKER_MAX_ACTIVITIES_PER_SECOND: positiveInt('the rate').default(40),
-  WORKER_MAX_CACHED_WORKFLOWS: positiveInt('the cache size').default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt('the cache size').default(250),
   METRICS_PORT: positiveInt('the port')
     .refine((p) => p < 65536, 'must be a port number')
     .optional(),
@@ -282,7 +282,7 @@ export function simulatorSettings(options: {
     worker: {
       maxConcurrentActivities: 50,
       maxActivitiesPerSecond: 1000,
-      maxCachedWorkflows: 500,
+      maxCachedWorkflows: 250,
       logLevel: 'warn',
       ...options.worker,
     },

@@ -17,6 +17,7 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { activityLogContext } from './activity-log-context';
 import { loadSettings, type Settings } from './config';
 import { DataCosmosClient, type RequestEvent } from './datacosmos';
 import { activityRetryMetrics, datacosmosRequestMetrics } from './metrics';
@@ -102,7 +103,7 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     maxConcurrentActivityTaskExecutions: settings.worker.maxConcurrentActivities,
     maxActivitiesPerSecond: settings.worker.maxActivitiesPerSecond,
     shutdownGraceTime: '10s',
-    interceptors: { activity: [activityRetryMetrics(meter)] },
+    interceptors: { activity: [activityRetryMetrics(meter), activityLogContext] },
   };
   const fleetRate = settings.datacosmos.fleetMaxRequestsPerSecond;
   const [workflows, datacosmos] = await Promise.all([

@@ -33,7 +33,8 @@ test('logs are JSON with purchase and order ids and no secret; metrics are serve
     METRICS_PORT: String(metricsPort),
   });
   try {
-    const result = await (await env.buy({ items: await env.items(1) })).result();
+    const batchId = 'nightly-2026-11-28';
+    const result = await (await env.buy({ items: await env.items(1), batchId })).result();
     expect(result.end).toBe('COMPLETED');
     await env.admin.setFaults({ seed: 1, endpoints: { order_create: { lostReply: 1 } } });
     const retried = await (await env.buy({ items: await env.items(1) })).result();
@@ -81,10 +82,19 @@ test('logs are JSON with purchase and order ids and no secret; metrics are serve
     const lines = worker.stderr().trim().split('\n');
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records[0]).toMatchObject({ msg: 'worker started', organisationId: 1001 });
-    expect(records.find((r) => r.msg === 'order created')).toMatchObject({
-      workflowId: result.purchaseId,
-      orderId: result.orderId,
+    expect(records.find((r) => r.msg === 'order created' && r.orderId === result.orderId)).toMatchObject({
+      purchaseId: result.purchaseId,
+      batchId,
     });
+    expect(records.find((r) => r.msg === 'adopted the order of an earlier attempt')).toMatchObject({
+      purchaseId: retried.purchaseId,
+      orderId: retried.orderId,
+    });
+    expect(records.find((r) => r.msg === 'adopted the order of an earlier attempt')?.batchId).toBeUndefined();
+    // Every line an activity writes names its purchase.
+    const activityLines = records.filter((r) => r.activityType);
+    expect(activityLines.length).toBeGreaterThanOrEqual(4);
+    for (const record of activityLines) expect(record.purchaseId).toEqual(expect.any(String));
     expect(records.at(-1)).toMatchObject({ msg: 'worker stopped' });
     const token = await env.token();
     for (const line of lines) {

@@ -7,6 +7,7 @@ import { WORKFLOW_BUNDLE_PATH } from '../worker';
 async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
+    workflowInterceptorModules: [require.resolve('../workflows/log-context')],
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
   });
   await writeFile(WORKFLOW_BUNDLE_PATH, code);
