@@ -12,7 +12,7 @@ import { markdownSummary, svgChart, type Check } from './report';
 import { measureSimulatorCapacity } from './sim-capacity';
 import { BenchStack } from './stack';
 import { round } from './stats';
-import { orchestratedPurchases, plainPoolPurchases } from './throughput';
+import { orchestratedPurchases, sideBySide } from './throughput';
 
 const SCENARIOS = ['simulator', 'throughput', 'rate-limit', 'payment', 'history', 'memory'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -86,26 +86,9 @@ async function main(options: Options): Promise<void> {
         for (const latencyMs of [0, 100]) {
           await stack.admin.setFaults(latencyMs ? { seed: 1, endpoints: { '*': { latencyMs } } } : {});
           log(`throughput at ${latencyMs} ms API latency: ${n.purchases} purchases, ${n.concurrency} at a time`);
-          await stack.admin.clearStats();
-          const orchestrator = await orchestratedPurchases(
-            stack,
-            supply,
-            'bench-throughput',
-            n.purchases,
-            n.concurrency,
-          );
-          const stats = await stack.admin.stats();
-          const calls = Object.entries(stats.endpoints)
-            .filter(([k]) => k !== 'token')
-            .reduce((s, [, e]) => s + e.requests, 0);
-          const plain = await plainPoolPurchases(stack, supply, n.purchases, n.concurrency);
-          const ratio = round(orchestrator.purchasesPerSecond / plain.purchasesPerSecond);
-          runs[`latency${latencyMs}ms`] = {
-            orchestrator,
-            plainPool: plain,
-            ratio,
-            apiCallsPerCreditsPurchase: round(calls / n.purchases, 2),
-          };
+          const run = await sideBySide(stack, supply, 'bench-throughput', n.purchases, n.concurrency);
+          const { orchestrator, plainPool: plain, ratio } = run;
+          runs[`latency${latencyMs}ms`] = run;
           details.push(
             `- Throughput at ${latencyMs} ms latency: orchestrator ${orchestrator.purchasesPerSecond}/s (p50 ${orchestrator.p50Ms} ms, p99 ${orchestrator.p99Ms} ms), plain pool ${plain.purchasesPerSecond}/s (p50 ${plain.p50Ms} ms, p99 ${plain.p99Ms} ms), ratio ${ratio}.`,
           );
@@ -120,29 +103,19 @@ async function main(options: Options): Promise<void> {
           if (latencyMs === 0)
             checks.push({
               name: 'API calls per credits purchase',
-              value: round(calls / n.purchases, 2),
+              value: run.apiCallsPerCreditsPurchase,
               unit: 'calls',
               target: 3,
               kind: 'max',
             });
         }
-        // Where the orchestrator is bound by API latency and where by this machine's CPU (still at 100 ms).
+        // How the ratio moves with concurrency, still at 100 ms: where the Temporal server starts to set the pace.
         const sweep = [];
         for (const concurrency of n.sweep.concurrencies) {
           log(`throughput at 100 ms API latency: ${n.sweep.purchases} purchases, ${concurrency} at a time`);
-          const orchestrator = await orchestratedPurchases(
-            stack,
-            supply,
-            'bench-throughput',
-            n.sweep.purchases,
-            concurrency,
-          );
-          const plain = await plainPoolPurchases(stack, supply, n.sweep.purchases, concurrency);
           sweep.push({
             concurrency,
-            orchestrator,
-            plainPool: plain,
-            ratio: round(orchestrator.purchasesPerSecond / plain.purchasesPerSecond),
+            ...(await sideBySide(stack, supply, 'bench-throughput', n.sweep.purchases, concurrency)),
           });
         }
         runs.concurrencySweep100ms = sweep;

@@ -83,3 +83,35 @@ export async function plainPoolPurchases(
   await api.close();
   return result;
 }
+
+export interface SideBySide {
+  orchestrator: RunFigures;
+  plainPool: RunFigures;
+  /** Orchestrator purchases/s over the pool's. */
+  ratio: number;
+  /** DataCosmos calls (token requests aside) per orchestrated purchase, from the simulator's counts. */
+  apiCallsPerCreditsPurchase: number;
+}
+
+/** The same number of credits purchases, at the same concurrency, through workflows and then through the pool. */
+export async function sideBySide(
+  stack: BenchStack,
+  supply: ItemSupply,
+  taskQueue: string,
+  count: number,
+  concurrency: number,
+): Promise<SideBySide> {
+  await stack.admin.clearStats();
+  const orchestrator = await orchestratedPurchases(stack, supply, taskQueue, count, concurrency);
+  const stats = await stack.admin.stats();
+  const calls = Object.entries(stats.endpoints)
+    .filter(([endpoint]) => endpoint !== 'token')
+    .reduce((sum, [, e]) => sum + e.requests, 0);
+  const plainPool = await plainPoolPurchases(stack, supply, count, concurrency);
+  return {
+    orchestrator,
+    plainPool,
+    ratio: round(orchestrator.purchasesPerSecond / plainPool.purchasesPerSecond),
+    apiCallsPerCreditsPurchase: round(calls / count, 2),
+  };
+}

@@ -6,6 +6,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { progressQuery } from './shared/batch-messages';
 import type { BatchInput, BatchProgress, BatchResult } from './shared/batch-types';
 import { BatchIdKey, OrganisationIdKey } from './shared/search-attributes';
+import { followWorkflow } from './follow-workflow';
 import { startOnce, type StartedOnce } from './start-once';
 import type { batchPurchaseWorkflow } from './workflows/batch';
 
@@ -35,14 +36,5 @@ export async function followBatch(
   onProgress: (progress: BatchProgress) => void,
   intervalMs = 500,
 ): Promise<BatchResult> {
-  let done = false;
-  const result = handle.result().finally(() => {
-    done = true;
-  });
-  while (!done) {
-    const progress = await handle.query(progressQuery).catch(() => null);
-    if (progress && !done) onProgress(progress);
-    await Promise.race([result.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, intervalMs))]);
-  }
-  return result;
+  return followWorkflow(handle.result(), () => handle.query(progressQuery), onProgress, intervalMs);
 }

@@ -84,6 +84,9 @@ const positiveInt = (what: string) =>
     .transform(Number)
     .refine((n) => n > 0, `${what} must be a positive whole number`);
 
+/** Keeps a worker with 2,000 purchases waiting on payment near 400 MB; the others replay when they wake. */
+const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
+
 const requestRate = (zero: string) =>
   z
     .string()
@@ -143,7 +146,7 @@ const WorkerEnvironmentSchema = z.object({
   DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND: requestRate('0 = no fleet limit').default(0),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt('the concurrency').default(100),
   WORKER_MAX_ACTIVITIES_PER_SECOND: positiveInt('the rate').default(40),
-  WORKER_MAX_CACHED_WORKFLOWS: positiveInt('the cache size').default(250),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt('the cache size').default(DEFAULT_MAX_CACHED_WORKFLOWS),
   METRICS_PORT: positiveInt('the port')
     .refine((p) => p < 65536, 'must be a port number')
     .optional(),
@@ -282,7 +285,7 @@ export function simulatorSettings(options: {
     worker: {
       maxConcurrentActivities: 50,
       maxActivitiesPerSecond: 1000,
-      maxCachedWorkflows: 250,
+      maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
       logLevel: 'warn',
       ...options.worker,
     },

@@ -9,6 +9,7 @@ import { statusQuery } from './shared/purchase-messages';
 import type { PurchaseInput, PurchaseResult, PurchaseStatus } from './shared/purchase-types';
 import { itemKey } from './shared/batch-types';
 import { BatchIdKey, OrganisationIdKey, PurchaseItemsKey, PurchaseStageKey } from './shared/search-attributes';
+import { followWorkflow } from './follow-workflow';
 import { startOnce, type StartedOnce } from './start-once';
 import type { purchaseWorkflow } from './workflows/purchase';
 
@@ -41,22 +42,11 @@ export async function followPurchase(
   onStatus: (status: PurchaseStatus) => void,
   intervalMs = 500,
 ): Promise<PurchaseResult> {
-  let done = false;
-  const result = handle.result().finally(() => {
-    done = true;
-  });
-  const watch = (async () => {
-    let last = '';
-    while (!done) {
-      const status = await handle.query(statusQuery).catch(() => null);
-      if (status && !done) {
-        const key = JSON.stringify([status.stage, status.orderStatus, status.polls, status.lastError]);
-        if (key !== last) onStatus(status);
-        last = key;
-      }
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  })();
-  const [outcome] = await Promise.all([result, watch]);
-  return outcome;
+  let last = '';
+  const onChange = (status: PurchaseStatus) => {
+    const key = JSON.stringify([status.stage, status.orderStatus, status.polls, status.lastError]);
+    if (key !== last) onStatus(status);
+    last = key;
+  };
+  return followWorkflow(handle.result(), () => handle.query(statusQuery), onChange, intervalMs);
 }

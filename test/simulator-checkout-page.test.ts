@@ -1,6 +1,6 @@
 /** The card checkout page: paying marks the order PAID once; an unpaid session expires and cancels the order. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkout, createOrder, findItems } from './support/orders';
+import { checkout, orderCatalogItems } from './support/orders';
 import { BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
 
 let sim: InProcessSimulator;
@@ -12,13 +12,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 async function cardCheckout() {
-  const order = await createOrder(
-    sim.url,
-    token,
-    BLUE_FIELDS.organisation,
-    BLUE_FIELDS.contract,
-    await findItems(sim.url, token, BLUE_FIELDS.contract, 2),
-  );
+  const order = await orderCatalogItems(sim.url, token, BLUE_FIELDS, 2);
   const link: string = (await checkout(sim.url, token, order.id)).body.data.checkout_url;
   return { order, path: link.slice(sim.url.length) };
 }

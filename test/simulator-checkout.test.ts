@@ -1,7 +1,7 @@
 /** Checkout: credits covering the order, card payment links, 402 without card payments, and never charging twice. */
 import { OrderResponse } from '../src/shared/api-schemas';
 import { subtract } from '../src/shared/money';
-import { checkout, createOrder, findItems } from './support/orders';
+import { checkout, createOrder, findItems, orderCatalogItems } from './support/orders';
 import { ACME, BLUE_FIELDS, CIRRUS, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
 
 let sim: InProcessSimulator;
@@ -33,13 +33,7 @@ test('credits that cover the total: PAID, NOT_REQUIRED, empty link, balance redu
 
 test('credits short and card payments allowed: UNPAID, CARD, the same checkout link on every call', async () => {
   const token = await getToken(sim.url, BLUE_FIELDS);
-  const order = await createOrder(
-    sim.url,
-    token,
-    BLUE_FIELDS.organisation,
-    BLUE_FIELDS.contract,
-    await findItems(sim.url, token, BLUE_FIELDS.contract, 2),
-  );
+  const order = await orderCatalogItems(sim.url, token, BLUE_FIELDS, 2);
   const first = OrderResponse.parse((await checkout(sim.url, token, order.id)).body).data;
   expect(first).toMatchObject({ status: 'UNPAID', payment_method: 'CARD' });
   expect(first.checkout_url).toMatch(new RegExp(`^${sim.url}/checkout/[\\w-]+$`));
@@ -66,13 +60,7 @@ test('credits short and card payments disabled: 402 Insufficient credits, order 
 
 test('a cancelled order cannot be checked out (409)', async () => {
   const token = await getToken(sim.url, ACME);
-  const order = await createOrder(
-    sim.url,
-    token,
-    ACME.organisation,
-    ACME.contract,
-    await findItems(sim.url, token, ACME.contract, 1),
-  );
+  const order = await orderCatalogItems(sim.url, token, ACME, 1);
   await sim.admin.cancelOrder(order.id);
   expect((await checkout(sim.url, token, order.id)).status).toBe(409);
 });

@@ -1,7 +1,7 @@
 /** Durability: what was acknowledged survives kill -9 and a restart on the same data dir; reset goes back to the seed. */
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkout, createOrder, findItems } from './support/orders';
+import { checkout, createOrder, findItems, orderCatalogItems } from './support/orders';
 import { ACME, BLUE_FIELDS, call, getToken, spawnSimulator } from './support/simulator';
 
 test('orders, credits, checkout sessions and settings survive kill -9', async () => {
@@ -11,13 +11,7 @@ test('orders, credits, checkout sessions and settings survive kill -9', async ()
   const [item] = await findItems(sim.url, acme, ACME.contract, 1);
   const paid = await createOrder(sim.url, acme, ACME.organisation, ACME.contract, [item]);
   await checkout(sim.url, acme, paid.id);
-  const card = await createOrder(
-    sim.url,
-    blue,
-    BLUE_FIELDS.organisation,
-    BLUE_FIELDS.contract,
-    await findItems(sim.url, blue, BLUE_FIELDS.contract, 1),
-  );
+  const card = await orderCatalogItems(sim.url, blue, BLUE_FIELDS, 1);
   const link = (await checkout(sim.url, blue, card.id)).body.data.checkout_url as string;
   await sim.admin.setCredits(BLUE_FIELDS.organisation, '123.45');
   await sim.admin.setSettings({ creditsAt: 'create' });

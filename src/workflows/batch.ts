@@ -12,7 +12,6 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -49,7 +48,7 @@ import {
   PurchaseStageKey,
   ScheduledStartTimeKey,
 } from '../shared/search-attributes';
-import { datacosmosTaskQueue } from '../shared/task-queues';
+import { datacosmosQueueOption } from './datacosmos-queue';
 import { purchaseWorkflow } from './purchase';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -103,12 +102,10 @@ class Batch {
     this.groupSize = input.itemsPerOrder ?? DEFAULT_ITEMS_PER_ORDER;
     this.concurrency = input.concurrency ?? DEFAULT_BATCH_CONCURRENCY;
     this.historyLimit = input.historyEventLimit ?? DEFAULT_BATCH_HISTORY_EVENT_LIMIT;
-    // Batches started since this patch plan on the DataCosmos task queue, inside the fleet's API budget.
-    const fleetBudget = patched('datacosmos-task-queue');
     this.api = proxyActivities<Activities>({
       startToCloseTimeout: input.activityTimeoutMs ? input.activityTimeoutMs * 6 : '2m',
       retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-      ...(fleetBudget ? { taskQueue: datacosmosTaskQueue(workflowInfo().taskQueue) } : {}),
+      ...datacosmosQueueOption(),
     });
     this.state = input.carried ?? {
       startedAt: new Date().toISOString(),

@@ -58,7 +58,7 @@ import {
   PurchaseStageKey,
   TotalPriceKey,
 } from '../shared/search-attributes';
-import { datacosmosTaskQueue } from '../shared/task-queues';
+import { datacosmosQueueOption } from './datacosmos-queue';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -138,11 +138,7 @@ class Purchase {
     const timeoutMs = input.activityTimeoutMs ?? DEFAULT_ACTIVITY_TIMEOUT_MS;
     const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
     this.lean = patched('lean-history');
-    // Purchases started since this patch call DataCosmos from the workers of its own task queue, whose
-    // rate limit holds for the whole fleet; earlier executions keep their activities on the workflow's queue.
-    const base: ActivityOptions = patched('datacosmos-task-queue')
-      ? { startToCloseTimeout: timeoutMs, retry, taskQueue: datacosmosTaskQueue(workflowInfo().taskQueue) }
-      : { startToCloseTimeout: timeoutMs, retry };
+    const base: ActivityOptions = { startToCloseTimeout: timeoutMs, retry, ...datacosmosQueueOption() };
     // Look-ups give up after a while: nothing has been bought yet, so FAILED is safe.
     this.api = proxyActivities<Activities>({ ...base, scheduleToCloseTimeout: '10m' });
     // Creating and paying retry until they succeed or fail for good: giving up could lose an order.

@@ -1,5 +1,5 @@
 /** Helpers to find catalog items and place orders against the simulator in tests. */
-import { call } from './simulator';
+import { call, type SeedClient } from './simulator';
 
 export interface CatalogRef {
   collection: string;
@@ -58,6 +58,17 @@ export async function createOrder(
   });
   if (res.status !== 201) throw new Error(`order create failed: ${res.status} ${res.text}`);
   return res.body.data;
+}
+
+/** An order, for the client's organisation under its default contract, of the first `count` catalog items. */
+export async function orderCatalogItems(url: string, token: string, client: SeedClient, count: number) {
+  return createOrder(
+    url,
+    token,
+    client.organisation,
+    client.contract,
+    await findItems(url, token, client.contract, count),
+  );
 }
 
 export function checkout(url: string, token: string, orderId: string) {
