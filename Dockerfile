@@ -1,21 +1,35 @@
 # syntax=docker/dockerfile:1
-# One image for the worker, the simulator and `dcp` (docker-compose.yml picks the command).
+# Two images from one build: `runtime` (the default: worker, webhook listener, operator commands) holds only the
+# product; `simulator` holds the DataCosmos simulator, a development tool that the product never imports.
 
-# Builder: every dependency, then `npm ci` runs `prepare`, which compiles to dist/ and bundles the workflows.
+# Builder: every dependency, then the product and the simulator are compiled and the workflows bundled.
 FROM node:20.19-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json tsconfig.product.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY src ./src
-RUN npm ci --no-audit --no-fund
+COPY simulator ./simulator
+RUN npm run build:product && npx tsc -p tsconfig.simulator.json
 
-# Runtime: production dependencies and dist/ only, as the unprivileged `node` user.
+# The simulator: its compiled code and production dependencies, its journal in /data (a volume in docker-compose.yml).
+FROM node:20.19-bookworm-slim AS simulator
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist/simulator ./dist/simulator
+RUN mkdir -p /data && chown node:node /data
+USER node
+CMD ["node", "dist/simulator/main.js", "--host", "0.0.0.0", "--data-dir", "/data/simulator"]
+
+# Runtime (last, so a plain `docker build` makes it): production dependencies and the product's dist/ only,
+# as the unprivileged `node` user.
 FROM node:20.19-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
-COPY --from=build /app/dist ./dist
-# The simulator's journal lives in /data (a volume in docker-compose.yml), owned by the runtime user.
-RUN mkdir -p /data && chown node:node /data
+COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/workflow-bundle.js ./dist/workflow-bundle.js
 USER node
-CMD ["node", "dist/worker.js"]
+CMD ["node", "dist/src/worker.js"]

@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { settingsEnvironment, simulatorSettings } from '../src/config';
-import { resolveTemporalCli } from '../src/local/temporal-cli';
-import { startTemporalDevServer, type TemporalDevServer } from '../src/local/temporal-server';
-import { startPurchase } from '../src/purchase-client';
+import { settingsEnvironment, simulatorSettings } from '../src/config/settings';
+import { resolveTemporalCli } from '../local/temporal-cli';
+import { startTemporalDevServer, type TemporalDevServer } from '../local/temporal-server';
+import { startPurchase } from '../src/workflow-client/purchase-client';
 import { add, subtract } from '../src/shared/money';
 import type { PurchaseEnd, PurchaseInput, PurchaseResult } from '../src/shared/purchase-types';
 import { ACME, startInProcess, type InProcessSimulator } from '../test/support/simulator';
@@ -77,7 +77,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     account: { clientId: ACME.clientId, clientSecret: ACME.clientSecret, organisationId: ACME.organisation },
   });
   const spawnWorker = (): ChildProcess =>
-    spawn(process.execPath, [path.resolve(__dirname, '../dist/worker.js')], {
+    spawn(process.execPath, [path.resolve(__dirname, '../dist/src/worker.js')], {
       stdio: 'ignore',
       env: { PATH: process.env.PATH, ...settingsEnvironment(settings), LOG_LEVEL: 'error' },
     });

@@ -1,6 +1,6 @@
 /** History size: a credits purchase, and a payment wait long enough to continue as new. */
 import { randomUUID } from 'node:crypto';
-import { startPurchase } from '../src/purchase-client';
+import { startPurchase } from '../src/workflow-client/purchase-client';
 import type { ItemSupply } from './catalog';
 import { ACCOUNT, type BenchStack } from './stack';
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Client } from '@temporalio/client';
-import { startPurchase, type PurchaseHandle } from '../src/purchase-client';
+import { startPurchase, type PurchaseHandle } from '../src/workflow-client/purchase-client';
 import { paymentCompletedSignal, statusQuery } from '../src/shared/purchase-messages';
 import { DEFAULT_POLL, type PollSchedule, type PurchaseInput } from '../src/shared/purchase-types';
 import type { ItemSupply } from './catalog';

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { settingsEnvironment, simulatorSettings, type Settings } from '../src/config';
-import { startSimulatorProcess, type SimulatorProcess } from '../src/local/simulator-process';
-import { resolveTemporalCli } from '../src/local/temporal-cli';
-import { startTemporalDevServer, type TemporalDevServer } from '../src/local/temporal-server';
-import { createPurchaseWorker } from '../src/worker';
+import { settingsEnvironment, simulatorSettings, type Settings } from '../src/config/settings';
+import { startSimulatorProcess, type SimulatorProcess } from '../local/simulator-process';
+import { resolveTemporalCli } from '../local/temporal-cli';
+import { startTemporalDevServer, type TemporalDevServer } from '../local/temporal-server';
+import { createPurchaseWorker } from '../src/runtime/purchase-worker';
 import { ACME, SimAdmin } from '../test/support/simulator';
 
 export const ACCOUNT = { clientId: ACME.clientId, clientSecret: ACME.clientSecret, organisationId: ACME.organisation };
@@ -76,7 +76,7 @@ export class BenchStack {
 
   /** A worker as its own process (to measure its memory alone). */
   workerProcess(settings: Settings): ChildProcess {
-    return spawn(process.execPath, [path.resolve(__dirname, '../dist/worker.js')], {
+    return spawn(process.execPath, [path.resolve(__dirname, '../dist/src/worker.js')], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { PATH: process.env.PATH, ...settingsEnvironment(settings), LOG_LEVEL: 'error' },
     });

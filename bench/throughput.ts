@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DataCosmosClient } from '../src/datacosmos';
-import { startPurchase } from '../src/purchase-client';
+import { startPurchase } from '../src/workflow-client/purchase-client';
 import type { LineItem } from '../src/shared/purchase-types';
 import type { ItemSupply } from './catalog';
 import { ACCOUNT, type BenchStack } from './stack';

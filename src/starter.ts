@@ -1,19 +1,43 @@
 #!/usr/bin/env node
 /** `dcp`: the command line of datacosmos-purchase. Each command lives in src/cli/ and registers itself here. */
 import { Command, CommanderError } from 'commander';
-import { CliError, ExitCode } from './cli/exit-codes';
+import { CliError, ExitCode } from './shared/errors';
 import { registerBatchCommands } from './cli/batch';
 import { registerBuyCommand } from './cli/buy';
 import { registerCatalogCommands } from './cli/catalog';
-import { registerDemoCommand } from './cli/demo';
-import { registerDevCommand } from './cli/dev';
 import { registerListCommands } from './cli/list';
 import { registerManageCommands } from './cli/manage';
 import { registerRedriveCommand } from './cli/redrive';
 import { registerScheduleCommands } from './cli/schedule';
-import { registerSimCommand } from './cli/sim';
 import { registerWebhookCommand } from './cli/webhook';
 import { registerWorkerCommand } from './cli/worker';
+
+/** Present in a clone of the repository (dist/local/), absent from the production image. */
+const LOCAL_STACK_COMMANDS = '../local/commands';
+const LOCAL_STACK_COMMAND_NAMES = ['demo', 'dev', 'sim'];
+
+/** demo, dev and sim: the development commands when installed, otherwise a clear refusal naming why. */
+function registerLocalStackCommands(program: Command): void {
+  let local: { registerLocalStackCommands(program: Command): void } | undefined;
+  try {
+    local = require(LOCAL_STACK_COMMANDS);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+  }
+  if (local) return local.registerLocalStackCommands(program);
+  for (const name of LOCAL_STACK_COMMAND_NAMES) {
+    program
+      .command(name, { hidden: true })
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => {
+        throw new CliError(
+          `${name} runs the local development stack, which this installation does not include (use a clone of the repository)`,
+          ExitCode.USAGE,
+        );
+      });
+  }
+}
 
 function buildProgram(): Command {
   const program = new Command('dcp')
@@ -21,7 +45,7 @@ function buildProgram(): Command {
     .exitOverride()
     // Usage errors read like every other failure: one line, prefixed with the program name.
     .configureOutput({ outputError: (text, write) => write(`dcp: ${text.replace(/^error: /, '')}`) });
-  registerDemoCommand(program);
+  registerLocalStackCommands(program);
   registerBuyCommand(program);
   registerBatchCommands(program);
   registerScheduleCommands(program);
@@ -31,8 +55,6 @@ function buildProgram(): Command {
   registerCatalogCommands(program);
   registerWorkerCommand(program);
   registerWebhookCommand(program);
-  registerDevCommand(program);
-  registerSimCommand(program);
   return program;
 }
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../src/local/ports';
+import { freePort } from '../local/ports';
 import { CliStack, type Run } from './support/cli-stack';
 
 let cli: CliStack;

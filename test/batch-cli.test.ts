@@ -4,13 +4,13 @@
  * row per item; a malformed file is one clear line and exit 2; `batch status` reports the finished batch.
  */
 import { execFile } from 'node:child_process';
-import { settingsEnvironment } from '../src/config';
+import { settingsEnvironment } from '../src/config/settings';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PurchaseEnv } from './support/purchase-env';
 
-const DCP = path.resolve(__dirname, '../dist/starter.js');
+const DCP = path.resolve(__dirname, '../dist/src/starter.js');
 let env: PurchaseEnv;
 let dir: string;
 

@@ -2,7 +2,7 @@
  * The `dcp` command line against a local stack (Temporal, simulator, worker) that `startDevStack` runs
  * on free ports: every command, its output and its exit code, and that bad input creates no order.
  */
-import { freePort } from '../src/local/ports';
+import { freePort } from '../local/ports';
 import { CliStack } from './support/cli-stack';
 
 let cli: CliStack;

@@ -12,8 +12,8 @@ import {
   type StacItem,
 } from '../src/datacosmos';
 import { ACME, spawnSimulator, type SimulatorProcess } from './support/simulator';
-import type { FaultSpec } from '../src/simulator/faults';
-import type { EndpointName } from '../src/shared/api-paths';
+import type { FaultSpec } from '../simulator/faults';
+import type { EndpointName } from '../src/datacosmos/api-paths';
 import { failure } from './support/failure';
 
 let sim: SimulatorProcess;

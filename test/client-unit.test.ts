@@ -5,7 +5,7 @@ import { checkoutLink, classifyStatus, DataCosmosError, parseRetryAfter } from '
 import { withRetry } from '../src/datacosmos/retry';
 import { formatPath, parseReply } from '../src/datacosmos/schema-check';
 import { toSearchPage } from '../src/datacosmos/search-page';
-import { Order, OrderResponse, StacItemCollection } from '../src/shared/api-schemas';
+import { Order, OrderResponse, StacItemCollection } from '../src/datacosmos/api-schemas';
 
 const GET_ORDER: Exchange = { endpoint: 'order_get', method: 'GET', unsafeToRepeat: false };
 const CREATE: Exchange = { endpoint: 'order_create', method: 'POST', unsafeToRepeat: true };

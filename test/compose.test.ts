@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadSettings, loadWebhookSettings } from '../src/config';
+import { loadSettings, loadWebhookSettings } from '../src/config/settings';
 import { SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -99,18 +99,29 @@ test('the search-attributes job registers exactly the attributes the workflows u
 
 test('the worker is built from the Dockerfile, scalable, and starts only once the search attributes exist', () => {
   const { worker } = resolvedServices({ DCP_WEBHOOK_SECRET: SECRET });
-  expect(worker.build).toMatchObject({ context: ROOT, dockerfile: 'Dockerfile' });
-  expect(worker.command).toEqual(['node', 'dist/worker.js']);
+  expect(worker.build).toMatchObject({ context: ROOT, dockerfile: 'Dockerfile', target: 'runtime' });
+  expect(worker.command).toEqual(['node', 'dist/src/worker.js']);
   expect(worker.container_name).toBeUndefined(); // `--scale worker=N` needs neither fixed names nor host ports
   expect(worker.ports).toBeUndefined();
   expect(worker.depends_on?.['search-attributes']).toEqual({ condition: 'service_completed_successfully' });
 
   const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-  expect(dockerfile.match(/^FROM \S+ AS \w+$/gm)).toHaveLength(2);
+  expect(dockerfile.match(/^FROM \S+ AS \w+$/gm)).toHaveLength(3);
   expect(dockerfile).toMatch(/npm ci --omit=dev/);
-  expect(dockerfile).toMatch(/COPY --from=build \/app\/dist/);
   expect(dockerfile).toMatch(/^USER node$/m);
-  expect(dockerfile).toMatch(/^CMD \["node", "dist\/worker.js"\]$/m);
+  // The product image holds the product's build only: no simulator, no local stack.
+  const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+  expect(runtime.match(/^COPY --from=build .*$/gm)).toEqual([
+    'COPY --from=build /app/dist/src ./dist/src',
+    'COPY --from=build /app/dist/workflow-bundle.js ./dist/workflow-bundle.js',
+  ]);
+  expect(runtime).toMatch(/^CMD \["node", "dist\/src\/worker.js"\]$/m);
+});
+
+test('the simulator has an image of its own, built from the same Dockerfile', () => {
+  const { simulator } = resolvedServices({ DCP_WEBHOOK_SECRET: SECRET });
+  expect(simulator.build).toMatchObject({ context: ROOT, dockerfile: 'Dockerfile', target: 'simulator' });
+  expect(simulator.command?.slice(0, 2)).toEqual(['node', 'dist/simulator/main.js']);
 });
 
 test('the default environment is one the worker and the webhook accept, and the simulator signs with the same secret', () => {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startTemporalDevServer, type TemporalDevServer } from '../src/local/temporal-server';
+import { startTemporalDevServer, type TemporalDevServer } from '../local/temporal-server';
 import { paymentCompletedSignal } from '../src/shared/purchase-messages';
 import { kill9 } from './support/kill';
 import { PurchaseEnv } from './support/purchase-env';

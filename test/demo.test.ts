@@ -3,9 +3,9 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../src/local/ports';
+import { freePort } from '../local/ports';
 
-const DCP = path.resolve(__dirname, '../dist/starter.js');
+const DCP = path.resolve(__dirname, '../dist/src/starter.js');
 
 test('dcp demo completes a credits, a card and an approved purchase, prints the Web UI links and stops', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-demo-test-'));

@@ -8,16 +8,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { isProcessAlive, waitForExit } from '../src/local/child-process';
-import { assertPortFree, freePort } from '../src/local/ports';
-import { LocalStack, readStackFile, stackFilePath } from '../src/local/stack-file';
-import { ContractsResponse, OrderResponse, StacItemCollection, TokenResponse } from '../src/shared/api-schemas';
-import { paths } from '../src/shared/api-paths';
+import { isProcessAlive, waitForExit } from '../local/child-process';
+import { assertPortFree, freePort } from '../local/ports';
+import { LocalStack, readStackFile, stackFilePath } from '../src/config/stack-file';
+import { ContractsResponse, OrderResponse, StacItemCollection, TokenResponse } from '../src/datacosmos/api-schemas';
+import { paths } from '../src/datacosmos/api-paths';
 import { TASK_QUEUE } from '../src/shared/purchase-types';
 
 jest.setTimeout(120_000);
 
-const DCP = path.resolve(__dirname, '..', 'dist', 'starter.js');
+const DCP = path.resolve(__dirname, '..', 'dist', 'src', 'starter.js');
 
 interface Ports {
   temporal: number;

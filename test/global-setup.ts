@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveTemporalCli } from '../src/local/temporal-cli';
-import { startTemporalDevServer } from '../src/local/temporal-server';
+import { resolveTemporalCli } from '../local/temporal-cli';
+import { startTemporalDevServer } from '../local/temporal-server';
 import { SHARED_TEST_SERVER, SharedTestServer } from './support/temporal';
 
 export default async function globalSetup(): Promise<void> {

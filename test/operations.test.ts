@@ -4,16 +4,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { purchaseTimeline } from '../src/purchase-timeline';
+import { purchaseTimeline } from '../src/workflow-client/purchase-timeline';
 import { batchItems } from '../src/shared/batch-types';
 import type { PurchaseResult } from '../src/shared/purchase-types';
 import { purchaseListQuery } from '../src/cli/list';
 import { runBatch } from './support/batch-env';
 import { runDcp } from './support/dcp';
-import type { PurchaseHandle } from '../src/purchase-client';
+import { historyFile } from './support/histories';
+import type { PurchaseHandle } from '../src/workflow-client/purchase-client';
 import { PurchaseEnv } from './support/purchase-env';
 import { ACME, BLUE_FIELDS, CIRRUS, startInProcess, type InProcessSimulator } from './support/simulator';
 
@@ -69,16 +69,16 @@ test('list query: ages compare StartTime with RFC 3339 times measured from now',
   );
 });
 
-test('timeline of a committed history: a v1 wait that continued as new reads as one story over two runs', () => {
+test('timeline of a committed history: a wait that continued as new reads as one story over two runs', () => {
   const runs = ['first-run', 'last-run'].map(
     (run) =>
       historyFromJSON(
-        JSON.parse(fs.readFileSync(path.join(__dirname, `histories/purchase-v1-continued-as-new-${run}.json`), 'utf8')),
+        JSON.parse(fs.readFileSync(historyFile('purchase', `continued-as-new-${run}`), 'utf8')),
       ).events ?? [],
   );
   const entries = purchaseTimeline(runs, defaultPayloadConverter);
   const kinds = entries.map((e) => `${e.run} ${e.kind}`);
-  expect(kinds.slice(0, 3)).toEqual(['1 started', '1 stage', '1 activity']);
+  expect(kinds.slice(0, 3)).toEqual(['1 started', '1 activity', '1 activity']); // contract, then prices
   expect(kinds.slice(-2)).toEqual(['2 activity', '2 ended']);
   expect(entries.find((e) => e.kind === 'continued')?.run).toBe(1);
   // Poll numbers run on across the continue-as-new: run 2 starts from the polls carried over.

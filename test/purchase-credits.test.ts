@@ -1,5 +1,5 @@
 /** Purchases paid with credits, at checkout and at create, against the simulator and a real Temporal server. */
-import { startPurchase } from '../src/purchase-client';
+import { startPurchase } from '../src/workflow-client/purchase-client';
 import type { PurchaseResult } from '../src/shared/purchase-types';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 

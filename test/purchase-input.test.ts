@@ -1,5 +1,5 @@
 import { derivePurchaseId } from '../src/cli/purchase-key';
-import { parseDuration } from '../src/cli/duration';
+import { parseDuration } from '../src/shared/duration';
 import { parseItemArgument } from '../src/cli/items';
 import type { PurchaseInput } from '../src/shared/purchase-types';
 import { purchaseInputProblems } from '../src/shared/purchase-validation';

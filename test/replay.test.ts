@@ -7,10 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { WORKFLOW_BUNDLE_PATH } from '../src/worker';
+import { WORKFLOW_BUNDLE_PATH } from '../src/runtime/purchase-worker';
+import { HISTORIES_DIR, historyFile } from './support/histories';
 
-const DIR = path.resolve(__dirname, 'histories');
-const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
+/** `0.1.0/purchase-credits.json`: every release's histories, each in the directory of its version. */
+const files = fs
+  .readdirSync(HISTORIES_DIR)
+  .flatMap((version) => fs.readdirSync(path.join(HISTORIES_DIR, version)).map((file) => path.join(version, file)))
+  .filter((f) => f.endsWith('.json'));
+const versions = fs.readdirSync(HISTORIES_DIR);
 
 const PURCHASE_SCENARIOS = [
   'credits',
@@ -24,36 +29,19 @@ const PURCHASE_SCENARIOS = [
 ];
 const BATCH_SCENARIOS = ['completed-outcomes', 'continued-as-new-first-run', 'continued-as-new-last-run', 'cancelled'];
 
-/** Version -> scenarios recorded for the workflow whose files start with this prefix (`purchase-v2-expired.json`). */
-function scenariosByVersion(workflow: string): Map<string, Set<string>> {
-  const byVersion = new Map<string, Set<string>>();
-  for (const file of files) {
-    const match = new RegExp(`^${workflow}-(v\\d+)-(.+)\\.json$`).exec(file);
-    if (!match) continue;
-    byVersion.set(match[1], (byVersion.get(match[1]) ?? new Set()).add(match[2]));
-  }
-  return byVersion;
-}
-
-test('every recorded version of the purchase workflow has a history of every scenario', () => {
-  const byVersion = scenariosByVersion('purchase');
-  expect([...byVersion.keys()]).toEqual(expect.arrayContaining(['v1', 'v2', 'v3']));
-  for (const scenarios of byVersion.values()) expect(scenarios).toEqual(new Set(PURCHASE_SCENARIOS));
-});
-
-test('every recorded version of the batch workflow has a history of every scenario', () => {
-  const byVersion = scenariosByVersion('batch');
-  expect([...byVersion.keys()]).toEqual(expect.arrayContaining(['v1', 'v2']));
-  for (const scenarios of byVersion.values()) expect(scenarios).toEqual(new Set(BATCH_SCENARIOS));
+test.each(versions)('version %s has a history of every purchase and batch scenario', (version) => {
+  const present = new Set(fs.readdirSync(path.join(HISTORIES_DIR, version)));
+  for (const scenario of PURCHASE_SCENARIOS) expect(present).toContain(`purchase-${scenario}.json`);
+  for (const scenario of BATCH_SCENARIOS) expect(present).toContain(`batch-${scenario}.json`);
 });
 
 test.each(files)('%s replays without non-determinism', async (file) => {
-  const history = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
+  const history = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8'));
   await Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, file);
 });
 
 test('replay catches a workflow that no longer matches its history', async () => {
-  const history = JSON.parse(fs.readFileSync(path.join(DIR, 'purchase-v1-credits.json'), 'utf8')) as {
+  const history = JSON.parse(fs.readFileSync(historyFile('purchase', 'credits'), 'utf8')) as {
     events: Array<{ activityTaskScheduledEventAttributes?: { activityType: { name: string } } }>;
   };
   // As if the workflow had once called another activity first: today's code must be told it diverges.
@@ -66,7 +54,7 @@ test('replay catches a workflow that no longer matches its history', async () =>
 
 test('no committed history holds a client secret or a bearer token', () => {
   for (const file of files) {
-    const text = fs.readFileSync(path.join(DIR, file), 'utf8');
+    const text = fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8');
     expect(text).not.toMatch(/secret-100\d|Bearer |access_token/);
   }
 });

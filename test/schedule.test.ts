@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ScheduleDescription, WorkflowHandle } from '@temporalio/client';
-import type { BatchScheduleSummary } from '../src/schedule-client';
+import type { BatchScheduleSummary } from '../src/workflow-client/schedule-client';
 import { batchCancelSignal, progressQuery } from '../src/shared/batch-messages';
 import type { BatchResult } from '../src/shared/batch-types';
 import type { batchPurchaseWorkflow } from '../src/workflows/batch';

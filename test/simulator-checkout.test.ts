@@ -1,5 +1,5 @@
 /** Checkout: credits covering the order, card payment links, 402 without card payments, and never charging twice. */
-import { OrderResponse } from '../src/shared/api-schemas';
+import { OrderResponse } from '../src/datacosmos/api-schemas';
 import { subtract } from '../src/shared/money';
 import { checkout, createOrder, findItems, orderCatalogItems } from './support/orders';
 import { ACME, BLUE_FIELDS, CIRRUS, getToken, startInProcess, type InProcessSimulator } from './support/simulator';

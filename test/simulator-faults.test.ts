@@ -1,8 +1,8 @@
 /** Fault injection: each fault kind, the seeded PRNG's reproducibility, and loading the config from --faults FILE. */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Order } from '../src/shared/api-schemas';
-import type { FaultConfig } from '../src/simulator/faults';
+import { Order } from '../src/datacosmos/api-schemas';
+import type { FaultConfig } from '../simulator/faults';
 import { createOrder, findItems, orderBody, type CatalogRef } from './support/orders';
 import {
   ACME,

@@ -1,5 +1,5 @@
 /** Order creation: the order it returns, each validation rule, licences, credits at create, and per-organisation visibility. */
-import { Order, OrderResponse } from '../src/shared/api-schemas';
+import { Order, OrderResponse } from '../src/datacosmos/api-schemas';
 import { add } from '../src/shared/money';
 import { findItems, orderBody, type CatalogRef } from './support/orders';
 import {

@@ -1,5 +1,5 @@
 /** Contracts (policies) of the caller's organisation, and v0/v1 pricing under them. */
-import { ContractsResponse, PriceBatchResponse, PriceResponse } from '../src/shared/api-schemas';
+import { ContractsResponse, PriceBatchResponse, PriceResponse } from '../src/datacosmos/api-schemas';
 import { multiply, roundTo, toDecimal } from '../src/shared/money';
 import { ACME, BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
 

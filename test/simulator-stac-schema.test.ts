@@ -1,6 +1,6 @@
 /**
  * What the simulator serves is valid STAC 1.0: a sample of items and all collections validated
- * against the official JSON schemas in ../shared/stac-schemas (read at test time, offline), plus
+ * against the official JSON schemas in test/fixtures/stac-schemas (read at test time, offline), plus
  * the checksum of each asset matching the bytes that storage serves.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,7 +10,7 @@ import addFormats from 'ajv-formats';
 import { createHash } from 'node:crypto';
 import { ACME, call, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
 
-const SCHEMAS = path.resolve(__dirname, '../../shared/stac-schemas');
+const SCHEMAS = path.resolve(__dirname, 'fixtures/stac-schemas');
 const ITEM = 'https://schemas.stacspec.org/v1.0.0/item-spec/json-schema/item.json#';
 const COLLECTION = 'https://schemas.stacspec.org/v1.0.0/collection-spec/json-schema/collection.json#';
 

@@ -1,5 +1,5 @@
 /** STAC search: every filter, validation of bad input, and cursor paging (GET and POST) with no gaps or duplicates. */
-import { StacItemCollection } from '../src/shared/api-schemas';
+import { StacItemCollection } from '../src/datacosmos/api-schemas';
 import { ACME, BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
 
 let sim: InProcessSimulator;

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { isProcessAlive } from '../src/local/child-process';
-import { startTemporalDevServer, TemporalDevServer } from '../src/local/temporal-server';
+import { isProcessAlive } from '../local/child-process';
+import { startTemporalDevServer, TemporalDevServer } from '../local/temporal-server';
 import {
   BatchIdKey,
   DataCosmosOrderIdKey,

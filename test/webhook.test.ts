@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { settingsEnvironment } from '../src/config';
+import { settingsEnvironment } from '../src/config/settings';
 import { checkoutCompletedEvent } from '../src/shared/webhook-event';
 import { signatureHeader, verifySignature } from '../src/shared/webhook-signature';
 import { ReplayGuard } from '../src/webhook/replay-guard';
@@ -234,7 +234,7 @@ test('the simulator takes its webhook from --webhook-url and --webhook-secret, a
   expect(stderr).toContain('--webhook-url and --webhook-secret (or SIM_WEBHOOK_SECRET) go together');
 });
 
-const STARTER = path.resolve(__dirname, '../dist/starter.js');
+const STARTER = path.resolve(__dirname, '../dist/src/starter.js');
 
 /** `dcp webhook --port 0` as its own process; resolves with its URL once it prints the listening line. */
 function startListener(

@@ -5,12 +5,12 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { settingsEnvironment } from '../src/config';
-import { freePort } from '../src/local/ports';
+import { settingsEnvironment } from '../src/config/settings';
+import { freePort } from '../local/ports';
 import { paymentCompletedSignal } from '../src/shared/purchase-messages';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
-const WORKER = path.resolve(__dirname, '../dist/worker.js');
+const WORKER = path.resolve(__dirname, '../dist/src/worker.js');
 let env: PurchaseEnv;
 onePurchaseEnvPerFile((started) => (env = started), { worker: false });
 

@@ -1,5 +1,5 @@
 /** Picks the contract a purchase runs under, with the organisation's contracts cached per worker. */
-import type { Contract } from '../shared/api-schemas';
+import type { Contract } from '../datacosmos/api-schemas';
 import type { ResolvedContract } from '../shared/purchase-types';
 import { businessRule } from './failures';
 

@@ -5,7 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { checkoutLink, type DataCosmosClient } from '../datacosmos';
 import { add } from '../shared/money';
-import type { Order, OrderLineItemRequest, StacItem } from '../shared/api-schemas';
+import type { Order, OrderLineItemRequest, StacItem } from '../datacosmos/api-schemas';
 import type {
   CreateOrderInput,
   LineItem,

@@ -5,7 +5,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { batchCancelSignal } from '../shared/batch-messages';
 import { cancelSignal } from '../shared/purchase-messages';
-import { CliError, ExitCode } from './exit-codes';
+import { CliError, ExitCode } from '../shared/errors';
 import { purchaseListQuery } from './list';
 
 export interface BatchCancellation {

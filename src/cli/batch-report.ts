@@ -8,7 +8,7 @@ import {
   type BatchResult,
   type ItemReport,
 } from '../shared/batch-types';
-import { ExitCode } from './exit-codes';
+import { ExitCode } from '../shared/errors';
 
 export const REPORT_COLUMNS: ReadonlyArray<keyof ItemReport> = [
   'collection',

@@ -2,14 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { followBatch, startBatch, type BatchHandle } from '../batch-client';
+import { followBatch, startBatch, type BatchHandle } from '../workflow-client/batch-client';
 import { batchCancelSignal, progressQuery } from '../shared/batch-messages';
 import type { BatchInput, BatchProgress } from '../shared/batch-types';
 import { batchInputProblems } from '../shared/batch-validation';
 import { addBatchShapeOptions, batchShape, type BatchShapeOptions } from './batch-options';
 import { amount } from './buy';
 import { parser, printJson, withContext } from './context';
-import { CliError, ExitCode } from './exit-codes';
+import { CliError, ExitCode } from '../shared/errors';
 import { ItemFileError, readItemFile, readSearchFile } from './item-files';
 import { batchExitCode, doneCount, formatBatchResult, progressLine, reportJson, writeReports } from './batch-report';
 

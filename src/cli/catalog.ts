@@ -1,9 +1,9 @@
 /** `dcp search` (catalog with prices) and `dcp orders` (the organisation's DataCosmos orders). */
 import { Command, Option } from 'commander';
-import type { SearchRequest, StacItem } from '../shared/api-schemas';
+import type { SearchRequest, StacItem } from '../datacosmos/api-schemas';
 import type { DataCosmosClient } from '../datacosmos';
 import { formatTable, parser, printJson, withContext } from './context';
-import { CliError, ExitCode } from './exit-codes';
+import { CliError, ExitCode } from '../shared/errors';
 
 interface SearchOptions {
   collection?: string[];

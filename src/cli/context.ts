@@ -1,11 +1,11 @@
 /** What every `dcp` command that talks to Temporal or DataCosmos shares: settings, clients, output. */
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { InvalidArgumentError } from 'commander';
-import { loadSettings, type Settings } from '../config';
+import { loadSettings, type Settings } from '../config/settings';
 import { DataCosmosError, type DataCosmosClient } from '../datacosmos';
-import { temporalConnectionOptions } from '../temporal-connection';
-import { createDataCosmosClient } from '../worker';
-import { CliError, ExitCode } from './exit-codes';
+import { temporalConnectionOptions } from '../config/temporal-connection';
+import { createDataCosmosClient } from '../config/datacosmos-client';
+import { CliError, ExitCode } from '../shared/errors';
 
 export interface CommandContext {
   settings: Settings;

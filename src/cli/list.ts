@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { statusQuery } from '../shared/purchase-messages';
 import type { PurchaseStatus } from '../shared/purchase-types';
 import { formatTable, parser, printJson, withContext } from './context';
-import { formatDuration, parseDuration } from './duration';
+import { formatDuration, parseDuration } from '../shared/duration';
 
 const STAGES = [
   'VALIDATING',

@@ -9,12 +9,12 @@ import {
   statusQuery,
 } from '../shared/purchase-messages';
 import type { PurchaseResult, PurchaseStatus } from '../shared/purchase-types';
-import type { PurchaseHandle } from '../purchase-client';
-import { fetchPurchaseRuns, formatTimeline, purchaseTimeline } from '../purchase-timeline';
+import type { PurchaseHandle } from '../workflow-client/purchase-client';
+import { fetchPurchaseRuns, formatTimeline, purchaseTimeline } from '../workflow-client/purchase-timeline';
 import { cancelBatch } from './batch-cancel';
 import { parser, printJson, withContext } from './context';
-import { parseDuration } from './duration';
-import { CliError, ExitCode } from './exit-codes';
+import { parseDuration } from '../shared/duration';
+import { CliError, ExitCode } from '../shared/errors';
 import { formatResult, formatStatus } from './purchase-report';
 
 async function purchaseHandle(client: Client, id: string): Promise<PurchaseHandle> {

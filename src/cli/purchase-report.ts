@@ -1,6 +1,6 @@
 /** How purchases are shown on the terminal, and which exit code each end gives. */
 import type { PurchaseEnd, PurchaseResult, PurchaseStatus } from '../shared/purchase-types';
-import { ExitCode } from './exit-codes';
+import { ExitCode } from '../shared/errors';
 
 export const END_EXIT_CODE: Record<PurchaseEnd, ExitCode> = {
   COMPLETED: ExitCode.OK,

@@ -5,12 +5,12 @@
  */
 import type { Client } from '@temporalio/client';
 import { Command } from 'commander';
-import { fetchPurchaseInput } from '../purchase-timeline';
+import { fetchPurchaseInput } from '../workflow-client/purchase-timeline';
 import type { PurchaseInput, PurchaseResult } from '../shared/purchase-types';
 import { purchaseInputProblems } from '../shared/purchase-validation';
-import { describeIfExists } from '../start-once';
+import { describeIfExists } from '../workflow-client/start-once';
 import { withContext, type CommandContext } from './context';
-import { CliError, ExitCode } from './exit-codes';
+import { CliError, ExitCode } from '../shared/errors';
 import { runPurchase, type RunOptions } from './run-purchase';
 
 const REDRIVABLE: ReadonlySet<string> = new Set(['FAILED', 'EXPIRED']);

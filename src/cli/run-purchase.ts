@@ -1,8 +1,8 @@
 /** Starting (or attaching to) a purchase from the command line, then following it to its end: `buy` and `redrive`. */
-import { followPurchase, startPurchase } from '../purchase-client';
+import { followPurchase, startPurchase } from '../workflow-client/purchase-client';
 import type { PurchaseInput } from '../shared/purchase-types';
 import { printJson, type CommandContext } from './context';
-import { ExitCode } from './exit-codes';
+import { ExitCode } from '../shared/errors';
 import { END_EXIT_CODE, formatResult, stageLine } from './purchase-report';
 
 export interface RunOptions {

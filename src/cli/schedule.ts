@@ -9,13 +9,13 @@ import {
   triggerBatchSchedule,
   type BatchScheduleOptions,
   type BatchScheduleSummary,
-} from '../schedule-client';
+} from '../workflow-client/schedule-client';
 import { batchInputProblems } from '../shared/batch-validation';
 import { addBatchShapeOptions, batchShape, type BatchShapeOptions } from './batch-options';
 import { amount } from './buy';
 import { formatTable, parser, printJson, withContext, type CommandContext } from './context';
-import { formatDuration, parseDuration } from './duration';
-import { CliError, ExitCode } from './exit-codes';
+import { formatDuration, parseDuration } from '../shared/duration';
+import { CliError, ExitCode } from '../shared/errors';
 import { ItemFileError, readSearchFile } from './item-files';
 
 interface CreateOptions extends BatchShapeOptions {

@@ -1,13 +1,13 @@
 /** `dcp webhook`: the payment webhook listener, which signals `paymentCompleted` to the purchase of a paid order. */
 import { Command } from 'commander';
-import { loadWebhookSettings } from '../config';
-import { createLogger } from '../logger';
+import { loadWebhookSettings } from '../config/settings';
+import { createLogger } from '../runtime/logger';
 import { createPaymentWebhook } from '../webhook/payment-webhook';
 import { temporalPaymentSignaller } from '../webhook/purchase-signaller';
 import { ReplayGuard } from '../webhook/replay-guard';
 import { startWebhookServer } from '../webhook/server';
 import { parser, withContext } from './context';
-import { CliError, ExitCode } from './exit-codes';
+import { CliError, ExitCode } from '../shared/errors';
 
 function listenPort(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 65535) throw new RangeError('must be a port number (0 = any free port)');

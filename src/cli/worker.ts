@@ -1,7 +1,7 @@
 /** `dcp worker`: the worker process in the foreground. */
 import { Command } from 'commander';
-import { loadSettings } from '../config';
-import { runWorker } from '../worker';
+import { loadSettings } from '../config/settings';
+import { runWorker } from '../runtime/purchase-worker';
 
 export function registerWorkerCommand(program: Command): void {
   program

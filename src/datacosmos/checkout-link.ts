@@ -1,4 +1,4 @@
-import type { Order } from '../shared/api-schemas';
+import type { Order } from './api-schemas';
 
 /**
  * The payment link of an order: `checkout_url` (one doc version) or `checkout_redirect_url`

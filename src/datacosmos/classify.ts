@@ -3,8 +3,8 @@
  * and timeouts are retryable, and which failures of a non-idempotent request leave its outcome unknown.
  */
 import { STATUS_CODES } from 'node:http';
-import type { EndpointName } from '../shared/api-paths';
-import { ApiErrorBody } from '../shared/api-schemas';
+import type { EndpointName } from './api-paths';
+import { ApiErrorBody } from './api-schemas';
 import { DataCosmosError, type DataCosmosErrorKind } from './errors';
 import { parseRetryAfter } from './retry-after';
 

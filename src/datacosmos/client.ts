@@ -5,7 +5,7 @@
 import { RequestThrottle } from './throttle';
 import { Agent } from 'undici';
 import { z } from 'zod';
-import { paths } from '../shared/api-paths';
+import { paths } from './api-paths';
 import {
   ContractsResponse,
   CreateOrderRequest,
@@ -23,7 +23,7 @@ import {
   type ItemPrice,
   type Order,
   type Price,
-} from '../shared/api-schemas';
+} from './api-schemas';
 import { checkoutLink } from './checkout-link';
 import { resolveOptions, type DataCosmosClientOptions, type ResolvedOptions } from './options';
 import { followCursors } from './pagination';

@@ -1,4 +1,4 @@
-import type { EndpointName } from '../shared/api-paths';
+import type { EndpointName } from './api-paths';
 
 /**
  * - http: the API answered with an error status (4xx/5xx other than 401/429)

@@ -20,4 +20,4 @@ export type {
   CreateOrderRequest,
   Order,
   OrderStatus,
-} from '../shared/api-schemas';
+} from './api-schemas';

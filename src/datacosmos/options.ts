@@ -1,5 +1,5 @@
-import type { EndpointName } from '../shared/api-paths';
-import { AUDIENCE } from '../shared/api-schemas';
+import type { EndpointName } from './api-paths';
+import { AUDIENCE } from './api-schemas';
 import type { RetryPolicy } from './backoff';
 
 /** One HTTP exchange as seen by metrics and logs; deliberately without headers or bodies. */

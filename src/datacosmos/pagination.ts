@@ -1,4 +1,4 @@
-import type { EndpointName } from '../shared/api-paths';
+import type { EndpointName } from './api-paths';
 import { DataCosmosError } from './errors';
 
 /**

@@ -8,7 +8,7 @@
  * so a complete body that does not parse is the server's bug and repeating the call will not fix it.
  */
 import type { z } from 'zod';
-import type { EndpointName } from '../shared/api-paths';
+import type { EndpointName } from './api-paths';
 import type { Exchange } from './classify';
 import { DataCosmosError } from './errors';
 

@@ -1,4 +1,4 @@
-import type { StacItemCollection } from '../shared/api-schemas';
+import type { StacItemCollection } from './api-schemas';
 import type { SearchPage } from './types';
 
 /**

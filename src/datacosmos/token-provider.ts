@@ -3,8 +3,8 @@
  * shared by concurrent callers (one request in flight at a time). The token is never logged nor
  * put into an error.
  */
-import { paths } from '../shared/api-paths';
-import { TokenRequest, TokenResponse } from '../shared/api-schemas';
+import { paths } from './api-paths';
+import { TokenRequest, TokenResponse } from './api-schemas';
 import { responseError, type Exchange } from './classify';
 import { exchangeText, type ExchangeContext } from './exchange';
 import type { ResolvedOptions } from './options';

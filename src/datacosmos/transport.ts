@@ -4,7 +4,7 @@
  * requests and replies; everything below in bytes.
  */
 import type { z } from 'zod';
-import type { EndpointName } from '../shared/api-paths';
+import type { EndpointName } from './api-paths';
 import { responseError, type Exchange } from './classify';
 import { withoutSecrets, isDataCosmosError } from './errors';
 import { exchangeStream, exchangeText, type ExchangeContext, type StreamReply, type TextReply } from './exchange';

@@ -1,6 +1,6 @@
-/** Shapes the client returns beyond the wire schemas of src/shared/api-schemas.ts. */
+/** Shapes the client returns beyond the wire schemas of api-schemas.ts. */
 import type { Readable } from 'node:stream';
-import type { Order, OrderStatus, StacItem } from '../shared/api-schemas';
+import type { Order, OrderStatus, StacItem } from './api-schemas';
 
 export interface SearchPage {
   items: StacItem[];

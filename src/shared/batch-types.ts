@@ -2,6 +2,7 @@
  * Data that crosses the batch workflow boundary: batch input, per-item outcomes, progress and result.
  * Pure types and constants only, shared by the batch workflow, its activities and its clients.
  */
+import type { DeliverOptions, DeliveryState } from './delivery-types';
 import type { LineItem, LineItemInput, PollSchedule } from './purchase-types';
 
 export type ItemOutcome =
@@ -25,13 +26,6 @@ export interface BatchSearch {
   datetime?: string;
   query?: Record<string, Record<string, number>>;
   maxItems?: number;
-}
-
-export interface DeliverOptions {
-  /** A directory on the worker's machine: files land in DIR/COLLECTION/ITEM/FILE. */
-  dir: string;
-  /** A download silent for this long is retried elsewhere (default 30 s). */
-  heartbeatTimeoutMs?: number;
 }
 
 export interface BatchInput {
@@ -74,17 +68,6 @@ export const MAX_BATCH_CONCURRENCY = 200;
 
 /** One row of the batch report: `[collection, item, outcome, price, orderId, reason, delivery]`, compact for history. */
 export type ItemRow = [string, string, ItemOutcome, string | null, string | null, string | null, DeliveryState | null];
-
-export type DeliveryState = 'DELIVERED' | 'FAILED';
-
-/** How one item's files were delivered after its order was PAID. */
-export interface ItemDelivery {
-  collection: string;
-  item: string;
-  state: DeliveryState;
-  files: string[];
-  reason: string | null;
-}
 
 export interface ItemReport {
   collection: string;

@@ -2,7 +2,7 @@
  * Data that crosses the workflow boundary: purchase input, status, result and activity DTOs.
  * Pure types and constants only, so workflow code, activities and clients share them.
  */
-import type { DeliverOptions, ItemDelivery } from './batch-types';
+import type { DeliverOptions, ItemDelivery } from './delivery-types';
 
 export const TASK_QUEUE = 'datacosmos-purchase';
 

@@ -3,7 +3,7 @@
  * purchase knows the order (the provider retries later), 503 when Temporal cannot be reached, 2xx only once
  * the purchase has accepted the `paymentCompleted` signal (or has already finished).
  */
-import type { Logger } from '../logger';
+import type { Logger } from '../runtime/logger';
 import { CHECKOUT_COMPLETED, CheckoutSessionSchema, PaymentEventSchema } from '../shared/webhook-event';
 import { verifySignature } from '../shared/webhook-signature';
 import type { PaymentSignaller } from './purchase-signaller';

@@ -1,10 +1,10 @@
 /**
- * Where a workflow schedules its DataCosmos activities. Executions started since the patch use the DataCosmos
- * task queue, whose rate limit holds for the whole fleet; earlier ones keep the workflow's own queue on replay.
+ * Where a workflow schedules its DataCosmos activities: the DataCosmos task queue beside its own, whose rate
+ * limit holds for the whole fleet.
  */
-import { patched, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import { datacosmosTaskQueue } from '../shared/task-queues';
 
-export function datacosmosQueueOption(): { taskQueue?: string } {
-  return patched('datacosmos-task-queue') ? { taskQueue: datacosmosTaskQueue(workflowInfo().taskQueue) } : {};
+export function datacosmosQueueOption(): { taskQueue: string } {
+  return { taskQueue: datacosmosTaskQueue(workflowInfo().taskQueue) };
 }

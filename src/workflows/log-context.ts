@@ -1,7 +1,7 @@
 /**
  * Workflow interceptors, bundled with the workflows: every activity a purchase or batch schedules carries its
  * batch id (the BatchId search attribute) in a header, so the activity's log lines can name the batch
- * (src/activity-log-context.ts). Headers are not part of what replay compares.
+ * (src/runtime/activity-log-context.ts). Headers are not part of what replay compares.
  */
 import {
   defaultPayloadConverter,

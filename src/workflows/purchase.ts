@@ -11,7 +11,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  patched,
   metricMeter,
   proxyActivities,
   proxyLocalActivities,
@@ -22,7 +21,7 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { ItemDelivery } from '../shared/batch-types';
+import type { ItemDelivery } from '../shared/delivery-types';
 import { METRIC } from '../shared/metric-names';
 import { compare } from '../shared/money';
 import {
@@ -87,12 +86,6 @@ class Purchase {
   private readonly pollApi: Activities;
   /** The contract look-up (cached per worker): run inside the workflow task to save a server round trip. */
   private readonly contractApi: Activities;
-  /**
-   * Purchases started since this patch look up the contract as a local activity and mirror only
-   * meaningful changes into search attributes: fewer server round trips and events per purchase.
-   * Executions recorded before it replay the earlier commands.
-   */
-  private readonly lean: boolean;
   private readonly deliveryApi: Activities;
   private contract: ResolvedContract | null = null;
   private cancelReason: string | null = null;
@@ -137,7 +130,6 @@ class Purchase {
     };
     const timeoutMs = input.activityTimeoutMs ?? DEFAULT_ACTIVITY_TIMEOUT_MS;
     const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
-    this.lean = patched('lean-history');
     const base: ActivityOptions = { startToCloseTimeout: timeoutMs, retry, ...datacosmosQueueOption() };
     // Look-ups give up after a while: nothing has been bought yet, so FAILED is safe.
     this.api = proxyActivities<Activities>({ ...base, scheduleToCloseTimeout: '10m' });
@@ -146,9 +138,11 @@ class Purchase {
     // A poll that keeps failing is recorded and retried at the next poll; the deadline bounds the wait.
     this.pollApi = proxyActivities<Activities>({ ...base, scheduleToCloseTimeout: '5m' });
     // A local activity always runs in the workflow's worker (its one DataCosmos call is cached per worker).
-    this.contractApi = this.lean
-      ? proxyLocalActivities<Activities>({ startToCloseTimeout: timeoutMs, retry, scheduleToCloseTimeout: '10m' })
-      : this.api;
+    this.contractApi = proxyLocalActivities<Activities>({
+      startToCloseTimeout: timeoutMs,
+      retry,
+      scheduleToCloseTimeout: '10m',
+    });
     // Downloads heartbeat their bytes: a killed worker's download is retried (and resumed) elsewhere.
     this.deliveryApi = proxyActivities<Activities>({
       startToCloseTimeout: '2h',
@@ -227,7 +221,7 @@ class Purchase {
   /** After PAID: the files, when asked for. A failed delivery is reported per item; the purchase stays COMPLETED. */
   private async deliver(): Promise<ItemDelivery[] | undefined> {
     const deliver = this.input.deliver;
-    if (!deliver || !patched('deliver-after-paid')) return undefined;
+    if (!deliver) return undefined;
     this.setStage('DELIVERING');
     const items = this.status.lineItems.map(({ collection, item }) => ({ collection, item }));
     try {
@@ -382,9 +376,8 @@ class Purchase {
   }
 
   private recordOrder(order: OrderSummary): void {
-    const changed = this.lean
-      ? order.orderId !== this.status.orderId // a new status is published with the stage it leads to
-      : order.orderId !== this.status.orderId || order.status !== this.status.orderStatus;
+    // A new order id is published at once; a new status is published with the stage it leads to.
+    const changed = order.orderId !== this.status.orderId;
     this.status.orderId = order.orderId;
     this.status.orderStatus = order.status;
     this.status.paymentMethod = order.paymentMethod ?? this.status.paymentMethod;
@@ -397,7 +390,7 @@ class Purchase {
   private setStage(stage: PurchaseStage): void {
     this.status.stage = stage;
     this.touch();
-    if (!this.lean || PUBLISHED_STAGES.has(stage)) this.publish();
+    if (PUBLISHED_STAGES.has(stage)) this.publish();
   }
 
   private touch(): void {

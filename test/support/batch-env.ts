@@ -1,6 +1,6 @@
 /** Batch test helpers: start a batch on a purchase environment, and read the simulator's catalog in search order. */
 import { randomUUID } from 'node:crypto';
-import { startBatch, type BatchHandle } from '../../src/batch-client';
+import { startBatch, type BatchHandle } from '../../src/workflow-client/batch-client';
 import type { BatchInput } from '../../src/shared/batch-types';
 import { FAST, type PurchaseEnv } from './purchase-env';
 

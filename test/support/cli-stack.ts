@@ -6,11 +6,11 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startDevStack, type DevStack } from '../../src/local/dev-stack';
-import { freePort } from '../../src/local/ports';
+import { startDevStack, type DevStack } from '../../local/dev-stack';
+import { freePort } from '../../local/ports';
 import { SimAdmin } from './simulator';
 
-const DCP = path.resolve(__dirname, '../../dist/starter.js');
+const DCP = path.resolve(__dirname, '../../dist/src/starter.js');
 
 export interface Run {
   code: number;

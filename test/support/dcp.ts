@@ -1,9 +1,9 @@
 /** Runs the built `dcp` program as a user would, configured through the environment for these settings. */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { settingsEnvironment, type Settings } from '../../src/config';
+import { settingsEnvironment, type Settings } from '../../src/config/settings';
 
-const DCP = path.resolve(__dirname, '../../dist/starter.js');
+const DCP = path.resolve(__dirname, '../../dist/src/starter.js');
 
 export interface DcpRun {
   code: number;

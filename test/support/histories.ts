@@ -1,17 +1,22 @@
-/** Saves workflow histories into test/histories/ for the replay test; committed histories are never rewritten. */
+/**
+ * Workflow histories for the replay test, kept per release in test/histories/<version>/ (the package.json
+ * version). Recording writes the current version's directory; after a release, bump the version before
+ * changing a workflow, so every released version's histories stay as they were and keep replaying.
+ */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PurchaseEnv } from './purchase-env';
 
-const DIR = path.resolve(__dirname, '..', 'histories');
-/** The workflow version being recorded: set HISTORY_VERSION=vN when a new version is released. */
-const VERSION = process.env.HISTORY_VERSION ?? 'v1';
+export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
+const VERSION: string = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')).version;
 
-/**
- * Writes test/histories/WORKFLOW-VERSION-SCENARIO.json (`purchase-v2-expired.json`): one run of this workflow,
- * the latest when no run id is given.
- */
+/** test/histories/<version>/<workflow>-<scenario>.json */
+export function historyFile(workflow: 'purchase' | 'batch', scenario: string, version = VERSION): string {
+  return path.join(HISTORIES_DIR, version, `${workflow}-${scenario}.json`);
+}
+
+/** Writes one run of this workflow (the latest when no run id is given) as the current version's history. */
 export function saveHistory(
   env: PurchaseEnv,
   workflow: 'purchase' | 'batch',
@@ -19,8 +24,8 @@ export function saveHistory(
   workflowId: string,
   runId?: string,
 ): void {
-  const file = path.join(DIR, `${workflow}-${VERSION}-${scenario}.json`);
-  if (fs.existsSync(file)) throw new Error(`${file} exists: committed histories are never rewritten`);
+  const file = historyFile(workflow, scenario);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   // The CLI's export is the format `temporal workflow show --output json` gives operators, too.
   const args = ['workflow', 'show', '--address', env.temporalAddress, '-w', workflowId, '--output', 'json'];
   const json = execFileSync(process.env.TEMPORAL_TEST_CLI_PATH as string, runId ? [...args, '-r', runId] : args);

@@ -1,6 +1,6 @@
 /**
  * A purchase test environment: the real simulator over HTTP, the shared Temporal dev server, and a
- * real worker (in this process, or as a separate `node dist/worker.js` process for crash tests) on a
+ * real worker (in this process, or as a separate `node dist/src/worker.js` process for crash tests) on a
  * task queue of its own, so test files run side by side.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,11 +8,11 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { settingsEnvironment, simulatorSettings, type Settings } from '../../src/config';
-import { startPurchase, type PurchaseHandle } from '../../src/purchase-client';
+import { settingsEnvironment, simulatorSettings, type Settings } from '../../src/config/settings';
+import { startPurchase, type PurchaseHandle } from '../../src/workflow-client/purchase-client';
 import { statusQuery } from '../../src/shared/purchase-messages';
 import type { PurchaseInput, PurchaseStage, PurchaseStatus } from '../../src/shared/purchase-types';
-import { createPurchaseWorker, type PurchaseWorker } from '../../src/worker';
+import { createPurchaseWorker, type PurchaseWorker } from '../../src/runtime/purchase-worker';
 import { ACME, SimAdmin, getToken, startInProcess, type InProcessSimulator, type SeedClient } from './simulator';
 import { Connection } from '@temporalio/client';
 import { testTemporalAddress } from './temporal';
@@ -92,7 +92,7 @@ export class PurchaseEnv {
 
   /** The worker as its own process, configured through the environment like production; kill it at will. */
   spawnWorkerProcess(): ChildProcess {
-    return spawn(process.execPath, [path.resolve(__dirname, '../../dist/worker.js')], {
+    return spawn(process.execPath, [path.resolve(__dirname, '../../dist/src/worker.js')], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { PATH: process.env.PATH, ...settingsEnvironment(this.settings), LOG_LEVEL: 'warn' },
     });

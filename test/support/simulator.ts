@@ -7,13 +7,13 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { OrderAudit } from '../../src/simulator/order-model';
-import type { FaultConfig } from '../../src/simulator/faults';
-import type { Settings, SimulatorOptions } from '../../src/simulator/options';
-import type { SeedContract } from '../../src/simulator/seed-data';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
-import type { StatsSnapshot } from '../../src/simulator/stats';
-import { AUDIENCE } from '../../src/shared/api-schemas';
+import type { OrderAudit } from '../../simulator/order-model';
+import type { FaultConfig } from '../../simulator/faults';
+import type { Settings, SimulatorOptions } from '../../simulator/options';
+import type { SeedContract } from '../../simulator/seed-data';
+import { startSimulator, type RunningSimulator } from '../../simulator/server';
+import type { StatsSnapshot } from '../../simulator/stats';
+import { AUDIENCE } from '../../src/datacosmos/api-schemas';
 
 export interface SeedClient {
   organisation: number;

@@ -1,8 +1,8 @@
 /** Temporal for tests: the shared dev server that jest's globalSetup starts, and private ones for crash tests. */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { resolveTemporalCli } from '../../src/local/temporal-cli';
-import { startTemporalDevServer, TemporalDevServer } from '../../src/local/temporal-server';
+import { resolveTemporalCli } from '../../local/temporal-cli';
+import { startTemporalDevServer, TemporalDevServer } from '../../local/temporal-server';
 
 /** host:port of the shared test server (test/global-setup.ts). */
 export function testTemporalAddress(): string {

@@ -1,7 +1,7 @@
 /**
- * Records batch workflow histories into test/histories/ for the replay test (`npm run histories:record-batch`,
- * HISTORY_VERSION=vN for a new version): a batch that completes with several outcomes, one that continues as new
- * (its first and last runs), and one cancelled while its purchases await payment. Existing files are never rewritten.
+ * Records batch workflow histories into test/histories/<version>/ for the replay test (`npm run histories:record`):
+ * a batch that completes with several outcomes, one that continues as new (its first and last runs), and one
+ * cancelled while its purchases await payment.
  */
 import { batchCancelSignal } from '../../src/shared/batch-messages';
 import type { BatchResult } from '../../src/shared/batch-types';

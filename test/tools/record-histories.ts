@@ -1,10 +1,9 @@
 /**
- * Records purchase workflow histories into test/histories/ for the replay test. Run it when a workflow
- * version is released (`npm run histories:record`); committed histories are never rewritten, only added,
- * so every version that may still be running stays covered.
+ * Records purchase workflow histories into test/histories/<version>/ for the replay test
+ * (`npm run histories:record`, which records the batch scenarios too).
  */
 import { approveUpdate, cancelSignal, paymentCompletedSignal } from '../../src/shared/purchase-messages';
-import type { PurchaseHandle } from '../../src/purchase-client';
+import type { PurchaseHandle } from '../../src/workflow-client/purchase-client';
 import { saveHistory } from '../support/histories';
 import { onePurchaseEnvPerFile, PurchaseEnv } from '../support/purchase-env';
 

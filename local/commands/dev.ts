@@ -1,0 +1,82 @@
+/** `dcp dev`: the whole local stack in the foreground, until Ctrl-C. */
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { dataDir as defaultDataDir } from '../../src/config/settings';
+import { DEV_STACK_PORTS, DevStack, startDevStack } from '../dev-stack';
+import { LocalStack, stackFilePath } from '../../src/config/stack-file';
+import { CliError, ExitCode } from '../../src/shared/errors';
+
+interface DevOptions {
+  dataDir?: string;
+  worker: boolean;
+  port: number;
+  uiPort: number;
+  simPort: number;
+}
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535)
+    throw new InvalidArgumentError('must be a port number (1-65535)');
+  return port;
+}
+
+export function registerDevCommand(program: Command): void {
+  program
+    .command('dev')
+    .description('Run the local stack in the foreground: Temporal dev server + Web UI, DataCosmos simulator, worker')
+    .option('--data-dir <dir>', 'where the stack keeps its state (default: $DCP_DATA_DIR or .data)')
+    .option('--no-worker', 'do not start the worker (run your own)')
+    .option('--port <port>', 'Temporal gRPC port', portNumber, DEV_STACK_PORTS.temporalPort)
+    .option('--ui-port <port>', 'Temporal Web UI port', portNumber, DEV_STACK_PORTS.uiPort)
+    .option('--sim-port <port>', 'simulator port', portNumber, DEV_STACK_PORTS.simPort)
+    .action(runDev);
+}
+
+async function runDev(opts: DevOptions): Promise<void> {
+  const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : defaultDataDir();
+  // Listen before starting, so a signal during start-up still stops whatever was started.
+  let devStack: DevStack | undefined;
+  let stopRequested = false;
+  const onSignal = () => {
+    stopRequested = true;
+    void devStack?.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    devStack = await startDevStack({
+      dataDir,
+      worker: opts.worker,
+      temporalPort: opts.port,
+      uiPort: opts.uiPort,
+      simPort: opts.simPort,
+    });
+    if (stopRequested) void devStack.stop();
+    else printStack(devStack.stack, dataDir);
+    await devStack.done;
+    process.stdout.write('local stack stopped\n');
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError((err as Error).message, ExitCode.FAILURE);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function printStack(stack: LocalStack, dataDir: string): void {
+  const logs = ['temporal', 'simulator', ...(stack.worker.running ? ['worker'] : [])];
+  const lines = [
+    `local stack running (data dir ${dataDir})`,
+    `  Temporal:   ${stack.temporal.address} (namespace ${stack.temporal.namespace})`,
+    `  Web UI:     ${stack.temporal.uiUrl}`,
+    `  Simulator:  ${stack.simulator.url} (organisation ${stack.datacosmos.organisationId}, client ${stack.datacosmos.clientId})`,
+    `  Checkout:   ${stack.simulator.url}/checkout/<session> (the link of each unpaid order)`,
+    `  Worker:     ${stack.worker.running ? 'running' : 'not started (--no-worker)'}`,
+    `  Stack file: ${stackFilePath(dataDir)} (other dcp commands use it)`,
+    `  Logs:       ${logs.map((name) => path.join(dataDir, `${name}.log`)).join(', ')}`,
+    'press Ctrl-C to stop',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

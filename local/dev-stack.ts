@@ -1,0 +1,148 @@
+/**
+ * The local stack in one call: Temporal dev server (state in `<data-dir>/temporal.db`), the DataCosmos
+ * simulator (journal in `<data-dir>/simulator`) and optionally the worker, described in
+ * `<data-dir>/stack.json`. Started again on the same data dir, it resumes where it left off.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CliError, ExitCode } from '../src/shared/errors';
+import { ChildExit, describeExit, isProcessAlive } from './child-process';
+import { assertPortFree } from './ports';
+import { simulatorProgram, startSimulatorProcess } from './simulator-process';
+import { LocalStack, readStackFile, removeStackFile, writeStackFile } from '../src/config/stack-file';
+import { resolveTemporalCli } from './temporal-cli';
+import { startTemporalDevServer } from './temporal-server';
+import { startWorkerProcess, workerProgram } from './worker-process';
+
+export const DEV_STACK_PORTS = { temporalPort: 7233, uiPort: 8233, simPort: 8787 } as const;
+
+/** The organisation the simulator seeds, with its API client (not a secret: it only exists in the simulator). */
+export const SIMULATOR_ACCOUNT = { clientId: 'acme-pipeline', clientSecret: 'acme-secret-1001', organisationId: 1001 };
+
+export interface DevStackOptions {
+  dataDir: string;
+  worker: boolean;
+  temporalPort?: number;
+  uiPort?: number;
+  simPort?: number;
+  log?: (line: string) => void;
+}
+
+export interface DevStack {
+  stack: LocalStack;
+  /** Stops the worker, the simulator and Temporal, in that order, and removes stack.json. */
+  stop(): Promise<void>;
+  /** Resolves once stopped by stop(); rejects, after stopping the rest, when a part dies on its own. */
+  done: Promise<void>;
+}
+
+interface StackPart {
+  name: string;
+  logFile: string;
+  exited: Promise<ChildExit>;
+  stop(): Promise<void>;
+}
+
+export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
+  const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const dataDir = path.resolve(opts.dataDir);
+  const ports = {
+    temporal: opts.temporalPort ?? DEV_STACK_PORTS.temporalPort,
+    ui: opts.uiPort ?? DEV_STACK_PORTS.uiPort,
+    sim: opts.simPort ?? DEV_STACK_PORTS.simPort,
+  };
+  await checkBeforeStarting(dataDir, ports, opts.worker);
+  const cliPath = await resolveTemporalCli();
+  fs.mkdirSync(path.join(dataDir, 'simulator'), { recursive: true });
+
+  const parts: StackPart[] = [];
+  const stopParts = async () => {
+    for (const part of [...parts].reverse()) await part.stop();
+  };
+  let stack: LocalStack;
+  try {
+    log(`starting the Temporal dev server on 127.0.0.1:${ports.temporal}`);
+    const temporalLog = path.join(dataDir, 'temporal.log');
+    const temporal = await startTemporalDevServer({
+      cliPath,
+      port: ports.temporal,
+      uiPort: ports.ui,
+      dbFilename: path.join(dataDir, 'temporal.db'),
+      logFile: temporalLog,
+    });
+    parts.push({ name: 'Temporal dev server', logFile: temporalLog, ...temporal });
+
+    log(`starting the DataCosmos simulator on 127.0.0.1:${ports.sim}`);
+    const simulatorLog = path.join(dataDir, 'simulator.log');
+    const simulatorDir = path.join(dataDir, 'simulator');
+    const simulator = await startSimulatorProcess({ port: ports.sim, dataDir: simulatorDir, logFile: simulatorLog });
+    parts.push({ name: 'simulator', logFile: simulatorLog, ...simulator });
+
+    stack = {
+      version: 1,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      temporal: { address: temporal.address, namespace: 'default', uiUrl: temporal.uiUrl ?? '' },
+      simulator: { url: simulator.url },
+      datacosmos: { apiUrl: simulator.url, authUrl: simulator.url, ...SIMULATOR_ACCOUNT },
+      worker: { running: opts.worker },
+    };
+    if (opts.worker) {
+      log('starting the worker');
+      const workerLog = path.join(dataDir, 'worker.log');
+      parts.push({ name: 'worker', logFile: workerLog, ...startWorkerProcess(stack, workerLog) });
+    }
+    writeStackFile(dataDir, stack);
+  } catch (err) {
+    await stopParts();
+    throw err;
+  }
+
+  let stopping: Promise<void> | undefined;
+  let settleDone: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  const done = new Promise<void>((resolve, reject) => (settleDone = { resolve, reject }));
+  const shutDown = (failure?: Error) =>
+    (stopping ??= stopParts()
+      .then(() => removeStackFile(dataDir))
+      .then(() => (failure ? settleDone?.reject(failure) : settleDone?.resolve())));
+  for (const part of parts) {
+    part.exited.then(
+      (exit) => {
+        if (stopping) return;
+        void shutDown(new Error(`${part.name} ${describeExit(exit)} unexpectedly (log: ${part.logFile})`));
+      },
+      () => undefined,
+    );
+  }
+  return { stack, stop: () => shutDown(), done };
+}
+
+async function checkBeforeStarting(
+  dataDir: string,
+  ports: { temporal: number; ui: number; sim: number },
+  worker: boolean,
+): Promise<void> {
+  const running = readRunningStack(dataDir);
+  if (running) {
+    throw new CliError(`a local stack is already running on ${dataDir} (pid ${running.pid})`, ExitCode.UNAVAILABLE);
+  }
+  if (new Set(Object.values(ports)).size !== 3) {
+    throw new CliError(`the Temporal, Web UI and simulator ports must differ`, ExitCode.USAGE);
+  }
+  await assertPortFree(ports.temporal, 'Temporal server');
+  await assertPortFree(ports.ui, 'Temporal Web UI');
+  await assertPortFree(ports.sim, 'simulator');
+  simulatorProgram();
+  if (worker) workerProgram();
+}
+
+/** The stack file of a live `dcp dev` on this data dir; one left by a crashed run does not count. */
+function readRunningStack(dataDir: string): LocalStack | undefined {
+  let stack: LocalStack | undefined;
+  try {
+    stack = readStackFile(dataDir);
+  } catch {
+    return undefined; // unreadable: it will be overwritten
+  }
+  return stack && stack.pid !== process.pid && isProcessAlive(stack.pid) ? stack : undefined;
+}

@@ -1,0 +1,29 @@
+/** Runs the purchase worker program against the local stack. */
+import { LoggedChild, spawnLogged } from './child-process';
+import { builtProgram } from './programs';
+import { LocalStack } from '../src/config/stack-file';
+
+// The worker drains its activities for up to 10 s on SIGTERM (shutdownGraceTime).
+const STOP_GRACE_MS = 15_000;
+
+/** Exactly the variables the worker reads to find the local stack (README "Configuration"). */
+export function workerEnvironment(stack: LocalStack): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: stack.temporal.address,
+    TEMPORAL_NAMESPACE: stack.temporal.namespace,
+    DATACOSMOS_API_URL: stack.datacosmos.apiUrl,
+    DATACOSMOS_AUTH_URL: stack.datacosmos.authUrl,
+    DATACOSMOS_CLIENT_ID: stack.datacosmos.clientId,
+    DATACOSMOS_CLIENT_SECRET: stack.datacosmos.clientSecret,
+    DATACOSMOS_ORGANISATION_ID: String(stack.datacosmos.organisationId),
+  };
+}
+
+export function workerProgram(): string {
+  return builtProgram('src/worker.js', 'worker');
+}
+
+export function startWorkerProcess(stack: LocalStack, logFile: string): LoggedChild {
+  const env = { ...process.env, ...workerEnvironment(stack) };
+  return spawnLogged(process.execPath, [workerProgram()], { env, logFile, stopGraceMs: STOP_GRACE_MS });
+}

@@ -1,0 +1,35 @@
+/** Contract checks shared by pricing, search and order creation, and the price of an item under a contract. */
+import { multiply, roundTo, toDecimal } from '../src/shared/money';
+import type { CatalogItem } from './catalog';
+import { ApiError } from './http';
+import { findContract, type SeedContract, type SeedOrganisation } from './seed-data';
+
+/** The caller's contract: 404 when unknown, 403 when another organisation's. */
+export function ownContract(organisation: SeedOrganisation, contractId: number, field = 'contract_id'): SeedContract {
+  const contract = findContract(contractId);
+  if (!contract) throw new ApiError(404, `contract ${contractId} not found`, field);
+  if (contract.organisation_id !== organisation.id)
+    throw new ApiError(403, `contract ${contractId} does not belong to organisation ${organisation.id}`, field);
+  return contract;
+}
+
+/** A contract that can be used to buy now: owned, active and inside its order window. */
+export function usableContract(
+  organisation: SeedOrganisation,
+  contractId: number,
+  field = 'contract_id',
+): SeedContract {
+  const contract = ownContract(organisation, contractId, field);
+  if (!contract.active) throw new ApiError(400, `contract ${contractId} is not active`, field);
+  const now = Date.now();
+  if (contract.order_start_date_utc && Date.parse(contract.order_start_date_utc) > now)
+    throw new ApiError(400, `contract ${contractId} order window starts ${contract.order_start_date_utc}`, field);
+  if (contract.order_end_date_utc && Date.parse(contract.order_end_date_utc) < now)
+    throw new ApiError(400, `contract ${contractId} order window ended ${contract.order_end_date_utc}`, field);
+  return contract;
+}
+
+/** Price = rate per km² x data area, rounded to cents, as a decimal string. */
+export function itemPrice(contract: SeedContract, item: CatalogItem): string {
+  return roundTo(multiply(contract.rate_per_km2, toDecimal(item.areaKm2)), 2);
+}

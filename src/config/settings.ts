@@ -1,0 +1,343 @@
+/**
+ * Settings of the worker and the CLI, from the environment or, when no production setting is present,
+ * from the local stack file that `dcp dev` writes. Production settings never fall back to the simulator.
+ */
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { CliError, ExitCode } from '../shared/errors';
+import { readStackFile } from './stack-file';
+import { AUDIENCE } from '../datacosmos/api-schemas';
+import { TASK_QUEUE } from '../shared/purchase-types';
+
+/** TLS to the Temporal frontend (Temporal Cloud, or a self-hosted server with TLS): file paths, read at connect time. */
+export interface TemporalTlsSettings {
+  clientCertPath?: string;
+  clientKeyPath?: string;
+  serverCaPath?: string;
+  serverName?: string;
+}
+
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  uiUrl?: string;
+  /** Absent: plaintext (the local stack, a private network). */
+  tls?: TemporalTlsSettings;
+  /** Temporal Cloud API key; never logged. */
+  apiKey?: string;
+}
+
+export interface DataCosmosSettings {
+  apiUrl: string;
+  authUrl: string;
+  clientId: string;
+  clientSecret: string;
+  audience: string;
+  organisationId: number;
+  requestTimeoutMs: number;
+  /** Client-side pace of this process, all endpoints together; undefined = unpaced. */
+  maxRequestsPerSecond?: number;
+  /**
+   * The fleet's budget: DataCosmos activity starts per second across every worker, enforced by the
+   * Temporal server on the DataCosmos task queue; undefined = no fleet limit.
+   */
+  fleetMaxRequestsPerSecond?: number;
+}
+
+export interface WorkerSettings {
+  maxConcurrentActivities: number;
+  maxActivitiesPerSecond: number;
+  /** Workflows kept in memory between tasks; the rest are replayed when they next wake. */
+  maxCachedWorkflows: number;
+  metricsPort?: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export interface Settings {
+  source: 'environment' | 'local-stack';
+  temporal: TemporalSettings;
+  datacosmos: DataCosmosSettings;
+  worker: WorkerSettings;
+}
+
+/** Variables whose presence means "production settings": then the local stack is never used. */
+const PRODUCTION_VARIABLES = [
+  'DATACOSMOS_CLIENT_ID',
+  'DATACOSMOS_CLIENT_SECRET',
+  'DATACOSMOS_ORGANISATION_ID',
+  'DATACOSMOS_API_URL',
+  'DATACOSMOS_AUTH_URL',
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_TLS',
+  'TEMPORAL_TLS_CERT',
+  'TEMPORAL_TLS_KEY',
+  'TEMPORAL_TLS_CA',
+] as const;
+
+const positiveInt = (what: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${what} must be a positive whole number`)
+    .transform(Number)
+    .refine((n) => n > 0, `${what} must be a positive whole number`);
+
+/** Keeps a worker with 2,000 purchases waiting on payment near 400 MB; the others replay when they wake. */
+const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
+
+const requestRate = (zero: string) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, `must be a number of requests per second (${zero})`)
+    .transform(Number);
+
+const httpUrl = z
+  .string()
+  .url('must be a URL')
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be HOST:PORT');
+
+const readableFile = z.string().refine((file) => {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a readable file');
+
+const TemporalTlsSchema = z
+  .object({
+    TEMPORAL_API_KEY: z.string().optional(),
+    TEMPORAL_TLS: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+    TEMPORAL_TLS_CERT: readableFile.optional(),
+    TEMPORAL_TLS_KEY: readableFile.optional(),
+    TEMPORAL_TLS_CA: readableFile.optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  })
+  .superRefine((e, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (e.TEMPORAL_TLS_CERT && !e.TEMPORAL_TLS_KEY) problem('TEMPORAL_TLS_KEY', 'is required with TEMPORAL_TLS_CERT');
+    if (e.TEMPORAL_TLS_KEY && !e.TEMPORAL_TLS_CERT) problem('TEMPORAL_TLS_CERT', 'is required with TEMPORAL_TLS_KEY');
+    // An API key or a client certificate over plaintext would be sent in the clear.
+    if (e.TEMPORAL_TLS === 'false' && (e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA))
+      problem('TEMPORAL_TLS', 'cannot be false with TEMPORAL_API_KEY, TEMPORAL_TLS_CERT or TEMPORAL_TLS_CA');
+  });
+
+const EnvironmentSchema = z.object({
+  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
+  DATACOSMOS_API_URL: httpUrl.default('https://app.open-cosmos.com'),
+  DATACOSMOS_AUTH_URL: httpUrl.default('https://login.open-cosmos.com'),
+  DATACOSMOS_AUDIENCE: z.string().min(1).default(AUDIENCE),
+  DATACOSMOS_CLIENT_ID: z.string({ error: 'is required' }).min(1, 'is required'),
+  DATACOSMOS_CLIENT_SECRET: z.string({ error: 'is required' }).min(1, 'is required'),
+  DATACOSMOS_ORGANISATION_ID: positiveInt('the organisation id'),
+});
+
+const WorkerEnvironmentSchema = z.object({
+  DATACOSMOS_REQUEST_TIMEOUT_MS: positiveInt('the timeout').default(30_000),
+  DATACOSMOS_MAX_REQUESTS_PER_SECOND: requestRate('0 = unpaced').default(20),
+  DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND: requestRate('0 = no fleet limit').default(0),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt('the concurrency').default(100),
+  WORKER_MAX_ACTIVITIES_PER_SECOND: positiveInt('the rate').default(40),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt('the cache size').default(DEFAULT_MAX_CACHED_WORKFLOWS),
+  METRICS_PORT: positiveInt('the port')
+    .refine((p) => p < 65536, 'must be a port number')
+    .optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+/** Empty strings count as unset, as shells and compose files often pass them. */
+function defined(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<
+    string,
+    string
+  >;
+}
+
+function parseOrThrow<T extends z.ZodType>(schema: T, env: Record<string, string>): z.infer<T> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  throw new CliError(`invalid configuration: ${problems.join('; ')}`, ExitCode.USAGE);
+}
+
+/** TLS is on with any TLS file or an API key, or when forced with TEMPORAL_TLS=true. */
+function temporalSecurity(e: z.infer<typeof TemporalTlsSchema>): Pick<TemporalSettings, 'tls' | 'apiKey'> {
+  const on = e.TEMPORAL_TLS === 'true' || Boolean(e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA);
+  const tls: TemporalTlsSettings = {
+    clientCertPath: e.TEMPORAL_TLS_CERT,
+    clientKeyPath: e.TEMPORAL_TLS_KEY,
+    serverCaPath: e.TEMPORAL_TLS_CA,
+    serverName: e.TEMPORAL_TLS_SERVER_NAME,
+  };
+  return {
+    ...(on ? { tls: Object.fromEntries(Object.entries(tls).filter(([, v]) => v !== undefined)) } : {}),
+    ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
+  };
+}
+
+export function dataDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  return path.resolve(cwd, env.DCP_DATA_DIR || '.data');
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
+  const vars = defined(env);
+  const production = PRODUCTION_VARIABLES.some((name) => vars[name] !== undefined);
+  // One parse of every variable that applies, so every bad one is named at once.
+  const worker = production
+    ? parseOrThrow(EnvironmentSchema.extend(WorkerEnvironmentSchema.shape).and(TemporalTlsSchema), vars)
+    : parseOrThrow(WorkerEnvironmentSchema, vars);
+  const workerSettings: WorkerSettings = {
+    maxConcurrentActivities: worker.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxActivitiesPerSecond: worker.WORKER_MAX_ACTIVITIES_PER_SECOND,
+    maxCachedWorkflows: worker.WORKER_MAX_CACHED_WORKFLOWS,
+    metricsPort: worker.METRICS_PORT,
+    logLevel: worker.LOG_LEVEL,
+  };
+  if (production) {
+    const e = worker as z.infer<typeof EnvironmentSchema> & z.infer<typeof TemporalTlsSchema> & typeof worker;
+    return {
+      source: 'environment',
+      temporal: {
+        address: e.TEMPORAL_ADDRESS,
+        namespace: e.TEMPORAL_NAMESPACE,
+        taskQueue: e.TEMPORAL_TASK_QUEUE,
+        ...temporalSecurity(e),
+      },
+      datacosmos: {
+        apiUrl: e.DATACOSMOS_API_URL,
+        authUrl: e.DATACOSMOS_AUTH_URL,
+        clientId: e.DATACOSMOS_CLIENT_ID,
+        clientSecret: e.DATACOSMOS_CLIENT_SECRET,
+        audience: e.DATACOSMOS_AUDIENCE,
+        organisationId: e.DATACOSMOS_ORGANISATION_ID,
+        requestTimeoutMs: worker.DATACOSMOS_REQUEST_TIMEOUT_MS,
+        maxRequestsPerSecond: worker.DATACOSMOS_MAX_REQUESTS_PER_SECOND || undefined,
+        fleetMaxRequestsPerSecond: worker.DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND || undefined,
+      },
+      worker: workerSettings,
+    };
+  }
+  const dir = dataDir(env, cwd);
+  const stack = readStackFile(dir);
+  if (!stack) {
+    throw new CliError(
+      `no DataCosmos settings: set DATACOSMOS_CLIENT_ID, DATACOSMOS_CLIENT_SECRET and DATACOSMOS_ORGANISATION_ID, ` +
+        `or start the local stack with \`dcp dev\` (no stack file in ${dir})`,
+      ExitCode.USAGE,
+    );
+  }
+  return {
+    source: 'local-stack',
+    temporal: {
+      address: stack.temporal.address,
+      namespace: stack.temporal.namespace,
+      taskQueue: vars.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE,
+      uiUrl: stack.temporal.uiUrl,
+    },
+    datacosmos: {
+      ...stack.datacosmos,
+      audience: AUDIENCE,
+      requestTimeoutMs: worker.DATACOSMOS_REQUEST_TIMEOUT_MS,
+      maxRequestsPerSecond: worker.DATACOSMOS_MAX_REQUESTS_PER_SECOND || undefined,
+      fleetMaxRequestsPerSecond: worker.DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND || undefined,
+    },
+    worker: workerSettings,
+  };
+}
+
+export interface SimulatorAccount {
+  clientId: string;
+  clientSecret: string;
+  organisationId: number;
+}
+
+/** Settings of a worker against a simulator (tests, benchmarks): the production shape with local values. */
+export function simulatorSettings(options: {
+  simulatorUrl: string;
+  temporalAddress: string;
+  taskQueue: string;
+  account: SimulatorAccount;
+  requestTimeoutMs?: number;
+  maxRequestsPerSecond?: number;
+  fleetMaxRequestsPerSecond?: number;
+  worker?: Partial<WorkerSettings>;
+}): Settings {
+  return {
+    source: 'environment',
+    temporal: { address: options.temporalAddress, namespace: 'default', taskQueue: options.taskQueue },
+    datacosmos: {
+      apiUrl: options.simulatorUrl,
+      authUrl: options.simulatorUrl,
+      ...options.account,
+      audience: AUDIENCE,
+      requestTimeoutMs: options.requestTimeoutMs ?? 3_000,
+      maxRequestsPerSecond: options.maxRequestsPerSecond,
+      fleetMaxRequestsPerSecond: options.fleetMaxRequestsPerSecond,
+    },
+    worker: {
+      maxConcurrentActivities: 50,
+      maxActivitiesPerSecond: 1000,
+      maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
+      logLevel: 'warn',
+      ...options.worker,
+    },
+  };
+}
+
+/** The environment that makes a worker or `dcp` load exactly these settings (for the processes tests and benchmarks start). */
+export function settingsEnvironment(settings: Settings): Record<string, string> {
+  const d = settings.datacosmos;
+  const env: Record<string, string> = {
+    TEMPORAL_ADDRESS: settings.temporal.address,
+    TEMPORAL_NAMESPACE: settings.temporal.namespace,
+    TEMPORAL_TASK_QUEUE: settings.temporal.taskQueue,
+    DATACOSMOS_API_URL: d.apiUrl,
+    DATACOSMOS_AUTH_URL: d.authUrl,
+    DATACOSMOS_AUDIENCE: d.audience,
+    DATACOSMOS_CLIENT_ID: d.clientId,
+    DATACOSMOS_CLIENT_SECRET: d.clientSecret,
+    DATACOSMOS_ORGANISATION_ID: String(d.organisationId),
+    DATACOSMOS_REQUEST_TIMEOUT_MS: String(d.requestTimeoutMs),
+    DATACOSMOS_MAX_REQUESTS_PER_SECOND: String(d.maxRequestsPerSecond ?? 0),
+    DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND: String(d.fleetMaxRequestsPerSecond ?? 0),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: String(settings.worker.maxConcurrentActivities),
+    WORKER_MAX_ACTIVITIES_PER_SECOND: String(settings.worker.maxActivitiesPerSecond),
+    WORKER_MAX_CACHED_WORKFLOWS: String(settings.worker.maxCachedWorkflows),
+    LOG_LEVEL: settings.worker.logLevel,
+  };
+  if (settings.worker.metricsPort) env.METRICS_PORT = String(settings.worker.metricsPort);
+  const { tls, apiKey } = settings.temporal;
+  if (tls) env.TEMPORAL_TLS = 'true';
+  if (tls?.clientCertPath) env.TEMPORAL_TLS_CERT = tls.clientCertPath;
+  if (tls?.clientKeyPath) env.TEMPORAL_TLS_KEY = tls.clientKeyPath;
+  if (tls?.serverCaPath) env.TEMPORAL_TLS_CA = tls.serverCaPath;
+  if (tls?.serverName) env.TEMPORAL_TLS_SERVER_NAME = tls.serverName;
+  if (apiKey) env.TEMPORAL_API_KEY = apiKey;
+  return env;
+}
+
+export interface WebhookSettings {
+  /** Shared with the payment provider; never logged. */
+  secret: string;
+  /** Events signed longer ago (or later) than this are refused as stale. */
+  toleranceS: number;
+}
+
+const WebhookEnvironmentSchema = z.object({
+  DCP_WEBHOOK_SECRET: z.string({ error: 'is required' }).min(16, 'must be at least 16 characters'),
+  DCP_WEBHOOK_TOLERANCE_S: positiveInt('the tolerance').default(300),
+});
+
+/** Settings of the payment webhook listener (`dcp webhook`), from the environment only. */
+export function loadWebhookSettings(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
+  const e = parseOrThrow(WebhookEnvironmentSchema, defined(env));
+  return { secret: e.DCP_WEBHOOK_SECRET, toleranceS: e.DCP_WEBHOOK_TOLERANCE_S };
+}

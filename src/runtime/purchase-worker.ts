@@ -1,0 +1,156 @@
+/**
+ * The worker runtime: the two Temporal workers of one process (the workflows' queue, and the DataCosmos
+ * queue whose server-side rate limit is the fleet's API budget), logging and metrics around them.
+ */
+import { existsSync } from 'node:fs';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type LogLevel,
+  type WorkerOptions,
+} from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createDataCosmosClient } from '../config/datacosmos-client';
+import { distPath } from '../config/package-root';
+import type { Settings } from '../config/settings';
+import { temporalConnectionOptions } from '../config/temporal-connection';
+import type { DataCosmosClient } from '../datacosmos';
+import { CliError, ExitCode } from '../shared/errors';
+import { HISTOGRAM_BUCKETS } from '../shared/metric-names';
+import { datacosmosTaskQueue } from '../shared/task-queues';
+import { activityLogContext } from './activity-log-context';
+import { createLogger } from './logger';
+import { activityRetryMetrics, datacosmosRequestMetrics } from './metrics';
+
+/** Written by `npm run build` (src/runtime/bundle-workflows.ts). */
+export const WORKFLOW_BUNDLE_PATH = distPath('workflow-bundle.js');
+
+export interface PurchaseWorkerOptions {
+  connection: NativeConnection;
+  settings: Settings;
+  client?: DataCosmosClient;
+  identity?: string;
+}
+
+/** The two Temporal workers of one process, run and stopped together. */
+export class PurchaseWorker {
+  constructor(
+    readonly workflows: Worker,
+    readonly datacosmos: Worker,
+  ) {}
+
+  /** Runs both until shutdown; when one fails, the other is stopped too and the failure is thrown. */
+  async run(): Promise<void> {
+    const runs = [this.workflows.run(), this.datacosmos.run()];
+    try {
+      await Promise.all(runs);
+    } catch (err) {
+      this.shutdown();
+      await Promise.allSettled(runs);
+      throw err;
+    }
+  }
+
+  shutdown(): void {
+    for (const worker of [this.workflows, this.datacosmos]) {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    }
+  }
+}
+
+export async function createPurchaseWorker(options: PurchaseWorkerOptions): Promise<PurchaseWorker> {
+  const { connection, settings } = options;
+  if (!existsSync(WORKFLOW_BUNDLE_PATH)) {
+    throw new CliError(`workflow bundle missing at ${WORKFLOW_BUNDLE_PATH}: run \`npm run build\``, ExitCode.FAILURE);
+  }
+  const meter = Runtime.instance().metricMeter;
+  const client =
+    options.client ?? createDataCosmosClient(settings, { retry: false, onRequest: datacosmosRequestMetrics(meter) });
+  // One set of activities (one client, contract cache and download limit) serves both queues.
+  const activities = createActivities({ client, organisationId: settings.datacosmos.organisationId });
+  const common: Omit<WorkerOptions, 'taskQueue'> = {
+    connection,
+    namespace: settings.temporal.namespace,
+    ...(options.identity ? { identity: options.identity } : {}),
+    activities,
+    maxConcurrentActivityTaskExecutions: settings.worker.maxConcurrentActivities,
+    maxActivitiesPerSecond: settings.worker.maxActivitiesPerSecond,
+    shutdownGraceTime: '10s',
+    interceptors: { activity: [activityRetryMetrics(meter), activityLogContext] },
+  };
+  const fleetRate = settings.datacosmos.fleetMaxRequestsPerSecond;
+  const [workflows, datacosmos] = await Promise.all([
+    Worker.create({
+      ...common,
+      taskQueue: settings.temporal.taskQueue,
+      workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH },
+      maxCachedWorkflows: settings.worker.maxCachedWorkflows,
+    }),
+    Worker.create({
+      ...common,
+      taskQueue: datacosmosTaskQueue(settings.temporal.taskQueue),
+      // Every worker of the fleet sends the same rate; the server applies it to the queue as a whole.
+      ...(fleetRate ? { maxTaskQueueActivitiesPerSecond: fleetRate } : {}),
+    }),
+  ]);
+  return new PurchaseWorker(workflows, datacosmos);
+}
+
+const TEMPORAL_LOG_LEVEL: Record<Settings['worker']['logLevel'], LogLevel> = {
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+};
+
+/** Runs until SIGINT/SIGTERM, then drains in-flight tasks and exits. */
+export async function runWorker(settings: Settings): Promise<void> {
+  const log = createLogger(settings.worker.logLevel, { component: 'worker' });
+  Runtime.install({
+    logger: new DefaultLogger(TEMPORAL_LOG_LEVEL[settings.worker.logLevel], (entry) => {
+      const { sdkComponent, ...meta } = entry.meta ?? {};
+      log[entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'info')](
+        { ...meta, sdk: sdkComponent },
+        entry.message,
+      );
+    }),
+    telemetryOptions: settings.worker.metricsPort
+      ? {
+          metrics: {
+            prometheus: {
+              bindAddress: `0.0.0.0:${settings.worker.metricsPort}`,
+              histogramBucketOverrides: HISTOGRAM_BUCKETS,
+            },
+          },
+        }
+      : undefined,
+  });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(settings.temporal)).catch(
+    (err: Error) => {
+      throw new CliError(`cannot reach Temporal at ${settings.temporal.address}: ${err.message}`, ExitCode.UNAVAILABLE);
+    },
+  );
+  try {
+    const worker = await createPurchaseWorker({ connection, settings });
+    log.info(
+      {
+        temporal: settings.temporal.address,
+        tls: settings.temporal.tls !== undefined,
+        namespace: settings.temporal.namespace,
+        taskQueue: settings.temporal.taskQueue,
+        datacosmosTaskQueue: datacosmosTaskQueue(settings.temporal.taskQueue),
+        fleetMaxRequestsPerSecond: settings.datacosmos.fleetMaxRequestsPerSecond ?? null,
+        api: settings.datacosmos.apiUrl,
+        organisationId: settings.datacosmos.organisationId,
+        source: settings.source,
+      },
+      'worker started',
+    );
+    await worker.run();
+    log.info('worker stopped');
+  } finally {
+    await connection.close();
+  }
+}
