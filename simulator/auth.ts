@@ -4,7 +4,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { AUDIENCE, TokenRequest, type TokenResponse } from '../src/datacosmos/api-schemas';
+import { AUDIENCE, TokenRequest, type TokenResponse } from './legacy-wire';
 import { ApiError, parseJsonBody, parseOrThrow, type Reply } from './http';
 import { findClient, findOrganisation, type SeedOrganisation } from './seed-data';
 

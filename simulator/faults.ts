@@ -4,7 +4,7 @@
  * durable): lost reply, malformed body, schema drift.
  */
 import { z } from 'zod';
-import { ENDPOINT_NAMES } from '../src/datacosmos/api-paths';
+import { ENDPOINT_NAMES } from './legacy-paths';
 import { parseOrThrow } from './http';
 import { mulberry32, type Random } from './prng';
 

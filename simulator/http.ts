@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { ApiErrorBody } from '../src/datacosmos/api-schemas';
+import type { ApiErrorBody } from './legacy-wire';
 
 export interface Reply {
   status: number;

@@ -1,6 +1,6 @@
 /** Order records: their wire form, their audit form, and the status changes they go through. */
 import type { z } from 'zod';
-import type { Order, PaymentMethod } from '../src/datacosmos/api-schemas';
+import type { Order, PaymentMethod } from './legacy-wire';
 import type { OrderRecord, SimState } from './state';
 
 export type OrderWire = z.input<typeof Order>;

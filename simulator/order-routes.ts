@@ -1,6 +1,6 @@
 /** Orders: create (with full validation), get by id, and list with filters and cursor paging. */
 import { randomUUID } from 'node:crypto';
-import { CreateOrderRequest, OrderStatus } from '../src/datacosmos/api-schemas';
+import { CreateOrderRequest, OrderStatus } from './legacy-wire';
 import { add } from '../src/shared/money';
 import type { Caller } from './auth';
 import { callerOf, type RequestContext } from './context';

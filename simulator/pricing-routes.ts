@@ -1,6 +1,6 @@
 /** Pricing: v1 (contract in the path) and the deprecated v0 (contract in the query or body), single and batch. */
 import type { z } from 'zod';
-import { PriceBatchRequest, PriceBatchRequestV0, type ItemPrice, type Price } from '../src/datacosmos/api-schemas';
+import { PriceBatchRequest, PriceBatchRequestV0, type ItemPrice, type Price } from './legacy-wire';
 import { itemKey, type CatalogItem } from './catalog';
 import { callerOf, type RequestContext } from './context';
 import { itemPrice, usableContract } from './contracts';

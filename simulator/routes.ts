@@ -1,5 +1,5 @@
 /** The route table: method + path pattern -> handler, with the endpoint name used for faults and stats. */
-import type { EndpointName } from '../src/datacosmos/api-paths';
+import type { EndpointName } from './legacy-paths';
 import * as admin from './admin';
 import { tokenReply } from './auth';
 import { checkoutOrder } from './checkout';

@@ -2,7 +2,7 @@
  * STAC item search: GET parameters and POST bodies become one validated query, run over the
  * catalog in its stable order (datetime desc, id asc) with cursor pagination.
  */
-import { SearchRequest } from '../src/datacosmos/api-schemas';
+import { SearchRequest } from './legacy-wire';
 import type { CatalogItem } from './catalog';
 import { bboxesOverlap, footprintIntersects, parseQueryGeometry, type BBox, type QueryShape } from './geometry';
 import { ApiError, parseOrThrow } from './http';

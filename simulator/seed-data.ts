@@ -1,6 +1,6 @@
 /** The organisations, clients and contracts that every fresh (or reset) simulator starts with. */
 import type { z } from 'zod';
-import type { Contract } from '../src/datacosmos/api-schemas';
+import type { Contract } from './legacy-wire';
 
 export type ContractWire = z.input<typeof Contract>;
 

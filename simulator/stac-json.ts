@@ -1,7 +1,7 @@
 /** STAC 1.0 JSON for the generated collections and items, with links under the public base URL. */
 import type { z } from 'zod';
-import type { StacCollection, StacItem } from '../src/datacosmos/api-schemas';
-import { paths } from '../src/datacosmos/api-paths';
+import type { StacCollection, StacItem } from './legacy-wire';
+import { paths } from './legacy-paths';
 import type { AssetFactsCache } from './asset-bytes';
 import type { Catalog, CatalogItem, CollectionSpec } from './catalog';
 

@@ -1,6 +1,6 @@
 /** STAC endpoints: collections, one collection, one item, and search (GET and POST). Bare STAC JSON, no envelope. */
-import { paths } from '../src/datacosmos/api-paths';
-import type { SearchRequest } from '../src/datacosmos/api-schemas';
+import { paths } from './legacy-paths';
+import type { SearchRequest } from './legacy-wire';
 import { itemKey } from './catalog';
 import { callerOf, type RequestContext } from './context';
 import { itemPrice, ownContract } from './contracts';

@@ -4,7 +4,7 @@
  * one turn are atomic) and the returned promise resolves when it is on disk.
  */
 import type { z } from 'zod';
-import type { OrderLineItem, OrderStatus, PaymentMethod } from '../src/datacosmos/api-schemas';
+import type { OrderLineItem, OrderStatus, PaymentMethod } from './legacy-wire';
 import { itemKey } from './catalog';
 import type { Journal } from './journal';
 import type { Settings } from './options';

@@ -7,6 +7,7 @@ import { registerBuyCommand } from './cli/buy';
 import { registerCatalogCommands } from './cli/catalog';
 import { registerListCommands } from './cli/list';
 import { registerManageCommands } from './cli/manage';
+import { registerProbeCommand } from './cli/probe';
 import { registerRedriveCommand } from './cli/redrive';
 import { registerScheduleCommands } from './cli/schedule';
 import { registerWebhookCommand } from './cli/webhook';
@@ -53,6 +54,7 @@ function buildProgram(): Command {
   registerRedriveCommand(program);
   registerListCommands(program);
   registerCatalogCommands(program);
+  registerProbeCommand(program);
   registerWorkerCommand(program);
   registerWebhookCommand(program);
   return program;

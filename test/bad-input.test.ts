@@ -226,7 +226,7 @@ const cases: Case[] = [
     before: () => cli.admin.setFaults({ seed: 1, endpoints: { order_list: { schemaDrift: 1 } } }),
     after: () => cli.admin.setFaults({}),
     code: 6,
-    message: /^dcp: order_list: response data/,
+    message: /^dcp: order_list: response data\[\d+\]\./,
   },
   {
     name: 'unknown item',

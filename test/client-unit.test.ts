@@ -5,7 +5,7 @@ import { checkoutLink, classifyStatus, DataCosmosError, parseRetryAfter } from '
 import { withRetry } from '../src/datacosmos/retry';
 import { formatPath, parseReply } from '../src/datacosmos/schema-check';
 import { toSearchPage } from '../src/datacosmos/search-page';
-import { Order, OrderResponse, StacItemCollection } from '../src/datacosmos/api-schemas';
+import { CreatedOrderReply, Order, OrderResponse, StacItemCollection } from '../src/datacosmos/api-schemas';
 
 const GET_ORDER: Exchange = { endpoint: 'order_get', method: 'GET', unsafeToRepeat: false };
 const CREATE: Exchange = { endpoint: 'order_create', method: 'POST', unsafeToRepeat: true };
@@ -143,15 +143,29 @@ describe('responseError', () => {
   const envelope = JSON.stringify({ errors: [{ message: 'order not found', trace_id: 't-1' }] });
 
   it('makes one line with the API message and trace id', () => {
-    const error = responseError(GET_ORDER, 404, envelope, undefined);
-    expect(error.message).toBe('order_get GET failed (404): order not found');
+    const error = responseError(CREATE, 409, envelope, undefined);
+    expect(error.message).toBe('order_create POST failed (409): order not found');
     expect(error).toMatchObject({
       kind: 'http',
-      status: 404,
+      status: 409,
       retryable: false,
       apiMessages: ['order not found'],
       traceId: 't-1',
     });
+  });
+
+  it('says so when an endpoint whose path is an assumption answers 404 or 405, naming the variable', () => {
+    const error = responseError(GET_ORDER, 404, envelope, undefined);
+    expect(error).toMatchObject({ kind: 'unsupported', status: 404, retryable: false });
+    expect(error.message).toBe(
+      'order_get GET failed (404): order not found; the path is an assumption: set DATACOSMOS_ORDER_GET_PATH if your API serves order details elsewhere',
+    );
+    const list = { endpoint: 'order_list', method: 'GET', unsafeToRepeat: false } as const;
+    expect(responseError(list, 405, '', undefined)).toMatchObject({ kind: 'unsupported', retryable: false });
+    const batch = { endpoint: 'price_batch', method: 'POST', unsafeToRepeat: false } as const;
+    expect(responseError(batch, 404, '', undefined).message).toMatch(/DATACOSMOS_PRICING=v0/);
+    // A documented endpoint's 404 is the API's answer, not a doubt about its path.
+    expect(responseError(CREATE, 404, envelope, undefined).kind).toBe('http');
   });
 
   it('falls back to the status text when the body is not the envelope', () => {
@@ -206,16 +220,20 @@ describe('parseReply', () => {
     created_at: '2025-01-01T00:00:00Z',
   };
 
-  it('names the endpoint and the JSON path of the first issue', () => {
-    const body = JSON.stringify({ data: { ...order, status: 'SHIPPED' }, errors: [] });
-    expect(() => parseReply(GET_ORDER, OrderResponse, body)).toThrow(
-      'order_get: response data.status: expected one of UNPAID|PAID|CANCELLED',
+  it('names the endpoint and the JSON path of what a decision needs and the reply lacks', () => {
+    const { status: _status, ...noStatus } = order;
+    expect(() => parseReply(GET_ORDER, OrderResponse, JSON.stringify({ data: noStatus, errors: [] }))).toThrow(
+      expect.objectContaining({
+        kind: 'schema',
+        retryable: false,
+        schemaPath: 'data.status',
+        message: expect.stringMatching(/^order_get: response data\.status: /),
+      }),
     );
-    const badLine = { collection: 'c', item: 7, level: 'L1C' };
-    const nested = JSON.stringify({ data: { ...order, order_line_items: [badLine] } });
-    expect(() => parseReply(GET_ORDER, OrderResponse, nested)).toThrow(
-      expect.objectContaining({ kind: 'schema', retryable: false, schemaPath: 'data.order_line_items[0].item' }),
-    );
+    // Anything else may be missing or of another shape: it reads as absent.
+    const odd = { ...order, status: 'SHIPPED', order_line_items: [{ collection: 'c', item: 7, level: 'L1C' }] };
+    const read = parseReply(GET_ORDER, OrderResponse, JSON.stringify({ data: odd }));
+    expect(read.data).toMatchObject({ status: 'SHIPPED', order_line_items: [{ collection: 'c', item: undefined }] });
   });
 
   it('rejects a body that is not JSON as a schema error', () => {
@@ -228,9 +246,12 @@ describe('parseReply', () => {
     );
   });
 
-  it('makes an unreadable create reply outcome unknown: the order exists', () => {
-    expect(() => parseReply(CREATE, OrderResponse, 'oops')).toThrow(
+  it('makes a create reply that names no order outcome unknown: the order may exist', () => {
+    expect(() => parseReply(CREATE, CreatedOrderReply, 'oops')).toThrow(
       expect.objectContaining({ kind: 'outcome_unknown', retryable: true }),
+    );
+    expect(() => parseReply(CREATE, CreatedOrderReply, '{"data":{}}')).toThrow(
+      expect.objectContaining({ kind: 'outcome_unknown', schemaPath: 'data.id' }),
     );
   });
 

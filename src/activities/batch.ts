@@ -1,15 +1,18 @@
 /**
  * Batch planning activities: read one chunk of the batch's input (a search page or a slice of the item
- * list), price it with batch pricing, and say which items this organisation already owns or is buying.
+ * list), price it (inline catalog prices, the rest through the client), and say which items this organisation
+ * already owns or is buying.
  * Only decisions-free facts come back; the batch workflow decides.
  */
 import { Context } from '@temporalio/activity';
 import type { DataCosmosClient, StacItem } from '../datacosmos';
 import type { ExaminedItem, PlanChunkInput, PlanChunkResult } from '../shared/batch-types';
-import { itemKey } from '../shared/batch-types';
+import { FAILURE } from '../shared/failure-types';
+import { itemKey } from '../shared/item-key';
 import type { LineItemInput } from '../shared/purchase-types';
-import { apiStep } from './failures';
 import { createDeliveryActivities } from './delivery';
+import { apiStep, cancellation, isFinalApiFailure } from './failures';
+import { inlinePrice, lookUpCatalogItems, priceRest, type ItemPriceFact } from './pricing';
 
 export interface BatchActivityDependencies {
   client: DataCosmosClient;
@@ -26,96 +29,105 @@ export function createBatchActivities(deps: BatchActivityDependencies) {
   return {
     async planChunk(input: PlanChunkInput): Promise<PlanChunkResult> {
       const { stacItems, asked, nextCursor } = input.search
-        ? await searchPage(client, input.search)
-        : await lookUpItems(client, input.items ?? []);
-      const prices = await apiStep(() =>
-        client.getPrices(
-          input.contractId,
-          stacItems.map((s) => ({ collection: s.collection, item: s.id })),
-          cancellation(),
-        ),
-      );
-      const priceOf = new Map(prices.map((p) => [itemKey(p), p.final]));
-      const found = new Map(stacItems.map((s) => [`${s.collection}/${s.id}`, s]));
+        ? await searchPage(client, input.contractId, input.search)
+        : await lookUpItems(client, input.contractId, input.items ?? []);
+      const inline = new Map<string, ItemPriceFact>();
+      for (const [key, stacItem] of stacItems) {
+        const price = inlinePrice(stacItem);
+        if (price) inline.set(key, price);
+      }
+      const known = [...stacItems.values()].map((s) => ({ collection: s.collection, item: s.id }));
+      const prices = await priceRest(client, input.contractId, known, inline);
       const keys = asked.map(itemKey);
       const owned = await ownedIn(client, organisationId, new Set(keys));
       const inFlight = await inFlightIn(organisationId, keys);
       const examined = asked.map((line): ExaminedItem => {
         const key = itemKey(line);
-        const stacItem = found.get(key);
-        const price = priceOf.get(key) ?? null;
+        const stacItem = stacItems.get(key);
+        const price = prices.get(key)?.price ?? null;
+        const level = line.level ?? stacItem?.properties['processing:level'] ?? null;
         return {
           collection: line.collection,
           item: line.item,
-          level: line.level ?? stacItem?.properties['processing:level'] ?? null,
+          level,
           price,
-          problem: !stacItem ? `unknown item ${key}` : price === null ? `no price returned for ${key}` : null,
-          ownedIn: owned.get(key) ?? null,
+          problem: !stacItem
+            ? `unknown item ${key}`
+            : price === null
+              ? `no price returned for ${key}`
+              : level === null
+                ? `the catalog gives no processing level for ${key}`
+                : null,
+          ownedIn: owned.orders.get(key) ?? null,
           inFlightIn: inFlight.get(key) ?? null,
         };
       });
-      return { examined, nextCursor };
+      return { examined, nextCursor, ...(owned.unknown ? { ownershipUnknown: owned.unknown } : {}) };
     },
     ...createDeliveryActivities(deps),
   };
 }
 
-function cancellation(): AbortSignal {
-  return Context.current().cancellationSignal;
-}
-
 async function searchPage(
   client: DataCosmosClient,
+  contractId: number,
   search: NonNullable<PlanChunkInput['search']>,
-): Promise<{ stacItems: StacItem[]; asked: LineItemInput[]; nextCursor: string | null }> {
+): Promise<{ stacItems: Map<string, StacItem>; asked: LineItemInput[]; nextCursor: string | null }> {
   const { cursor, limit, maxItems: _maxItems, ...request } = search;
   const page = await apiStep(() =>
     client.search(
-      { ...request, limit, ...(cursor ? { cursor } : {}) } as Parameters<DataCosmosClient['search']>[0],
+      {
+        ...request,
+        limit,
+        contract_id: contractId,
+        ...(cursor ? { cursor } : {}),
+      } as Parameters<DataCosmosClient['search']>[0],
       cancellation(),
     ),
   );
   const asked = page.items.map((s) => ({ collection: s.collection, item: s.id }));
-  return { stacItems: page.items, asked, nextCursor: page.nextCursor };
+  const stacItems = new Map(page.items.map((s) => [itemKey({ collection: s.collection, item: s.id }), s]));
+  return { stacItems, asked, nextCursor: page.nextCursor };
 }
 
-/** Item lists: one catalog search by ids tells which items exist and their processing level. */
+/** Item lists: one catalog search by ids tells which items exist, their processing level and inline prices. */
 async function lookUpItems(
   client: DataCosmosClient,
+  contractId: number,
   items: LineItemInput[],
-): Promise<{ stacItems: StacItem[]; asked: LineItemInput[]; nextCursor: null }> {
-  const stacItems: StacItem[] = [];
-  if (items.length > 0) {
-    const request = {
-      collections: [...new Set(items.map((line) => line.collection))],
-      ids: [...new Set(items.map((line) => line.item))],
-      limit: Math.min(items.length, 1000),
-    };
-    await apiStep(async () => {
-      for await (const page of client.searchAll(request, { signal: cancellation() })) stacItems.push(...page);
-    });
-  }
-  return { stacItems, asked: items, nextCursor: null };
+): Promise<{ stacItems: Map<string, StacItem>; asked: LineItemInput[]; nextCursor: null }> {
+  return { stacItems: await lookUpCatalogItems(client, contractId, items), asked: items, nextCursor: null };
 }
 
-/** Which of these items the organisation already holds in a PAID order, with that order's id. */
+/**
+ * Which of these items the organisation already holds in a PAID order (the order's own status decides, not the
+ * list's filter), with that order's id. When the order list is not served, `unknown` says so and nothing is owned.
+ */
 async function ownedIn(
   client: DataCosmosClient,
   organisationId: number,
   keys: Set<string>,
-): Promise<Map<string, string>> {
+): Promise<{ orders: Map<string, string>; unknown: string | null }> {
   const owned = new Map<string, string>();
-  await apiStep(async () => {
-    for await (const order of client.listAllOrders({ organisationId, status: 'PAID' }, { signal: cancellation() })) {
-      for (const line of order.order_line_items) {
-        const key = itemKey(line);
-        if (keys.has(key) && !owned.has(key)) owned.set(key, order.id);
+  try {
+    await apiStep(async () => {
+      for await (const page of client.listAllOrders({ organisationId, status: 'PAID' }, { signal: cancellation() })) {
+        for (const order of page.orders) {
+          if (order.status !== 'PAID') continue;
+          for (const line of order.order_line_items ?? []) {
+            if (!line.collection || !line.item) continue;
+            const key = itemKey({ collection: line.collection, item: line.item });
+            if (keys.has(key) && !owned.has(key)) owned.set(key, order.id);
+          }
+        }
       }
-    }
-  });
-  return owned;
+    });
+  } catch (err) {
+    if (!isFinalApiFailure(err) || err.type !== FAILURE.unsupported) throw err;
+    return { orders: owned, unknown: `orders paid outside this product cannot be seen: ${err.message}` };
+  }
+  return { orders: owned, unknown: null };
 }
-
 /**
  * Which of these items a running purchase of this organisation is buying (its `PurchaseItems` search
  * attribute), with its id. Other organisations' purchases share the namespace but not the images.

@@ -41,7 +41,7 @@ export function chooseContract(
       'ContractUnusable',
     );
   }
-  if (!contract.active) throw businessRule(`contract ${contract.contract_id} is not active`, 'ContractUnusable');
+  if (contract.active === false) throw businessRule(`contract ${contract.contract_id} is not active`, 'ContractUnusable');
   const start = contract.order_start_date_utc ? Date.parse(contract.order_start_date_utc) : -Infinity;
   const end = contract.order_end_date_utc ? Date.parse(contract.order_end_date_utc) : Infinity;
   if (at.getTime() < start || at.getTime() > end) {
@@ -52,8 +52,9 @@ export function chooseContract(
   }
   return {
     contractId: contract.contract_id,
-    name: contract.name,
+    name: contract.name ?? `contract ${contract.contract_id}`,
     currency: contract.currency,
-    organisationId: contract.organisation_id,
+    // The policies are listed for this organisation: a contract that does not name one is the organisation's.
+    organisationId: contract.organisation_id ?? organisationId,
   };
 }

@@ -8,7 +8,7 @@ import { Context } from '@temporalio/activity';
 import path from 'node:path';
 import type { DataCosmosClient } from '../datacosmos';
 import type { ItemDelivery } from '../shared/delivery-types';
-import { itemKey } from '../shared/batch-types';
+import { itemKey } from '../shared/item-key';
 import { downloadVerified, type FileSpec } from './download-file';
 import { apiStep } from './failures';
 import { createSemaphore } from './semaphore';

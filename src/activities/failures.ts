@@ -2,7 +2,7 @@
  * Turns DataCosmos client errors into Temporal activity failures. The client classifies every error
  * once (retryable or not); this only carries that verdict, the API's message and any Retry-After.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { DataCosmosError } from '../datacosmos';
 
 export function toActivityFailure(err: unknown): unknown {
@@ -18,6 +18,16 @@ export function businessRule(message: string, type: string): ApplicationFailure 
   return ApplicationFailure.nonRetryable(message, type);
 }
 
+/** An outcome no retry of this attempt can settle (see UNSETTLED_FAILURES); details carry what is known. */
+export function unsettled(message: string, type: string, known: Record<string, unknown> = {}): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, type, known);
+}
+
+/** A failure that retrying will not change: the API refused, or a path or reply is not what the client knows. */
+export function isFinalApiFailure(err: unknown): err is ApplicationFailure {
+  return err instanceof ApplicationFailure && err.nonRetryable === true;
+}
+
 /** Runs one API step, converting its errors. */
 export async function apiStep<T>(step: () => Promise<T>): Promise<T> {
   try {
@@ -25,4 +35,9 @@ export async function apiStep<T>(step: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw toActivityFailure(err);
   }
+}
+
+/** The running activity's cancellation, for the client's requests. */
+export function cancellation(): AbortSignal {
+  return Context.current().cancellationSignal;
 }

@@ -115,7 +115,7 @@ export function registerCatalogCommands(program: Command): void {
               return [
                 `${item.collection}/${item.id}`,
                 p.datetime ?? '-',
-                p['processing:level'],
+                p['processing:level'] ?? '-',
                 p['eo:cloud_cover'] === undefined ? '-' : String(p['eo:cloud_cover']),
                 p['opencosmos:data_area_km2'] === undefined ? '-' : String(p['opencosmos:data_area_km2']),
                 p['opencosmos:price'] === undefined
@@ -140,14 +140,17 @@ export function registerCatalogCommands(program: Command): void {
         await withContext(async (ctx) => {
           const api = ctx.datacosmos();
           const orders = [];
-          for await (const order of api.listAllOrders({
+          for await (const page of api.listAllOrders({
             organisationId: ctx.settings.datacosmos.organisationId,
             status: options.status,
             createdAfter: options.since,
           })) {
-            orders.push(order);
+            // A listing that leaves orders out would mislead: say which one cannot be read instead.
+            if (page.unreadableReason) throw new CliError(page.unreadableReason, ExitCode.API_ERROR);
+            orders.push(...page.orders);
             if (orders.length >= options.limit) break;
           }
+          orders.splice(options.limit);
           if (options.json) return printJson(orders);
           process.stdout.write(
             `${formatTable(
@@ -157,8 +160,8 @@ export function registerCatalogCommands(program: Command): void {
                 o.status,
                 o.payment_method ?? '-',
                 o.total ? `${o.total} ${o.currency ?? ''}` : '-',
-                String(o.order_line_items.length),
-                o.created_at,
+                o.order_line_items ? String(o.order_line_items.length) : '-',
+                o.created_at ?? '-',
               ]),
             )}\n`,
           );

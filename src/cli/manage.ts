@@ -1,7 +1,8 @@
-/** Commands on one purchase by id: status (and its history), cancel (or a batch's), approve, extend, paid. */
+/** Commands on one purchase by id: status (and its history), cancel (or a batch's), approve, extend, paid, adopt. */
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { Command } from 'commander';
 import {
+  adoptOrderUpdate,
   approveUpdate,
   cancelSignal,
   extendDeadlineUpdate,
@@ -139,6 +140,21 @@ export function registerManageCommands(program: Command): void {
         const handle = await runningPurchase(await ctx.temporal(), id);
         await handle.signal(paymentCompletedSignal);
         process.stdout.write(`payment notice sent to ${id}\n`);
+      });
+    });
+
+  program
+    .command('adopt <id>')
+    .description(
+      'attach the real order to a purchase in NEEDS_ATTENTION whose order create could not be settled; ' +
+        'it then carries on to checkout and payment',
+    )
+    .requiredOption('--order <order-id>', 'the DataCosmos order of this purchase')
+    .action(async (id: string, options: { order: string }) => {
+      await withContext(async (ctx) => {
+        const handle = await runningPurchase(await ctx.temporal(), id);
+        const status = await update(() => handle.executeUpdate(adoptOrderUpdate, { args: [{ orderId: options.order }] }));
+        process.stdout.write(`${id}: adopted order ${options.order}; the purchase carries on (${status.stage})\n`);
       });
     });
 }

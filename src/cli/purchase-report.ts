@@ -25,7 +25,8 @@ export function stageLine(status: PurchaseStatus): string {
     if (status.paymentDeadline) parts.push(`deadline ${status.paymentDeadline}`);
   }
   if (status.stage === 'AWAITING_APPROVAL') parts.push(`approve with: dcp approve ${status.purchaseId}`);
-  if (status.lastError) parts.push(`last error: ${status.lastError}`);
+  if (status.attention) parts.push(`needs attention: ${status.attention.reason}; ${attentionAction(status)}`);
+  else if (status.lastError) parts.push(`last error: ${status.lastError}`);
   return parts.join(' | ');
 }
 
@@ -57,11 +58,19 @@ export function formatStatus(status: PurchaseStatus): string {
   ];
   if (status.checkoutUrl) lines.push(`  payment link: ${status.checkoutUrl}`);
   if (status.paymentDeadline) lines.push(`  deadline:  ${status.paymentDeadline}`);
-  if (status.lastError) lines.push(`  last error: ${status.lastError}`);
+  if (status.attention) {
+    lines.push(`  needs attention since ${status.attention.since}: ${status.attention.reason}`);
+    lines.push(`  to resolve: ${attentionAction(status)}`);
+  } else if (status.lastError) lines.push(`  last error: ${status.lastError}`);
   if (status.batchId) lines.push(`  batch:     ${status.batchId}`);
   if (status.redriveOf) lines.push(`  redrive of: ${status.redriveOf}`);
   lines.push(
     `  started ${status.startedAt}, updated ${status.updatedAt}${status.runs ? `, run ${status.runs + 1}` : ''}`,
   );
   return lines.join('\n');
+}
+
+/** What an operator can do about a purchase in NEEDS_ATTENTION, with its id filled in. */
+function attentionAction(status: PurchaseStatus): string {
+  return (status.attention?.resolve ?? '').split(' ID').join(` ${status.purchaseId}`);
 }

@@ -7,7 +7,11 @@ import type { Settings } from './settings';
  */
 export function createDataCosmosClient(
   settings: Settings,
-  options: { retry: boolean; onRequest?: (event: RequestEvent) => void } = { retry: false },
+  options: {
+    retry: boolean;
+    onRequest?: (event: RequestEvent) => void;
+    onPricingFallback?: (reason: string) => void;
+  } = { retry: false },
 ): DataCosmosClient {
   const d = settings.datacosmos;
   return new DataCosmosClient({
@@ -18,7 +22,10 @@ export function createDataCosmosClient(
     audience: d.audience,
     requestTimeoutMs: d.requestTimeoutMs,
     maxRequestsPerSecond: d.maxRequestsPerSecond,
+    pricing: d.pricing,
+    paths: d.paths,
     onRequest: options.onRequest,
+    onPricingFallback: options.onPricingFallback,
     ...(options.retry ? {} : { retry: false as const }),
   });
 }

@@ -7,7 +7,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CliError, ExitCode } from '../shared/errors';
 import { readStackFile } from './stack-file';
+import { UNCONFIRMED_PATH_VARIABLES, PATHS_WITH_ORDER_ID, type UnconfirmedPath } from '../datacosmos/api-paths';
 import { AUDIENCE } from '../datacosmos/api-schemas';
+import { PRICING_MODES, type PricingMode } from '../datacosmos/options';
 import { TASK_QUEUE } from '../shared/purchase-types';
 
 /** TLS to the Temporal frontend (Temporal Cloud, or a self-hosted server with TLS): file paths, read at connect time. */
@@ -44,6 +46,10 @@ export interface DataCosmosSettings {
    * Temporal server on the DataCosmos task queue; undefined = no fleet limit.
    */
   fleetMaxRequestsPerSecond?: number;
+  /** Which price endpoint (DATACOSMOS_PRICING). */
+  pricing: PricingMode;
+  /** Replacements of the paths the docs do not confirm (DATACOSMOS_ORDER_*_PATH). */
+  paths: Partial<Record<UnconfirmedPath, string>>;
 }
 
 export interface WorkerSettings {
@@ -140,6 +146,38 @@ const EnvironmentSchema = z.object({
   DATACOSMOS_ORGANISATION_ID: positiveInt('the organisation id'),
 });
 
+/** A path on the API: starts with `/`, no spaces, no scheme or host; `{order_id}` where the order's id goes. */
+const apiPath = (withOrderId: boolean) =>
+  z
+    .string()
+    .regex(/^\/[^\s?#]*$/, 'must be a path such as /api/data/v0/order/orders')
+    .refine((p) => !withOrderId || p.includes('{order_id}'), 'must contain {order_id} where the order id goes');
+
+const pathVariables = Object.fromEntries(
+  (Object.entries(UNCONFIRMED_PATH_VARIABLES) as Array<[UnconfirmedPath, string]>).map(([path, variable]) => [
+    variable,
+    apiPath(PATHS_WITH_ORDER_ID.includes(path)).optional(),
+  ]),
+);
+
+/** How the client speaks to the API: which price endpoint, and where the unconfirmed paths are. */
+const ApiShapeSchema = z.object({
+  DATACOSMOS_PRICING: z
+    .enum(PRICING_MODES as [PricingMode, ...PricingMode[]], { error: `must be one of ${PRICING_MODES.join(', ')}` })
+    .default('auto'),
+  ...pathVariables,
+});
+
+function apiShape(e: z.infer<typeof ApiShapeSchema>): Pick<DataCosmosSettings, 'pricing' | 'paths'> {
+  const values = e as Record<string, string | undefined>;
+  const paths = Object.fromEntries(
+    (Object.entries(UNCONFIRMED_PATH_VARIABLES) as Array<[UnconfirmedPath, string]>)
+      .filter(([, variable]) => values[variable] !== undefined)
+      .map(([path, variable]) => [path, values[variable] as string]),
+  );
+  return { pricing: e.DATACOSMOS_PRICING, paths };
+}
+
 const WorkerEnvironmentSchema = z.object({
   DATACOSMOS_REQUEST_TIMEOUT_MS: positiveInt('the timeout').default(30_000),
   DATACOSMOS_MAX_REQUESTS_PER_SECOND: requestRate('0 = unpaced').default(20),
@@ -151,7 +189,7 @@ const WorkerEnvironmentSchema = z.object({
     .refine((p) => p < 65536, 'must be a port number')
     .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-});
+}).extend(ApiShapeSchema.shape);
 
 /** Empty strings count as unset, as shells and compose files often pass them. */
 function defined(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -221,6 +259,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
         requestTimeoutMs: worker.DATACOSMOS_REQUEST_TIMEOUT_MS,
         maxRequestsPerSecond: worker.DATACOSMOS_MAX_REQUESTS_PER_SECOND || undefined,
         fleetMaxRequestsPerSecond: worker.DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND || undefined,
+        ...apiShape(worker),
       },
       worker: workerSettings,
     };
@@ -248,6 +287,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       requestTimeoutMs: worker.DATACOSMOS_REQUEST_TIMEOUT_MS,
       maxRequestsPerSecond: worker.DATACOSMOS_MAX_REQUESTS_PER_SECOND || undefined,
       fleetMaxRequestsPerSecond: worker.DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND || undefined,
+      ...apiShape(worker),
     },
     worker: workerSettings,
   };
@@ -281,6 +321,8 @@ export function simulatorSettings(options: {
       requestTimeoutMs: options.requestTimeoutMs ?? 3_000,
       maxRequestsPerSecond: options.maxRequestsPerSecond,
       fleetMaxRequestsPerSecond: options.fleetMaxRequestsPerSecond,
+      pricing: 'auto',
+      paths: {},
     },
     worker: {
       maxConcurrentActivities: 50,
@@ -308,11 +350,15 @@ export function settingsEnvironment(settings: Settings): Record<string, string> 
     DATACOSMOS_REQUEST_TIMEOUT_MS: String(d.requestTimeoutMs),
     DATACOSMOS_MAX_REQUESTS_PER_SECOND: String(d.maxRequestsPerSecond ?? 0),
     DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND: String(d.fleetMaxRequestsPerSecond ?? 0),
+    DATACOSMOS_PRICING: d.pricing,
     WORKER_MAX_CONCURRENT_ACTIVITIES: String(settings.worker.maxConcurrentActivities),
     WORKER_MAX_ACTIVITIES_PER_SECOND: String(settings.worker.maxActivitiesPerSecond),
     WORKER_MAX_CACHED_WORKFLOWS: String(settings.worker.maxCachedWorkflows),
     LOG_LEVEL: settings.worker.logLevel,
   };
+  for (const [path, value] of Object.entries(d.paths) as Array<[UnconfirmedPath, string]>) {
+    env[UNCONFIRMED_PATH_VARIABLES[path]] = value;
+  }
   if (settings.worker.metricsPort) env.METRICS_PORT = String(settings.worker.metricsPort);
   const { tls, apiKey } = settings.temporal;
   if (tls) env.TEMPORAL_TLS = 'true';

@@ -1,12 +1,19 @@
 /**
- * Wire shapes of the DataCosmos API (see shared docs: datacosmos-api.md).
- * The typed client parses every response with these; the simulator builds its replies from the
- * inferred types, so both sides agree by construction. Where the published docs disagree the
- * schemas are tolerant (`value` vs `final`, `checkout_url` vs `checkout_redirect_url`, amounts as
- * strings or numbers) and normalise to one form.
+ * Wire shapes of the DataCosmos API, read tolerantly: a reply must carry what a decision needs (an order's `id`
+ * and `status`, a price's amount and currency, a contract's id and currency); every other field may be missing,
+ * null, of another shape, or `""` (how the docs write "no value"), and then reads as absent. Where the docs
+ * disagree (`value` vs `final`, `checkout_url` vs `checkout_redirect_url`, amounts as strings or numbers) the
+ * schemas accept both and normalise to one form. Requests are checked strictly before they are sent.
  */
 import { z } from 'zod';
 import { toDecimal } from '../shared/money';
+
+/** A field the product can do without: anything unreadable, null or `""` reads as absent. */
+function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional()).catch(
+    undefined,
+  );
+}
 
 export const AUDIENCE = 'https://beeapp.open-cosmos.com';
 
@@ -26,9 +33,9 @@ export type ApiErrorEntry = z.infer<typeof ApiErrorEntry>;
 export const ApiErrorBody = z.object({ errors: z.array(ApiErrorEntry) });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
-/** Success envelope: `{ data, errors: [] | null }`. */
+/** Success envelope: `{ data, errors: [] | null }`; a 2xx reply's `errors` are not acted on. */
 export function envelope<T extends z.ZodType>(data: T) {
-  return z.object({ data, errors: z.array(ApiErrorEntry).nullish() });
+  return z.looseObject({ data, errors: z.unknown().optional() });
 }
 
 // --- Authentication -------------------------------------------------------------------------
@@ -54,15 +61,17 @@ export type TokenResponse = z.infer<typeof TokenResponse>;
 
 export const Contract = z.looseObject({
   contract_id: z.number().int(),
-  name: z.string(),
-  organisation_id: z.number().int(),
   currency: z.string().length(3),
-  default_contract: z.boolean(),
-  active: z.boolean(),
-  order_start_date_utc: z.string().nullish(),
-  order_end_date_utc: z.string().nullish(),
-  contract_products: z.array(z.unknown()).default([]),
-  contract_terms: z.array(z.unknown()).default([]),
+  name: optional(z.string()),
+  organisation_id: optional(z.number().int()),
+  /** Absent reads as "not the default": a purchase then names its contract. */
+  default_contract: optional(z.boolean()),
+  /** Absent reads as active: DataCosmos itself refuses an order under an inactive contract. */
+  active: optional(z.boolean()),
+  order_start_date_utc: optional(z.string()),
+  order_end_date_utc: optional(z.string()),
+  contract_products: optional(z.array(z.unknown())),
+  contract_terms: optional(z.array(z.unknown())),
 });
 export type Contract = z.infer<typeof Contract>;
 export const ContractsResponse = envelope(z.array(Contract));
@@ -72,10 +81,16 @@ export const ContractsResponse = envelope(z.array(Contract));
 export const Link = z.looseObject({
   rel: z.string(),
   href: z.string(),
-  type: z.string().optional(),
-  method: z.string().optional(),
+  type: optional(z.string()),
+  method: optional(z.string()),
   body: z.unknown().optional(),
 });
+/** Links that cannot be read are dropped: only `next` matters, and only when it is readable. */
+const Links = z
+  .array(z.unknown())
+  .catch([])
+  .default([])
+  .transform((links) => links.flatMap((link) => (Link.safeParse(link).success ? [Link.parse(link)] : [])));
 export type Link = z.infer<typeof Link>;
 
 export const Geometry = z.looseObject({
@@ -91,68 +106,83 @@ export const Bbox = z.union([
 
 export const Asset = z.looseObject({
   href: z.string(),
-  type: z.string().optional(),
-  title: z.string().optional(),
-  roles: z.array(z.string()).optional(),
-  'file:size': z.number().int().nonnegative().optional(),
-  'file:checksum': z.string().optional(),
+  type: optional(z.string()),
+  title: optional(z.string()),
+  roles: optional(z.array(z.string())),
+  'file:size': optional(z.number().int().nonnegative()),
+  'file:checksum': optional(z.string()),
 });
 export type Asset = z.infer<typeof Asset>;
 
 export const ItemProperties = z.looseObject({
-  datetime: z.string().nullable(),
-  'processing:level': z.string(),
-  'eo:cloud_cover': z.number().optional(),
-  gsd: z.number().optional(),
-  platform: z.string().optional(),
-  'opencosmos:data_area_km2': z.number().optional(),
-  'opencosmos:price': Amount.optional(),
-  'opencosmos:price_currency': z.string().optional(),
+  datetime: optional(z.string()),
+  /** The order line item's `level`; an item without it can be ordered only when the purchase names the level. */
+  'processing:level': optional(z.string()),
+  'eo:cloud_cover': optional(z.number()),
+  gsd: optional(z.number()),
+  platform: optional(z.string()),
+  'opencosmos:data_area_km2': optional(z.number()),
+  'opencosmos:price': optional(Amount),
+  'opencosmos:price_currency': optional(z.string()),
 });
 
 export const StacItem = z.looseObject({
-  type: z.literal('Feature'),
-  stac_version: z.string(),
-  stac_extensions: z.array(z.string()).default([]),
-  id: z.string(),
-  collection: z.string(),
-  geometry: Geometry.nullable(),
-  bbox: Bbox.optional(),
-  properties: ItemProperties,
-  links: z.array(Link),
-  assets: z.record(z.string(), Asset),
+  type: optional(z.literal('Feature')),
+  stac_version: optional(z.string()),
+  stac_extensions: optional(z.array(z.string())),
+  id: z.string().min(1),
+  collection: z.string().min(1),
+  geometry: optional(Geometry),
+  bbox: optional(Bbox),
+  properties: ItemProperties.catch({}),
+  links: Links,
+  /** Assets that cannot be read are left out; delivery downloads the readable ones. */
+  assets: z
+    .record(z.string(), z.unknown())
+    .catch({})
+    .default({})
+    .transform((assets) =>
+      Object.fromEntries(
+        Object.entries(assets).flatMap(([key, asset]) => {
+          const parsed = Asset.safeParse(asset);
+          return parsed.success ? [[key, parsed.data]] : [];
+        }),
+      ),
+    ),
 });
 export type StacItem = z.infer<typeof StacItem>;
 
 /** STAC responses are bare (no `{data}` envelope), as STAC API servers answer. */
 export const StacItemCollection = z.looseObject({
-  type: z.literal('FeatureCollection'),
+  type: optional(z.literal('FeatureCollection')),
   features: z.array(StacItem),
-  links: z.array(Link).default([]),
-  numberMatched: z.number().int().optional(),
-  numberReturned: z.number().int().optional(),
-  context: z.looseObject({ returned: z.number().optional(), matched: z.number().optional() }).optional(),
+  links: Links,
+  numberMatched: optional(z.number().int()),
+  numberReturned: optional(z.number().int()),
+  context: optional(z.looseObject({ returned: optional(z.number()), matched: optional(z.number()) })),
 });
 export type StacItemCollection = z.infer<typeof StacItemCollection>;
 
 export const StacCollection = z.looseObject({
-  type: z.literal('Collection'),
-  stac_version: z.string(),
-  stac_extensions: z.array(z.string()).default([]),
-  id: z.string(),
-  title: z.string().optional(),
-  description: z.string(),
-  license: z.string(),
-  extent: z.looseObject({
-    spatial: z.looseObject({ bbox: z.array(z.array(z.number())) }),
-    temporal: z.looseObject({ interval: z.array(z.array(z.string().nullable())) }),
-  }),
-  links: z.array(Link),
+  id: z.string().min(1),
+  type: optional(z.literal('Collection')),
+  stac_version: optional(z.string()),
+  stac_extensions: optional(z.array(z.string())),
+  title: optional(z.string()),
+  description: optional(z.string()),
+  license: optional(z.string()),
+  extent: optional(
+    z.looseObject({
+      spatial: optional(z.looseObject({ bbox: z.array(z.array(z.number())) })),
+      temporal: optional(z.looseObject({ interval: z.array(z.array(z.string().nullable())) })),
+    }),
+  ),
+  links: Links,
 });
 export type StacCollection = z.infer<typeof StacCollection>;
 export const StacCollections = z.looseObject({
   collections: z.array(StacCollection),
-  links: z.array(Link).default([]),
+  links: Links,
 });
 
 const NumericComparison = z
@@ -187,8 +217,8 @@ export type SearchRequest = z.infer<typeof SearchRequest>;
 /** Clients read `final`; some replies carry only `value`. Normalised: `final` always set. */
 export const Price = z
   .looseObject({
-    value: Amount.optional(),
-    final: Amount.optional(),
+    value: optional(Amount),
+    final: optional(Amount),
     currency: z.string().length(3),
   })
   .refine((p) => p.final !== undefined || p.value !== undefined, { message: 'price has neither final nor value' })
@@ -207,8 +237,8 @@ export const ItemPrice = z
   .looseObject({
     collection: z.string(),
     item: z.string(),
-    value: Amount.optional(),
-    final: Amount.optional(),
+    value: optional(Amount),
+    final: optional(Amount),
     currency: z.string().length(3),
   })
   .refine((p) => p.final !== undefined || p.value !== undefined, { message: 'price has neither final nor value' })
@@ -218,10 +248,13 @@ export const PriceBatchResponse = envelope(z.array(ItemPrice));
 
 // --- Orders ----------------------------------------------------------------------------------
 
-export const OrderStatus = z.enum(['UNPAID', 'PAID', 'CANCELLED']);
-export type OrderStatus = z.infer<typeof OrderStatus>;
-export const PaymentMethod = z.enum(['CARD', 'BANK_TRANSFER', 'NOT_REQUIRED']);
-export type PaymentMethod = z.infer<typeof PaymentMethod>;
+/**
+ * Documented statuses are UNPAID, PAID and CANCELLED; any other non-empty value is kept as it came and read as
+ * not final (OrderStatus in src/shared/purchase-types.ts).
+ */
+const Status = z.string().trim().min(1);
+/** Documented methods are CARD, BANK_TRANSFER and NOT_REQUIRED; `""` (unpaid) reads as absent. */
+const Method = z.string().trim().min(1);
 
 export const License = z.object({
   license_link: z.string(),
@@ -249,46 +282,64 @@ export const CreateOrderRequest = z.object({
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
 
+/** An order id as the API sends it: a string (a UUID in the docs), or a number, read as its text. */
+const OrderId = z.union([z.string().trim().min(1), z.number().int().transform(String)]);
+
 export const OrderLineItem = z.looseObject({
-  id: z.string().optional(),
-  collection: z.string(),
-  item: z.string(),
-  level: z.string(),
-  price: Amount.nullish(),
-  currency: z.string().nullish(),
-  geometry: Geometry.nullish(),
-  project_id: z.string().nullish(),
+  id: optional(z.string()),
+  collection: optional(z.string()),
+  item: optional(z.string()),
+  level: optional(z.string()),
+  price: optional(Amount),
+  currency: optional(z.string()),
+  geometry: optional(Geometry),
+  project_id: optional(z.string()),
 });
 export type OrderLineItem = z.infer<typeof OrderLineItem>;
 
+/** An order: `id` and `status` are what the product acts on; everything else is read when it is there. */
 export const Order = z.looseObject({
-  id: z.string().min(1),
-  type: z.string(),
-  customer_id: z.string().nullish(),
-  organisation_id: z.number().int(),
-  contract_id: z.number().int(),
-  status: OrderStatus,
-  payment_method: PaymentMethod.nullish(),
-  payment_reference_number: z.string().nullish(),
-  order_line_items: z.array(OrderLineItem),
-  total: Amount.nullish(),
-  currency: z.string().nullish(),
-  checkout_redirect_url: z.string().nullish(),
-  checkout_url: z.string().nullish(),
-  created_at: z.string(),
-  updated_at: z.string().nullish(),
+  id: OrderId,
+  status: Status,
+  type: optional(z.string()),
+  customer_id: optional(z.string()),
+  organisation_id: optional(z.number().int()),
+  contract_id: optional(z.number().int()),
+  payment_method: optional(Method),
+  payment_reference_number: optional(z.string()),
+  /** Line items that cannot be read are dropped; an order's items are compared only when they are all there. */
+  order_line_items: optional(z.array(OrderLineItem)),
+  total: optional(Amount),
+  currency: optional(z.string()),
+  checkout_redirect_url: optional(z.string()),
+  checkout_url: optional(z.string()),
+  created_at: optional(z.string()),
+  updated_at: optional(z.string()),
 });
 export type Order = z.infer<typeof Order>;
 export const OrderResponse = envelope(Order);
 
-/** GET /order/orders: a page of orders, newest first, with the cursor of the next page. */
-export const OrderList = envelope(z.array(Order)).extend({
-  pagination: z.object({ next_cursor: z.string().nullable() }).nullish(),
+/**
+ * A create reply that is not a whole order but names one: the order exists and is adopted by its id; its
+ * status, when unreadable, is learnt by reading the order again.
+ */
+export const CreatedOrderReply = z.looseObject({
+  data: z.looseObject({ id: OrderId, status: optional(Status) }),
+});
+
+/**
+ * GET /order/orders (not in the docs): a page of orders, newest first, with the cursor of the next page.
+ * Entries are checked one by one, so the caller knows when an order in the list could not be read.
+ */
+export const OrderList = envelope(z.array(z.unknown())).extend({
+  pagination: optional(z.looseObject({ next_cursor: optional(z.string()) })),
 });
 export type OrderList = z.infer<typeof OrderList>;
 
 /**
- * Checkout replies with the order. The payment link may be in `checkout_url` (one doc version) or
- * `checkout_redirect_url` (another); an empty string means "no payment needed".
+ * Checkout replies in several shapes, all accepted: the whole order, `{checkout_url}` (the Ordering API page),
+ * `{checkout_redirect_url}`, or an empty body. An empty link means "no payment needed".
  */
-export const CheckoutResponse = OrderResponse;
+export const CheckoutResponse = z
+  .looseObject({ data: optional(z.looseObject({})), errors: z.unknown().optional() })
+  .catch({ data: undefined });

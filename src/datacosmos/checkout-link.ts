@@ -1,9 +1,10 @@
-import type { Order } from './api-schemas';
-
 /**
- * The payment link of an order: `checkout_url` (one doc version) or `checkout_redirect_url`
- * (another). An empty string means no payment is needed, so it reads as null.
+ * The payment link in an order or a checkout reply: `checkout_url` (the Ordering API page) or
+ * `checkout_redirect_url` (the order object). An empty string means no payment is needed, so it reads as null.
  */
-export function checkoutLink(order: Order): string | null {
-  return order.checkout_url || order.checkout_redirect_url || null;
+export function checkoutLink(reply: { checkout_url?: unknown; checkout_redirect_url?: unknown }): string | null {
+  for (const link of [reply.checkout_url, reply.checkout_redirect_url]) {
+    if (typeof link === 'string' && link.trim() !== '') return link;
+  }
+  return null;
 }

@@ -3,7 +3,7 @@
  * and timeouts are retryable, and which failures of a non-idempotent request leave its outcome unknown.
  */
 import { STATUS_CODES } from 'node:http';
-import type { EndpointName } from './api-paths';
+import { UNCONFIRMED_ENDPOINTS, type EndpointName } from './api-paths';
 import { ApiErrorBody } from './api-schemas';
 import { DataCosmosError, type DataCosmosErrorKind } from './errors';
 import { parseRetryAfter } from './retry-after';
@@ -67,10 +67,12 @@ export function responseError(
 ): DataCosmosError {
   const classified = classifyStatus(status);
   const { retryable } = classified;
+  const unconfirmed = (status === 404 || status === 405) && UNCONFIRMED_ENDPOINTS[exchange.endpoint];
   // The token endpoint answers bad credentials with 400/401/403 (OAuth): all of them mean 'auth'.
-  const kind = exchange.endpoint === 'token' && !retryable ? 'auth' : classified.kind;
+  const kind = exchange.endpoint === 'token' && !retryable ? 'auth' : unconfirmed ? 'unsupported' : classified.kind;
   const body = readErrorBody(bodyText);
-  const detail = body.messages.length > 0 ? body.messages.join('; ') : (STATUS_CODES[status] ?? 'unknown status');
+  const said = body.messages.length > 0 ? body.messages.join('; ') : (STATUS_CODES[status] ?? 'unknown status');
+  const detail = unconfirmed ? `${said}; ${unconfirmed}` : said;
   const retryAfterMs = kind === 'rate_limited' ? parseRetryAfter(retryAfterHeader) : undefined;
   // A 5xx without the API's own error envelope may come from a proxy that lost the reply of a request
   // the API did process; only an envelope says the API itself handled and failed it.

@@ -5,36 +5,48 @@
 import { RequestThrottle } from './throttle';
 import { Agent } from 'undici';
 import { z } from 'zod';
-import { paths } from './api-paths';
+import { paths, withOrderId } from './api-paths';
 import {
+  CheckoutResponse,
   ContractsResponse,
+  CreatedOrderReply,
   CreateOrderRequest,
   ItemRef,
+  Order,
   OrderList,
   OrderResponse,
   PriceBatchResponse,
   PriceResponse,
   SearchRequest,
-  StacCollection,
   StacCollections,
   StacItem,
   StacItemCollection,
   type Contract,
   type ItemPrice,
-  type Order,
-  type Price,
+  type StacCollection,
 } from './api-schemas';
 import { checkoutLink } from './checkout-link';
 import { resolveOptions, type DataCosmosClientOptions, type ResolvedOptions } from './options';
+import { nextLinkPath } from './links';
 import { followCursors } from './pagination';
-import { parseRequest } from './schema-check';
+import { PricingChoice } from './pricing-choice';
+import { describeMismatch, parseRequest } from './schema-check';
 import { toSearchPage } from './search-page';
 import { TokenProvider } from './token-provider';
-import { Transport, type Query } from './transport';
-import type { CheckoutOutcome, DownloadResult, ListOrdersQuery, OrderPage, SearchPage } from './types';
+import { Transport } from './transport';
+import type {
+  CheckoutOutcome,
+  CreatedOrder,
+  DownloadResult,
+  ListOrdersQuery,
+  OrderPage,
+  SearchPage,
+} from './types';
 
 /** Largest batch the pricing endpoints accept in one call. */
 export const PRICE_BATCH_SIZE = 500;
+/** v0 price calls in flight at once for one quote. */
+const V0_PRICE_CONCURRENCY = 4;
 
 const ItemRefs = z.array(ItemRef);
 const OrderId = z.string().min(1);
@@ -43,6 +55,7 @@ export class DataCosmosClient {
   private readonly options: ResolvedOptions;
   private readonly agent: Agent;
   private readonly transport: Transport;
+  private readonly pricing: PricingChoice;
 
   constructor(options: DataCosmosClientOptions) {
     this.options = resolveOptions(options);
@@ -55,6 +68,7 @@ export class DataCosmosClient {
       throttle: this.options.maxRequestsPerSecond ? new RequestThrottle(this.options.maxRequestsPerSecond) : undefined,
     };
     this.transport = new Transport(context, this.options, new TokenProvider(context, this.options));
+    this.pricing = new PricingChoice(this.options.pricing, this.options.onPricingFallback);
   }
 
   /** The access token: cached, refreshed early, one request in flight for all callers. */
@@ -77,25 +91,21 @@ export class DataCosmosClient {
     return reply.data;
   }
 
+  /** Every collection, following `next` links page after page. */
   async listCollections(signal?: AbortSignal): Promise<StacCollection[]> {
-    const reply = await this.transport.call({
-      endpoint: 'stac_collections',
-      method: 'GET',
-      path: paths.stacCollections,
-      reply: StacCollections,
-      signal,
+    const collections: StacCollection[] = [];
+    const pages = followCursors('stac_collections', 'GET', async (next) => {
+      const reply = await this.transport.call({
+        endpoint: 'stac_collections',
+        method: 'GET',
+        path: next ?? paths.stacCollections,
+        reply: StacCollections,
+        signal,
+      });
+      return { collections: reply.collections, nextCursor: nextLinkPath(reply.links, this.options.apiUrl) };
     });
-    return reply.collections;
-  }
-
-  getCollection(collection: string, signal?: AbortSignal): Promise<StacCollection> {
-    return this.transport.call({
-      endpoint: 'stac_collections',
-      method: 'GET',
-      path: paths.stacCollection(collection),
-      reply: StacCollection,
-      signal,
-    });
+    for await (const page of pages) collections.push(...page.collections);
+    return collections;
   }
 
   getItem(collection: string, item: string, signal?: AbortSignal): Promise<StacItem> {
@@ -139,22 +149,17 @@ export class DataCosmosClient {
     }
   }
 
-  async getPrice(contractId: number, ref: ItemRef, signal?: AbortSignal): Promise<Price> {
-    return this.priceOne(paths.priceV1(contractId), parseRequest('price', 'GET', ItemRef, ref), signal);
-  }
-
-  getPrices(contractId: number, refs: ItemRef[], signal?: AbortSignal): Promise<ItemPrice[]> {
-    return this.priceInBatches(paths.priceBatchV1(contractId), {}, refs, signal);
-  }
-
-  /** Deprecated v0 pricing, still live. */
-  async getPriceV0(contractId: number, ref: ItemRef, signal?: AbortSignal): Promise<Price> {
-    const item = parseRequest('price', 'GET', ItemRef, ref);
-    return this.priceOne(paths.priceV0, { ...item, contract_id: contractId }, signal);
-  }
-
-  getPricesV0(contractId: number, refs: ItemRef[], signal?: AbortSignal): Promise<ItemPrice[]> {
-    return this.priceInBatches(paths.priceBatchV0, { contract_id: contractId }, refs, signal);
+  /**
+   * The price of each item under the contract, in input order: the v1 batch price, or the documented v0 price
+   * one item at a time (DATACOSMOS_PRICING; `auto` tries the batch once and keeps to v0 when it is not served).
+   */
+  async priceItems(contractId: number, refs: ItemRef[], signal?: AbortSignal): Promise<ItemPrice[]> {
+    const items = parseRequest('price_batch', 'POST', ItemRefs, refs);
+    if (items.length === 0) return [];
+    return this.pricing.price(
+      () => this.priceInBatches(contractId, items, signal),
+      () => this.priceEachV0(contractId, items, signal),
+    );
   }
 
   /**
@@ -164,19 +169,21 @@ export class DataCosmosClient {
   async createOrder(
     request: CreateOrderRequest,
     opts: { redirectHost?: string; signal?: AbortSignal } = {},
-  ): Promise<Order> {
+  ): Promise<CreatedOrder> {
     const body = parseRequest('order_create', 'POST', CreateOrderRequest, request);
+    // A reply that names the order is enough to adopt it, whatever else it lacks: the order exists.
     const reply = await this.transport.call({
       endpoint: 'order_create',
       method: 'POST',
       path: paths.orders,
       query: { redirect_host: opts.redirectHost },
       body,
-      reply: OrderResponse,
+      reply: CreatedOrderReply,
       signal: opts.signal,
       unsafeToRepeat: true,
     });
-    return reply.data;
+    const whole = Order.safeParse(reply.data);
+    return whole.success ? whole.data : { id: reply.data.id, status: reply.data.status };
   }
 
   async getOrder(orderId: string, signal?: AbortSignal): Promise<Order> {
@@ -184,19 +191,19 @@ export class DataCosmosClient {
     const reply = await this.transport.call({
       endpoint: 'order_get',
       method: 'GET',
-      path: paths.order(id),
+      path: withOrderId(this.options.paths.orderGet, id),
       reply: OrderResponse,
       signal,
     });
     return reply.data;
   }
 
-  /** One page of the organisation's orders, newest first. */
+  /** One page of the organisation's orders, newest first; entries that cannot be read are counted, not returned. */
   async listOrders(query: ListOrdersQuery, signal?: AbortSignal): Promise<OrderPage> {
     const reply = await this.transport.call({
       endpoint: 'order_list',
       method: 'GET',
-      path: paths.orders,
+      path: this.options.paths.orderList,
       query: {
         organisation: query.organisationId,
         status: query.status,
@@ -207,29 +214,41 @@ export class DataCosmosClient {
       reply: OrderList,
       signal,
     });
-    return { orders: reply.data, nextCursor: reply.pagination?.next_cursor ?? null };
+    const read = reply.data.map((entry) => Order.safeParse(entry));
+    const firstIssue = read.findIndex((entry) => !entry.success);
+    return {
+      orders: read.flatMap((entry) => (entry.success ? [entry.data] : [])),
+      unreadable: read.filter((entry) => !entry.success).length,
+      unreadableReason:
+        firstIssue < 0 ? null : describeMismatch('order_list', `data[${firstIssue}]`, read[firstIssue].error?.issues ?? []),
+      nextCursor: reply.pagination?.next_cursor ?? null,
+    };
   }
 
-  /** Every order matching the query, page after page. */
-  async *listAllOrders(
-    query: Omit<ListOrdersQuery, 'cursor'>,
-    opts: { signal?: AbortSignal } = {},
-  ): AsyncIterable<Order> {
-    const pages = followCursors('order_list', 'GET', (cursor) => this.listOrders({ ...query, cursor }, opts.signal));
-    for await (const page of pages) yield* page.orders;
+  /** Every page of the orders matching the query. */
+  listAllOrders(query: Omit<ListOrdersQuery, 'cursor'>, opts: { signal?: AbortSignal } = {}): AsyncIterable<OrderPage> {
+    return followCursors('order_list', 'GET', (cursor) => this.listOrders({ ...query, cursor }, opts.signal));
   }
 
-  /** Checks out: credits first; when they fall short, the reply carries a card payment link. */
+  /**
+   * Checks out: credits first; when they fall short, the reply carries a card payment link. Any reply shape is
+   * accepted (the whole order, `{checkout_url}`, `{checkout_redirect_url}`, nothing); `order` is set only when
+   * the reply is a readable order, so a caller that needs the status reads the order when it is null.
+   */
   async checkout(orderId: string, signal?: AbortSignal): Promise<CheckoutOutcome> {
     const id = parseRequest('order_checkout', 'POST', OrderId, orderId);
     const reply = await this.transport.call({
       endpoint: 'order_checkout',
       method: 'POST',
-      path: paths.checkout(id),
-      reply: OrderResponse,
+      path: withOrderId(this.options.paths.orderCheckout, id),
+      reply: CheckoutResponse,
       signal,
     });
-    return { order: reply.data, checkoutUrl: checkoutLink(reply.data) };
+    const order = Order.safeParse(reply.data);
+    return {
+      order: order.success ? order.data : null,
+      checkoutUrl: checkoutLink(reply.data ?? {}),
+    };
   }
 
   /**
@@ -261,39 +280,42 @@ export class DataCosmosClient {
     return this.agent.close();
   }
 
-  /** One price: v1 and v0 differ only in the path and where the contract goes. */
-  private async priceOne(path: string, query: Query, signal?: AbortSignal): Promise<Price> {
-    const reply = await this.transport.call({
-      endpoint: 'price',
-      method: 'GET',
-      path,
-      query,
-      reply: PriceResponse,
-      signal,
-    });
-    return reply.data;
-  }
-
-  private async priceInBatches(
-    path: string,
-    bodyExtra: Record<string, unknown>,
-    refs: ItemRef[],
-    signal?: AbortSignal,
-  ): Promise<ItemPrice[]> {
-    const items = parseRequest('price_batch', 'POST', ItemRefs, refs);
+  /** The v1 batch price, PRICE_BATCH_SIZE items a call, one call at a time (large quotes must not burst). */
+  private async priceInBatches(contractId: number, items: ItemRef[], signal?: AbortSignal): Promise<ItemPrice[]> {
     const prices: ItemPrice[] = [];
-    // One batch at a time: large quotes should not burst past the API's rate limit.
     for (let start = 0; start < items.length; start += PRICE_BATCH_SIZE) {
       const reply = await this.transport.call({
         endpoint: 'price_batch',
         method: 'POST',
-        path,
-        body: { items: items.slice(start, start + PRICE_BATCH_SIZE), ...bodyExtra },
+        path: paths.priceBatchV1(contractId),
+        body: { items: items.slice(start, start + PRICE_BATCH_SIZE) },
         reply: PriceBatchResponse,
         signal,
       });
       prices.push(...reply.data);
     }
+    return prices;
+  }
+
+  /** The documented v0 price, one item per call, a few calls at a time (the throttle paces them). */
+  private async priceEachV0(contractId: number, items: ItemRef[], signal?: AbortSignal): Promise<ItemPrice[]> {
+    const prices: ItemPrice[] = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        const index = next++;
+        const reply = await this.transport.call({
+          endpoint: 'price',
+          method: 'GET',
+          path: paths.priceV0,
+          query: { ...items[index], contract_id: contractId },
+          reply: PriceResponse,
+          signal,
+        });
+        prices[index] = { ...items[index], ...reply.data };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(V0_PRICE_CONCURRENCY, items.length) }, worker));
     return prices;
   }
 }

@@ -8,9 +8,11 @@ import type { EndpointName } from './api-paths';
  * - timeout: no complete reply within requestTimeoutMs
  * - schema: a request or reply that does not match the wire schemas, or a reply that is not JSON
  * - outcome_unknown: an order create that may or may not have happened; look before creating again
+ * - unsupported: 404 or 405 from an endpoint whose path (or body) the docs do not confirm: this API may not
+ *   serve it there; the message names the variable that moves it
  */
 export type DataCosmosErrorKind =
-  'http' | 'auth' | 'rate_limited' | 'network' | 'timeout' | 'schema' | 'outcome_unknown';
+  'http' | 'auth' | 'rate_limited' | 'network' | 'timeout' | 'schema' | 'outcome_unknown' | 'unsupported';
 
 export interface DataCosmosErrorFields {
   kind: DataCosmosErrorKind;

@@ -19,5 +19,4 @@ export type {
   ItemRef,
   CreateOrderRequest,
   Order,
-  OrderStatus,
 } from './api-schemas';

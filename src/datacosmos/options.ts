@@ -1,4 +1,4 @@
-import type { EndpointName } from './api-paths';
+import { UNCONFIRMED_PATHS, type EndpointName, type UnconfirmedPath } from './api-paths';
 import { AUDIENCE } from './api-schemas';
 import type { RetryPolicy } from './backoff';
 
@@ -30,10 +30,20 @@ export interface DataCosmosClientOptions {
   maxRequestsPerSecond?: number;
   /** For metrics and logs; never includes headers */
   onRequest?: (event: RequestEvent) => void;
+  /** Replacements for the paths the docs do not confirm (order details, checkout, order list). */
+  paths?: Partial<Record<UnconfirmedPath, string>>;
+  /** Which price endpoint: `auto` (default) tries the v1 batch and keeps to the v0 price when it is not served. */
+  pricing?: PricingMode;
+  /** Told once, when `auto` pricing gives up the v1 batch for the v0 price. */
+  onPricingFallback?: (reason: string) => void;
 }
 
-export type ResolvedOptions = Required<Omit<DataCosmosClientOptions, 'onRequest' | 'maxRequestsPerSecond'>> &
-  Pick<DataCosmosClientOptions, 'onRequest' | 'maxRequestsPerSecond'>;
+export type PricingMode = 'auto' | 'v1-batch' | 'v0';
+export const PRICING_MODES: readonly PricingMode[] = ['auto', 'v1-batch', 'v0'];
+
+type OptionalOptions = 'onRequest' | 'maxRequestsPerSecond' | 'onPricingFallback';
+export type ResolvedOptions = Required<Omit<DataCosmosClientOptions, OptionalOptions | 'paths'>> &
+  Pick<DataCosmosClientOptions, OptionalOptions> & { paths: Record<UnconfirmedPath, string> };
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5000 };
 
@@ -52,5 +62,8 @@ export function resolveOptions(options: DataCosmosClientOptions): ResolvedOption
     tokenRefreshMarginS: options.tokenRefreshMarginS ?? 180,
     onRequest: options.onRequest,
     maxRequestsPerSecond: options.maxRequestsPerSecond,
+    paths: { ...UNCONFIRMED_PATHS, ...options.paths },
+    pricing: options.pricing ?? 'auto',
+    onPricingFallback: options.onPricingFallback,
   };
 }

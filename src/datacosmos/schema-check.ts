@@ -44,11 +44,19 @@ function mismatch(exchange: Exchange, direction: 'request' | 'response', issues:
   return schemaError(exchange, direction, `${path || '(root)'}: ${describeIssue(first)}`, path);
 }
 
+/** `order_list: response data[3].status: expected string` for a part of a reply read on its own. */
+export function describeMismatch(endpoint: EndpointName, prefix: string, issues: readonly Issue[]): string {
+  const first = issues[0];
+  const path = formatPath([prefix, ...(first?.path ?? [])]);
+  return `${endpoint}: response ${path}: ${first ? describeIssue(first) : 'unreadable'}`;
+}
+
 /** Parses a 2xx reply body; throws a DataCosmosError naming the first mismatch. */
 export function parseReply<S extends z.ZodType>(exchange: Exchange, schema: S, bodyText: string): z.output<S> {
   let json: unknown;
   try {
-    json = JSON.parse(bodyText);
+    // An empty body parses as nothing: only schemas that accept an absent reply (checkout) take it.
+    json = bodyText.trim() === '' ? undefined : JSON.parse(bodyText);
   } catch (error) {
     throw schemaError(exchange, 'response', `is not JSON: ${(error as Error).message}`);
   }

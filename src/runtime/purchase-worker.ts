@@ -21,7 +21,7 @@ import { CliError, ExitCode } from '../shared/errors';
 import { HISTOGRAM_BUCKETS } from '../shared/metric-names';
 import { datacosmosTaskQueue } from '../shared/task-queues';
 import { activityLogContext } from './activity-log-context';
-import { createLogger } from './logger';
+import { createLogger, withReadableErrors } from './logger';
 import { activityRetryMetrics, datacosmosRequestMetrics } from './metrics';
 
 /** Written by `npm run build` (src/runtime/bundle-workflows.ts). */
@@ -67,7 +67,12 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
   }
   const meter = Runtime.instance().metricMeter;
   const client =
-    options.client ?? createDataCosmosClient(settings, { retry: false, onRequest: datacosmosRequestMetrics(meter) });
+    options.client ??
+    createDataCosmosClient(settings, {
+      retry: false,
+      onRequest: datacosmosRequestMetrics(meter),
+      onPricingFallback: (reason) => Runtime.instance().logger.warn(reason, { component: 'datacosmos' }),
+    });
   // One set of activities (one client, contract cache and download limit) serves both queues.
   const activities = createActivities({ client, organisationId: settings.datacosmos.organisationId });
   const common: Omit<WorkerOptions, 'taskQueue'> = {
@@ -112,7 +117,7 @@ export async function runWorker(settings: Settings): Promise<void> {
     logger: new DefaultLogger(TEMPORAL_LOG_LEVEL[settings.worker.logLevel], (entry) => {
       const { sdkComponent, ...meta } = entry.meta ?? {};
       log[entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'info')](
-        { ...meta, sdk: sdkComponent },
+        { ...withReadableErrors(meta, [settings.datacosmos.clientSecret]), sdk: sdkComponent },
         entry.message,
       );
     }),

@@ -5,7 +5,8 @@
  * still fit.
  */
 import { add, compare } from './money';
-import { itemKey, type ExaminedItem, type ItemRow, type PlannedItem } from './batch-types';
+import type { ExaminedItem, ItemRow, PlannedItem } from './batch-types';
+import { itemKey } from './item-key';
 
 export interface FitState {
   budget: string;

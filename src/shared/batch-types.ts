@@ -126,6 +126,8 @@ export interface PlanChunkResult {
   examined: ExaminedItem[];
   /** Search only: the next page's cursor, or null on the last page. */
   nextCursor: string | null;
+  /** Set when the organisation's PAID orders could not be listed: why ownership outside this product is unknown. */
+  ownershipUnknown?: string;
 }
 
 export type BatchPhase = 'PLANNING' | 'BUYING' | 'DRAINING' | 'COMPLETED' | 'CANCELLED';
@@ -164,10 +166,6 @@ const SHARED_REASONS: Partial<Record<ItemOutcome, string>> = {
 
 export function batchItems(result: Pick<BatchResult, 'rows'>): ItemReport[] {
   return result.rows.map(rowToReport);
-}
-
-export function itemKey(line: { collection: string; item: string }): string {
-  return `${line.collection}/${line.item}`;
 }
 
 export function rowToReport(row: ItemRow): ItemReport {

@@ -14,6 +14,8 @@ export type PurchaseStage =
   | 'ORDERING'
   | 'CHECKOUT'
   | 'AWAITING_PAYMENT'
+  /** Rests until an operator acts or a later try settles it: an order's fate that the API does not tell. */
+  | 'NEEDS_ATTENTION'
   | 'PAID'
   | 'DELIVERING'
   | PurchaseEnd;
@@ -21,8 +23,13 @@ export type PurchaseStage =
 export type PurchaseEnd = 'COMPLETED' | 'CANCELLED' | 'EXPIRED' | 'REJECTED' | 'FAILED';
 export const PURCHASE_ENDS: readonly PurchaseEnd[] = ['COMPLETED', 'CANCELLED', 'EXPIRED', 'REJECTED', 'FAILED'];
 
-export type OrderStatus = 'UNPAID' | 'PAID' | 'CANCELLED';
-export type PaymentMethod = 'CARD' | 'BANK_TRANSFER' | 'NOT_REQUIRED';
+/**
+ * An order's status as DataCosmos reports it: UNPAID, PAID or CANCELLED are documented; any other value is kept
+ * as it came and treated as not final (the purchase keeps checking).
+ */
+export type OrderStatus = 'UNPAID' | 'PAID' | 'CANCELLED' | (string & {});
+/** CARD, BANK_TRANSFER or NOT_REQUIRED are documented; any other value is shown as it came. */
+export type PaymentMethod = 'CARD' | 'BANK_TRANSFER' | 'NOT_REQUIRED' | (string & {});
 
 export interface GeoJsonGeometry {
   type: 'Point' | 'MultiPoint' | 'LineString' | 'MultiLineString' | 'Polygon' | 'MultiPolygon';
@@ -134,12 +141,12 @@ export interface Quote {
 
 export interface OrderSummary {
   orderId: string;
-  status: OrderStatus;
+  /** Null while unknown: the create reply named the order but not its status, and it could not be read yet. */
+  status: OrderStatus | null;
   paymentMethod: PaymentMethod | null;
   checkoutUrl: string | null;
   total: string | null;
   currency: string | null;
-  createdAt: string;
 }
 
 export interface CreateOrderInput {
@@ -148,6 +155,8 @@ export interface CreateOrderInput {
   /** ISO time the purchase began: a retried create adopts a matching order created since then. */
   notBefore: string;
   licenses?: License[];
+  /** A create tried again after its outcome was unknown: look for the order before creating, from the first attempt. */
+  lookFirst?: boolean;
 }
 
 export type ApprovalState = 'NOT_NEEDED' | 'PENDING' | 'APPROVED' | 'DENIED' | 'TIMED_OUT';
@@ -171,6 +180,8 @@ export interface PurchaseStatus {
   nextCheckAt: string | null;
   paymentDeadline: string | null;
   lastError: string | null;
+  /** Set while the purchase needs attention (stage NEEDS_ATTENTION). */
+  attention: Attention | null;
   startedAt: string;
   updatedAt: string;
   /** Number of continue-as-new runs so far (0 in the first run). */
@@ -199,6 +210,17 @@ export interface PurchaseResult {
   delivery?: ItemDelivery[];
   /** The purchase this one re-drives, when started by `dcp redrive`. */
   redriveOf?: string;
+}
+
+/** Why a purchase is in NEEDS_ATTENTION, since when, and what an operator can do. */
+export interface Attention {
+  reason: string;
+  resolve: string;
+  since: string;
+}
+
+export interface AdoptOrder {
+  orderId: string;
 }
 
 export interface ApprovalDecision {

@@ -7,7 +7,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { statusQuery } from '../shared/purchase-messages';
 import type { PurchaseInput, PurchaseResult, PurchaseStatus } from '../shared/purchase-types';
-import { itemKey } from '../shared/batch-types';
+import { itemKey } from '../shared/item-key';
 import { BatchIdKey, OrganisationIdKey, PurchaseItemsKey, PurchaseStageKey } from '../shared/search-attributes';
 import { followWorkflow } from './follow-workflow';
 import { startOnce, type StartedOnce } from './start-once';

@@ -27,7 +27,6 @@ import {
   DEFAULT_CHUNK_SIZE,
   DEFAULT_ITEMS_PER_ORDER,
   ITEM_OUTCOMES,
-  itemKey,
   rowToReport,
   type BatchCarried,
   type BatchInput,
@@ -38,6 +37,7 @@ import {
   type PlannedItem,
 } from '../shared/batch-types';
 import { batchInputProblems } from '../shared/batch-validation';
+import { itemKey } from '../shared/item-key';
 import { add, subtract } from '../shared/money';
 import { cancelSignal } from '../shared/purchase-messages';
 import type { PurchaseEnd, PurchaseInput, PurchaseResult } from '../shared/purchase-types';

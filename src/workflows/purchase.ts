@@ -24,7 +24,9 @@ import type { createActivities } from '../activities';
 import type { ItemDelivery } from '../shared/delivery-types';
 import { METRIC } from '../shared/metric-names';
 import { compare } from '../shared/money';
+import { UNSETTLED_FAILURES } from '../shared/failure-types';
 import {
+  adoptOrderUpdate,
   approveUpdate,
   cancelSignal,
   extendDeadlineUpdate,
@@ -38,8 +40,10 @@ import {
   DEFAULT_PAYMENT_WINDOW_MS,
   DEFAULT_POLL,
   PURCHASE_ENDS,
+  type AdoptOrder,
   type ApprovalDecision,
   type CarriedState,
+  type CreateOrderInput,
   type OrderSummary,
   type PurchaseEnd,
   type PurchaseInput,
@@ -92,6 +96,12 @@ class Purchase {
   private paymentSignalled = false;
   private deadlineMoved = false;
   private approvalDecision: ApprovalDecision | null = null;
+  /** What the order create was asked, once known: an order an operator adopts is checked against it. */
+  private orderRequest: CreateOrderInput | null = null;
+  /** The order an operator attached to a purchase whose create could not be settled (`adoptOrder`). */
+  private adopted: OrderSummary | null = null;
+  private adopting = false;
+  private attentionRetries = 0;
   private paymentWindowMs: number;
   private nextPollMs: number;
   private paymentWaitStartedAt: number | null;
@@ -122,6 +132,7 @@ class Purchase {
       nextCheckAt: null,
       paymentDeadline: carried?.paymentDeadline ?? null,
       lastError: carried?.lastError ?? null,
+      attention: null,
       startedAt: carried?.startedAt ?? now,
       updatedAt: now,
       runs: carried?.runs ?? 0,
@@ -196,26 +207,104 @@ class Purchase {
     this.stopIfCancelled();
 
     this.setStage('ORDERING');
-    const order = await this.moneyApi.createOrderOnce({
+    this.orderRequest = {
       contractId: this.contract.contractId,
       lineItems: quote.lineItems,
       notBefore: this.status.startedAt,
       licenses: this.input.licenses,
-    });
+    };
+    const order = await this.createOrder(this.orderRequest);
     this.recordOrder(order);
     if (order.status === 'PAID') return; // credits applied at create
     this.endIfOrderCancelled(order);
     this.stopIfCancelled();
 
     this.setStage('CHECKOUT');
-    const checkedOut = await this.moneyApi.checkoutOrder({ orderId: order.orderId });
-    this.recordOrder(checkedOut);
-    if (checkedOut.status === 'PAID') return; // credits covered the total
-    this.endIfOrderCancelled(checkedOut);
+    const checkedOut = await this.checkOut(order.orderId);
+    if (checkedOut) {
+      this.recordOrder(checkedOut);
+      if (checkedOut.status === 'PAID') return; // credits covered the total
+      this.endIfOrderCancelled(checkedOut);
+    }
 
     this.status.paymentDeadline = new Date(Date.now() + this.paymentWindowMs).toISOString();
     this.paymentWaitStartedAt = Date.now();
     await this.waitForPayment();
+  }
+
+  /**
+   * Creates the order at most once. When its outcome cannot be settled (the reply was lost and the order list
+   * cannot tell), the purchase rests in NEEDS_ATTENTION: it looks again now and then (never creating blindly),
+   * and takes an order an operator adopts, or a cancel.
+   */
+  private async createOrder(request: CreateOrderInput): Promise<OrderSummary> {
+    let lookFirst = false;
+    for (;;) {
+      try {
+        const order = await this.moneyApi.createOrderOnce({ ...request, ...(lookFirst ? { lookFirst } : {}) });
+        this.settled();
+        return order;
+      } catch (err) {
+        const why = unsettledReason(err);
+        if (why === null) throw err;
+        lookFirst = true;
+        await this.needAttention(
+          why,
+          'adopt the order with `dcp adopt ID --order ORDER_ID` if DataCosmos has one for these items, or `dcp cancel ID`',
+        );
+        if (this.adopted) {
+          this.settled();
+          return this.adopted;
+        }
+      }
+    }
+  }
+
+  /**
+   * Checks out; null when the checkout went through but the order cannot be read (the payment wait reads it).
+   * A checkout that cannot be made (its path is not served) rests in NEEDS_ATTENTION and is tried again.
+   */
+  private async checkOut(orderId: string): Promise<OrderSummary | null> {
+    for (;;) {
+      try {
+        const order = await this.moneyApi.checkoutOrder({ orderId });
+        this.settled();
+        return order;
+      } catch (err) {
+        const why = unsettledReason(err);
+        if (why === null) throw err;
+        const known = activityCause(err)?.details?.[0] as { checkoutUrl?: string | null } | undefined;
+        if (known && 'checkoutUrl' in known) {
+          this.status.checkoutUrl = known.checkoutUrl ?? this.status.checkoutUrl;
+          this.status.lastError = why;
+          return null;
+        }
+        await this.needAttention(why, 'fix the checkout path (see "Using the real API"); it is tried again, or `dcp cancel ID`');
+      }
+    }
+  }
+
+  /**
+   * Rests in NEEDS_ATTENTION until an order is adopted, the purchase is cancelled, or it is time to try the step
+   * again (a growing interval, up to an hour, so a long wait stays a small history).
+   */
+  private async needAttention(reason: string, resolve: string): Promise<void> {
+    const retryMs = Math.min((this.input.poll ?? DEFAULT_POLL).capMs * 2 ** this.attentionRetries, ATTENTION_RETRY_CAP_MS);
+    this.attentionRetries += 1;
+    this.status.attention = { reason, resolve, since: this.status.attention?.since ?? new Date().toISOString() };
+    this.status.lastError = reason;
+    this.status.nextCheckAt = new Date(Date.now() + retryMs).toISOString();
+    if (this.status.stage !== 'NEEDS_ATTENTION') this.setStage('NEEDS_ATTENTION');
+    await condition(() => this.adopted !== null || this.cancelReason !== null, retryMs);
+    this.status.nextCheckAt = null;
+    this.stopIfCancelled();
+  }
+
+  /** A step settled: whatever needed attention no longer does. */
+  private settled(): void {
+    if (this.status.attention === null) return;
+    this.status.attention = null;
+    this.attentionRetries = 0;
   }
 
   /** After PAID: the files, when asked for. A failed delivery is reported per item; the purchase stays COMPLETED. */
@@ -292,7 +381,8 @@ class Purchase {
       if (order) this.endIfOrderCancelled(order);
 
       const remainingMs = Date.parse(this.status.paymentDeadline as string) - Date.now();
-      if (remainingMs <= 0) {
+      // Only an order last seen UNPAID expires; one that cannot be read is polled on until it can be.
+      if (remainingMs <= 0 && this.status.attention === null) {
         throw new PurchaseEnded(
           'EXPIRED',
           `order ${orderId} was still UNPAID at the payment deadline ${this.status.paymentDeadline}` +
@@ -302,22 +392,40 @@ class Purchase {
       if (workflowInfo().historyLength >= historyLimit || workflowInfo().continueAsNewSuggested) {
         await this.continueWaitingAsNew();
       }
-      const sleepMs = Math.min(this.nextPollMs, remainingMs);
+      const sleepMs = remainingMs > 0 ? Math.min(this.nextPollMs, remainingMs) : this.nextPollMs;
       this.nextPollMs = Math.min(Math.round(this.nextPollMs * poll.factor), poll.capMs);
       this.status.nextCheckAt = new Date(Date.now() + sleepMs).toISOString();
       await condition(() => this.paymentSignalled || this.deadlineMoved || this.cancelReason !== null, sleepMs);
     }
   }
 
-  /** One status check; a check that keeps failing is recorded, and the next poll tries again. */
+  /**
+   * One status check; a check that keeps failing is recorded, and the next poll tries again. An order that
+   * cannot be read (its path is not served, its reply has no status) puts the purchase in NEEDS_ATTENTION
+   * until a poll reads it again.
+   */
   private async pollOrder(orderId: string): Promise<OrderSummary | null> {
     try {
       const order = await this.pollApi.getOrder({ orderId });
       this.status.polls += 1;
       this.recordOrder(order);
+      if (this.status.attention !== null) {
+        this.settled();
+        this.setStage('AWAITING_PAYMENT');
+      }
       return order;
     } catch (err) {
-      if (isNonRetryable(err)) throw err;
+      const why = unsettledReason(err);
+      if (why !== null) {
+        this.status.attention = {
+          reason: why,
+          resolve: 'fix the order path (see "Using the real API"); it is read again at every poll, or `dcp cancel ID`',
+          since: this.status.attention?.since ?? new Date().toISOString(),
+        };
+        if (this.status.stage !== 'NEEDS_ATTENTION') this.setStage('NEEDS_ATTENTION');
+      } else if (isNonRetryable(err)) {
+        throw err;
+      }
       this.status.lastError = failureMessage(err);
       return null;
     }
@@ -334,12 +442,11 @@ class Purchase {
       total: s.total as string,
       order: {
         orderId: s.orderId as string,
-        status: s.orderStatus ?? 'UNPAID',
+        status: s.orderStatus,
         paymentMethod: s.paymentMethod,
         checkoutUrl: s.checkoutUrl,
         total: s.total,
         currency: s.currency,
-        createdAt: s.startedAt,
       },
       checkoutUrl: s.checkoutUrl,
       paymentDeadline: s.paymentDeadline as string,
@@ -359,7 +466,11 @@ class Purchase {
     const orderId = this.status.orderId;
     throw new PurchaseEnded(
       'CANCELLED',
-      orderId ? `${this.cancelReason}; order ${orderId} was left UNPAID` : `${this.cancelReason}; no order was created`,
+      orderId
+        ? `${this.cancelReason}; order ${orderId} was left ${this.status.orderStatus ?? 'as it was'}`
+        : this.status.attention !== null
+          ? `${this.cancelReason}; whether the order create reached DataCosmos was never settled: check its orders for these items`
+          : `${this.cancelReason}; no order was created`,
     );
   }
 
@@ -379,7 +490,7 @@ class Purchase {
     // A new order id is published at once; a new status is published with the stage it leads to.
     const changed = order.orderId !== this.status.orderId;
     this.status.orderId = order.orderId;
-    this.status.orderStatus = order.status;
+    this.status.orderStatus = order.status ?? this.status.orderStatus;
     this.status.paymentMethod = order.paymentMethod ?? this.status.paymentMethod;
     this.status.checkoutUrl = order.checkoutUrl ?? this.status.checkoutUrl;
     if (order.total !== null) this.status.total = order.total;
@@ -475,6 +586,33 @@ class Purchase {
       },
     );
     setHandler(
+      adoptOrderUpdate,
+      async ({ orderId }: AdoptOrder) => {
+        this.adopting = true;
+        try {
+          const request = this.orderRequest as CreateOrderInput;
+          this.adopted = await this.api.adoptOrder({ ...request, orderId });
+          return this.status;
+        } finally {
+          this.adopting = false;
+        }
+      },
+      {
+        validator: (adoption: AdoptOrder) => {
+          if (typeof adoption?.orderId !== 'string' || !/^\S{1,200}$/.test(adoption.orderId)) {
+            throw new Error('adoptOrder: orderId must be an order id (1 to 200 characters, no spaces)');
+          }
+          if (this.status.stage !== 'NEEDS_ATTENTION' || this.orderRequest === null || this.status.orderId !== null) {
+            throw new Error(
+              `nothing to adopt: purchase ${this.status.purchaseId} is ${this.status.stage}` +
+                (this.status.orderId ? ` with order ${this.status.orderId}` : ''),
+            );
+          }
+          if (this.adopting || this.adopted !== null) throw new Error('an order is being adopted already');
+        },
+      },
+    );
+    setHandler(
       extendDeadlineUpdate,
       ({ byMs }) => {
         if (this.status.paymentDeadline === null) {
@@ -506,6 +644,7 @@ const PUBLISHED_STAGES: ReadonlySet<PurchaseStage> = new Set<PurchaseStage>([
   'AWAITING_APPROVAL',
   'ORDERING', // an order create retries until it is sure: during an outage a purchase rests here
   'AWAITING_PAYMENT',
+  'NEEDS_ATTENTION',
   'DELIVERING',
   ...PURCHASE_ENDS,
 ]);
@@ -519,6 +658,15 @@ function activityCause(err: unknown): ApplicationFailure | null {
   if (err instanceof ActivityFailure) return err.cause instanceof ApplicationFailure ? err.cause : null;
   return err instanceof ApplicationFailure ? err : null;
 }
+
+/** An order step's failure that leaves the order's fate unknown (UNSETTLED_FAILURES): its message, else null. */
+function unsettledReason(err: unknown): string | null {
+  const cause = activityCause(err);
+  return cause && UNSETTLED_FAILURES.has(cause.type ?? '') ? cause.message : null;
+}
+
+/** Longest wait between two tries of a step that needs attention. */
+const ATTENTION_RETRY_CAP_MS = 3600_000;
 
 function isNonRetryable(err: unknown): boolean {
   return activityCause(err)?.nonRetryable === true;

@@ -1,0 +1,103 @@
+/**
+ * Prices for the purchase and batch activities. A catalog search with the contract gives each item's processing
+ * level and, when the API prices inline, its price; items still without a price are priced through the client
+ * (the v1 batch price or the documented v0 price, as the client decides).
+ */
+import type { DataCosmosClient, StacItem } from '../datacosmos';
+import { itemKey } from '../shared/item-key';
+import { add } from '../shared/money';
+import type { LineItemInput, PricedLineItem, Quote } from '../shared/purchase-types';
+import { apiStep, businessRule, cancellation } from './failures';
+
+export interface ItemPriceFact {
+  price: string;
+  currency: string;
+}
+
+/** The price under the contract that a catalog item carries inline (`opencosmos:price`), if any. */
+export function inlinePrice(stacItem: StacItem): ItemPriceFact | null {
+  const price = stacItem.properties['opencosmos:price'];
+  const currency = stacItem.properties['opencosmos:price_currency'];
+  return price !== undefined && currency !== undefined ? { price, currency } : null;
+}
+
+/** Prices of the items not priced yet, by item key; an item the API returns no price for is left out. */
+export async function priceRest(
+  client: DataCosmosClient,
+  contractId: number,
+  refs: Array<{ collection: string; item: string }>,
+  known: Map<string, ItemPriceFact>,
+): Promise<Map<string, ItemPriceFact>> {
+  const missing = refs.filter((ref) => !known.has(itemKey(ref)));
+  if (missing.length > 0) {
+    const prices = await apiStep(() =>
+      client.priceItems(
+        contractId,
+        missing.map(({ collection, item }) => ({ collection, item })),
+        cancellation(),
+      ),
+    );
+    for (const p of prices) known.set(itemKey(p), { price: p.final, currency: p.currency });
+  }
+  return known;
+}
+
+/** The catalog items with these ids (one search with the contract, for levels and inline prices), by item key. */
+export async function lookUpCatalogItems(
+  client: DataCosmosClient,
+  contractId: number | undefined,
+  items: Array<{ collection: string; item: string }>,
+): Promise<Map<string, StacItem>> {
+  const found = new Map<string, StacItem>();
+  if (items.length === 0) return found;
+  const request = {
+    collections: [...new Set(items.map((line) => line.collection))],
+    ids: [...new Set(items.map((line) => line.item))],
+    limit: Math.min(items.length, 1000),
+    ...(contractId !== undefined ? { contract_id: contractId } : {}),
+  };
+  await apiStep(async () => {
+    for await (const page of client.searchAll(request, { signal: cancellation() })) {
+      for (const stacItem of page) found.set(itemKey({ collection: stacItem.collection, item: stacItem.id }), stacItem);
+    }
+  });
+  return found;
+}
+
+/**
+ * A quote for the purchase's line items. Items without a level are looked up in the catalog (with their inline
+ * prices); the rest are priced through the client.
+ */
+export async function priceLineItems(client: DataCosmosClient, contractId: number, items: LineItemInput[]): Promise<Quote> {
+  const needLevel = items.filter((line) => line.level === undefined);
+  const catalog = await lookUpCatalogItems(client, contractId, needLevel);
+  const known = new Map<string, ItemPriceFact>();
+  for (const [key, stacItem] of catalog) {
+    const price = inlinePrice(stacItem);
+    if (price) known.set(key, price);
+  }
+  const levels = new Map(items.map((line) => [itemKey(line), line.level ?? levelOf(catalog, line)]));
+  const prices = await priceRest(client, contractId, items, known);
+  const priced: PricedLineItem[] = items.map((line) => {
+    const key = itemKey(line);
+    const price = prices.get(key);
+    if (!price) throw businessRule(`no price returned for ${key}`, 'PriceMissing');
+    return { ...line, level: levels.get(key) as string, price: price.price, currency: price.currency };
+  });
+  const currencies = new Set(priced.map((line) => line.currency));
+  if (currencies.size > 1) {
+    throw businessRule(`prices came back in several currencies: ${[...currencies].join(', ')}`, 'PriceMismatch');
+  }
+  return { lineItems: priced, total: add(...priced.map((line) => line.price)), currency: priced[0].currency };
+}
+
+function levelOf(catalog: Map<string, StacItem>, line: LineItemInput): string {
+  const key = itemKey(line);
+  const stacItem = catalog.get(key);
+  if (!stacItem) throw businessRule(`unknown item ${key}`, 'UnknownItem');
+  const level = stacItem.properties['processing:level'];
+  if (!level) {
+    throw businessRule(`the catalog gives no processing level for ${key}: name it as ${key}@LEVEL`, 'LevelUnknown');
+  }
+  return level;
+}
