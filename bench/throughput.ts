@@ -66,7 +66,7 @@ export async function plainPoolPurchases(
   });
   const contract = (await api.listContracts(ACCOUNT.organisationId)).find((c) => c.default_contract)!;
   const buy = async (line: LineItem) => {
-    const [price] = await api.getPrices(contract.contract_id, [line]);
+    const [price] = await api.priceItems(contract.contract_id, [line]);
     if (!price) throw new Error('no price');
     const order = await api.createOrder({
       type: 'IMAGE',
@@ -75,7 +75,7 @@ export async function plainPoolPurchases(
       contract_id: contract.contract_id,
     });
     const outcome = await api.checkout(order.id);
-    if (outcome.order.status !== 'PAID') throw new Error(`order ${order.id} is ${outcome.order.status}`);
+    if (outcome.order?.status !== 'PAID') throw new Error(`order ${order.id} is ${outcome.order?.status}`);
   };
   const started = performance.now();
   const durations = await pool(count, concurrency, async () => buy(supply.take(1)[0]));

@@ -6,7 +6,7 @@ import { balanceOf } from './ledger';
 import { markCancelled, markPaid, orderAudit } from './order-model';
 import { parseSettingsPatch, visibleSettings } from './options';
 import { SEED_ORGANISATIONS, findOrganisation } from './seed-data';
-import { toDecimal } from '../src/shared/money';
+import { canonical } from './money';
 import { randomBytes } from 'node:crypto';
 
 const CreditsBody = z
@@ -31,7 +31,7 @@ export async function adminSetCredits(ctx: RequestContext): Promise<Reply> {
   const org = findOrganisation(Number(ctx.params[0]));
   if (!org) throw new ApiError(404, `organisation ${ctx.params[0]} not found`);
   const { amount } = parseOrThrow(CreditsBody, parseJsonBody(ctx.body));
-  await ctx.sim.state.setCredits(org.id, toDecimal(amount));
+  await ctx.sim.state.setCredits(org.id, canonical(amount));
   return ok({ organisation_id: org.id, amount: balanceOf(ctx.sim.state, org.id), currency: org.currency });
 }
 

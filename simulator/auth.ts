@@ -4,10 +4,13 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { AUDIENCE, TokenRequest, type TokenResponse } from './legacy-wire';
+import { z } from 'zod';
 import { ApiError, parseJsonBody, parseOrThrow, type Reply } from './http';
+import type { ApiVariant } from './options';
 import { findClient, findOrganisation, type SeedOrganisation } from './seed-data';
 
+/** The audience that DataCosmos tokens are requested for. */
+export const AUDIENCE = 'https://beeapp.open-cosmos.com';
 export const TOKEN_SCOPE = 'data:catalog:read data:order:read data:order:write data:tasking:contract:read';
 
 export interface Caller {
@@ -69,17 +72,32 @@ export class TokenSigner {
   }
 }
 
-export function tokenReply(signer: TokenSigner, lifetimeS: number, req: IncomingMessage, body: Buffer): Reply {
-  const request = parseOrThrow(TokenRequest, parseTokenBody(req, body));
+/** A client-credentials grant, as JSON or as a form. */
+const ClientCredentials = z.object({
+  grant_type: z.literal('client_credentials'),
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1),
+  audience: z.string().min(1),
+});
+
+/** `documented` answers the published token reply only; `full` also names the granted scope, as Auth0 does. */
+export function tokenReply(
+  signer: TokenSigner,
+  lifetimeS: number,
+  variant: ApiVariant,
+  req: IncomingMessage,
+  body: Buffer,
+): Reply {
+  const request = parseOrThrow(ClientCredentials, parseTokenBody(req, body));
   const organisation = findClient(request.client_id);
   if (!organisation || !secretMatches(organisation.client_secret, request.client_secret))
     throw new ApiError(401, 'unknown client or wrong client secret');
   if (request.audience !== AUDIENCE) throw new ApiError(403, `audience must be ${AUDIENCE}`, 'audience');
-  const reply: TokenResponse = {
+  const reply = {
     access_token: signer.issue(organisation.id, organisation.client_id, lifetimeS),
     token_type: 'Bearer',
     expires_in: lifetimeS,
-    scope: TOKEN_SCOPE,
+    ...(variant === 'full' ? { scope: TOKEN_SCOPE } : {}),
   };
   return { status: 200, headers: { 'cache-control': 'no-store' }, json: reply };
 }

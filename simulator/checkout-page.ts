@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { RequestContext } from './context';
 import type { Reply } from './http';
 import { expireIfDue, markPaid } from './order-model';
+import { PATHS, pathOf } from './paths';
 import { sendCheckoutCompleted } from './payment-events';
 import type { OrderRecord } from './state';
 
@@ -16,7 +17,7 @@ export async function showCheckoutPage(ctx: RequestContext): Promise<Reply> {
   const action =
     order.status === 'PAID'
       ? `<p id="paid">Paid (reference ${escape(order.payment_reference_number ?? '')}).</p>`
-      : `<form method="post" action="/checkout/${escape(ctx.params[0])}/pay"><button type="submit">Pay</button></form>`;
+      : `<form method="post" action="${escape(pathOf(PATHS.checkoutPay, ctx.params[0]))}"><button type="submit">Pay</button></form>`;
   return page(
     200,
     'DataCosmos checkout',

@@ -3,11 +3,13 @@
  * card) whose link is the simulator's own checkout page. A repeated checkout never charges twice.
  */
 import { randomBytes } from 'node:crypto';
-import { callerOf, type RequestContext, type Sim } from './context';
+import { apiVariant, callerOf, type RequestContext, type Sim } from './context';
 import { ApiError, data, type Reply } from './http';
 import { balanceOf, creditsCover, payWithCredits } from './ledger';
-import { expireIfDue, nowIso, orderWire } from './order-model';
+import { expireIfDue, nowIso } from './order-model';
+import { checkoutJson } from './order-replies';
 import { visibleOrder } from './order-routes';
+import { PATHS, pathOf } from './paths';
 import type { OrderRecord } from './state';
 
 export async function checkoutOrder(ctx: RequestContext): Promise<Reply> {
@@ -27,12 +29,12 @@ export async function checkoutOrder(ctx: RequestContext): Promise<Reply> {
   // A repeated checkout changes nothing but the count: the paid order, or the same live session link.
   if (!fresh) await state.saveOrder(order);
   else await (payWithCredits(state, order) ?? openSession(ctx.sim, order));
-  return data(orderWire(order));
+  return data(checkoutJson(order, apiVariant(ctx)));
 }
 
 function openSession(sim: Sim, order: OrderRecord): Promise<void> {
   const id = randomBytes(16).toString('base64url');
-  const link = `${sim.publicUrl}/checkout/${id}`;
+  const link = `${sim.publicUrl}${pathOf(PATHS.checkoutPage, id)}`;
   Object.assign(order, {
     session: { id, expires_at_ms: Date.now() + sim.state.settings.checkoutTtlS * 1000 },
     payment_method: 'CARD',

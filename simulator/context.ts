@@ -6,7 +6,7 @@ import type { Caller, TokenSigner } from './auth';
 import type { Catalog } from './catalog';
 import type { FaultInjector } from './faults';
 import type { Reply } from './http';
-import type { SimulatorOptions } from './options';
+import type { ApiVariant, SimulatorOptions } from './options';
 import type { RateLimiter } from './rate-limit';
 import type { SimState } from './state';
 import type { Stats } from './stats';
@@ -41,4 +41,9 @@ export function callerOf(ctx: RequestContext): Caller {
   const { rateLimit, rateLimitScope } = ctx.sim.state.settings;
   ctx.sim.limiter.take(rateLimitScope, rateLimitScope === 'token' ? caller.token : caller.clientId, rateLimit);
   return caller;
+}
+
+/** The reply shapes in force for this request (a run-time setting). */
+export function apiVariant(ctx: RequestContext): ApiVariant {
+  return ctx.sim.state.settings.apiVariant;
 }

@@ -1,7 +1,7 @@
 /** Contract checks shared by pricing, search and order creation, and the price of an item under a contract. */
-import { multiply, roundTo, toDecimal } from '../src/shared/money';
 import type { CatalogItem } from './catalog';
 import { ApiError } from './http';
+import { areaPrice } from './money';
 import { findContract, type SeedContract, type SeedOrganisation } from './seed-data';
 
 /** The caller's contract: 404 when unknown, 403 when another organisation's. */
@@ -31,5 +31,5 @@ export function usableContract(
 
 /** Price = rate per km² x data area, rounded to cents, as a decimal string. */
 export function itemPrice(contract: SeedContract, item: CatalogItem): string {
-  return roundTo(multiply(contract.rate_per_km2, toDecimal(item.areaKm2)), 2);
+  return areaPrice(contract.rate_per_km2, item.areaKm2);
 }

@@ -11,7 +11,7 @@ import { matchRoute, type Route } from './routes';
 
 export async function dispatch(sim: Sim, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://simulator');
-  const match = matchRoute(req.method ?? 'GET', url.pathname);
+  const match = matchRoute(req.method ?? 'GET', url.pathname, sim.state.settings.apiVariant);
   if ('status' in match) {
     const message =
       match.status === 404

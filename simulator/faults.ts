@@ -4,7 +4,7 @@
  * durable): lost reply, malformed body, schema drift.
  */
 import { z } from 'zod';
-import { ENDPOINT_NAMES } from './legacy-paths';
+import { ENDPOINT_NAMES } from './paths';
 import { parseOrThrow } from './http';
 import { mulberry32, type Random } from './prng';
 
@@ -38,7 +38,8 @@ const FaultConfigSchema = z
       .record(z.string(), FaultSpec)
       .default({})
       .refine(
-        (endpoints) => Object.keys(endpoints).every((k) => k === '*' || (ENDPOINT_NAMES as string[]).includes(k)),
+        (endpoints) =>
+          Object.keys(endpoints).every((k) => k === '*' || (ENDPOINT_NAMES as readonly string[]).includes(k)),
         {
           message: `endpoint names must be "*" or one of ${ENDPOINT_NAMES.join(', ')}`,
         },

@@ -2,7 +2,6 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { ApiErrorBody } from './legacy-wire';
 
 export interface Reply {
   status: number;
@@ -27,9 +26,14 @@ export function ok(json: unknown, status = 200): Reply {
   return { status, json };
 }
 
-/** The success envelope of the data endpoints. */
+/** The success envelope of the data endpoints; `extra` may add fields or replace `errors` (some replies send null). */
 export function data(payload: unknown, status = 200, extra: Record<string, unknown> = {}): Reply {
   return { status, json: { data: payload, errors: [], ...extra } };
+}
+
+/** The error envelope of every non-2xx reply. */
+export interface ErrorBody {
+  errors: { message: string; field: string | null; type: string; source: string; trace_id: string }[];
 }
 
 const ERROR_TYPES: Record<number, string> = {
@@ -44,7 +48,7 @@ const ERROR_TYPES: Record<number, string> = {
   429: 'rate_limited',
 };
 
-export function errorBody(status: number, message: string, field: string | null): ApiErrorBody {
+export function errorBody(status: number, message: string, field: string | null): ErrorBody {
   const type = ERROR_TYPES[status] ?? 'server_error';
   return { errors: [{ message, field, type, source: 'datacosmos-simulator', trace_id: randomUUID() }] };
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DataDirConflict } from './data-dir';
 import type { FaultConfig } from './faults';
-import { DEFAULTS, type SimulatorOptions } from './options';
+import { API_VARIANTS, DEFAULTS, type SimulatorOptions } from './options';
 import { PortInUseError, startSimulator } from './server';
 
 function integer(name: string, min: number) {
@@ -58,6 +58,14 @@ function parseOptions(argv: string[]): SimulatorOptions {
     .option('--token-lifetime <s>', 'access token lifetime in seconds', integer('--token-lifetime', 1), 3600)
     .option('--checkout-ttl <s>', 'unpaid checkout session lifetime in seconds', positive('--checkout-ttl'), 86400)
     .addOption(
+      new Option(
+        '--api-variant <variant>',
+        'reply shapes: everything the simulator knows, or the documented examples only',
+      )
+        .choices(API_VARIANTS)
+        .default('full'),
+    )
+    .addOption(
       new Option('--credits-at <when>', 'when credits are applied').choices(['checkout', 'create']).default('checkout'),
     )
     .option('--require-licenses', 'order creation must carry accepted licences', false)
@@ -95,6 +103,7 @@ function parseOptions(argv: string[]): SimulatorOptions {
     items: o.items,
     faults: o.faults,
     publicUrl: o.publicUrl,
+    apiVariant: o.apiVariant,
     tokenLifetimeS: o.tokenLifetime,
     checkoutTtlS: o.checkoutTtl,
     creditsAt: o.creditsAt,

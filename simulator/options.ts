@@ -4,10 +4,17 @@ import type { FaultConfig } from './faults';
 import { parseOrThrow } from './http';
 
 export type CreditsAt = 'checkout' | 'create';
+/**
+ * The replies' shapes: `full` carries everything the simulator knows (totals, timestamps, prices per
+ * line, the order list, batch prices under v1); `documented` carries exactly the published examples.
+ */
+export const API_VARIANTS = ['full', 'documented'] as const;
+export type ApiVariant = (typeof API_VARIANTS)[number];
 /** Whose requests share one rate-limit bucket: each access token's, or each API client's (all its tokens). */
 export type RateLimitScope = 'token' | 'client';
 
 export interface Settings {
+  apiVariant: ApiVariant;
   creditsAt: CreditsAt;
   requireLicenses: boolean;
   tokenLifetimeS: number;
@@ -30,6 +37,7 @@ export interface SimulatorOptions {
   items?: number;
   faults?: FaultConfig;
   publicUrl?: string;
+  apiVariant?: ApiVariant;
   tokenLifetimeS?: number;
   checkoutTtlS?: number;
   creditsAt?: CreditsAt;
@@ -52,6 +60,7 @@ export const DEFAULTS = {
 
 export function settingsFromOptions(options: SimulatorOptions): Settings {
   return {
+    apiVariant: options.apiVariant ?? 'full',
     creditsAt: options.creditsAt ?? 'checkout',
     requireLicenses: options.requireLicenses ?? false,
     tokenLifetimeS: options.tokenLifetimeS ?? 3600,
@@ -65,6 +74,7 @@ export function settingsFromOptions(options: SimulatorOptions): Settings {
 
 const SettingsPatch = z
   .object({
+    apiVariant: z.enum(API_VARIANTS),
     creditsAt: z.enum(['checkout', 'create']),
     requireLicenses: z.boolean(),
     tokenLifetimeS: z.number().int().positive(),

@@ -1,29 +1,5 @@
-/** Order records: their wire form, their audit form, and the status changes they go through. */
-import type { z } from 'zod';
-import type { Order, PaymentMethod } from './legacy-wire';
-import type { OrderRecord, SimState } from './state';
-
-export type OrderWire = z.input<typeof Order>;
-
-export function orderWire(order: OrderRecord): OrderWire {
-  return {
-    id: order.id,
-    type: 'IMAGE',
-    customer_id: order.customer_id,
-    organisation_id: order.organisation_id,
-    contract_id: order.contract_id,
-    status: order.status,
-    payment_method: order.payment_method,
-    payment_reference_number: order.payment_reference_number,
-    order_line_items: order.order_line_items,
-    total: order.total,
-    currency: order.currency,
-    checkout_redirect_url: order.checkout_url,
-    checkout_url: order.checkout_url,
-    created_at: order.created_at,
-    updated_at: order.updated_at,
-  };
-}
+/** Order records: their audit form and the status changes they go through. */
+import type { OrderRecord, PaymentMethod, SimState } from './state';
 
 /** What GET /__sim/orders shows of an order. */
 export function orderAudit(order: OrderRecord) {

@@ -3,9 +3,7 @@
  * `checkout.session.completed` event is POSTed there in the background, retried with backoff on failure
  * (each attempt signed afresh, as Stripe does), so the page reply never waits for the receiver.
  */
-import { randomBytes } from 'node:crypto';
-import { checkoutCompletedEvent } from '../src/shared/webhook-event';
-import { signatureHeader, SIGNATURE_HEADER } from '../src/shared/webhook-signature';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Sim } from './context';
 import type { OrderRecord } from './state';
 
@@ -15,12 +13,20 @@ const ATTEMPT_TIMEOUT_MS = 5_000;
 export function sendCheckoutCompleted(sim: Sim, order: OrderRecord): void {
   const { webhookUrl, webhookSecret } = sim.state.settings;
   if (!webhookUrl || !webhookSecret) return;
-  const event = checkoutCompletedEvent(`evt_sim_${randomBytes(12).toString('hex')}`, {
-    order_id: order.id,
-    amount_total: order.total,
-    currency: order.currency,
-    payment_reference: order.payment_reference_number ?? null,
-  });
+  // Stripe's event envelope; the session object names the DataCosmos order it paid.
+  const event = {
+    id: `evt_sim_${randomBytes(12).toString('hex')}`,
+    type: 'checkout.session.completed',
+    created: Math.floor(Date.now() / 1000),
+    data: {
+      object: {
+        order_id: order.id,
+        amount_total: order.total,
+        currency: order.currency,
+        payment_reference: order.payment_reference_number ?? null,
+      },
+    },
+  };
   const body = JSON.stringify(event);
   void deliver(sim, webhookUrl, webhookSecret, body, event.id, order.id);
 }
@@ -55,7 +61,7 @@ async function post(url: string, secret: string, body: string): Promise<number |
   try {
     const reply = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureHeader(secret, body) },
+      headers: { 'content-type': 'application/json', 'stripe-signature': stripeSignature(secret, body) },
       body,
       signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
     });
@@ -64,4 +70,10 @@ async function post(url: string, secret: string, body: string): Promise<number |
   } catch (err) {
     return (err as Error).message;
   }
+}
+
+/** Stripe's signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+function stripeSignature(secret: string, body: string): string {
+  const t = Math.floor(Date.now() / 1000);
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }

@@ -1,7 +1,7 @@
 /** GET an organisation's contracts (DPAP policies): only the caller's own organisation. */
-import { callerOf, type RequestContext } from './context';
+import { apiVariant, callerOf, type RequestContext } from './context';
 import { ApiError, data, type Reply } from './http';
-import { contractWire } from './seed-data';
+import { contractJson } from './seed-data';
 
 export function listPolicies(ctx: RequestContext): Reply {
   const { organisation } = callerOf(ctx);
@@ -9,5 +9,10 @@ export function listPolicies(ctx: RequestContext): Reply {
   if (requested !== String(organisation.id))
     throw new ApiError(403, `organisation ${requested} is not the caller's organisation`, 'organisation_id');
   const includeInactive = ctx.url.searchParams.get('include_inactive_contracts') === 'true';
-  return data(organisation.contracts.filter((c) => includeInactive || c.active).map(contractWire));
+  const variant = apiVariant(ctx);
+  return data(
+    organisation.contracts
+      .filter((c) => includeInactive || c.active)
+      .map((contract) => contractJson(contract, variant)),
+  );
 }

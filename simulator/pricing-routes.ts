@@ -1,49 +1,64 @@
-/** Pricing: v1 (contract in the path) and the deprecated v0 (contract in the query or body), single and batch. */
-import type { z } from 'zod';
-import { PriceBatchRequest, PriceBatchRequestV0, type ItemPrice, type Price } from './legacy-wire';
+/**
+ * Pricing: v1 (contract in the path) and the deprecated v0 (contract in the query or body), single
+ * and batch (the v1 batch exists in the full variant only). A single price answers `errors: null`
+ * in the documented variant, as the published example does.
+ */
+import { z } from 'zod';
 import { itemKey, type CatalogItem } from './catalog';
-import { callerOf, type RequestContext } from './context';
+import { apiVariant, callerOf, type RequestContext } from './context';
 import { itemPrice, usableContract } from './contracts';
 import { ApiError, data, parseJsonBody, parseOrThrow, type Reply } from './http';
 import type { SeedContract } from './seed-data';
 
-type PriceWire = z.input<typeof Price>;
-type ItemPriceWire = z.input<typeof ItemPrice>;
+const ItemRefs = z
+  .array(z.object({ collection: z.string().min(1), item: z.string().min(1) }))
+  .min(1)
+  .max(500);
+const BatchV1 = z.object({ items: ItemRefs });
+/** v0 names the contract in the body. */
+const BatchV0 = z.object({ contract_id: z.number().int(), items: ItemRefs });
+
+interface PriceJson {
+  value: string;
+  final: string;
+  currency: string;
+}
 
 export function priceV1(ctx: RequestContext): Reply {
   const caller = callerOf(ctx);
-  const contract = usableContract(caller.organisation, contractIdParam(ctx.params[0], 'contract_id'));
-  return data(priceOf(contract, lookupItem(ctx, requiredParam(ctx, 'collection'), requiredParam(ctx, 'item'))));
+  return singlePrice(ctx, usableContract(caller.organisation, contractIdParam(ctx.params[0], 'contract_id')));
 }
 
 export function priceBatchV1(ctx: RequestContext): Reply {
   const caller = callerOf(ctx);
   const contract = usableContract(caller.organisation, contractIdParam(ctx.params[0], 'contract_id'));
-  const request = parseOrThrow(PriceBatchRequest, parseJsonBody(ctx.body));
+  const request = parseOrThrow(BatchV1, parseJsonBody(ctx.body));
   return data(batchPrices(ctx, contract, request.items));
 }
 
 export function priceV0(ctx: RequestContext): Reply {
   const caller = callerOf(ctx);
-  const contract = usableContract(
-    caller.organisation,
-    contractIdParam(requiredParam(ctx, 'contract_id'), 'contract_id'),
-  );
-  return data(priceOf(contract, lookupItem(ctx, requiredParam(ctx, 'collection'), requiredParam(ctx, 'item'))));
+  const contractId = contractIdParam(requiredParam(ctx, 'contract_id'), 'contract_id');
+  return singlePrice(ctx, usableContract(caller.organisation, contractId));
 }
 
 export function priceBatchV0(ctx: RequestContext): Reply {
   const caller = callerOf(ctx);
-  const request = parseOrThrow(PriceBatchRequestV0, parseJsonBody(ctx.body));
+  const request = parseOrThrow(BatchV0, parseJsonBody(ctx.body));
   const contract = usableContract(caller.organisation, request.contract_id);
   return data(batchPrices(ctx, contract, request.items));
+}
+
+function singlePrice(ctx: RequestContext, contract: SeedContract): Reply {
+  const price = priceOf(contract, lookupItem(ctx, requiredParam(ctx, 'collection'), requiredParam(ctx, 'item')));
+  return data(price, 200, apiVariant(ctx) === 'documented' ? { errors: null } : {});
 }
 
 function batchPrices(
   ctx: RequestContext,
   contract: SeedContract,
   refs: { collection: string; item: string }[],
-): ItemPriceWire[] {
+): ({ collection: string; item: string } & PriceJson)[] {
   return refs.map((ref) => ({
     collection: ref.collection,
     item: ref.item,
@@ -51,7 +66,7 @@ function batchPrices(
   }));
 }
 
-function priceOf(contract: SeedContract, item: CatalogItem): PriceWire {
+function priceOf(contract: SeedContract, item: CatalogItem): PriceJson {
   const price = itemPrice(contract, item);
   return { value: price, final: price, currency: contract.currency };
 }

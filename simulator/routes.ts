@@ -1,11 +1,15 @@
-/** The route table: method + path pattern -> handler, with the endpoint name used for faults and stats. */
-import type { EndpointName } from './legacy-paths';
+/**
+ * The route table: method + path template -> handler, with the endpoint name used for faults and
+ * stats. Some endpoints exist in the full API variant only; the documented one answers 404 there.
+ */
 import * as admin from './admin';
 import { tokenReply } from './auth';
 import { checkoutOrder } from './checkout';
 import { payCheckout, showCheckoutPage } from './checkout-page';
-import type { Handler } from './context';
+import { apiVariant, type Handler } from './context';
+import type { ApiVariant } from './options';
 import { createOrder, getOrder, listOrders } from './order-routes';
+import { PATHS, type EndpointName } from './paths';
 import { listPolicies } from './policies';
 import { priceBatchV0, priceBatchV1, priceV0, priceV1 } from './pricing-routes';
 import { getCollection, getItem, listCollections, searchGet, searchPost } from './stac-routes';
@@ -19,35 +23,39 @@ export interface Route {
   pattern: RegExp;
   kind: RouteKind;
   handler: Handler;
+  /** False for endpoints the documented variant leaves out: no published example shows their reply. */
+  documented: boolean;
 }
 
 const SEGMENT = '([^/]+)';
 
-function route(method: string, path: string, kind: RouteKind, handler: Handler): Route {
-  return { method, pattern: new RegExp(`^${path.replace(/:\w+/g, SEGMENT)}$`), kind, handler };
+function route(method: string, path: string, kind: RouteKind, handler: Handler, documented = true): Route {
+  return { method, pattern: new RegExp(`^${path.replace(/:\w+/g, SEGMENT)}$`), kind, handler, documented };
 }
 
+const UNDOCUMENTED = false;
+
 export const ROUTES: Route[] = [
-  route('POST', '/oauth/token', 'token', (ctx) =>
-    tokenReply(ctx.sim.signer, ctx.sim.state.settings.tokenLifetimeS, ctx.req, ctx.body),
+  route('POST', PATHS.token, 'token', (ctx) =>
+    tokenReply(ctx.sim.signer, ctx.sim.state.settings.tokenLifetimeS, apiVariant(ctx), ctx.req, ctx.body),
   ),
-  route('GET', '/api/data/v1/dpap/organisations/:org/policies', 'policies', listPolicies),
-  route('GET', '/api/data/v0/stac/collections', 'stac_collections', listCollections),
-  route('GET', '/api/data/v0/stac/collections/:collection', 'stac_collections', getCollection),
-  route('GET', '/api/data/v0/stac/collections/:collection/items/:item', 'stac_item', getItem),
-  route('GET', '/api/data/v0/stac/search', 'stac_search', searchGet),
-  route('POST', '/api/data/v0/stac/search', 'stac_search', searchPost),
-  route('GET', '/api/data/v1/dpap/policies/:contract/catalog/price', 'price', priceV1),
-  route('POST', '/api/data/v1/dpap/policies/:contract/catalog/price/batch', 'price_batch', priceBatchV1),
-  route('GET', '/api/data/v0/order/price', 'price', priceV0),
-  route('POST', '/api/data/v0/order/price/batch', 'price_batch', priceBatchV0),
-  route('POST', '/api/data/v0/order/orders', 'order_create', createOrder),
-  route('GET', '/api/data/v0/order/orders', 'order_list', listOrders),
-  route('GET', '/api/data/v0/order/orders/:id', 'order_get', getOrder),
-  route('POST', '/api/data/v0/order/orders/:id/checkout', 'order_checkout', checkoutOrder),
-  route('GET', '/api/data/v0/storage/full/:collection/:item/:file', 'storage', downloadAsset),
-  route('GET', '/checkout/:session', 'checkout_page', showCheckoutPage),
-  route('POST', '/checkout/:session/pay', 'checkout_page', payCheckout),
+  route('GET', PATHS.policies, 'policies', listPolicies),
+  route('GET', PATHS.stacCollections, 'stac_collections', listCollections),
+  route('GET', PATHS.stacCollection, 'stac_collections', getCollection),
+  route('GET', PATHS.stacItem, 'stac_item', getItem),
+  route('GET', PATHS.stacSearch, 'stac_search', searchGet),
+  route('POST', PATHS.stacSearch, 'stac_search', searchPost),
+  route('GET', PATHS.priceV1, 'price', priceV1),
+  route('POST', PATHS.priceBatchV1, 'price_batch', priceBatchV1, UNDOCUMENTED),
+  route('GET', PATHS.priceV0, 'price', priceV0),
+  route('POST', PATHS.priceBatchV0, 'price_batch', priceBatchV0),
+  route('POST', PATHS.orders, 'order_create', createOrder),
+  route('GET', PATHS.orders, 'order_list', listOrders, UNDOCUMENTED),
+  route('GET', PATHS.order, 'order_get', getOrder),
+  route('POST', PATHS.checkout, 'order_checkout', checkoutOrder),
+  route('GET', PATHS.storage, 'storage', downloadAsset),
+  route('GET', PATHS.checkoutPage, 'checkout_page', showCheckoutPage),
+  route('POST', PATHS.checkoutPay, 'checkout_page', payCheckout),
   route('GET', '/__sim/organisations', 'admin', admin.adminOrganisations),
   route('PUT', '/__sim/organisations/:id/credits', 'admin', admin.adminSetCredits),
   route('GET', '/__sim/orders', 'admin', admin.adminOrders),
@@ -64,7 +72,8 @@ export const ROUTES: Route[] = [
 
 export type RouteMatch = { route: Route; params: string[] } | { status: 404 | 405 };
 
-export function matchRoute(method: string, pathname: string): RouteMatch {
+/** The route for a request; a route that is not in the API variant is "no such endpoint" (404), not 405. */
+export function matchRoute(method: string, pathname: string, variant: ApiVariant): RouteMatch {
   const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
   let pathMatched = false;
   for (const candidate of ROUTES) {
@@ -74,6 +83,7 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
       pathMatched = true;
       continue;
     }
+    if (!candidate.documented && variant === 'documented') return { status: 404 };
     return { route: candidate, params: match.slice(1).map(decodeSegment) };
   }
   return { status: pathMatched ? 405 : 404 };

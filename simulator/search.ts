@@ -2,7 +2,7 @@
  * STAC item search: GET parameters and POST bodies become one validated query, run over the
  * catalog in its stable order (datetime desc, id asc) with cursor pagination.
  */
-import { SearchRequest } from './legacy-wire';
+import { z } from 'zod';
 import type { CatalogItem } from './catalog';
 import { bboxesOverlap, footprintIntersects, parseQueryGeometry, type BBox, type QueryShape } from './geometry';
 import { ApiError, parseOrThrow } from './http';
@@ -13,7 +13,10 @@ export const NUMERIC_PROPERTIES: Record<string, (item: CatalogItem) => number> =
   'opencosmos:data_area_km2': (item) => item.areaKm2,
 };
 
-const COMPARATORS: Record<string, (a: number, b: number) => boolean> = {
+const Operator = z.enum(['eq', 'neq', 'lt', 'lte', 'gt', 'gte']);
+type Operator = z.infer<typeof Operator>;
+
+const COMPARATORS: Record<Operator, (a: number, b: number) => boolean> = {
   eq: (a, b) => a === b,
   neq: (a, b) => a !== b,
   lt: (a, b) => a < b,
@@ -21,6 +24,27 @@ const COMPARATORS: Record<string, (a: number, b: number) => boolean> = {
   gt: (a, b) => a > b,
   gte: (a, b) => a >= b,
 };
+
+/**
+ * A STAC API item search (core, plus the query extension and DataCosmos's `contract_id` for inline
+ * prices). Unknown fields are refused; geometries and datetimes are checked when compiled, so the
+ * message can say what is wrong with them.
+ */
+const SearchBody = z
+  .object({
+    collections: z.array(z.string().min(1)),
+    ids: z.array(z.string().min(1)),
+    bbox: z.array(z.number()).refine((b) => b.length === 4 || b.length === 6, 'bbox needs 4 or 6 numbers'),
+    intersects: z.unknown(),
+    datetime: z.string(),
+    limit: z.number().int().min(1).max(1000),
+    query: z.record(z.string(), z.partialRecord(Operator, z.number())),
+    contract_id: z.number().int(),
+    cursor: z.string(),
+  })
+  .partial()
+  .strict();
+export type SearchRequest = z.infer<typeof SearchBody>;
 
 export const DEFAULT_LIMIT = 10;
 
@@ -49,11 +73,11 @@ export function searchRequestFromParams(params: URLSearchParams): SearchRequest 
   if (params.has('query')) body.query = jsonParam('query', params.get('query')!);
   if (params.has('contract_id')) body.contract_id = numberParam('contract_id', params.get('contract_id')!);
   if (params.has('cursor')) body.cursor = params.get('cursor');
-  return parseOrThrow(SearchRequest, body);
+  return parseOrThrow(SearchBody, body);
 }
 
 export function searchRequestFromBody(body: unknown): SearchRequest {
-  return parseOrThrow(SearchRequest, body);
+  return parseOrThrow(SearchBody, body);
 }
 
 function numberParam(field: string, text: string): number {
@@ -72,7 +96,7 @@ function jsonParam(field: string, text: string): unknown {
 }
 
 export function compileSearch(request: SearchRequest): SearchQuery {
-  if (request.bbox && request.intersects)
+  if (request.bbox && request.intersects !== undefined)
     throw new ApiError(400, 'bbox and intersects cannot be used together', 'bbox');
   const tests: ((item: CatalogItem) => boolean)[] = [];
   if (request.collections) {
@@ -84,7 +108,7 @@ export function compileSearch(request: SearchRequest): SearchQuery {
     tests.push((item) => wanted.has(item.id));
   }
   if (request.bbox) tests.push(bboxTest(request.bbox));
-  if (request.intersects) {
+  if (request.intersects !== undefined) {
     const shape = queryShape(request.intersects);
     tests.push((item) => footprintIntersects(item.ring, item.bbox, shape));
   }
@@ -126,7 +150,7 @@ function bboxTest(bbox: number[]): (item: CatalogItem) => boolean {
   return (item) => boxes.some((box) => bboxesOverlap(box, item.bbox));
 }
 
-function queryTest(property: string, comparison: Record<string, number | undefined>): (item: CatalogItem) => boolean {
+function queryTest(property: string, comparison: Partial<Record<Operator, number>>): (item: CatalogItem) => boolean {
   const read = NUMERIC_PROPERTIES[property];
   if (!read)
     throw new ApiError(
@@ -134,7 +158,7 @@ function queryTest(property: string, comparison: Record<string, number | undefin
       `query: ${property} is not a queryable numeric property (${Object.keys(NUMERIC_PROPERTIES).join(', ')})`,
       'query',
     );
-  const checks = Object.entries(comparison).filter((entry): entry is [string, number] => entry[1] !== undefined);
+  const checks = Object.entries(comparison).filter((entry): entry is [Operator, number] => entry[1] !== undefined);
   return (item) => checks.every(([op, operand]) => COMPARATORS[op](read(item), operand));
 }
 

@@ -1,10 +1,22 @@
 /** The organisations, clients and contracts that every fresh (or reset) simulator starts with. */
-import type { z } from 'zod';
-import type { Contract } from './legacy-wire';
+import type { ApiVariant } from './options';
 
-export type ContractWire = z.input<typeof Contract>;
+/** A contract as the policies endpoint lists it (the documented fields). */
+export interface ContractJson {
+  contract_id: number;
+  name: string;
+  organisation_id: number;
+  /** ISO 4217. */
+  currency: string;
+  default_contract: boolean;
+  active: boolean;
+  order_start_date_utc: string | null;
+  order_end_date_utc: string | null;
+  contract_products: unknown[] | null;
+  contract_terms: unknown[];
+}
 
-export interface SeedContract extends ContractWire {
+export interface SeedContract extends ContractJson {
   /** Price per km² as a decimal string. */
   rate_per_km2: string;
 }
@@ -112,8 +124,11 @@ export function findContract(contractId: number): SeedContract | undefined {
   return undefined;
 }
 
-/** The wire form of a contract: the seed without the simulator's private rate field. */
-export function contractWire(c: SeedContract): ContractWire {
-  const { rate_per_km2: _rate, ...wire } = c;
-  return wire;
+/**
+ * A contract as the API lists it: the seed without the simulator's private rate. The documented
+ * variant sends no product list (`null`): what a product looks like is not published.
+ */
+export function contractJson(c: SeedContract, variant: ApiVariant): ContractJson {
+  const { rate_per_km2: _rate, ...json } = c;
+  return variant === 'documented' ? { ...json, contract_products: null } : json;
 }

@@ -1,9 +1,7 @@
 /** STAC 1.0 JSON for the generated collections and items, with links under the public base URL. */
-import type { z } from 'zod';
-import type { StacCollection, StacItem } from './legacy-wire';
-import { paths } from './legacy-paths';
 import type { AssetFactsCache } from './asset-bytes';
 import type { Catalog, CatalogItem, CollectionSpec } from './catalog';
+import { PATHS, pathOf } from './paths';
 
 export const OPENCOSMOS_EXTENSION = 'https://opencosmos.github.io/stac-extensions/opencosmos/v1.0.0/schema.json';
 export const ITEM_EXTENSIONS = [
@@ -13,25 +11,17 @@ export const ITEM_EXTENSIONS = [
   OPENCOSMOS_EXTENSION,
 ];
 
-export type StacItemWire = z.input<typeof StacItem>;
-export type StacCollectionWire = z.input<typeof StacCollection>;
-
 export interface ItemPriceTag {
   price: string;
   currency: string;
 }
 
 export function storageHref(publicUrl: string, item: CatalogItem, file: string): string {
-  return `${publicUrl}${paths.storagePrefix}${encodeURIComponent(item.collection.id)}/${encodeURIComponent(item.id)}/${encodeURIComponent(file)}`;
+  return `${publicUrl}${pathOf(PATHS.storage, item.collection.id, item.id, file)}`;
 }
 
-export function itemJson(
-  publicUrl: string,
-  facts: AssetFactsCache,
-  item: CatalogItem,
-  price?: ItemPriceTag,
-): StacItemWire {
-  const assets: StacItemWire['assets'] = {};
+export function itemJson(publicUrl: string, facts: AssetFactsCache, item: CatalogItem, price?: ItemPriceTag) {
+  const assets: Record<string, Record<string, unknown>> = {};
   for (const asset of item.assets) {
     const { size, checksum } = facts.get(item, asset);
     assets[asset.key] = {
@@ -63,16 +53,28 @@ export function itemJson(
       ...(price ? { 'opencosmos:price': price.price, 'opencosmos:price_currency': price.currency } : {}),
     },
     links: [
-      { rel: 'self', href: `${publicUrl}${paths.stacItem(item.collection.id, item.id)}`, type: 'application/geo+json' },
-      { rel: 'collection', href: `${publicUrl}${paths.stacCollection(item.collection.id)}`, type: 'application/json' },
-      { rel: 'parent', href: `${publicUrl}${paths.stacCollection(item.collection.id)}`, type: 'application/json' },
-      { rel: 'root', href: `${publicUrl}${paths.stacCollections}`, type: 'application/json' },
+      {
+        rel: 'self',
+        href: `${publicUrl}${pathOf(PATHS.stacItem, item.collection.id, item.id)}`,
+        type: 'application/geo+json',
+      },
+      {
+        rel: 'collection',
+        href: `${publicUrl}${pathOf(PATHS.stacCollection, item.collection.id)}`,
+        type: 'application/json',
+      },
+      {
+        rel: 'parent',
+        href: `${publicUrl}${pathOf(PATHS.stacCollection, item.collection.id)}`,
+        type: 'application/json',
+      },
+      { rel: 'root', href: `${publicUrl}${PATHS.stacCollections}`, type: 'application/json' },
     ],
     assets,
   };
 }
 
-export function collectionJson(publicUrl: string, catalog: Catalog, spec: CollectionSpec): StacCollectionWire {
+export function collectionJson(publicUrl: string, catalog: Catalog, spec: CollectionSpec) {
   const [start, end] = catalog.temporalExtent.get(spec.id) ?? [null, null];
   const bbox = catalog.spatialExtent.get(spec.id) ?? [-180, -90, 180, 90];
   return {
@@ -91,9 +93,9 @@ export function collectionJson(publicUrl: string, catalog: Catalog, spec: Collec
     summaries: { platform: [spec.platform], gsd: [spec.gsd], 'processing:level': [spec.level] },
     'opencosmos:resolution': 'full',
     links: [
-      { rel: 'self', href: `${publicUrl}${paths.stacCollection(spec.id)}`, type: 'application/json' },
-      { rel: 'root', href: `${publicUrl}${paths.stacCollections}`, type: 'application/json' },
-      { rel: 'parent', href: `${publicUrl}${paths.stacCollections}`, type: 'application/json' },
+      { rel: 'self', href: `${publicUrl}${pathOf(PATHS.stacCollection, spec.id)}`, type: 'application/json' },
+      { rel: 'root', href: `${publicUrl}${PATHS.stacCollections}`, type: 'application/json' },
+      { rel: 'parent', href: `${publicUrl}${PATHS.stacCollections}`, type: 'application/json' },
     ],
   };
 }

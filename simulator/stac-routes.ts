@@ -1,11 +1,17 @@
 /** STAC endpoints: collections, one collection, one item, and search (GET and POST). Bare STAC JSON, no envelope. */
-import { paths } from './legacy-paths';
-import type { SearchRequest } from './legacy-wire';
 import { itemKey } from './catalog';
 import { callerOf, type RequestContext } from './context';
 import { itemPrice, ownContract } from './contracts';
 import { ApiError, ok, parseJsonBody, type Reply } from './http';
-import { compileSearch, encodeCursor, runSearch, searchRequestFromBody, searchRequestFromParams } from './search';
+import { PATHS } from './paths';
+import {
+  compileSearch,
+  encodeCursor,
+  runSearch,
+  searchRequestFromBody,
+  searchRequestFromParams,
+  type SearchRequest,
+} from './search';
 import type { SeedOrganisation } from './seed-data';
 import { collectionJson, itemJson } from './stac-json';
 
@@ -15,8 +21,8 @@ export function listCollections(ctx: RequestContext): Reply {
   return ok({
     collections: catalog.collections.map((spec) => collectionJson(publicUrl, catalog, spec)),
     links: [
-      { rel: 'self', href: `${publicUrl}${paths.stacCollections}`, type: 'application/json' },
-      { rel: 'root', href: `${publicUrl}${paths.stacCollections}`, type: 'application/json' },
+      { rel: 'self', href: `${publicUrl}${PATHS.stacCollections}`, type: 'application/json' },
+      { rel: 'root', href: `${publicUrl}${PATHS.stacCollections}`, type: 'application/json' },
     ],
   });
 }
@@ -49,7 +55,7 @@ export function searchGet(ctx: RequestContext): Reply {
     params.set('cursor', cursor);
     return {
       rel: 'next',
-      href: `${ctx.sim.publicUrl}${paths.stacSearch}?${params}`,
+      href: `${ctx.sim.publicUrl}${PATHS.stacSearch}?${params}`,
       type: 'application/geo+json',
       method: 'GET',
     };
@@ -61,7 +67,7 @@ export function searchPost(ctx: RequestContext): Reply {
   const request = searchRequestFromBody(parseJsonBody(ctx.body));
   return search(ctx, caller.organisation, request, (cursor) => ({
     rel: 'next',
-    href: `${ctx.sim.publicUrl}${paths.stacSearch}`,
+    href: `${ctx.sim.publicUrl}${PATHS.stacSearch}`,
     type: 'application/geo+json',
     method: 'POST',
     body: { ...request, cursor },
@@ -88,7 +94,7 @@ function search(
     ),
   );
   const links: Record<string, unknown>[] = [
-    { rel: 'root', href: `${publicUrl}${paths.stacCollections}`, type: 'application/json' },
+    { rel: 'root', href: `${publicUrl}${PATHS.stacCollections}`, type: 'application/json' },
   ];
   if (page.next !== null) links.push(nextLink(encodeCursor(page.next)));
   return {

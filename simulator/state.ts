@@ -3,14 +3,25 @@
  * durable through the journal. Every change is applied in memory at once (so checks and changes in
  * one turn are atomic) and the returned promise resolves when it is on disk.
  */
-import type { z } from 'zod';
-import type { OrderLineItem, OrderStatus, PaymentMethod } from './legacy-wire';
 import { itemKey } from './catalog';
 import type { Journal } from './journal';
 import type { Settings } from './options';
 import { SEED_ORGANISATIONS } from './seed-data';
 
-export type LineItemWire = z.input<typeof OrderLineItem>;
+export type OrderStatus = 'UNPAID' | 'PAID' | 'CANCELLED';
+export type PaymentMethod = 'CARD' | 'BANK_TRANSFER' | 'NOT_REQUIRED';
+
+/** One ordered item, priced at creation under the order's contract. */
+export interface LineItem {
+  id: string;
+  collection: string;
+  item: string;
+  level: string;
+  price: string;
+  currency: string;
+  geometry?: unknown;
+  project_id?: string;
+}
 
 export interface CheckoutSession {
   id: string;
@@ -27,7 +38,7 @@ export interface OrderRecord {
   status: OrderStatus;
   payment_method: PaymentMethod | null;
   payment_reference_number: string | null;
-  order_line_items: LineItemWire[];
+  order_line_items: LineItem[];
   total: string;
   currency: string;
   checkout_url: string;

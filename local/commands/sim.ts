@@ -10,7 +10,7 @@ export function registerSimCommand(program: Command): void {
     .command('sim')
     .description(
       'Run the DataCosmos simulator in the foreground; options (--port, --data-dir, --seed, --faults, --items, ' +
-        '--credits-at, ...) go to the simulator, whose --help lists them',
+        '--credits-at, --api-variant, ...) go to the simulator, whose --help lists them',
     )
     .argument('[options...]', 'simulator options')
     .helpOption(false)

@@ -13,7 +13,7 @@ import type { Settings, SimulatorOptions } from '../../simulator/options';
 import type { SeedContract } from '../../simulator/seed-data';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import type { StatsSnapshot } from '../../simulator/stats';
-import { AUDIENCE } from '../../src/datacosmos/api-schemas';
+import { AUDIENCE } from '../../simulator/auth';
 
 export interface SeedClient {
   organisation: number;
