@@ -150,7 +150,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       for (const line of order.items) ordersByItem.set(line.item, (ordersByItem.get(line.item) ?? 0) + 1);
     const paidTotals = audit.filter((o) => o.status === 'PAID').map((o) => o.total as string);
     const stillRunning = (
-      await patiently(() => client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`))
+      await patiently(() =>
+        client.workflow.count(
+          `TaskQueue = "${taskQueue}" AND WorkflowType = "purchaseWorkflow" AND ExecutionStatus = "Running"`,
+        ),
+      )
     ).count;
     const stats = await sim.admin.stats();
     const faultsInjected: Record<string, number> = {};
@@ -201,7 +205,7 @@ async function catalogItems(
   const items: Array<{ collection: string; item: string; level: string }> = [];
   for await (const page of api.searchAll({ limit: 500 }, { maxItems: count })) {
     for (const item of page)
-      items.push({ collection: item.collection, item: item.id, level: item.properties['processing:level'] });
+      items.push({ collection: item.collection, item: item.id, level: item.properties['processing:level'] as string });
   }
   await api.close();
   return items;

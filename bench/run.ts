@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { ItemSupply } from './catalog';
+import { claimCostPerPurchase, perItemWorkflowClaims, registryClaims } from './claims';
+import { CLAIM_SHARDS } from '../src/shared/claim-types';
 import { creditsPurchaseEvents, longWait } from './history';
 import { paymentDetection, waitingWorkerMemory } from './payment';
 import { markdownSummary, svgChart, type Check } from './report';
@@ -14,7 +16,7 @@ import { BenchStack } from './stack';
 import { round } from './stats';
 import { orchestratedPurchases, sideBySide } from './throughput';
 
-const SCENARIOS = ['simulator', 'throughput', 'rate-limit', 'payment', 'history', 'memory'] as const;
+const SCENARIOS = ['simulator', 'throughput', 'rate-limit', 'payment', 'history', 'memory', 'claims'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Options {
@@ -33,6 +35,7 @@ function plan(quick: boolean) {
         payments: 60,
         waiting: 300,
         waitSeconds: 60,
+        claims: 300,
       }
     : {
         simSeconds: 10,
@@ -43,6 +46,7 @@ function plan(quick: boolean) {
         payments: 200,
         waiting: 2000,
         waitSeconds: 400,
+        claims: 1000,
       };
 }
 
@@ -169,6 +173,22 @@ async function main(options: Options): Promise<void> {
       } finally {
         for (const stop of stopWorkers) await stop();
         await stack.admin.setSettings({ rateLimit: 0, rateLimitScope: 'token' });
+      }
+    }
+
+    if (selected.has('claims')) {
+      log(`claims: ${n.claims} items, 50 at a time, through the claim registry and through one workflow per item`);
+      const stopWorker = await stack.worker(stack.settings('bench-claims'));
+      try {
+        const registry = await registryClaims(stack, 'bench-claims', n.claims, 50);
+        const perItem = await perItemWorkflowClaims(stack, n.claims, 50);
+        const purchase = await claimCostPerPurchase(stack, supply, 'bench-claims');
+        results.claims = { registry, perItemWorkflow: perItem, perPurchase: purchase };
+        details.push(
+          `- Claims (${n.claims} items, 50 at a time): the registry ${registry.claimsPerSecond} claims/s (p50 ${registry.p50Ms} ms, p99 ${registry.p99Ms} ms), ${registry.eventsPerClaim} registry events per item claimed and settled, ${CLAIM_SHARDS} executions per organisation in all; one workflow per item ${perItem.claimsPerSecond} claims/s (p50 ${perItem.p50Ms} ms, p99 ${perItem.p99Ms} ms), ${perItem.eventsPerClaim} events and one execution per item. Per credits purchase (${purchase.purchases}, one at a time) the claim adds ${purchase.purchaseEvents} events to the purchase's own history and a step of p50 ${purchase.claimP50Ms} ms / p99 ${purchase.claimP99Ms} ms.`,
+        );
+      } finally {
+        await stopWorker();
       }
     }
 

@@ -5,6 +5,7 @@ import { CliError, ExitCode } from './shared/errors';
 import { registerBatchCommands } from './cli/batch';
 import { registerBuyCommand } from './cli/buy';
 import { registerCatalogCommands } from './cli/catalog';
+import { registerClaimsCommands } from './cli/claims';
 import { registerListCommands } from './cli/list';
 import { registerManageCommands } from './cli/manage';
 import { registerProbeCommand } from './cli/probe';
@@ -54,6 +55,7 @@ function buildProgram(): Command {
   registerRedriveCommand(program);
   registerListCommands(program);
   registerCatalogCommands(program);
+  registerClaimsCommands(program);
   registerProbeCommand(program);
   registerWorkerCommand(program);
   registerWebhookCommand(program);

@@ -128,7 +128,7 @@ describe('pricing', () => {
     expect(v0.map(({ collection, item, final, currency }) => ({ collection, item, final, currency }))).toEqual(
       batch.map(({ collection, item, final, currency }) => ({ collection, item, final, currency })),
     );
-    expect(events.map((e) => e.endpoint)).toEqual(['price', 'price', 'price']);
+    expect(events.map((e) => e.endpoint).filter((e) => e !== 'token')).toEqual(['price', 'price', 'price']);
     expect(await acme.priceItems(ACME.contract, [])).toEqual([]);
   });
 
@@ -144,7 +144,13 @@ describe('pricing', () => {
     } finally {
       await sim.admin.setSettings({ apiVariant: 'full' });
     }
-    expect(events.map((e) => e.endpoint)).toEqual(['price_batch', 'price', 'price', 'price', 'price']);
+    expect(events.map((e) => e.endpoint).filter((e) => e !== 'token')).toEqual([
+      'price_batch',
+      'price',
+      'price',
+      'price',
+      'price',
+    ]);
     expect(fallbacks).toHaveLength(1);
     expect(fallbacks[0]).toMatch(/v1 batch pricing is not usable .*404/);
   });
@@ -170,8 +176,15 @@ describe('pricing', () => {
       retryable: false,
       apiMessages: ['contract 5003 is not active'],
     });
-    const unknown = await failure(acme.priceItems(ACME.contract, [{ collection: 'menut-l1c-cogs', item: 'NOPE' }]));
-    expect(unknown).toMatchObject({ status: 404, endpoint: 'price_batch', method: 'POST' });
+    // The batch's 404 could mean "not served here": the v0 price settles it, and its 404 is the answer.
+    const fallbacks: string[] = [];
+    const client = clientFor(ACME, undefined, { onPricingFallback: (r) => fallbacks.push(r) });
+    const unknown = await failure(client.priceItems(ACME.contract, [{ collection: 'menut-l1c-cogs', item: 'NOPE' }]));
+    expect(unknown).toMatchObject({ status: 404, endpoint: 'price', method: 'GET' });
+    expect(fallbacks).toEqual([]);
+    const events: RequestEvent[] = [];
+    await clientFor(ACME, (event) => events.push(event)).priceItems(ACME.contract, refs());
+    expect(events.map((e) => e.endpoint).filter((e) => e !== 'token')).toEqual(['price_batch']);
   });
 });
 

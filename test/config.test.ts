@@ -52,6 +52,45 @@ describe('configuration', () => {
     });
   });
 
+  test('the API shape: pricing endpoint and the assumed paths, overridable and checked', () => {
+    expect(loadSettings(production, '/').datacosmos).toMatchObject({ pricing: 'auto', paths: {} });
+    const moved = loadSettings(
+      {
+        ...production,
+        DATACOSMOS_PRICING: 'v0',
+        DATACOSMOS_ORDER_GET_PATH: '/api/data/v1/orders/{order_id}',
+        DATACOSMOS_ORDER_CHECKOUT_PATH: '/api/data/v1/orders/{order_id}/pay',
+        DATACOSMOS_ORDER_LIST_PATH: '/api/data/v1/orders',
+      },
+      '/',
+    );
+    expect(moved.datacosmos).toMatchObject({
+      pricing: 'v0',
+      paths: {
+        orderGet: '/api/data/v1/orders/{order_id}',
+        orderCheckout: '/api/data/v1/orders/{order_id}/pay',
+        orderList: '/api/data/v1/orders',
+      },
+    });
+    // The environment a worker is given reproduces them.
+    expect(loadSettings(settingsEnvironment(moved), '/').datacosmos).toMatchObject(moved.datacosmos);
+    expect(() =>
+      loadSettings(
+        {
+          ...production,
+          DATACOSMOS_PRICING: 'v2',
+          DATACOSMOS_ORDER_GET_PATH: '/api/orders',
+          DATACOSMOS_ORDER_LIST_PATH: 'https://elsewhere/orders',
+        },
+        '/',
+      ),
+    ).toThrow(
+      'invalid configuration: DATACOSMOS_PRICING must be one of auto, v1-batch, v0; ' +
+        'DATACOSMOS_ORDER_GET_PATH must contain {order_id} where the order id goes; ' +
+        'DATACOSMOS_ORDER_LIST_PATH must be a path such as /api/data/v0/order/orders',
+    );
+  });
+
   test('each bad variable is named', () => {
     expect(() => loadSettings({ ...production, DATACOSMOS_ORGANISATION_ID: 'acme' }, '/')).toThrow(
       'DATACOSMOS_ORGANISATION_ID the organisation id must be a positive whole number',

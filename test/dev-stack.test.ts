@@ -12,7 +12,7 @@ import { isProcessAlive, waitForExit } from '../local/child-process';
 import { assertPortFree, freePort } from '../local/ports';
 import { LocalStack, readStackFile, stackFilePath } from '../src/config/stack-file';
 import { ContractsResponse, OrderResponse, StacItemCollection, TokenResponse } from '../src/datacosmos/api-schemas';
-import { paths } from '../src/datacosmos/api-paths';
+import { paths, UNCONFIRMED_PATHS, withOrderId } from '../src/datacosmos/api-paths';
 import { TASK_QUEUE } from '../src/shared/purchase-types';
 
 jest.setTimeout(120_000);
@@ -121,7 +121,8 @@ async function createOrder(stack: LocalStack): Promise<string> {
 
 async function getOrderId(stack: LocalStack, orderId: string): Promise<string> {
   const headers = await bearer(stack);
-  return OrderResponse.parse(await call(`${stack.datacosmos.apiUrl}${paths.order(orderId)}`, { headers })).data.id;
+  const path = withOrderId(UNCONFIRMED_PATHS.orderGet, orderId);
+  return OrderResponse.parse(await call(`${stack.datacosmos.apiUrl}${path}`, { headers })).data.id;
 }
 
 /** Waits until some worker polls the purchase task queue for workflow tasks. */

@@ -17,7 +17,7 @@ test('credits that cover the total: PAID, NOT_REQUIRED, empty link, balance redu
   const before = await sim.admin.credits(ACME.organisation);
   const first = await checkout(sim.url, token, order.id);
   expect(first.status).toBe(200);
-  expect(OrderResponse.parse(first.body).data).toMatchObject({
+  expect(first.body.data).toMatchObject({
     status: 'PAID',
     payment_method: 'NOT_REQUIRED',
     checkout_redirect_url: '',

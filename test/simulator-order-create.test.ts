@@ -1,5 +1,5 @@
 /** Order creation: the order it returns, each validation rule, licences, credits at create, and per-organisation visibility. */
-import { Order, OrderResponse } from '../src/datacosmos/api-schemas';
+import { Order } from '../src/datacosmos/api-schemas';
 import { add } from '../src/shared/money';
 import { findItems, orderBody, type CatalogRef } from './support/orders';
 import {
@@ -32,7 +32,7 @@ test('creates an UNPAID order with priced line items, and only its organisation 
     '?redirect_host=https://example.com',
   );
   expect(res.status).toBe(201);
-  const order = OrderResponse.parse(res.body).data;
+  const order = res.body.data;
   expect(order).toMatchObject({
     type: 'IMAGE',
     organisation_id: 1001,
@@ -45,7 +45,7 @@ test('creates an UNPAID order with priced line items, and only its organisation 
   });
   expect(order.id).toMatch(/^[0-9a-f-]{36}$/);
   expect(order.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-  expect(order.order_line_items.map((l) => [l.item, l.price, l.currency])).toEqual(
+  expect(order.order_line_items.map((l: { item: string; price: string; currency: string }) => [l.item, l.price, l.currency])).toEqual(
     items.slice(0, 2).map((i) => [i.item, i.price, 'EUR']),
   );
   for (const line of order.order_line_items) expect(line.id).toBeTruthy();

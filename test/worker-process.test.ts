@@ -91,6 +91,12 @@ test('logs are JSON with purchase and order ids and no secret; metrics are serve
       orderId: retried.orderId,
     });
     expect(records.find((r) => r.msg === 'adopted the order of an earlier attempt')?.batchId).toBeUndefined();
+    // A failed attempt says why: the error's type and message, not an empty object.
+    const failed = records.find((r) => r.msg === 'Activity failed' && r.activityType === 'createOrderOnce');
+    expect(failed).toMatchObject({
+      purchaseId: retried.purchaseId,
+      error: { type: 'DataCosmos.outcome_unknown', message: expect.stringMatching(/^order_create POST failed \(/) },
+    });
     // Every line an activity writes names its purchase.
     const activityLines = records.filter((r) => r.activityType);
     expect(activityLines.length).toBeGreaterThanOrEqual(4);

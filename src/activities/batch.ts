@@ -11,6 +11,7 @@ import { FAILURE } from '../shared/failure-types';
 import { itemKey } from '../shared/item-key';
 import type { LineItemInput } from '../shared/purchase-types';
 import { createDeliveryActivities } from './delivery';
+import { lookUpClaims } from '../workflow-client/claims';
 import { apiStep, cancellation, isFinalApiFailure } from './failures';
 import { inlinePrice, lookUpCatalogItems, priceRest, type ItemPriceFact } from './pricing';
 
@@ -20,9 +21,6 @@ export interface BatchActivityDependencies {
   /** Downloads at once in this worker, across all purchases (default 4). */
   maxParallelDownloads?: number;
 }
-
-/** Visibility queries name at most this many items each. */
-const IN_FLIGHT_QUERY_KEYS = 100;
 
 export function createBatchActivities(deps: BatchActivityDependencies) {
   const { client, organisationId } = deps;
@@ -40,7 +38,14 @@ export function createBatchActivities(deps: BatchActivityDependencies) {
       const prices = await priceRest(client, input.contractId, known, inline);
       const keys = asked.map(itemKey);
       const owned = await ownedIn(client, organisationId, new Set(keys));
-      const inFlight = await inFlightIn(organisationId, keys);
+      // The claim registries know what purchases of this product own or are buying; the order list, what was
+      // bought any other way. The purchases' own claims decide at buying time; this only spares them the asking.
+      const claims = await lookUpClaims(Context.current().client, { taskQueue: input.claimScope, organisationId }, keys);
+      const inFlight = new Map<string, string>();
+      for (const claim of claims) {
+        if (claim.state === 'OWNED' && claim.orderId) owned.orders.set(claim.item, claim.orderId);
+        else inFlight.set(claim.item, claim.holder);
+      }
       const examined = asked.map((line): ExaminedItem => {
         const key = itemKey(line);
         const stacItem = stacItems.get(key);
@@ -127,24 +132,4 @@ async function ownedIn(
     return { orders: owned, unknown: `orders paid outside this product cannot be seen: ${err.message}` };
   }
   return { orders: owned, unknown: null };
-}
-/**
- * Which of these items a running purchase of this organisation is buying (its `PurchaseItems` search
- * attribute), with its id. Other organisations' purchases share the namespace but not the images.
- */
-async function inFlightIn(organisationId: number, keys: string[]): Promise<Map<string, string>> {
-  const temporal = Context.current().client;
-  const found = new Map<string, string>();
-  const wanted = new Set(keys);
-  for (let start = 0; start < keys.length; start += IN_FLIGHT_QUERY_KEYS) {
-    const names = keys.slice(start, start + IN_FLIGHT_QUERY_KEYS).map((key) => JSON.stringify(key));
-    const query =
-      `WorkflowType = 'purchaseWorkflow' AND ExecutionStatus = 'Running' AND OrganisationId = '${organisationId}'` +
-      ` AND PurchaseItems IN (${names.join(', ')})`;
-    for await (const wf of temporal.workflow.list({ query })) {
-      const items = (wf.searchAttributes as Record<string, unknown[] | undefined>).PurchaseItems ?? [];
-      for (const key of items) if (typeof key === 'string' && wanted.has(key)) found.set(key, wf.workflowId);
-    }
-  }
-  return found;
 }

@@ -14,6 +14,7 @@ import type {
   ResolvedContract,
 } from '../shared/purchase-types';
 import { createBatchActivities } from './batch';
+import { createClaimActivities } from './claims';
 import { chooseContract, createContractCache, type ContractCache } from './contracts';
 import { apiStep, businessRule, cancellation, isFinalApiFailure, unsettled } from './failures';
 import { checkAdoptable, findOrderForItems, readOrder, summarizeOrder } from './orders';
@@ -27,6 +28,8 @@ export interface ActivityDependencies {
   orderLookbackMs?: number;
   /** Downloads at once in this worker, across all deliveries (default 4). */
   maxParallelDownloads?: number;
+  /** How often claim registries check held and watched claims (tests make it short). */
+  claimCheckEveryMs?: number;
 }
 
 export function createActivities(deps: ActivityDependencies) {
@@ -153,5 +156,6 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     ...createBatchActivities(deps),
+    ...createClaimActivities(deps),
   };
 }

@@ -22,6 +22,7 @@ interface BuyOptions {
   purchaseId?: string;
   batch?: string;
   deliver?: string;
+  whenClaimed: 'drop' | 'wait';
   wait: boolean;
   json: boolean;
 }
@@ -58,6 +59,11 @@ export function registerBuyCommand(program: Command): void {
     .option('--purchase-id <key>', 'purchase key (default: derived from organisation, contract and items)')
     .option('--batch <id>', 'batch id to tag the purchase with')
     .option('--deliver <dir>', 'after payment, download every asset into this directory (on the worker machine)')
+    .addOption(
+      new Option('--when-claimed <mode>', 'items another purchase is buying: drop them (reported IN_FLIGHT) or wait')
+        .choices(['drop', 'wait'])
+        .default('drop'),
+    )
     .option('--wait', 'follow the purchase to its end (default)', true)
     .option('--no-wait', 'start and return at once')
     .option('--json', 'print the result as JSON', false)
@@ -99,6 +105,7 @@ async function buy(options: BuyOptions): Promise<number> {
       paymentWindowMs: options.paymentWindow,
       batchId: options.batch,
       ...(options.deliver ? { deliver: { dir: path.resolve(options.deliver) } } : {}),
+      ...(options.whenClaimed === 'wait' ? { whenClaimed: 'wait' as const } : {}),
     };
     const problems = purchaseInputProblems(input);
     if (problems.length > 0) throw new CliError(`invalid purchase: ${problems.join('; ')}`, ExitCode.USAGE);

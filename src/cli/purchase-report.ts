@@ -8,6 +8,9 @@ export const END_EXIT_CODE: Record<PurchaseEnd, ExitCode> = {
   EXPIRED: ExitCode.EXPIRED,
   REJECTED: ExitCode.REJECTED,
   FAILED: ExitCode.API_ERROR,
+  // The items are owned: what the caller wanted holds.
+  ALREADY_OWNED: ExitCode.OK,
+  IN_FLIGHT: ExitCode.IN_FLIGHT,
 };
 
 function money(total: string | null, currency: string | null): string {
@@ -43,6 +46,10 @@ export function formatResult(result: PurchaseResult): string {
   for (const line of result.lineItems) {
     const price = 'price' in line ? ` ${line.price} ${line.currency}` : '';
     lines.push(`    ${line.collection}/${line.item}${line.level ? ` (${line.level})` : ''}${price}`);
+  }
+  for (const d of result.dropped ?? []) {
+    const why = d.outcome === 'ALREADY_OWNED' ? `owned already, PAID order ${d.orderId}` : `being bought by ${d.purchaseId}`;
+    lines.push(`    ${d.collection}/${d.item} not bought: ${d.outcome} (${why})`);
   }
   lines.push(`  started ${result.startedAt}, ended ${result.endedAt}, ${result.polls} payment checks`);
   return lines.join('\n');

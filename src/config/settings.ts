@@ -59,6 +59,8 @@ export interface WorkerSettings {
   maxCachedWorkflows: number;
   metricsPort?: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How often the claim registries this worker starts check held and watched claims. */
+  claimCheckEveryMs: number;
 }
 
 export interface Settings {
@@ -189,6 +191,7 @@ const WorkerEnvironmentSchema = z.object({
     .refine((p) => p < 65536, 'must be a port number')
     .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  CLAIM_CHECK_INTERVAL_S: positiveInt('the interval in seconds').default(600),
 }).extend(ApiShapeSchema.shape);
 
 /** Empty strings count as unset, as shells and compose files often pass them. */
@@ -238,6 +241,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     maxCachedWorkflows: worker.WORKER_MAX_CACHED_WORKFLOWS,
     metricsPort: worker.METRICS_PORT,
     logLevel: worker.LOG_LEVEL,
+    claimCheckEveryMs: worker.CLAIM_CHECK_INTERVAL_S * 1000,
   };
   if (production) {
     const e = worker as z.infer<typeof EnvironmentSchema> & z.infer<typeof TemporalTlsSchema> & typeof worker;
@@ -329,6 +333,7 @@ export function simulatorSettings(options: {
       maxActivitiesPerSecond: 1000,
       maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
       logLevel: 'warn',
+      claimCheckEveryMs: 600_000,
       ...options.worker,
     },
   };
@@ -355,6 +360,7 @@ export function settingsEnvironment(settings: Settings): Record<string, string> 
     WORKER_MAX_ACTIVITIES_PER_SECOND: String(settings.worker.maxActivitiesPerSecond),
     WORKER_MAX_CACHED_WORKFLOWS: String(settings.worker.maxCachedWorkflows),
     LOG_LEVEL: settings.worker.logLevel,
+    CLAIM_CHECK_INTERVAL_S: String(Math.ceil(settings.worker.claimCheckEveryMs / 1000)),
   };
   for (const [path, value] of Object.entries(d.paths) as Array<[UnconfirmedPath, string]>) {
     env[UNCONFIRMED_PATH_VARIABLES[path]] = value;

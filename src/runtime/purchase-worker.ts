@@ -74,7 +74,11 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
       onPricingFallback: (reason) => Runtime.instance().logger.warn(reason, { component: 'datacosmos' }),
     });
   // One set of activities (one client, contract cache and download limit) serves both queues.
-  const activities = createActivities({ client, organisationId: settings.datacosmos.organisationId });
+  const activities = createActivities({
+    client,
+    organisationId: settings.datacosmos.organisationId,
+    claimCheckEveryMs: settings.worker.claimCheckEveryMs,
+  });
   const common: Omit<WorkerOptions, 'taskQueue'> = {
     connection,
     namespace: settings.temporal.namespace,

@@ -22,11 +22,19 @@ export interface FitOutcome {
   rows: ItemRow[];
 }
 
+export function ownedReason(orderId: string | null): string {
+  return `already bought in PAID order ${orderId}`;
+}
+
+export function inFlightReason(purchaseId: string): string {
+  return `being bought by purchase ${purchaseId}`;
+}
+
 export function fitChunk(state: FitState, examined: ExaminedItem[]): FitOutcome {
   const planned: PlannedItem[] = [];
   const rows: ItemRow[] = [];
-  const skip = (e: ExaminedItem, outcome: ItemRow[2], reason: string | null) =>
-    rows.push([e.collection, e.item, outcome, e.price, null, reason, null]);
+  const skip = (e: ExaminedItem, outcome: ItemRow[2], reason: string | null, orderId: string | null = null) =>
+    rows.push([e.collection, e.item, outcome, e.price, orderId, reason, null]);
   for (const e of examined) {
     const key = itemKey(e);
     if (state.seen.has(key)) continue;
@@ -34,9 +42,9 @@ export function fitChunk(state: FitState, examined: ExaminedItem[]): FitOutcome 
     if (e.problem !== null || e.price === null || e.level === null) {
       skip(e, 'FAILED', e.problem ?? 'no price');
     } else if (e.ownedIn !== null) {
-      skip(e, 'ALREADY_OWNED', `already bought in PAID order ${e.ownedIn}`);
+      skip(e, 'ALREADY_OWNED', ownedReason(e.ownedIn), e.ownedIn);
     } else if (e.inFlightIn !== null) {
-      skip(e, 'IN_FLIGHT', `being bought by purchase ${e.inFlightIn}`);
+      skip(e, 'IN_FLIGHT', inFlightReason(e.inFlightIn));
     } else if (state.maxPricePerItem !== undefined && compare(e.price, state.maxPricePerItem) > 0) {
       skip(e, 'SKIPPED_PRICE', null); // the shared reason of batch-types keeps 10,000 rows small
     } else if (compare(add(state.reserved, e.price), state.budget) > 0) {

@@ -118,6 +118,8 @@ export interface ExaminedItem {
 
 export interface PlanChunkInput {
   contractId: number;
+  /** The batch's workflow task queue, whose claim registries say what purchases own or are buying. */
+  claimScope: string;
   search?: BatchSearch & { cursor: string | null; limit: number };
   items?: LineItemInput[];
 }

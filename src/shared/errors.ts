@@ -10,6 +10,8 @@ export const ExitCode = {
   UNAVAILABLE: 7,
   /** A batch (or a delivery) finished, but some of its items failed or expired. */
   ITEMS_FAILED: 8,
+  /** Nothing bought: another purchase holds the items (its id is printed). */
+  IN_FLIGHT: 9,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

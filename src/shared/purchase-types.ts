@@ -9,6 +9,7 @@ export const TASK_QUEUE = 'datacosmos-purchase';
 export type PurchaseStage =
   | 'VALIDATING'
   | 'RESOLVING_CONTRACT'
+  | 'CLAIMING'
   | 'PRICING'
   | 'AWAITING_APPROVAL'
   | 'ORDERING'
@@ -20,8 +21,30 @@ export type PurchaseStage =
   | 'DELIVERING'
   | PurchaseEnd;
 
-export type PurchaseEnd = 'COMPLETED' | 'CANCELLED' | 'EXPIRED' | 'REJECTED' | 'FAILED';
-export const PURCHASE_ENDS: readonly PurchaseEnd[] = ['COMPLETED', 'CANCELLED', 'EXPIRED', 'REJECTED', 'FAILED'];
+/**
+ * ALREADY_OWNED and IN_FLIGHT: nothing was left to buy, every item being owned (a PAID order holds it) or held by
+ * another purchase; no order was created.
+ */
+export type PurchaseEnd = 'COMPLETED' | 'CANCELLED' | 'EXPIRED' | 'REJECTED' | 'FAILED' | 'ALREADY_OWNED' | 'IN_FLIGHT';
+export const PURCHASE_ENDS: readonly PurchaseEnd[] = [
+  'COMPLETED',
+  'CANCELLED',
+  'EXPIRED',
+  'REJECTED',
+  'FAILED',
+  'ALREADY_OWNED',
+  'IN_FLIGHT',
+];
+
+/** An item a purchase did not buy because another purchase owns or holds it. */
+export interface DroppedItem {
+  collection: string;
+  item: string;
+  outcome: 'ALREADY_OWNED' | 'IN_FLIGHT';
+  /** The purchase that owns or holds it. */
+  purchaseId: string;
+  orderId: string | null;
+}
 
 /**
  * An order's status as DataCosmos reports it: UNPAID, PAID or CANCELLED are documented; any other value is kept
@@ -106,6 +129,11 @@ export interface PurchaseInput {
   carried?: CarriedState;
   /** Set by `dcp redrive`: the FAILED or EXPIRED purchase this one is a new attempt of. */
   redriveOf?: string;
+  /**
+   * Items another purchase holds: `drop` (default) buys the rest and reports them IN_FLIGHT; `wait` waits until
+   * the holder ends (then buys them, or drops them as ALREADY_OWNED if it bought them).
+   */
+  whenClaimed?: 'drop' | 'wait';
 }
 
 /** What a payment wait carries across continue-as-new (same workflow id, queries and signals). */
@@ -124,6 +152,9 @@ export interface CarriedState {
   paymentWaitStartedAt?: number;
   runs: number;
   lastError?: string;
+  /** The items whose claims this purchase holds (`COLLECTION/ITEM`), settled when it ends. */
+  claimed?: string[];
+  dropped?: DroppedItem[];
 }
 
 export interface ResolvedContract {
@@ -188,6 +219,8 @@ export interface PurchaseStatus {
   runs: number;
   /** The purchase this one re-drives, when started by `dcp redrive`. */
   redriveOf?: string;
+  /** Items left out because another purchase owns or holds them. */
+  dropped: DroppedItem[];
 }
 
 export interface PurchaseResult {
@@ -210,6 +243,8 @@ export interface PurchaseResult {
   delivery?: ItemDelivery[];
   /** The purchase this one re-drives, when started by `dcp redrive`. */
   redriveOf?: string;
+  /** Items left out because another purchase owns or holds them (absent when none). */
+  dropped?: DroppedItem[];
 }
 
 /** Why a purchase is in NEEDS_ATTENTION, since when, and what an operator can do. */

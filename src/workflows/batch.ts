@@ -19,7 +19,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { fitChunk } from '../shared/batch-plan';
+import { fitChunk, inFlightReason, ownedReason } from '../shared/batch-plan';
 import { batchCancelSignal, itemsQuery, progressQuery } from '../shared/batch-messages';
 import {
   DEFAULT_BATCH_CONCURRENCY,
@@ -40,7 +40,7 @@ import { batchInputProblems } from '../shared/batch-validation';
 import { itemKey } from '../shared/item-key';
 import { add, subtract } from '../shared/money';
 import { cancelSignal } from '../shared/purchase-messages';
-import type { PurchaseEnd, PurchaseInput, PurchaseResult } from '../shared/purchase-types';
+import type { DroppedItem, PurchaseEnd, PurchaseInput, PurchaseResult } from '../shared/purchase-types';
 import {
   BatchIdKey,
   OrganisationIdKey,
@@ -59,6 +59,8 @@ const PURCHASE_OUTCOME: Record<PurchaseEnd, ItemOutcome> = {
   EXPIRED: 'EXPIRED',
   REJECTED: 'FAILED',
   FAILED: 'FAILED',
+  ALREADY_OWNED: 'ALREADY_OWNED',
+  IN_FLIGHT: 'IN_FLIGHT',
 };
 
 export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchResult> {
@@ -86,6 +88,10 @@ function startScheduledRun(input: BatchInput): BatchInput {
     batchId: info.workflowId,
     search: { ...search, datetime: `${start.toISOString()}/${end.toISOString()}` },
   };
+}
+
+function droppedReason(d: DroppedItem): string {
+  return d.outcome === 'ALREADY_OWNED' ? ownedReason(d.orderId) : inFlightReason(d.purchaseId);
 }
 
 class Batch {
@@ -183,6 +189,7 @@ class Batch {
       const limit = Math.min(chunkSize, left);
       const plan = await this.api.planChunk({
         contractId: s.contractId,
+        claimScope: workflowInfo().taskQueue,
         search: { ...this.input.search, cursor: s.cursor, limit },
       });
       examined = plan.examined.slice(0, limit);
@@ -191,7 +198,7 @@ class Batch {
         plan.nextCursor === null || s.examined + examined.length >= (this.input.search.maxItems ?? Infinity);
     } else {
       const items = (this.input.items ?? []).slice(s.nextIndex, s.nextIndex + chunkSize);
-      const plan = await this.api.planChunk({ contractId: s.contractId, items });
+      const plan = await this.api.planChunk({ contractId: s.contractId, claimScope: workflowInfo().taskQueue, items });
       examined = plan.examined;
       s.nextIndex += items.length;
       s.exhausted = s.nextIndex >= (this.input.items ?? []).length;
@@ -273,7 +280,13 @@ class Batch {
       result.lineItems.map((line) => [itemKey(line), 'price' in line ? (line.price as string) : null]),
     );
     const deliveries = new Map((result.delivery ?? []).map((d) => [itemKey(d), d]));
+    const dropped = new Map((result.dropped ?? []).map((d) => [itemKey(d), d]));
     for (const line of group) {
+      const other = dropped.get(itemKey(line));
+      if (other) {
+        s.rows.push([line.collection, line.item, other.outcome, line.price, other.orderId, droppedReason(other), null]);
+        continue;
+      }
       const delivery = deliveries.get(itemKey(line));
       const reason = delivery?.reason ?? (paid ? null : result.reason);
       s.rows.push([

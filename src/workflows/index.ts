@@ -1,3 +1,4 @@
 /** Every workflow the worker registers. */
 export { purchaseWorkflow } from './purchase';
 export { batchPurchaseWorkflow } from './batch';
+export { claimRegistryWorkflow } from './claim-registry';

@@ -7,6 +7,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  getExternalWorkflowHandle,
   CancellationScope,
   allHandlersFinished,
   condition,
@@ -24,7 +25,11 @@ import type { createActivities } from '../activities';
 import type { ItemDelivery } from '../shared/delivery-types';
 import { METRIC } from '../shared/metric-names';
 import { compare } from '../shared/money';
+import { inFlightReason, ownedReason } from '../shared/batch-plan';
+import { settleClaimsSignal } from '../shared/claim-messages';
+import { byShard, registryId, type ClaimGrant, type ClaimSettlement } from '../shared/claim-types';
 import { UNSETTLED_FAILURES } from '../shared/failure-types';
+import { itemKey } from '../shared/item-key';
 import {
   adoptOrderUpdate,
   approveUpdate,
@@ -44,6 +49,8 @@ import {
   type ApprovalDecision,
   type CarriedState,
   type CreateOrderInput,
+  type DroppedItem,
+  type LineItemInput,
   type OrderSummary,
   type PurchaseEnd,
   type PurchaseInput,
@@ -90,8 +97,11 @@ class Purchase {
   private readonly pollApi: Activities;
   /** The contract look-up (cached per worker): run inside the workflow task to save a server round trip. */
   private readonly contractApi: Activities;
+  private readonly claimApi: Activities;
   private readonly deliveryApi: Activities;
   private contract: ResolvedContract | null = null;
+  /** Items whose claims this purchase holds: settled (owned, watched, released) when it ends. */
+  private claimed: string[];
   private cancelReason: string | null = null;
   private paymentSignalled = false;
   private deadlineMoved = false;
@@ -113,6 +123,7 @@ class Purchase {
     this.nextPollMs = carried?.nextPollMs ?? (input.poll ?? DEFAULT_POLL).firstMs;
     this.paymentWaitStartedAt = carried?.paymentWaitStartedAt ?? null;
     this.contract = carried?.contract ?? null;
+    this.claimed = carried?.claimed ?? [];
     this.status = {
       purchaseId: input.purchaseId,
       stage: carried ? 'AWAITING_PAYMENT' : 'VALIDATING',
@@ -138,6 +149,7 @@ class Purchase {
       runs: carried?.runs ?? 0,
       // Only when set, so purchases without it keep their exact status and result.
       ...(input.redriveOf ? { redriveOf: input.redriveOf } : {}),
+      dropped: carried?.dropped ?? [],
     };
     const timeoutMs = input.activityTimeoutMs ?? DEFAULT_ACTIVITY_TIMEOUT_MS;
     const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
@@ -154,6 +166,8 @@ class Purchase {
       retry,
       scheduleToCloseTimeout: '10m',
     });
+    // Claims are updates sent through the Temporal client; as a local activity no server round trip schedules them.
+    this.claimApi = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry });
     // Downloads heartbeat their bytes: a killed worker's download is retried (and resumed) elsewhere.
     this.deliveryApi = proxyActivities<Activities>({
       startToCloseTimeout: '2h',
@@ -169,15 +183,23 @@ class Purchase {
   }
 
   async run(): Promise<PurchaseResult> {
+    const result = await this.runToEnd();
+    await this.settleClaims(result.end);
+    return result;
+  }
+
+  private async runToEnd(): Promise<PurchaseResult> {
     try {
       if (this.input.carried) {
         await this.waitForPayment();
       } else {
         await this.buy();
       }
-      return this.finish('COMPLETED', null, await this.deliver());
+      return this.finish('COMPLETED', null, await this.deliver(true));
     } catch (err) {
-      if (err instanceof PurchaseEnded) return this.finish(err.end, err.reason);
+      if (err instanceof PurchaseEnded) {
+        return this.finish(err.end, err.reason, err.end === 'ALREADY_OWNED' ? await this.deliver(false) : undefined);
+      }
       const failure = businessFailure(err);
       if (failure !== null) return this.finish('FAILED', failure);
       throw err;
@@ -198,9 +220,13 @@ class Purchase {
     this.checkBudgetCurrency(this.contract);
     this.stopIfCancelled();
 
+    this.setStage('CLAIMING');
+    const items = await this.claim(this.contract.organisationId);
+    this.stopIfCancelled();
+
     this.setStage('PRICING');
     // A regular activity: a cancel that arrives while prices are fetched is seen before ordering.
-    const quote = await this.api.priceItems({ contractId: this.contract.contractId, items: this.input.items });
+    const quote = await this.api.priceItems({ contractId: this.contract.contractId, items });
     this.recordQuote(quote);
     this.stopIfCancelled();
     await this.enforceBudget(quote);
@@ -230,6 +256,82 @@ class Purchase {
     this.status.paymentDeadline = new Date(Date.now() + this.paymentWindowMs).toISOString();
     this.paymentWaitStartedAt = Date.now();
     await this.waitForPayment();
+  }
+
+  /**
+   * Claims every item for this purchase before anything is ordered: an item owned already (a PAID order) or held
+   * by another purchase is dropped and reported, or, with `whenClaimed: 'wait'`, waited for. Ends the purchase
+   * ALREADY_OWNED or IN_FLIGHT when nothing is left to buy.
+   */
+  private async claim(organisationId: number): Promise<LineItemInput[]> {
+    let wanted = this.input.items;
+    for (;;) {
+      const grants = await this.claimApi.claimItems({
+        taskQueue: workflowInfo().taskQueue,
+        organisationId,
+        holder: this.status.purchaseId,
+        items: wanted.map(itemKey),
+        ...(this.input.redriveOf ? { takeOverFrom: this.input.redriveOf } : {}),
+      });
+      const byItem = new Map(grants.map((grant) => [grant.item, grant]));
+      const refused = (line: LineItemInput) => byItem.get(itemKey(line)) as Exclude<ClaimGrant, { granted: true }>;
+      this.claimed.push(...grants.filter((grant) => grant.granted).map((grant) => grant.item));
+      const owned = wanted.filter((line) => !byItem.get(itemKey(line))?.granted && refused(line).outcome === 'ALREADY_OWNED');
+      const held = wanted.filter((line) => !byItem.get(itemKey(line))?.granted && refused(line).outcome === 'IN_FLIGHT');
+      const waitForHeld = this.input.whenClaimed === 'wait' && held.length > 0;
+      this.drop(waitForHeld ? owned : [...owned, ...held], refused);
+      if (!waitForHeld) break;
+      // Held elsewhere: ask again after a while, until its holder ends (or a cancel).
+      wanted = held;
+      this.status.lastError = `waiting for ${held.length} item(s) held by other purchases: ${held.map(itemKey).join(', ')}`;
+      await condition(() => this.cancelReason !== null, (this.input.poll ?? DEFAULT_POLL).capMs);
+      this.stopIfCancelled();
+    }
+    const mine = new Set(this.claimed);
+    const items = this.input.items.filter((line) => mine.has(itemKey(line)));
+    if (items.length === 0) {
+      const ownedAll = this.status.dropped.every((d) => d.outcome === 'ALREADY_OWNED');
+      throw new PurchaseEnded(ownedAll ? 'ALREADY_OWNED' : 'IN_FLIGHT', describeDropped(this.status.dropped));
+    }
+    if (this.status.dropped.length > 0) this.status.lineItems = items;
+    return items;
+  }
+
+  private drop(lines: LineItemInput[], why: (line: LineItemInput) => Exclude<ClaimGrant, { granted: true }>): void {
+    for (const line of lines) {
+      const grant = why(line);
+      this.status.dropped.push({
+        collection: line.collection,
+        item: line.item,
+        outcome: grant.outcome,
+        purchaseId: grant.holder,
+        orderId: grant.orderId,
+      });
+    }
+  }
+
+  /**
+   * Leaves the claims as the end says: OWNED with the PAID order; watched through an order that may still be paid
+   * (its registry reads it now and then); released when no order was made or it was cancelled.
+   */
+  private async settleClaims(end: PurchaseEnd): Promise<void> {
+    if (this.claimed.length === 0) return;
+    const { orderId, orderStatus } = this.status;
+    const settlement: ClaimSettlement =
+      end === 'COMPLETED' && orderId
+        ? { outcome: 'OWNED', orderId }
+        : orderId && orderStatus !== 'CANCELLED'
+          ? { outcome: 'WATCH', orderId }
+          : { outcome: 'RELEASED' };
+    const scope = { taskQueue: workflowInfo().taskQueue, organisationId: this.status.organisationId as number };
+    await Promise.all(
+      [...byShard(this.claimed)].map(([shard, items]) =>
+        getExternalWorkflowHandle(registryId(scope, shard))
+          .signal(settleClaimsSignal, { holder: this.status.purchaseId, items, settlement })
+          // A registry that cannot be told finds this purchase ended at its next check, and settles the same way.
+          .catch(() => undefined),
+      ),
+    );
   }
 
   /**
@@ -307,12 +409,17 @@ class Purchase {
     this.attentionRetries = 0;
   }
 
-  /** After PAID: the files, when asked for. A failed delivery is reported per item; the purchase stays COMPLETED. */
-  private async deliver(): Promise<ItemDelivery[] | undefined> {
+  /**
+   * After PAID: the files, when asked for, of the items bought and of those found owned already (a PAID order
+   * holds them, so storage serves them). A failed delivery is reported per item; the purchase keeps its end.
+   */
+  private async deliver(bought: boolean): Promise<ItemDelivery[] | undefined> {
     const deliver = this.input.deliver;
-    if (!deliver) return undefined;
+    const owned = this.status.dropped.filter((d) => d.outcome === 'ALREADY_OWNED');
+    const lines = [...(bought ? this.status.lineItems : []), ...owned];
+    if (!deliver || lines.length === 0) return undefined;
     this.setStage('DELIVERING');
-    const items = this.status.lineItems.map(({ collection, item }) => ({ collection, item }));
+    const items = lines.map(({ collection, item }) => ({ collection, item }));
     try {
       return await this.deliveryApi.deliverItems({ dir: deliver.dir, items });
     } catch (err) {
@@ -455,6 +562,8 @@ class Purchase {
       paymentWaitStartedAt: this.paymentWaitStartedAt ?? undefined,
       runs: s.runs + 1,
       lastError: s.lastError ?? undefined,
+      claimed: this.claimed,
+      dropped: s.dropped,
     };
     return continueAsNew<typeof purchaseWorkflow>({ ...this.input, carried });
   }
@@ -560,6 +669,7 @@ class Purchase {
       endedAt: s.updatedAt,
       ...(delivery ? { delivery } : {}),
       ...(s.redriveOf ? { redriveOf: s.redriveOf } : {}),
+      ...(s.dropped.length > 0 ? { dropped: s.dropped } : {}),
     };
   }
 
@@ -593,6 +703,9 @@ class Purchase {
           const request = this.orderRequest as CreateOrderInput;
           this.adopted = await this.api.adoptOrder({ ...request, orderId });
           return this.status;
+        } catch (err) {
+          // The update fails with the reason (the purchase stays as it was), not with "activity task failed".
+          throw ApplicationFailure.nonRetryable(failureMessage(err), activityCause(err)?.type ?? 'AdoptionFailed');
         } finally {
           this.adopting = false;
         }
@@ -648,6 +761,12 @@ const PUBLISHED_STAGES: ReadonlySet<PurchaseStage> = new Set<PurchaseStage>([
   'DELIVERING',
   ...PURCHASE_ENDS,
 ]);
+
+function describeDropped(dropped: DroppedItem[]): string {
+  return dropped
+    .map((d) => `${itemKey(d)} ${d.outcome === 'ALREADY_OWNED' ? ownedReason(d.orderId) : inFlightReason(d.purchaseId)}`)
+    .join('; ');
+}
 
 function isEnded(stage: PurchaseStage): boolean {
   return (PURCHASE_ENDS as readonly string[]).includes(stage);

@@ -11,10 +11,10 @@ export interface DcpRun {
   stderr: string;
 }
 
-export function runDcp(settings: Settings, args: string[]): Promise<DcpRun> {
+export function runDcp(settings: Settings, args: string[], timeoutMs = 60_000): Promise<DcpRun> {
   const env = { PATH: process.env.PATH as string, ...settingsEnvironment(settings) };
   return new Promise((resolve) => {
-    execFile(process.execPath, [DCP, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, [DCP, ...args], { env, timeout: timeoutMs }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });

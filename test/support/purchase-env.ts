@@ -78,6 +78,8 @@ export class PurchaseEnv {
         clientSecret: this.account.clientSecret,
         organisationId: this.account.organisation,
       },
+      // Claim registries look at claims left behind every second, not every ten minutes.
+      worker: { claimCheckEveryMs: 1_000 },
     });
   }
 

@@ -1,0 +1,98 @@
+/**
+ * Claim activities: talking to the claim registries through the Temporal client (the registry is a workflow; a
+ * workflow cannot send another one an update), and the facts a registry checks its claims against.
+ */
+import { Context } from '@temporalio/activity';
+import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import type { DataCosmosClient } from '../datacosmos';
+import { claimItemsUpdate } from '../shared/claim-messages';
+import {
+  byShard,
+  registryId,
+  type ClaimGrant,
+  type ClaimRequest,
+  type HolderFacts,
+  type RegistryInput,
+} from '../shared/claim-types';
+import { DataCosmosOrderIdKey, OrderStatusKey } from '../shared/search-attributes';
+import { apiStep, cancellation, isFinalApiFailure } from './failures';
+
+/** Names the registry workflow type without importing workflow code. */
+const REGISTRY_WORKFLOW = 'claimRegistryWorkflow';
+
+export interface ClaimActivityDependencies {
+  client: DataCosmosClient;
+  /** How often registries check held and watched claims (tests make it short). */
+  claimCheckEveryMs?: number;
+}
+
+export function createClaimActivities(deps: ClaimActivityDependencies) {
+  const { client } = deps;
+  return {
+    /**
+     * Claims the items in their registries (started on first use, on this workflow queue), all registries at once.
+     * Idempotent: the same holder asking again gets its own claims again.
+     */
+    async claimItems(request: ClaimRequest): Promise<ClaimGrant[]> {
+      const temporal = Context.current().client;
+      const grants = await Promise.all(
+        [...byShard(request.items)].map(([shard, items]) => {
+          const input: RegistryInput = {
+            taskQueue: request.taskQueue,
+            organisationId: request.organisationId,
+            shard,
+            ...(deps.claimCheckEveryMs ? { checkEveryMs: deps.claimCheckEveryMs } : {}),
+          };
+          return temporal.workflow.executeUpdateWithStart(claimItemsUpdate, {
+            args: [{ ...request, items }],
+            startWorkflowOperation: new WithStartWorkflowOperation(REGISTRY_WORKFLOW, {
+              workflowId: registryId(request, shard),
+              taskQueue: request.taskQueue,
+              args: [input],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+            }),
+          });
+        }),
+      );
+      const byItem = new Map(grants.flat().map((grant) => [grant.item, grant]));
+      return request.items.map((item) => byItem.get(item) as ClaimGrant);
+    },
+
+    /** Whether each holder still runs, and the order it left (its last search attributes) when it does not. */
+    async describeClaimHolders(input: { holders: string[] }): Promise<HolderFacts[]> {
+      const temporal = Context.current().client;
+      return Promise.all(
+        input.holders.map(async (holder): Promise<HolderFacts> => {
+          try {
+            const described = await temporal.workflow.getHandle(holder).describe();
+            const attributes = described.typedSearchAttributes;
+            return {
+              holder,
+              running: described.status.name === 'RUNNING',
+              orderId: attributes.get(DataCosmosOrderIdKey) ?? null,
+              orderStatus: attributes.get(OrderStatusKey) ?? null,
+            };
+          } catch (err) {
+            // A holder no longer known (past the namespace's retention) left nothing to find.
+            if (err instanceof WorkflowNotFoundError) return { holder, running: false, orderId: null, orderStatus: null };
+            throw err;
+          }
+        }),
+      );
+    },
+
+    /** The status of each order, by id; an order that cannot be read is left out (its claim stays as it is). */
+    async readOrderStatuses(input: { orderIds: string[] }): Promise<Record<string, string>> {
+      const statuses: Record<string, string> = {};
+      for (const orderId of input.orderIds) {
+        try {
+          statuses[orderId] = (await apiStep(() => client.getOrder(orderId, cancellation()))).status;
+        } catch (err) {
+          if (!isFinalApiFailure(err)) throw err;
+        }
+      }
+      return statuses;
+    },
+
+  };
+}

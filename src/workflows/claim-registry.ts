@@ -1,0 +1,175 @@
+/**
+ * The claim registry of one organisation's shard of items: who may order each item. Purchases claim items with an
+ * update before they create an order (handlers run one at a time, so two purchases never both get an item), and
+ * settle their claims with a signal when they end. Claims whose holder ended without settling (terminated), and
+ * claims watching an order that was neither paid nor cancelled, are checked now and then: a claim is never left
+ * held forever, and an item is OWNED only once a PAID order holds it. The state continues as new before the
+ * history grows large.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+  type RetryPolicy,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { claimItemsUpdate, claimsQuery, releaseClaimsUpdate, settleClaimsSignal } from '../shared/claim-messages';
+import type {
+  Claim,
+  ClaimGrant,
+  ClaimRequest,
+  ClaimSettlement,
+  HolderFacts,
+  RegistryInput,
+  SettleClaims,
+} from '../shared/claim-types';
+import { datacosmosQueueOption } from './datacosmos-queue';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Held and watched claims are checked this often by default. */
+const DEFAULT_CHECK_EVERY_MS = 10 * 60_000;
+/** Continue as new well before Temporal's own suggestion: the state, not the history, is what matters. */
+const HISTORY_EVENT_LIMIT = 4_000;
+
+export async function claimRegistryWorkflow(input: RegistryInput): Promise<void> {
+  const registry = new ClaimRegistry(input);
+  await registry.run();
+}
+
+class ClaimRegistry {
+  private readonly claims: Map<string, Claim>;
+  private readonly holderApi: Activities;
+  private readonly orderApi: Activities;
+
+  constructor(private readonly input: RegistryInput) {
+    this.claims = new Map((input.claims ?? []).map((claim) => [claim.item, claim]));
+    const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
+    this.holderApi = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry });
+    this.orderApi = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry, ...datacosmosQueueOption() });
+    setHandler(claimItemsUpdate, (request) => this.grant(request), {
+      validator: (request: ClaimRequest) => {
+        if (!request || typeof request.holder !== 'string' || !Array.isArray(request.items)) {
+          throw new Error('claimItems: holder and items are required');
+        }
+      },
+    });
+    setHandler(settleClaimsSignal, (settlement) => this.settle(settlement));
+    setHandler(releaseClaimsUpdate, ({ items }) => this.release(items));
+    setHandler(claimsQuery, (filter) =>
+      [...this.claims.values()].filter(
+        (claim) =>
+          (!filter?.items || filter.items.includes(claim.item)) && (!filter?.holder || claim.holder === filter.holder),
+      ),
+    );
+  }
+
+  async run(): Promise<void> {
+    const everyMs = this.input.checkEveryMs ?? DEFAULT_CHECK_EVERY_MS;
+    for (;;) {
+      // Idle until a claim needs watching; then look at held and watched claims every `everyMs`.
+      if (this.unsettled().length === 0) await condition(() => this.unsettled().length > 0 || this.historyFull());
+      else await condition(() => this.historyFull(), everyMs);
+      if (this.historyFull()) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof claimRegistryWorkflow>({ ...this.input, claims: [...this.claims.values()] });
+      }
+      if (this.unsettled().length > 0) await this.checkUnsettled();
+    }
+  }
+
+  private grant({ holder, items, takeOverFrom }: ClaimRequest): ClaimGrant[] {
+    return items.map((item): ClaimGrant => {
+      const claim = this.claims.get(item);
+      const free =
+        !claim ||
+        (claim.holder === holder && claim.state === 'HELD') ||
+        (takeOverFrom !== undefined && claim.holder === takeOverFrom && claim.state !== 'OWNED');
+      if (free) {
+        this.claims.set(item, { item, state: 'HELD', holder, orderId: null, since: new Date().toISOString() });
+        return { item, granted: true };
+      }
+      if (claim.state === 'OWNED') {
+        return { item, granted: false, outcome: 'ALREADY_OWNED', orderId: claim.orderId as string, holder: claim.holder };
+      }
+      return { item, granted: false, outcome: 'IN_FLIGHT', holder: claim.holder, orderId: claim.orderId };
+    });
+  }
+
+  /** Applies to the holder's own claims only: a late settlement never touches a claim someone else holds since. */
+  private settle({ holder, items, settlement }: SettleClaims): void {
+    for (const item of items) {
+      const claim = this.claims.get(item);
+      if (claim?.holder === holder && claim.state !== 'OWNED') this.apply(claim, settlement);
+    }
+  }
+
+  private apply(claim: Claim, settlement: ClaimSettlement): void {
+    if (settlement.outcome === 'RELEASED') {
+      this.claims.delete(claim.item);
+      return;
+    }
+    this.claims.set(claim.item, {
+      ...claim,
+      state: settlement.outcome === 'OWNED' ? 'OWNED' : 'WATCHING',
+      orderId: settlement.orderId,
+      since: new Date().toISOString(),
+    });
+  }
+
+  private release(items: string[]): Claim[] {
+    const released: Claim[] = [];
+    for (const item of items) {
+      const claim = this.claims.get(item);
+      if (claim && claim.state !== 'OWNED') {
+        this.claims.delete(item);
+        released.push(claim);
+      }
+    }
+    return released;
+  }
+
+  private unsettled(): Claim[] {
+    return [...this.claims.values()].filter((claim) => claim.state !== 'OWNED');
+  }
+
+  /**
+   * Held claims whose holder has ended are settled from what the holder left (its order and that order's last
+   * status); watched orders are read: PAID makes the item OWNED, CANCELLED frees it, anything else keeps watching.
+   */
+  private async checkUnsettled(): Promise<void> {
+    const held = this.unsettled().filter((claim) => claim.state === 'HELD');
+    if (held.length > 0) {
+      const facts = await this.holderApi.describeClaimHolders({ holders: [...new Set(held.map((c) => c.holder))] });
+      const byHolder = new Map(facts.map((f: HolderFacts) => [f.holder, f]));
+      for (const claim of held) {
+        const fact = byHolder.get(claim.holder);
+        if (fact && !fact.running && this.claims.get(claim.item) === claim) this.apply(claim, settlementOf(fact));
+      }
+    }
+    const watched = this.unsettled().filter((claim) => claim.state === 'WATCHING' && claim.orderId !== null);
+    if (watched.length > 0) {
+      const statuses = await this.orderApi.readOrderStatuses({ orderIds: [...new Set(watched.map((c) => c.orderId as string))] });
+      for (const claim of watched) {
+        const status = statuses[claim.orderId as string];
+        if (this.claims.get(claim.item) !== claim) continue; // settled meanwhile
+        if (status === 'PAID') this.apply(claim, { outcome: 'OWNED', orderId: claim.orderId as string });
+        if (status === 'CANCELLED') this.apply(claim, { outcome: 'RELEASED' });
+      }
+    }
+  }
+
+  private historyFull(): boolean {
+    const info = workflowInfo();
+    return info.historyLength >= HISTORY_EVENT_LIMIT || info.continueAsNewSuggested;
+  }
+}
+
+/** What an ended holder's claims become: owned with a PAID order, watched with another order, else released. */
+function settlementOf(fact: HolderFacts): ClaimSettlement {
+  if (fact.orderId === null || fact.orderStatus === 'CANCELLED') return { outcome: 'RELEASED' };
+  return fact.orderStatus === 'PAID' ? { outcome: 'OWNED', orderId: fact.orderId } : { outcome: 'WATCH', orderId: fact.orderId };
+}

@@ -1,0 +1,129 @@
+/**
+ * One owner per item, whoever asks: before any order for an item is created its purchase holds the item's claim
+ * in the organisation's claim registry. Owned means PAID; an unpaid order keeps the item in flight; a cancelled
+ * one, an ended holder without an order, or an operator frees it.
+ */
+import { approveUpdate } from '../src/shared/purchase-messages';
+import { lookUpClaims } from '../src/workflow-client/claims';
+import { until } from './support/until';
+import { runDcp } from './support/dcp';
+import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
+
+let env: PurchaseEnv;
+onePurchaseEnvPerFile((started) => (env = started));
+
+const scope = () => ({ taskQueue: env.taskQueue, organisationId: 1001 });
+
+const ordersWith = async (item: string) =>
+  (await env.admin.orders(1001)).filter((o) => o.items.some((i) => i.item === item));
+
+test('two purchases of the same item at the same instant: one order; the other ends IN_FLIGHT or ALREADY_OWNED', async () => {
+  const items = await env.items(1);
+  const [a, b] = await Promise.all([env.buy({ items }), env.buy({ items })]);
+  const results = await Promise.all([a.result(), b.result()]);
+  const ends = results.map((r) => r.end).sort();
+  expect(ends[0]).toBe('COMPLETED');
+  expect(['ALREADY_OWNED', 'IN_FLIGHT']).toContain(ends[1]);
+  const winner = results.find((r) => r.end === 'COMPLETED')!;
+  const loser = results.find((r) => r.end !== 'COMPLETED')!;
+  expect(loser).toMatchObject({ orderId: null, dropped: [{ item: items[0].item, purchaseId: winner.purchaseId }] });
+  expect((await ordersWith(items[0].item)).map((o) => o.id)).toEqual([winner.orderId]);
+});
+
+test('an owned item is never bought again: ALREADY_OWNED with its order (dcp buy exits 0), and dropped from a larger purchase', async () => {
+  const [owned, other] = await env.items(2);
+  const first = await (await env.buy({ items: [owned] })).result();
+  expect(first.end).toBe('COMPLETED');
+
+  const again = await runDcp(env.settings, ['buy', '--item', `${owned.collection}/${owned.item}@${owned.level}`, '--purchase-id', `again-${Date.now()}`]);
+  expect(again.code).toBe(0);
+  expect(again.stdout).toMatch(/: ALREADY_OWNED/);
+  expect(again.stdout).toContain(`PAID order ${first.orderId}`);
+
+  const mixed = await (await env.buy({ items: [owned, other] })).result();
+  expect(mixed).toMatchObject({
+    end: 'COMPLETED',
+    dropped: [{ item: owned.item, outcome: 'ALREADY_OWNED', orderId: first.orderId }],
+    lineItems: [expect.objectContaining({ item: other.item })],
+  });
+  expect(await ordersWith(owned.item)).toHaveLength(1);
+});
+
+test('--when-claimed wait: a purchase waits for the holder, then drops what it bought', async () => {
+  const items = await env.items(1);
+  const holder = await env.buy({ items, budget: { maxTotal: '0.01', approval: 'wait' } });
+  await env.waitForStage(holder, 'AWAITING_APPROVAL');
+  const waiting = await env.buy({ items, whenClaimed: 'wait' });
+  await env.waitForStage(waiting, 'CLAIMING', (s) => (s.lastError ?? '').includes('held by other purchases'));
+  await holder.executeUpdate(approveUpdate, { args: [{ approved: true }] });
+  expect((await holder.result()).end).toBe('COMPLETED');
+  expect(await waiting.result()).toMatchObject({ end: 'ALREADY_OWNED', dropped: [{ outcome: 'ALREADY_OWNED' }] });
+  expect(await ordersWith(items[0].item)).toHaveLength(1);
+});
+
+test('an unpaid order keeps its item in flight after its purchase expired; a cancelled one frees it', async () => {
+  await env.admin.setCredits(1001, '0');
+  try {
+    const items = await env.items(1);
+    const expired = await (await env.buy({ items, paymentWindowMs: 500 })).result();
+    expect(expired).toMatchObject({ end: 'EXPIRED', orderStatus: 'UNPAID' });
+    const blocked = await (await env.buy({ items })).result();
+    expect(blocked).toMatchObject({ end: 'IN_FLIGHT', dropped: [{ purchaseId: expired.purchaseId, orderId: expired.orderId }] });
+
+    const key = `${items[0].collection}/${items[0].item}`;
+    const claimOf = async () => (await lookUpClaims(env.client, scope(), [key]))[0];
+    expect(await claimOf()).toMatchObject({ state: 'WATCHING', holder: expired.purchaseId, orderId: expired.orderId });
+
+    // The checkout session lapses: DataCosmos cancels the order, and the registry's next look frees the item.
+    await env.admin.cancelOrder(expired.orderId as string);
+    await env.admin.setCredits(1001, '100000');
+    await until('the claim to be released', () => lookUpClaims(env.client, scope(), [key]), (claims) => claims.length === 0);
+    expect(await (await env.buy({ items })).result()).toMatchObject({ end: 'COMPLETED' });
+    expect(await claimOf()).toMatchObject({ state: 'OWNED' });
+    expect((await ordersWith(items[0].item)).map((o) => o.status).sort()).toEqual(['CANCELLED', 'PAID']);
+  } finally {
+    await env.admin.setCredits(1001, '100000');
+  }
+});
+
+test('a terminated holder never keeps its items; dcp claims shows claims and releases only what is safe', async () => {
+  const [item] = await env.items(1);
+  const key = `${item.collection}/${item.item}`;
+  const holder = await env.buy({ items: [item], budget: { maxTotal: '0.01', approval: 'wait' } });
+  await env.waitForStage(holder, 'AWAITING_APPROVAL');
+
+  const listed = await runDcp(env.settings, ['claims', '--item', key, '--json']);
+  expect(JSON.parse(listed.stdout)).toMatchObject([{ item: key, state: 'HELD', holder: holder.workflowId, holderRunning: true }]);
+  const refused = await runDcp(env.settings, ['claims', 'release', key]);
+  expect(refused).toMatchObject({ code: 2, stderr: `dcp: ${key} is held by running purchase ${holder.workflowId}: cancel it first\n` });
+
+  // Terminated before it ordered: the registry finds it ended with no order and frees the item.
+  await holder.terminate('operator');
+  await until('the claim to be released', () => lookUpClaims(env.client, scope(), [key]), (claims) => claims.length === 0);
+  const bought = await (await env.buy({ items: [item] })).result();
+  expect(bought.end).toBe('COMPLETED');
+  const owned = await runDcp(env.settings, ['claims', 'release', key]);
+  expect(owned).toMatchObject({ code: 2, stderr: `dcp: ${key} is owned (PAID order ${bought.orderId}): owned items stay claimed\n` });
+});
+
+test('an operator releases the claim of an unpaid order; dcp redrive takes the claim of the purchase it re-drives', async () => {
+  await env.admin.setCredits(1001, '0');
+  try {
+    const [released, redriven] = await env.items(2);
+    const key = `${released.collection}/${released.item}`;
+    const expired = await (await env.buy({ items: [released], paymentWindowMs: 500 })).result();
+    expect(expired.end).toBe('EXPIRED');
+    const run = await runDcp(env.settings, ['claims', 'release', key, '--reason', 'order abandoned']);
+    expect(run).toMatchObject({ code: 0, stdout: `released ${key} (WATCHING by ${expired.purchaseId}, order ${expired.orderId})\n` });
+    expect(await lookUpClaims(env.client, scope(), [key])).toEqual([]);
+
+    const old = await (await env.buy({ items: [redriven], paymentWindowMs: 500 })).result();
+    expect(old.end).toBe('EXPIRED');
+    await env.admin.setCredits(1001, '100000');
+    const again = await runDcp(env.settings, ['redrive', old.purchaseId, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ end: 'COMPLETED', redriveOf: old.purchaseId });
+  } finally {
+    await env.admin.setCredits(1001, '100000');
+  }
+});

@@ -1,0 +1,91 @@
+/**
+ * `dcp probe` asks the configured API, read-only, for every endpoint a purchase uses and says how each answered;
+ * `--save` keeps the raw replies, secrets redacted, as test fixtures.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../local/ports';
+import { simulatorSettings } from '../src/config/settings';
+import { runDcp } from './support/dcp';
+import { orderCatalogItems } from './support/orders';
+import { ACME, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
+
+let sim: InProcessSimulator;
+beforeAll(async () => {
+  sim = await startInProcess({ items: 50 });
+});
+afterAll(() => sim?.close());
+
+function settings(url = sim.url, secret = ACME.clientSecret) {
+  return simulatorSettings({
+    simulatorUrl: url,
+    temporalAddress: '127.0.0.1:1',
+    taskQueue: 'unused',
+    account: { clientId: ACME.clientId, clientSecret: secret, organisationId: ACME.organisation },
+  });
+}
+
+interface Row {
+  endpoint: string;
+  status: number | string;
+  ok: boolean;
+  detail: string;
+}
+
+async function probe(args: string[] = [], s = settings()) {
+  const run = await runDcp(s, ['probe', '--json', ...args]);
+  return { ...run, report: run.stdout ? (JSON.parse(run.stdout) as { usable: boolean; endpoints: Row[] }) : null };
+}
+
+const row = (rows: Row[], endpoint: string) => rows.find((r) => r.endpoint === endpoint);
+
+test('the full API: every endpoint answers and reads; nothing is bought', async () => {
+  const before = (await sim.admin.orders()).length;
+  const { code, report } = await probe();
+  expect(code).toBe(0);
+  expect(report?.usable).toBe(true);
+  for (const endpoint of ['token', 'policies', 'stac_collections', 'stac_search', 'price', 'price_batch', 'order_list']) {
+    expect(row(report!.endpoints, endpoint)).toMatchObject({ status: 200, ok: true });
+  }
+  expect(row(report!.endpoints, 'policies')?.detail).toMatch(/default contract 5001 \(EUR\)/);
+  expect(row(report!.endpoints, 'order_get')?.status).toMatch(/^skipped: give --order/);
+  expect((await sim.admin.orders()).length).toBe(before);
+});
+
+test('the documented API: no v1 batch price and no order list, still usable; an order is read with --order; replies saved without secrets', async () => {
+  await sim.admin.setSettings({ apiVariant: 'documented' });
+  try {
+    const order = await orderCatalogItems(sim.url, await getToken(sim.url, ACME), ACME, 1);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-probe-'));
+    const { code, report, stderr } = await probe(['--save', dir, '--order', order.id]);
+    expect(code).toBe(0);
+    expect(row(report!.endpoints, 'order_get')).toMatchObject({ status: 200, ok: true, detail: 'reads' });
+    expect(row(report!.endpoints, 'price_batch')).toMatchObject({ status: 404, ok: false, detail: 'not served here' });
+    expect(row(report!.endpoints, 'order_list')).toMatchObject({ status: 404, ok: false });
+    expect(row(report!.endpoints, 'price')).toMatchObject({ status: 200, ok: true });
+    expect(stderr).toMatch(/^saved \d+ replies in /m);
+    const files = fs.readdirSync(dir).sort();
+    expect(files[0]).toBe('01-token.json');
+    const token = await getToken(sim.url, ACME);
+    for (const file of files) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      expect(text).not.toContain(ACME.clientSecret);
+      expect(text).not.toContain(token.slice(-20));
+    }
+    expect(JSON.parse(fs.readFileSync(path.join(dir, files[0]), 'utf8')).reply.access_token).toBe('[redacted]');
+  } finally {
+    await sim.admin.setSettings({ apiVariant: 'full' });
+  }
+});
+
+test('bad credentials: exit 6 naming what does not answer; an unreachable API: exit 7', async () => {
+  const refused = await probe([], settings(sim.url, 'wrong-secret'));
+  expect(refused.code).toBe(6);
+  expect(refused.stderr.trim()).toBe('dcp: the API does not answer everything a purchase needs: token');
+  expect(row(refused.report!.endpoints, 'token')).toMatchObject({ status: 401, ok: false });
+
+  const unreachable = await probe([], settings(`http://127.0.0.1:${await freePort()}`));
+  expect(unreachable.code).toBe(7);
+  expect(unreachable.stderr.trim()).toMatch(/^dcp: the token endpoint of http:\/\/127\.0\.0\.1:\d+ cannot be reached$/);
+});
