@@ -24,7 +24,8 @@ export function baselinesOf(scenes: Scene[]): CoverageBaselines {
     return scene.aoiPartKm2() > MIN_KM2;
   });
   const bought = intersecting.filter((scene) => !scene.candidate.owned);
-  const clipped = (scene: Scene) => (scene.rate === null ? scene.wholePrice : priceOfArea(scene.rate, scene.aoiPartKm2()));
+  const clipped = (scene: Scene) =>
+    scene.rate === null ? scene.wholePrice : priceOfArea(scene.rate, scene.aoiPartKm2());
   return {
     intersecting: intersecting.length,
     naiveCost: add('0', ...bought.map((scene) => scene.wholePrice)),

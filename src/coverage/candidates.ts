@@ -132,13 +132,26 @@ export function prepareScenes(aoi: Parts, aoiBox: Box, candidates: CoverageCandi
   return kept.map(({ candidate, key, footprint, box, known }, i) => {
     const footprintKm2 = areaKm2(footprint);
     const { rate, wholePrice } = pricesOf(candidate, key, footprintKm2);
-    const facts = { candidate, key, footprint, footprintKm2, perimeterKm: perimeterKm(footprint), box, wholePrice, rate };
+    const facts = {
+      candidate,
+      key,
+      footprint,
+      footprintKm2,
+      perimeterKm: perimeterKm(footprint),
+      box,
+      wholePrice,
+      rate,
+    };
     return new Scene({ ...facts, penalty: penalties[i] }, aoi, known);
   });
 }
 
 /** A rate prices parts (and, without a scene price, the whole scene by its area); a scene price only the whole. */
-function pricesOf(candidate: CoverageCandidate, key: string, footprintKm2: number): { rate: string | null; wholePrice: string } {
+function pricesOf(
+  candidate: CoverageCandidate,
+  key: string,
+  footprintKm2: number,
+): { rate: string | null; wholePrice: string } {
   const price = candidate.price as { scene?: unknown; perKm2?: unknown };
   const valid = (amount: unknown): amount is string => typeof amount === 'string' && isDecimal(amount);
   const rate = valid(price.perKm2) ? price.perKm2 : null;

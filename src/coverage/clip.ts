@@ -1,8 +1,7 @@
 /**
  * The sub-area one line item buys: the part of a scene's footprint the selection needs, grown by a small
  * margin so that neighbouring parts overlap instead of leaving hairline gaps, kept just inside the
- * footprint (a "lies within the footprint" check cannot then fail on rounding), as one Polygon (the API
- * takes a Polygon) with a bounded number of vertices. Pure.
+ * footprint, as one Polygon (the API takes a Polygon) with a bounded number of vertices. Pure.
  */
 import type { Polygon } from 'geojson';
 import convex from '@turf/convex';
@@ -26,8 +25,13 @@ export interface ClipOptions {
   maxVertices: number;
 }
 
-/** How far inside the footprint's edge the sub-area stays, in metres. */
-export const FOOTPRINT_INSET_METERS = 1;
+/**
+ * How far inside the footprint's edge the line item's polygon stays, in metres: far below a pixel, but
+ * enough that a "lies within the footprint" check cannot fail on rounding where the two edges meet.
+ */
+export const FOOTPRINT_INSET_METERS = 0.01;
+/** Vertices kept free for the inset, which may add a few where the polygon meets the footprint's edge. */
+const INSET_VERTICES = 4;
 const METERS_PER_DEGREE_OF_LATITUDE = 111_320;
 
 /** What one line item buys of a needed part, before its margin, and how much of the needed part that covers. */
@@ -57,35 +61,40 @@ export function regionToBuy(needed: Parts, marginMeters: number): Region {
   return options[0].boughtKm2 / options[0].newKm2 <= options[1].boughtKm2 / options[1].newKm2 ? options[0] : options[1];
 }
 
+export interface LineItemArea {
+  /** The polygon the line item carries. */
+  geometry: Polygon;
+  /** The same before the inset: the area that counts as covered. */
+  covers: Parts;
+}
+
 /** The line item's polygon for a region, or null when none fits the rules (the scene is then bought whole). */
-export function lineItemGeometry(region: Parts, footprint: Parts, options: ClipOptions): Polygon | null {
-  const inside = buffered(footprint, -FOOTPRINT_INSET_METERS);
-  const part = intersection(buffered(region, options.marginMeters), inside);
+export function lineItemArea(region: Parts, footprint: Parts, options: ClipOptions): LineItemArea | null {
+  const part = intersection(buffered(region, options.marginMeters), footprint);
   if (part.length !== 1) return null;
-  return boundedPolygon(part, inside, options);
+  const covers = boundedPart(part, footprint, { ...options, maxVertices: options.maxVertices - INSET_VERTICES });
+  if (covers === null) return null;
+  const inset = intersection(covers, buffered(footprint, -FOOTPRINT_INSET_METERS));
+  if (inset.length !== 1 || vertexCount(inset) > options.maxVertices) return null;
+  return { geometry: { type: 'Polygon', coordinates: inset[0] }, covers };
 }
 
 /**
  * The part with at most maxVertices vertices: simplified with tolerances below half the margin (so the
  * needed area stays inside), else the part's bounding box within the footprint (a superset), else null.
  */
-function boundedPolygon(part: Parts, inside: Parts, options: ClipOptions): Polygon | null {
+function boundedPart(part: Parts, footprint: Parts, options: ClipOptions): Parts | null {
   const fits = (shape: Parts) => shape.length === 1 && vertexCount(shape) <= options.maxVertices;
-  if (fits(part)) return polygon(part);
+  if (fits(part)) return part;
   for (let meters = options.marginMeters / 8; meters <= options.marginMeters / 2; meters *= 2) {
-    const tolerance = meters / METERS_PER_DEGREE_OF_LATITUDE;
-    const simpler = intersection(simplified(part, tolerance), inside);
-    if (fits(simpler)) return polygon(simpler);
+    const simpler = intersection(simplified(part, meters / METERS_PER_DEGREE_OF_LATITUDE), footprint);
+    if (fits(simpler)) return simpler;
   }
-  const box = intersection(boxParts(boxOf(part)), inside);
-  return fits(box) ? polygon(box) : null;
+  const box = intersection(boxParts(boxOf(part)), footprint);
+  return fits(box) ? box : null;
 }
 
 function hullOf(parts: Parts): Parts {
   const hull = convex(multiPolygon(parts));
   return hull ? [hull.geometry.coordinates] : parts;
-}
-
-function polygon(parts: Parts): Polygon {
-  return { type: 'Polygon', coordinates: parts[0] };
 }

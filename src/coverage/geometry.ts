@@ -1,8 +1,8 @@
 /**
- * The polygon operations coverage planning needs, as thin calls into kept libraries: polyclip-ts (exact
- * arithmetic, so no input makes it fail or loop) for boolean operations, turf for geodesic area,
- * lengths, boxes and buffers. Shapes are plain MultiPolygon coordinate arrays (lon/lat, antimeridian-free).
- * Pure.
+ * The polygon operations coverage planning needs, as thin calls into kept libraries: polyclip-ts for
+ * boolean operations (its arbitrary-precision arithmetic stays correct on the nearly coincident edges that
+ * make floating-point sweep lines fail or loop), turf for geodesic area, lengths, boxes, simplification
+ * and buffers. Shapes are plain MultiPolygon coordinate arrays (lon/lat, antimeridian-free). Pure.
  */
 import * as polyclip from 'polyclip-ts';
 import turfArea from '@turf/area';
@@ -113,7 +113,6 @@ export function buffered(shape: Parts, meters: number): Parts {
   const out = turfBuffer(multiPolygon(shape), meters / 1000, { units: 'kilometers', steps: 4 });
   return out ? toParts(out.geometry) : [];
 }
-
 
 type Geom = Parameters<typeof polyclip.union>[0];
 

@@ -25,15 +25,9 @@ import {
   type Preference,
   type Scene,
 } from './candidates';
-import { lineItemGeometry, regionToBuy } from './clip';
+import { lineItemArea, regionToBuy } from './clip';
 import { Remainder } from './remainder';
-import {
-  areaKm2,
-  boxOf,
-  intersectionWithin,
-  type Box,
-  type Parts,
-} from './geometry';
+import { areaKm2, boxOf, intersectionWithin, type Box, type Parts } from './geometry';
 import { MinHeap } from './min-heap';
 import { priceOfArea } from './price';
 
@@ -95,12 +89,13 @@ export interface CoveragePlan {
 export const DEFAULT_MIN_COVERAGE_PCT = 98;
 export const DEFAULT_MARGIN_METERS = 50;
 export const DEFAULT_MAX_CLIP_VERTICES = 100;
+export const MIN_CLIP_VERTICES = 12;
 /** How much worse a price per km² the preference accepts for its best candidate over its worst one. */
 export const PREFERENCE_WEIGHT = 0.25;
-/** Scores this close (2 %) to the best bound count as the best. */
+/** Scores this close (5 %) to the best bound count as the best. */
 export const NEAR_TIE = 0.05;
 
-/** A scene's standing after the first `at` picks, from simplified shapes. */
+/** A scene's standing after the first `at` picks. */
 interface Ranking {
   scene: Scene;
   /** Null until the scene's part in the AOI is worked out; newKm2 and score are then bounds. */
@@ -125,7 +120,8 @@ export function planCoverage(aoi: Aoi, candidates: CoverageCandidate[], options:
   const ranked = (scene: Scene, needed: Parts): Ranking => {
     const region = buysPart(scene, settings) ? regionToBuy(needed, settings.marginMeters) : null;
     const newKm2 = region?.newKm2 ?? areaKm2(needed);
-    const price = region === null ? wholeOrNothing(scene) : Number(scene.rate) * Math.min(scene.footprintKm2, region.boughtKm2);
+    const price =
+      region === null ? wholeOrNothing(scene) : Number(scene.rate) * Math.min(scene.footprintKm2, region.boughtKm2);
     return { scene, needed, box: boxOf(needed), newKm2, score: scoreOf(scene, price, newKm2), at: remainder.count };
   };
   // A worked-out purchase may reach beyond the needed part's box (its margin): check the footprint's.
@@ -152,6 +148,7 @@ export function planCoverage(aoi: Aoi, candidates: CoverageCandidate[], options:
     let purchase = best.purchase;
     if (purchase === undefined) {
       purchase = purchaseOf(best.scene, best.needed as Parts, settings);
+      if (purchase.newKm2 <= MIN_KM2) continue;
       // The ranking estimated a clipped part's margin; if the real price puts another scene ahead, wait.
       const score = scoreOf(best.scene, Number(purchase.price), purchase.newKm2);
       if (!nearBest(score)) {
@@ -163,7 +160,7 @@ export function planCoverage(aoi: Aoi, candidates: CoverageCandidate[], options:
       overBudget = true;
       continue;
     }
-    remainder.takeAway(purchase.geometry === null ? best.scene.footprint : [purchase.geometry.coordinates]);
+    remainder.takeAway(purchase.covers);
     coveredKm2 += purchase.newKm2;
     cost = add(cost, purchase.price);
     picks.push(pickOf(best.scene, purchase));
@@ -207,13 +204,15 @@ function settingsOf(options: CoverageOptions): Settings {
   if (!(minCoveragePct > 0 && minCoveragePct <= 100)) {
     throw new RangeError(`minimum coverage ${minCoveragePct} % is not above 0 and at most 100`);
   }
-  if (!PREFERENCES.includes(prefer)) throw new RangeError(`preference "${prefer}" is not one of ${PREFERENCES.join(', ')}`);
+  if (!PREFERENCES.includes(prefer))
+    throw new RangeError(`preference "${prefer}" is not one of ${PREFERENCES.join(', ')}`);
   if (budget !== undefined && !(isDecimal(budget) && compare(budget, '0') >= 0)) {
     throw new RangeError(`budget "${budget}" is not a decimal amount of at least 0`);
   }
-  if (!(marginMeters >= 0 && marginMeters <= 10_000)) throw new RangeError(`margin ${marginMeters} m is not from 0 to 10000`);
-  if (!(Number.isInteger(maxClipVertices) && maxClipVertices >= 4)) {
-    throw new RangeError(`maxClipVertices ${maxClipVertices} is not a whole number of at least 4`);
+  if (!(marginMeters >= 0 && marginMeters <= 10_000))
+    throw new RangeError(`margin ${marginMeters} m is not from 0 to 10000`);
+  if (!(Number.isInteger(maxClipVertices) && maxClipVertices >= MIN_CLIP_VERTICES)) {
+    throw new RangeError(`maxClipVertices ${maxClipVertices} is not a whole number of at least ${MIN_CLIP_VERTICES}`);
   }
   return settings;
 }
@@ -246,6 +245,8 @@ function scoreOf(scene: Scene, price: number, newKm2: number): number {
 
 interface Purchase {
   geometry: Polygon | null;
+  /** What counts as covered: the footprint, or the clipped part before its inset. */
+  covers: Parts;
   boughtKm2: number;
   price: string;
   /** AOI area the purchase covers that no earlier pick does. */
@@ -255,20 +256,22 @@ interface Purchase {
 /** What buying the scene brings, given the part of the AOI it would newly cover. */
 function purchaseOf(scene: Scene, needed: Parts, settings: Settings): Purchase {
   const neededKm2 = areaKm2(needed);
-  if (scene.candidate.owned) return { geometry: null, boughtKm2: 0, price: '0', newKm2: neededKm2 };
-  const whole = { geometry: null, boughtKm2: scene.footprintKm2, price: scene.wholePrice, newKm2: neededKm2 };
+  const covers = scene.footprint;
+  if (scene.candidate.owned) return { geometry: null, covers, boughtKm2: 0, price: '0', newKm2: neededKm2 };
+  const whole = { geometry: null, covers, boughtKm2: scene.footprintKm2, price: scene.wholePrice, newKm2: neededKm2 };
   if (!buysPart(scene, settings)) return whole;
   const region = regionToBuy(needed, settings.marginMeters);
-  const geometry = lineItemGeometry(region.parts, scene.footprint, {
+  const area = lineItemArea(region.parts, scene.footprint, {
     marginMeters: settings.marginMeters,
     maxVertices: settings.maxClipVertices,
   });
-  if (geometry === null) return whole;
-  const boughtKm2 = areaKm2([geometry.coordinates]);
+  if (area === null) return whole;
+  const boughtKm2 = areaKm2([area.geometry.coordinates]);
   const price = priceOfArea(scene.rate as string, boughtKm2);
   if (compare(price, scene.wholePrice) >= 0) return whole;
   // The part bought may differ from the region by its margin and simplification: measure what it adds.
-  return { geometry, boughtKm2, price, newKm2: areaKm2(intersectionWithin([geometry.coordinates], needed)) };
+  const newKm2 = areaKm2(intersectionWithin(area.covers, needed));
+  return { geometry: area.geometry, covers: area.covers, boughtKm2, price, newKm2 };
 }
 
 function pickOf(scene: Scene, purchase: Purchase): CoveragePick {

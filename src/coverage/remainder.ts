@@ -4,7 +4,17 @@
  * left under one, costs polygon operations on a few small tiles instead of on the whole area (whose
  * outline may have 10,000 vertices). Pure.
  */
-import { boxesOverlap, boxOf, clipToBox, difference, intersection, union, vertexCount, type Box, type Parts } from './geometry';
+import {
+  boxesOverlap,
+  boxOf,
+  clipToBox,
+  difference,
+  intersection,
+  union,
+  vertexCount,
+  type Box,
+  type Parts,
+} from './geometry';
 
 /** About this many of the area's vertices per tile. */
 const VERTICES_PER_TILE = 32;

@@ -33,7 +33,8 @@ export function coverageGeoJson(aoi: Aoi, plan: CoveragePlan): string {
         newKm2: km2(pick.newKm2),
       }),
     );
-    if (geometry !== null) features.push(feature(footprint, { role: 'footprint', rank, collection: pick.collection, item: pick.item }));
+    if (geometry !== null)
+      features.push(feature(footprint, { role: 'footprint', rank, collection: pick.collection, item: pick.item }));
   });
   features.push(feature(uncovered, { role: 'uncovered', areaKm2: km2(Math.max(0, plan.aoiKm2 - plan.coveredKm2)) }));
   const collection: FeatureCollection = { type: 'FeatureCollection', features };

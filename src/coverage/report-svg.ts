@@ -44,7 +44,8 @@ export function coverageSvg(aoi: Aoi, plan: CoveragePlan, options: CoverageSvgOp
       `<path d="${draw(pick.geometry ?? pick.footprint)}" fill="${colour(pick)}" fill-opacity="0.72" stroke="${colour(pick)}" stroke-width="0.6"/>`,
   );
   const footprints = plan.picks.map(
-    (pick) => `<path d="${draw(pick.footprint)}" fill="none" stroke="#37474f" stroke-width="0.9" stroke-dasharray="5 3"/>`,
+    (pick) =>
+      `<path d="${draw(pick.footprint)}" fill="none" stroke="#37474f" stroke-width="0.9" stroke-dasharray="5 3"/>`,
   );
   const labels = plan.picks.map((pick, i) => {
     const xy = projection(labelPoint(pick.geometry ?? pick.footprint));
@@ -164,7 +165,10 @@ function panel(plan: CoveragePlan, options: CoverageSvgOptions, dates: DateRange
     text(label, 'small', 36);
   };
   swatch('<rect width="26" height="12" fill="none" stroke="#000" stroke-width="2.4"/>', 'area of interest');
-  swatch('<rect width="26" height="12" fill="none" stroke="#37474f" stroke-dasharray="5 3"/>', 'footprint of a chosen scene');
+  swatch(
+    '<rect width="26" height="12" fill="none" stroke="#37474f" stroke-dasharray="5 3"/>',
+    'footprint of a chosen scene',
+  );
   swatch('<rect width="26" height="12" fill="url(#dates)"/>', 'part bought, coloured by acquisition date');
   if (plan.picks.some((p) => p.owned)) {
     swatch(`<rect width="26" height="12" fill="${OWNED_FILL}" fill-opacity="0.72"/>`, 'imagery already owned');
