@@ -1,0 +1,134 @@
+/**
+ * Reads an area of interest from GeoJSON text: a Polygon or MultiPolygon, a Feature of one, or a
+ * FeatureCollection of those. Checks shape, ring closure, coordinate ranges and size, then unites all
+ * polygons into one MultiPolygon (overlaps count once). Every refusal is an AoiError with a one-line
+ * message that names the file and the place: `aoi.geojson: features[2].geometry: type Point is not ...`.
+ * Pure.
+ */
+import type { MultiPolygon, Position } from 'geojson';
+import { areaKm2, boxOf, union, type Box, type Parts } from './geometry';
+
+export const MAX_AOI_VERTICES = 10_000;
+export const MAX_AOI_BYTES = 1024 * 1024;
+
+export interface Aoi {
+  geometry: MultiPolygon;
+  areaKm2: number;
+  box: Box;
+}
+
+export class AoiError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AoiError';
+  }
+}
+
+/** Parses GeoJSON text; `source` (a file name) starts every error message. */
+export function parseAoi(text: string, source = 'aoi'): Aoi {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_AOI_BYTES) throw new AoiError(`${source}: is ${bytes} bytes, more than the ${MAX_AOI_BYTES} allowed`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new AoiError(`${source}: is not JSON: ${(error as Error).message}`);
+  }
+  return aoiFromGeoJson(doc, source);
+}
+
+/** Checks an already parsed GeoJSON value, with the same rules and messages as parseAoi. */
+export function aoiFromGeoJson(doc: unknown, source = 'aoi'): Aoi {
+  const reader = new AoiReader(source);
+  const polygons = reader.document(doc);
+  let parts: Parts;
+  try {
+    parts = union(...polygons.map((polygon) => [polygon]));
+  } catch (error) {
+    throw new AoiError(`${source}: the geometry cannot be resolved into polygons: ${(error as Error).message}`);
+  }
+  const area = areaKm2(parts);
+  if (!(area > 0)) throw new AoiError(`${source}: the area of interest has no area`);
+  return { geometry: { type: 'MultiPolygon', coordinates: parts }, areaKm2: area, box: boxOf(parts) };
+}
+
+class AoiReader {
+  private vertices = 0;
+
+  constructor(private readonly source: string) {}
+
+  document(doc: unknown): Position[][][] {
+    if (!isObject(doc)) return this.fail('', 'is not a GeoJSON object');
+    if (doc.type === 'FeatureCollection') {
+      if (!Array.isArray(doc.features)) return this.fail('features', 'is not an array');
+      if (doc.features.length === 0) return this.fail('features', 'is empty: no polygon to cover');
+      return doc.features.flatMap((feature, i) => this.feature(feature, `features[${i}]`));
+    }
+    if (doc.type === 'Feature') return this.feature(doc, '');
+    return this.geometry(doc, '');
+  }
+
+  private feature(feature: unknown, path: string): Position[][][] {
+    if (!isObject(feature) || feature.type !== 'Feature') return this.fail(path, 'is not a GeoJSON Feature');
+    if (feature.geometry === null || feature.geometry === undefined) {
+      return this.fail(join(path, 'geometry'), 'is missing: a Polygon or MultiPolygon is needed');
+    }
+    return this.geometry(feature.geometry, join(path, 'geometry'));
+  }
+
+  private geometry(geometry: unknown, path: string): Position[][][] {
+    if (!isObject(geometry)) return this.fail(path, 'is not a GeoJSON object');
+    const coordinates = join(path, 'coordinates');
+    if (geometry.type === 'Polygon') return [this.polygon(geometry.coordinates, coordinates)];
+    if (geometry.type === 'MultiPolygon') {
+      if (!Array.isArray(geometry.coordinates)) return this.fail(coordinates, 'is not an array of polygons');
+      if (geometry.coordinates.length === 0) return this.fail(coordinates, 'is empty');
+      return geometry.coordinates.map((polygon, i) => this.polygon(polygon, `${coordinates}[${i}]`));
+    }
+    const type = typeof geometry.type === 'string' ? `type ${geometry.type}` : 'no GeoJSON type';
+    return this.fail(path, `${type} is not a Polygon or MultiPolygon`);
+  }
+
+  private polygon(rings: unknown, path: string): Position[][] {
+    if (!Array.isArray(rings)) return this.fail(path, 'is not an array of rings');
+    if (rings.length === 0) return this.fail(path, 'has no rings');
+    return rings.map((ring, i) => this.ring(ring, `${path}[${i}]`));
+  }
+
+  private ring(ring: unknown, path: string): Position[] {
+    if (!Array.isArray(ring)) return this.fail(path, 'is not an array of positions');
+    if (ring.length < 4) return this.fail(path, `ring has ${ring.length} positions, at least 4 are needed`);
+    const positions = ring.map((position, i) => this.position(position, `${path}[${i}]`));
+    const [first, last] = [positions[0], positions[positions.length - 1]];
+    if (first[0] !== last[0] || first[1] !== last[1]) {
+      return this.fail(path, 'ring is not closed: its last position differs from its first');
+    }
+    this.vertices += positions.length - 1;
+    if (this.vertices > MAX_AOI_VERTICES) {
+      return this.fail('', `has more than ${MAX_AOI_VERTICES} vertices; simplify it first`);
+    }
+    return positions;
+  }
+
+  private position(position: unknown, path: string): Position {
+    if (!Array.isArray(position) || position.length < 2) return this.fail(path, 'is not a [longitude, latitude] pair');
+    const [lon, lat] = position;
+    if (typeof lon !== 'number' || !Number.isFinite(lon)) return this.fail(path, 'longitude is not a finite number');
+    if (typeof lat !== 'number' || !Number.isFinite(lat)) return this.fail(path, 'latitude is not a finite number');
+    if (lon < -180 || lon > 180) return this.fail(path, `longitude ${lon} is outside [-180, 180]`);
+    if (lat < -90 || lat > 90) return this.fail(path, `latitude ${lat} is outside [-90, 90]`);
+    return [lon, lat];
+  }
+
+  private fail(path: string, problem: string): never {
+    throw new AoiError(`${this.source}: ${path ? `${path}: ` : ''}${problem}`);
+  }
+}
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,190 @@
+import turfArea from '@turf/area';
+import { AoiError, MAX_AOI_BYTES, MAX_AOI_VERTICES, parseAoi } from '../../src/coverage/aoi';
+
+const square = (west: number, south: number, size: number) => [
+  [
+    [west, south],
+    [west + size, south],
+    [west + size, south + size],
+    [west, south + size],
+    [west, south],
+  ],
+];
+const polygon = (coordinates: unknown) => ({ type: 'Polygon', coordinates });
+const feature = (geometry: unknown) => ({ type: 'Feature', properties: {}, geometry });
+const collection = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
+const km2 = (geometry: object) => turfArea(geometry as Parameters<typeof turfArea>[0]) / 1e6;
+
+function refusal(doc: unknown): string {
+  try {
+    parseAoi(typeof doc === 'string' ? doc : JSON.stringify(doc), 'aoi.geojson');
+  } catch (error) {
+    expect(error).toBeInstanceOf(AoiError);
+    const message = (error as Error).message;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error('the document was accepted');
+}
+
+describe('reading an area of interest', () => {
+  test('takes a Polygon, a Feature, a MultiPolygon and a FeatureCollection, with geodesic area', () => {
+    const ring = square(10, 45, 0.1);
+    const expected = km2(polygon(ring));
+    expect(expected).toBeGreaterThan(80);
+    for (const doc of [polygon(ring), feature(polygon(ring)), collection(feature(polygon(ring)))]) {
+      const aoi = parseAoi(JSON.stringify(doc), 'aoi.geojson');
+      expect(aoi.geometry.type).toBe('MultiPolygon');
+      expect(aoi.areaKm2).toBeCloseTo(expected, 6);
+      expect(aoi.box).toEqual([10, 45, 10.1, 45.1]);
+    }
+    const two = parseAoi(
+      JSON.stringify({ type: 'MultiPolygon', coordinates: [square(10, 45, 0.1), square(11, 45, 0.1)] }),
+    );
+    expect(two.geometry.coordinates).toHaveLength(2);
+    expect(two.areaKm2).toBeCloseTo(km2(polygon(square(10, 45, 0.1))) + km2(polygon(square(11, 45, 0.1))), 6);
+  });
+
+  test('counts overlapping polygons once and leaves holes out', () => {
+    const overlapping = collection(feature(polygon(square(10, 45, 0.2))), feature(polygon(square(10.1, 45, 0.2))));
+    const united = parseAoi(JSON.stringify(overlapping));
+    expect(united.geometry.coordinates).toHaveLength(1);
+    expect(united.areaKm2).toBeCloseTo(
+      km2(
+        polygon([
+          [
+            [10, 45],
+            [10.3, 45],
+            [10.3, 45.2],
+            [10, 45.2],
+            [10, 45],
+          ],
+        ]),
+      ),
+      6,
+    );
+
+    const hole = [
+      [10.05, 45.05],
+      [10.05, 45.1],
+      [10.1, 45.1],
+      [10.1, 45.05],
+      [10.05, 45.05],
+    ];
+    const withHole = parseAoi(JSON.stringify(polygon([square(10, 45, 0.2)[0], hole])));
+    expect(withHole.areaKm2).toBeCloseTo(km2(polygon(square(10, 45, 0.2))) - km2(polygon([hole])), 6);
+  });
+
+  test('refuses what is not an area, with a one-line message naming the place', () => {
+    const point = { type: 'Point', coordinates: [10, 45] };
+    expect(
+      refusal(collection(feature(polygon(square(10, 45, 0.1))), feature(polygon(square(11, 45, 0.1))), feature(point))),
+    ).toBe('aoi.geojson: features[2].geometry: type Point is not a Polygon or MultiPolygon');
+    expect(refusal('{"type": "Polygon", ')).toMatch(/^aoi\.geojson: is not JSON: /);
+    expect(refusal([1, 2])).toBe('aoi.geojson: is not a GeoJSON object');
+    expect(refusal({ coordinates: [] })).toBe('aoi.geojson: no GeoJSON type is not a Polygon or MultiPolygon');
+    expect(refusal({ type: 'GeometryCollection', geometries: [] })).toBe(
+      'aoi.geojson: type GeometryCollection is not a Polygon or MultiPolygon',
+    );
+    expect(refusal(collection())).toBe('aoi.geojson: features: is empty: no polygon to cover');
+    expect(refusal(collection(feature(null)))).toBe(
+      'aoi.geojson: features[0].geometry: is missing: a Polygon or MultiPolygon is needed',
+    );
+    expect(refusal(collection({ type: 'Polygon', coordinates: square(10, 45, 1) }))).toBe(
+      'aoi.geojson: features[0]: is not a GeoJSON Feature',
+    );
+  });
+
+  test('refuses bad rings and coordinates', () => {
+    expect(
+      refusal(
+        polygon([
+          [
+            [10, 45],
+            [10.1, 45],
+            [10, 45],
+          ],
+        ]),
+      ),
+    ).toBe('aoi.geojson: coordinates[0]: ring has 3 positions, at least 4 are needed');
+    expect(
+      refusal(
+        polygon([
+          [
+            [10, 45],
+            [10.1, 45],
+            [10.1, 45.1],
+            [10, 45.1],
+          ],
+        ]),
+      ),
+    ).toBe('aoi.geojson: coordinates[0]: ring is not closed: its last position differs from its first');
+    expect(
+      refusal(
+        polygon([
+          [
+            [10, 45],
+            [10.1, 95],
+            [10.1, 45.1],
+            [10, 45],
+          ],
+        ]),
+      ),
+    ).toBe('aoi.geojson: coordinates[0][1]: latitude 95 is outside [-90, 90]');
+    expect(
+      refusal(
+        polygon([
+          [
+            [10, 45],
+            [190, 45],
+            [10.1, 45.1],
+            [10, 45],
+          ],
+        ]),
+      ),
+    ).toBe('aoi.geojson: coordinates[0][1]: longitude 190 is outside [-180, 180]');
+    expect(
+      refusal(
+        polygon([
+          [
+            [10, 45],
+            ['10.1', 45],
+            [10.1, 45.1],
+            [10, 45],
+          ],
+        ]),
+      ),
+    ).toBe('aoi.geojson: coordinates[0][1]: longitude is not a finite number');
+    expect(refusal(polygon([[[10, 45], [10.1], [10.1, 45.1], [10, 45]]]))).toBe(
+      'aoi.geojson: coordinates[0][1]: is not a [longitude, latitude] pair',
+    );
+    expect(refusal({ type: 'MultiPolygon', coordinates: [square(10, 45, 0.1), 'x'] })).toBe(
+      'aoi.geojson: coordinates[1]: is not an array of rings',
+    );
+    expect(
+      refusal(
+        polygon([
+          [
+            [10, 45],
+            [10.1, 45],
+            [10.2, 45],
+            [10, 45],
+          ],
+        ]),
+      ),
+    ).toBe('aoi.geojson: the area of interest has no area');
+  });
+
+  test('refuses documents over the size limits', () => {
+    const vertices = MAX_AOI_VERTICES + 1;
+    const ring = Array.from({ length: vertices }, (_, i) => {
+      const angle = (2 * Math.PI * i) / vertices;
+      return [10 + 0.1 * Math.cos(angle), 45 + 0.1 * Math.sin(angle)];
+    });
+    expect(refusal(polygon([[...ring, ring[0]]]))).toBe(
+      `aoi.geojson: has more than ${MAX_AOI_VERTICES} vertices; simplify it first`,
+    );
+    const padded = JSON.stringify(polygon(square(10, 45, 0.1))) + ' '.repeat(MAX_AOI_BYTES);
+    expect(refusal(padded)).toMatch(/^aoi\.geojson: is \d+ bytes, more than the 1048576 allowed$/);
+  });
+});
