@@ -13,7 +13,11 @@ export class ItemSupply {
     const supply = new ItemSupply(api);
     for await (const page of api.searchAll({ limit: 1000 }, { maxItems: count })) {
       for (const item of page) {
-        supply.items.push({ collection: item.collection, item: item.id, level: item.properties['processing:level'] as string });
+        supply.items.push({
+          collection: item.collection,
+          item: item.id,
+          level: item.properties['processing:level'] as string,
+        });
       }
     }
     if (supply.items.length < count) throw new Error(`the catalog has ${supply.items.length} items, ${count} needed`);

@@ -126,9 +126,13 @@ function summary(durations: number[], elapsedMs: number, events: number, executi
 }
 
 /** The local activities a purchase ran (from their markers): type, and when each completed (epoch ms). */
-function localActivities(events: Array<{ markerRecordedEventAttributes?: unknown }>): Array<{ type: string; at: number }> {
+function localActivities(
+  events: Array<{ markerRecordedEventAttributes?: unknown }>,
+): Array<{ type: string; at: number }> {
   return events.flatMap((e) => {
-    const marker = e.markerRecordedEventAttributes as { details?: Record<string, { payloads?: Array<{ data?: Uint8Array }> }> };
+    const marker = e.markerRecordedEventAttributes as {
+      details?: Record<string, { payloads?: Array<{ data?: Uint8Array }> }>;
+    };
     const data = marker?.details?.data?.payloads?.[0]?.data;
     if (!data) return [];
     const meta = JSON.parse(Buffer.from(data).toString()) as {
@@ -166,7 +170,8 @@ export async function claimCostPerPurchase(
     if (!contract || !claim) throw new Error(`purchase ${handle.workflowId} has no contract or claim step`);
     stepMs.push(claim.at - contract.at);
     const signals = events.filter(
-      (e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes || e.externalWorkflowExecutionSignaledEventAttributes,
+      (e) =>
+        e.signalExternalWorkflowExecutionInitiatedEventAttributes || e.externalWorkflowExecutionSignaledEventAttributes,
     ).length;
     purchaseEvents = 1 + signals;
   }

@@ -9,14 +9,25 @@ import { ItemSupply } from './catalog';
 import { claimCostPerPurchase, perItemWorkflowClaims, registryClaims } from './claims';
 import { CLAIM_SHARDS } from '../src/shared/claim-types';
 import { creditsPurchaseEvents, longWait } from './history';
+import { startup } from './startup';
+import { startPurchase } from '../src/workflow-client/purchase-client';
+import { ACCOUNT, BenchStack } from './stack';
 import { paymentDetection, waitingWorkerMemory } from './payment';
 import { markdownSummary, svgChart, type Check } from './report';
 import { measureSimulatorCapacity } from './sim-capacity';
-import { BenchStack } from './stack';
 import { round } from './stats';
 import { orchestratedPurchases, sideBySide } from './throughput';
 
-const SCENARIOS = ['simulator', 'throughput', 'rate-limit', 'payment', 'history', 'memory', 'claims'] as const;
+const SCENARIOS = [
+  'simulator',
+  'throughput',
+  'rate-limit',
+  'payment',
+  'history',
+  'memory',
+  'claims',
+  'startup',
+] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Options {
@@ -36,6 +47,7 @@ function plan(quick: boolean) {
         waiting: 300,
         waitSeconds: 60,
         claims: 300,
+        startupRuns: 5,
       }
     : {
         simSeconds: 10,
@@ -47,6 +59,7 @@ function plan(quick: boolean) {
         waiting: 2000,
         waitSeconds: 400,
         claims: 1000,
+        startupRuns: 15,
       };
 }
 
@@ -186,6 +199,38 @@ async function main(options: Options): Promise<void> {
         results.claims = { registry, perItemWorkflow: perItem, perPurchase: purchase };
         details.push(
           `- Claims (${n.claims} items, 50 at a time): the registry ${registry.claimsPerSecond} claims/s (p50 ${registry.p50Ms} ms, p99 ${registry.p99Ms} ms), ${registry.eventsPerClaim} registry events per item claimed and settled, ${CLAIM_SHARDS} executions per organisation in all; one workflow per item ${perItem.claimsPerSecond} claims/s (p50 ${perItem.p50Ms} ms, p99 ${perItem.p99Ms} ms), ${perItem.eventsPerClaim} events and one execution per item. Per credits purchase (${purchase.purchases}, one at a time) the claim adds ${purchase.purchaseEvents} events to the purchase's own history and a step of p50 ${purchase.claimP50Ms} ms / p99 ${purchase.claimP99Ms} ms.`,
+        );
+      } finally {
+        await stopWorker();
+      }
+    }
+
+    if (selected.has('startup')) {
+      log(
+        `start-up: medians of ${n.startupRuns} runs of dcp --help and dcp status, beside node -e 0 and the temporal CLI`,
+      );
+      const settings = stack.settings('bench-startup');
+      const stopWorker = await stack.worker(settings);
+      try {
+        const purchaseId = `bench-startup-${Date.now()}`;
+        const { handle } = await startPurchase(
+          stack.client,
+          { taskQueue: 'bench-startup', organisationId: ACCOUNT.organisationId },
+          { purchaseId, items: supply.take(1) },
+        );
+        await handle.result();
+        const figures = startup(settings, purchaseId, stack.cliPath, n.startupRuns);
+        results.startup = figures;
+        checks.push({ name: 'dcp --help / node -e 0', value: figures.helpRatio, unit: 'x', target: 3, kind: 'max' });
+        checks.push({
+          name: 'dcp status / temporal workflow describe',
+          value: figures.statusRatio,
+          unit: 'x',
+          target: 2,
+          kind: 'max',
+        });
+        details.push(
+          `- Start-up (median of ${figures.runs} runs): node -e 0 ${figures.nodeMs} ms, dcp --help ${figures.dcpHelpMs} ms (${figures.helpRatio}x), temporal --help ${figures.temporalHelpMs} ms; dcp status ${figures.dcpStatusMs} ms vs temporal workflow describe ${figures.temporalDescribeMs} ms (${figures.statusRatio}x).`,
         );
       } finally {
         await stopWorker();

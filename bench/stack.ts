@@ -20,6 +20,7 @@ export const ACCOUNT = { clientId: ACME.clientId, clientSecret: ACME.clientSecre
 export class BenchStack {
   private constructor(
     readonly dir: string,
+    readonly cliPath: string,
     readonly temporal: TemporalDevServer,
     readonly sim: SimulatorProcess,
     readonly admin: SimAdmin,
@@ -43,7 +44,7 @@ export class BenchStack {
       extraArgs: ['--items', '20000'],
     });
     const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
-    return new BenchStack(dir, temporal, sim, new SimAdmin(sim.url), client);
+    return new BenchStack(dir, cliPath, temporal, sim, new SimAdmin(sim.url), client);
   }
 
   settings(

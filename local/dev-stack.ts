@@ -7,14 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, ExitCode } from '../src/shared/errors';
 import { ChildExit, describeExit, isProcessAlive } from './child-process';
-import { assertPortFree } from './ports';
+import { assertPortFree, DEV_STACK_PORTS } from './ports';
+
 import { simulatorProgram, startSimulatorProcess } from './simulator-process';
 import { LocalStack, readStackFile, removeStackFile, writeStackFile } from '../src/config/stack-file';
 import { resolveTemporalCli } from './temporal-cli';
 import { startTemporalDevServer } from './temporal-server';
 import { startWorkerProcess, workerProgram } from './worker-process';
-
-export const DEV_STACK_PORTS = { temporalPort: 7233, uiPort: 8233, simPort: 8787 } as const;
 
 /** The organisation the simulator seeds, with its API client (not a secret: it only exists in the simulator). */
 export const SIMULATOR_ACCOUNT = { clientId: 'acme-pipeline', clientSecret: 'acme-secret-1001', organisationId: 1001 };

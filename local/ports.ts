@@ -47,3 +47,6 @@ export async function freePort(): Promise<number> {
   }
   return listenOnce(0);
 }
+
+/** The local stack's default ports. */
+export const DEV_STACK_PORTS = { temporalPort: 7233, uiPort: 8233, simPort: 8787 } as const;

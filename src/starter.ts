@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-/** `dcp`: the command line of datacosmos-purchase. Each command lives in src/cli/ and registers itself here. */
-import { Command, CommanderError } from 'commander';
+/**
+ * `dcp`: the command line of datacosmos-purchase. Command definitions (src/cli/commands/) load only the option
+ * parsers; what a command does is loaded when it runs, so `dcp --help` and quick commands start fast.
+ */
+import { Argument, Command, CommanderError } from 'commander';
+import { registerBatchCommands, registerScheduleCommands } from './cli/commands/batch';
+import { registerBuyCommands } from './cli/commands/buy';
+import { registerDataCosmosCommands } from './cli/commands/datacosmos';
+import { registerProcessCommands } from './cli/commands/processes';
+import { registerPurchaseCommands } from './cli/commands/purchases';
+import type { Shell } from './cli/completion';
+import { flushed } from './cli/output';
 import { CliError, ExitCode } from './shared/errors';
-import { registerBatchCommands } from './cli/batch';
-import { registerBuyCommand } from './cli/buy';
-import { registerCatalogCommands } from './cli/catalog';
-import { registerClaimsCommands } from './cli/claims';
-import { registerListCommands } from './cli/list';
-import { registerManageCommands } from './cli/manage';
-import { registerProbeCommand } from './cli/probe';
-import { registerRedriveCommand } from './cli/redrive';
-import { registerScheduleCommands } from './cli/schedule';
-import { registerWebhookCommand } from './cli/webhook';
-import { registerWorkerCommand } from './cli/worker';
+
+const SHELLS: Shell[] = ['bash', 'zsh', 'fish'];
 
 /** Present in a clone of the repository (dist/local/), absent from the production image. */
 const LOCAL_STACK_COMMANDS = '../local/commands';
@@ -46,19 +47,22 @@ function buildProgram(): Command {
     .description('Durable purchases of DataCosmos catalog imagery, on Temporal')
     .exitOverride()
     // Usage errors read like every other failure: one line, prefixed with the program name.
-    .configureOutput({ outputError: (text, write) => write(`dcp: ${text.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (text, write) => write(`dcp: ${text.replace(/^error: /, '').trimEnd()}\n`) });
   registerLocalStackCommands(program);
-  registerBuyCommand(program);
+  registerBuyCommands(program);
   registerBatchCommands(program);
   registerScheduleCommands(program);
-  registerManageCommands(program);
-  registerRedriveCommand(program);
-  registerListCommands(program);
-  registerCatalogCommands(program);
-  registerClaimsCommands(program);
-  registerProbeCommand(program);
-  registerWorkerCommand(program);
-  registerWebhookCommand(program);
+  registerPurchaseCommands(program);
+  registerDataCosmosCommands(program);
+  registerProcessCommands(program);
+  program
+    .command('completion')
+    .description('print a completion script: eval "$(dcp completion bash)", or zsh, or fish')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(SHELLS))
+    .action(async (shell: Shell) => {
+      const { completionScript } = await import('./cli/completion');
+      process.stdout.write(completionScript(program, shell));
+    });
   return program;
 }
 
@@ -71,13 +75,17 @@ async function main(argv: string[]): Promise<number> {
       // Commander already printed the usage problem (or the help text, which exits 0).
       return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
     }
-    if (err instanceof CliError) {
-      process.stderr.write(`dcp: ${err.message}\n`);
-      return err.exitCode;
-    }
-    process.stderr.write(`dcp: ${err instanceof Error ? err.message : String(err)}\n`);
-    return ExitCode.FAILURE;
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`dcp: ${message.split('\n')[0]}\n`);
+    return err instanceof CliError ? err.exitCode : ExitCode.FAILURE;
   }
 }
 
-main(process.argv).then((code) => process.exit(code));
+// A reader that goes away (`dcp list --json | head`) ends the output, not the process with a stack trace.
+process.stdout.on('error', () => undefined);
+
+main(process.argv).then(async (code) => {
+  // Everything written reaches the reader before the exit: on a pipe, stdout is asynchronous.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+});

@@ -64,19 +64,19 @@ const cases: Case[] = [
     name: 'item without a collection',
     args: () => ['buy', '--item', 'no-slash'],
     code: 2,
-    message: '--item: "no-slash" is not COLLECTION/ITEM',
+    message: "argument 'no-slash' is invalid. must be COLLECTION/ITEM",
   },
   {
     name: 'negative budget',
     args: () => ['buy', '--item', item, '--max-total', '-5'],
     code: 2,
-    message: '"-5" is not a positive decimal amount',
+    message: "argument '-5' is invalid. must be a positive decimal amount",
   },
   {
     name: 'non-numeric budget',
     args: () => ['buy', '--item', item, '--max-total', 'ten'],
     code: 2,
-    message: '"ten" is not a positive decimal amount',
+    message: "argument 'ten' is invalid. must be a positive decimal amount",
   },
   {
     name: 'duplicate items',
@@ -88,37 +88,37 @@ const cases: Case[] = [
     name: 'bad duration',
     args: () => ['buy', '--item', item, '--payment-window', 'soon'],
     code: 2,
-    message: '--payment-window: "soon" is not a duration',
+    message: "option '--payment-window <duration>' argument 'soon' is invalid. must be a duration",
   },
   {
     name: 'bad contract id',
     args: () => ['buy', '--item', item, '--contract', 'abc'],
     code: 2,
-    message: '"abc" is not a positive whole number',
+    message: "argument 'abc' is invalid. must be a whole number",
   },
   {
     name: 'bbox with three numbers',
     args: () => ['search', '--bbox', '10,50,20'],
     code: 2,
-    message: '--bbox: "10,50,20" is not WEST,SOUTH,EAST,NORTH',
+    message: "option '--bbox <w,s,e,n>' argument '10,50,20' is invalid. must be WEST,SOUTH,EAST,NORTH",
   },
   {
     name: 'bbox south above north',
     args: () => ['search', '--bbox', '10,60,20,50'],
     code: 2,
-    message: 'has south above north',
+    message: 'with south below north',
   },
   {
     name: 'bbox out of range',
     args: () => ['search', '--bbox', '200,0,210,10'],
     code: 2,
-    message: 'is outside -180..180',
+    message: 'must lie within -180..180',
   },
   {
     name: 'datetime not RFC 3339',
     args: () => ['search', '--datetime', 'yesterday'],
     code: 2,
-    message: '--datetime: "yesterday" is not an RFC 3339 instant',
+    message: "option '--datetime <range>' argument 'yesterday' is invalid. must be an RFC 3339 instant",
   },
   {
     name: 'datetime interval backwards',
@@ -130,7 +130,7 @@ const cases: Case[] = [
     name: 'search limit zero',
     args: () => ['search', '--limit', '0'],
     code: 2,
-    message: '--limit: must be a whole number from 1 to 10000',
+    message: "option '--limit <n>' argument '0' is invalid. must be a whole number from 1 to 10000",
   },
   // item and search files
   {
@@ -167,13 +167,13 @@ const cases: Case[] = [
     name: 'negative batch budget',
     args: () => ['batch', '--items', f('ok.csv'), '--budget', '-1'],
     code: 2,
-    message: '"-1" is not a positive decimal amount',
+    message: "argument '-1' is invalid. must be a positive decimal amount",
   },
   {
     name: 'oversized orders',
     args: () => ['batch', '--items', f('ok.csv'), '--budget', '100', '--items-per-order', '100000'],
     code: 2,
-    message: 'itemsPerOrder must be a whole number from 1 to 500',
+    message: "option '--items-per-order <n>' argument '100000' is invalid. must be a whole number from 1 to 500",
   },
   // environment
   {

@@ -54,7 +54,7 @@ test('an item file with an unknown item: exit 8, one report row per item in JSON
     reportDir,
     '--json',
   ]);
-  expect(run.stderr).toBe('');
+  expect(run.stderr).toBe('dcp: batch cli-b1 finished with 1 failed item(s)\n'); // the one line that says why
   expect(run.code).toBe(8);
   const result = JSON.parse(run.stdout);
   expect(result.counts).toMatchObject({ PAID: 4, FAILED: 1 });

@@ -14,7 +14,7 @@ function apiCalls(stats: { endpoints: Record<string, { requests: number }> }): R
   );
 }
 
-test('credits at checkout: paid at once, one order, credits charged, three API calls', async () => {
+test('credits at checkout: paid at once, one order, credits charged, three API calls (catalog with prices, create, checkout)', async () => {
   // A first purchase warms the worker's contract cache.
   await (await env.buy({ items: await env.items(1) })).result();
   const items = await env.items(2);
@@ -37,7 +37,7 @@ test('credits at checkout: paid at once, one order, credits charged, three API c
   expect(orders[0].checkout_count).toBe(1);
   const after = await env.admin.credits(1001);
   expect(Number(before) - Number(after)).toBeCloseTo(Number(result.total), 2);
-  expect(apiCalls(await env.admin.stats())).toEqual({ price_batch: 1, order_create: 1, order_checkout: 1 });
+  expect(apiCalls(await env.admin.stats())).toEqual({ stac_search: 1, order_create: 1, order_checkout: 1 });
 });
 
 test('credits at create: the order is paid on creation and no checkout is made', async () => {
@@ -47,13 +47,18 @@ test('credits at create: the order is paid on creation and no checkout is made',
     await env.admin.clearStats();
     const result = await (await env.buy({ items })).result();
     expect(result).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID', paymentMethod: 'NOT_REQUIRED' });
-    expect(apiCalls(await env.admin.stats())).toEqual({ price_batch: 1, order_create: 1 });
+    expect(apiCalls(await env.admin.stats())).toEqual({ stac_search: 1, order_create: 1 });
   } finally {
     await env.admin.setSettings({ creditsAt: 'checkout' });
   }
 });
 
-test('an omitted level is filled from the catalog, with the price, in one search', async () => {
+test('a level the catalog does not give the item fails before any order; an omitted one is filled in', async () => {
+  const [wrong] = await env.items(1);
+  const refused = await (await env.buy({ items: [{ ...wrong, level: 'L9' }] })).result();
+  expect(refused).toMatchObject({ end: 'FAILED', orderId: null });
+  expect(refused.reason).toBe(`${wrong.collection}/${wrong.item} has processing level ${wrong.level} in the catalog, not L9`);
+
   const [item] = await env.items(1, 'mantis-l1d-cogs');
   await env.admin.clearStats();
   const result = await (await env.buy({ items: [{ collection: item.collection, item: item.item }] })).result();

@@ -1,6 +1,6 @@
 import { derivePurchaseId } from '../src/cli/purchase-key';
 import { parseDuration } from '../src/shared/duration';
-import { parseItemArgument } from '../src/cli/items';
+import { parseItemRef } from '../src/cli/options';
 import type { PurchaseInput } from '../src/shared/purchase-types';
 import { purchaseInputProblems } from '../src/shared/purchase-validation';
 
@@ -71,8 +71,8 @@ describe('command-line values', () => {
   });
 
   test('items', () => {
-    expect(parseItemArgument('menut-l1c-cogs/ITEM_1')).toEqual({ collection: 'menut-l1c-cogs', item: 'ITEM_1' });
-    expect(parseItemArgument('c/i@L1C')).toEqual({ collection: 'c', item: 'i', level: 'L1C' });
-    expect(() => parseItemArgument('just-an-item')).toThrow('is not COLLECTION/ITEM');
+    expect(parseItemRef('menut-l1c-cogs/ITEM_1')).toEqual({ collection: 'menut-l1c-cogs', item: 'ITEM_1' });
+    expect(parseItemRef('c/i@L1C')).toEqual({ collection: 'c', item: 'i', level: 'L1C' });
+    expect(() => parseItemRef('just-an-item')).toThrow('must be COLLECTION/ITEM or COLLECTION/ITEM@LEVEL');
   });
 });

@@ -57,7 +57,7 @@ test('logs are JSON with purchase and order ids and no secret; metrics are serve
     expect(metrics).toMatch(/^dcp_datacosmos_requests\{endpoint="order_create",status="error"\} 1$/m);
     const spend = Number(/^dcp_paid_order_total_sum\{currency="EUR",.*\} (\S+)$/m.exec(metrics)?.[1]);
     expect(spend).toBeGreaterThan(Number(result.total) + Number(retried.total));
-    for (const endpoint of ['price_batch', 'order_checkout']) {
+    for (const endpoint of ['stac_search', 'order_checkout']) {
       expect(metrics).toMatch(
         new RegExp(`^dcp_datacosmos_requests\\{endpoint="${endpoint}",status="20[01]"\\} 3$`, 'm'),
       );

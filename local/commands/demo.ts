@@ -6,19 +6,17 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { Command } from 'commander';
 import { request } from 'undici';
 import { DataCosmosClient } from '../../src/datacosmos';
-import { DEV_STACK_PORTS, startDevStack } from '../dev-stack';
+import { startDevStack } from '../dev-stack';
 import type { LocalStack } from '../../src/config/stack-file';
 import { followPurchase, startPurchase, type PurchaseHandle } from '../../src/workflow-client/purchase-client';
 import { approveUpdate, paymentCompletedSignal, statusQuery } from '../../src/shared/purchase-messages';
 import type { LineItemInput, PurchaseInput, PurchaseResult, PurchaseStatus } from '../../src/shared/purchase-types';
-import { parser } from '../../src/cli/context';
 import { CliError, ExitCode } from '../../src/shared/errors';
 import { formatResult, stageLine } from '../../src/cli/purchase-report';
 
-interface DemoOptions {
+export interface DemoOptions {
   dataDir?: string;
   keep: boolean;
   port: number;
@@ -26,27 +24,7 @@ interface DemoOptions {
   simPort: number;
 }
 
-const port = (text: string) => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new RangeError(`"${text}" is not a port number`);
-  return n;
-};
-
-export function registerDemoCommand(program: Command): void {
-  program
-    .command('demo')
-    .description('start the local stack on a fresh data dir and run a credits, a card and an approved purchase')
-    .option('--data-dir <dir>', 'data dir (default: a new temporary directory)')
-    .option('--keep', 'leave the stack running afterwards (Ctrl-C stops it)', false)
-    .option('--port <port>', 'Temporal port', parser(port), DEV_STACK_PORTS.temporalPort)
-    .option('--ui-port <port>', 'Temporal Web UI port', parser(port), DEV_STACK_PORTS.uiPort)
-    .option('--sim-port <port>', 'simulator port', parser(port), DEV_STACK_PORTS.simPort)
-    .action(async (options: DemoOptions) => {
-      process.exitCode = await runDemo(options);
-    });
-}
-
-async function runDemo(options: DemoOptions): Promise<number> {
+export async function runDemo(options: DemoOptions): Promise<number> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'dcp-demo-'));
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(`data dir: ${dataDir}`);

@@ -1,12 +1,11 @@
 /** `dcp dev`: the whole local stack in the foreground, until Ctrl-C. */
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
 import { dataDir as defaultDataDir } from '../../src/config/settings';
-import { DEV_STACK_PORTS, DevStack, startDevStack } from '../dev-stack';
+import { DevStack, startDevStack } from '../dev-stack';
 import { LocalStack, stackFilePath } from '../../src/config/stack-file';
 import { CliError, ExitCode } from '../../src/shared/errors';
 
-interface DevOptions {
+export interface DevOptions {
   dataDir?: string;
   worker: boolean;
   port: number;
@@ -14,26 +13,7 @@ interface DevOptions {
   simPort: number;
 }
 
-function portNumber(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port < 1 || port > 65535)
-    throw new InvalidArgumentError('must be a port number (1-65535)');
-  return port;
-}
-
-export function registerDevCommand(program: Command): void {
-  program
-    .command('dev')
-    .description('Run the local stack in the foreground: Temporal dev server + Web UI, DataCosmos simulator, worker')
-    .option('--data-dir <dir>', 'where the stack keeps its state (default: $DCP_DATA_DIR or .data)')
-    .option('--no-worker', 'do not start the worker (run your own)')
-    .option('--port <port>', 'Temporal gRPC port', portNumber, DEV_STACK_PORTS.temporalPort)
-    .option('--ui-port <port>', 'Temporal Web UI port', portNumber, DEV_STACK_PORTS.uiPort)
-    .option('--sim-port <port>', 'simulator port', portNumber, DEV_STACK_PORTS.simPort)
-    .action(runDev);
-}
-
-async function runDev(opts: DevOptions): Promise<void> {
+export async function runDev(opts: DevOptions): Promise<void> {
   const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : defaultDataDir();
   // Listen before starting, so a signal during start-up still stops whatever was started.
   let devStack: DevStack | undefined;

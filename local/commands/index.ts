@@ -1,14 +1,53 @@
 /**
  * The development commands of `dcp` (demo, dev, sim): they run the local stack and ship with a clone of the
- * repository, not with the production image. src/starter.ts loads this module when it is present.
+ * repository, not with the production image. src/starter.ts loads this module when it is present. Definitions
+ * only: what a command does is loaded when it runs.
  */
 import type { Command } from 'commander';
-import { registerDemoCommand } from './demo';
-import { registerDevCommand } from './dev';
-import { registerSimCommand } from './sim';
+import { filePath, port } from '../../src/cli/options';
+import { DEV_STACK_PORTS } from '../ports';
+import type { DemoOptions } from './demo';
+import type { DevOptions } from './dev';
 
 export function registerLocalStackCommands(program: Command): void {
-  registerDemoCommand(program);
-  registerDevCommand(program);
-  registerSimCommand(program);
+  program
+    .command('demo')
+    .description('start the local stack on a fresh data dir and run a credits, a card and an approved purchase')
+    .option('--data-dir <dir>', 'data dir (default: a new temporary directory)', filePath)
+    .option('--keep', 'leave the stack running afterwards (Ctrl-C stops it)', false)
+    .option('--port <port>', 'Temporal port', port, DEV_STACK_PORTS.temporalPort)
+    .option('--ui-port <port>', 'Temporal Web UI port', port, DEV_STACK_PORTS.uiPort)
+    .option('--sim-port <port>', 'simulator port', port, DEV_STACK_PORTS.simPort)
+    .action(async (options: DemoOptions) => {
+      const { runDemo } = await import('./demo');
+      process.exitCode = await runDemo(options);
+    });
+
+  program
+    .command('dev')
+    .description('Run the local stack in the foreground: Temporal dev server + Web UI, DataCosmos simulator, worker')
+    .option('--data-dir <dir>', 'where the stack keeps its state (default: $DCP_DATA_DIR or .data)', filePath)
+    .option('--no-worker', 'do not start the worker (run your own)')
+    .option('--port <port>', 'Temporal gRPC port', port, DEV_STACK_PORTS.temporalPort)
+    .option('--ui-port <port>', 'Temporal Web UI port', port, DEV_STACK_PORTS.uiPort)
+    .option('--sim-port <port>', 'simulator port', port, DEV_STACK_PORTS.simPort)
+    .action(async (options: DevOptions) => {
+      const { runDev } = await import('./dev');
+      await runDev(options);
+    });
+
+  program
+    .command('sim')
+    .description(
+      'Run the DataCosmos simulator in the foreground; options (--port, --data-dir, --seed, --faults, --items, ' +
+        '--credits-at, --api-variant, ...) go to the simulator, whose --help lists them',
+    )
+    .argument('[options...]', 'simulator options')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (args: string[]) => {
+      const { runSimulator } = await import('./sim');
+      process.exitCode = await runSimulator(args);
+    });
 }

@@ -1,27 +1,10 @@
 /** `dcp sim`: the DataCosmos simulator in the foreground, every option passed through to it. */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { Command } from 'commander';
 import { waitForExit } from '../child-process';
 import { simulatorProgram } from '../simulator-process';
 
-export function registerSimCommand(program: Command): void {
-  program
-    .command('sim')
-    .description(
-      'Run the DataCosmos simulator in the foreground; options (--port, --data-dir, --seed, --faults, --items, ' +
-        '--credits-at, --api-variant, ...) go to the simulator, whose --help lists them',
-    )
-    .argument('[options...]', 'simulator options')
-    .helpOption(false)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(async (args: string[]) => {
-      process.exitCode = await runSimulator(args);
-    });
-}
-
-async function runSimulator(args: string[]): Promise<number> {
+export async function runSimulator(args: string[]): Promise<number> {
   const child = spawn(process.execPath, [simulatorProgram(), ...args], { stdio: 'inherit' });
   // The simulator stops cleanly on these; relay them so it does so even when only we were signalled.
   const relay = (signal: NodeJS.Signals) => child.kill(signal);

@@ -13,7 +13,7 @@ import type { LineItemInput } from '../shared/purchase-types';
 import { createDeliveryActivities } from './delivery';
 import { lookUpClaims } from '../workflow-client/claims';
 import { apiStep, cancellation, isFinalApiFailure } from './failures';
-import { inlinePrice, lookUpCatalogItems, priceRest, type ItemPriceFact } from './pricing';
+import { inlinePrice, levelMismatch, lookUpCatalogItems, priceRest, type ItemPriceFact } from './pricing';
 
 export interface BatchActivityDependencies {
   client: DataCosmosClient;
@@ -40,7 +40,11 @@ export function createBatchActivities(deps: BatchActivityDependencies) {
       const owned = await ownedIn(client, organisationId, new Set(keys));
       // The claim registries know what purchases of this product own or are buying; the order list, what was
       // bought any other way. The purchases' own claims decide at buying time; this only spares them the asking.
-      const claims = await lookUpClaims(Context.current().client, { taskQueue: input.claimScope, organisationId }, keys);
+      const claims = await lookUpClaims(
+        Context.current().client,
+        { taskQueue: input.claimScope, organisationId },
+        keys,
+      );
       const inFlight = new Map<string, string>();
       for (const claim of claims) {
         if (claim.state === 'OWNED' && claim.orderId) owned.orders.set(claim.item, claim.orderId);
@@ -50,7 +54,8 @@ export function createBatchActivities(deps: BatchActivityDependencies) {
         const key = itemKey(line);
         const stacItem = stacItems.get(key);
         const price = prices.get(key)?.price ?? null;
-        const level = line.level ?? stacItem?.properties['processing:level'] ?? null;
+        const known = stacItem?.properties['processing:level'];
+        const level = line.level ?? known ?? null;
         return {
           collection: line.collection,
           item: line.item,
@@ -58,11 +63,12 @@ export function createBatchActivities(deps: BatchActivityDependencies) {
           price,
           problem: !stacItem
             ? `unknown item ${key}`
-            : price === null
-              ? `no price returned for ${key}`
-              : level === null
-                ? `the catalog gives no processing level for ${key}`
-                : null,
+            : (levelMismatch(key, line.level, known) ??
+              (price === null
+                ? `no price returned for ${key}`
+                : level === null
+                  ? `the catalog gives no processing level for ${key}`
+                  : null)),
           ownedIn: owned.orders.get(key) ?? null,
           inFlightIn: inFlight.get(key) ?? null,
         };

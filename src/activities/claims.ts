@@ -74,7 +74,8 @@ export function createClaimActivities(deps: ClaimActivityDependencies) {
             };
           } catch (err) {
             // A holder no longer known (past the namespace's retention) left nothing to find.
-            if (err instanceof WorkflowNotFoundError) return { holder, running: false, orderId: null, orderStatus: null };
+            if (err instanceof WorkflowNotFoundError)
+              return { holder, running: false, orderId: null, orderStatus: null };
             throw err;
           }
         }),
@@ -93,6 +94,5 @@ export function createClaimActivities(deps: ClaimActivityDependencies) {
       }
       return statuses;
     },
-
   };
 }

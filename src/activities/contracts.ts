@@ -41,7 +41,8 @@ export function chooseContract(
       'ContractUnusable',
     );
   }
-  if (contract.active === false) throw businessRule(`contract ${contract.contract_id} is not active`, 'ContractUnusable');
+  if (contract.active === false)
+    throw businessRule(`contract ${contract.contract_id} is not active`, 'ContractUnusable');
   const start = contract.order_start_date_utc ? Date.parse(contract.order_start_date_utc) : -Infinity;
   const end = contract.order_end_date_utc ? Date.parse(contract.order_end_date_utc) : Infinity;
   if (at.getTime() < start || at.getTime() > end) {

@@ -6,13 +6,7 @@ import { Context } from '@temporalio/activity';
 import { type DataCosmosClient } from '../datacosmos';
 import type { OrderLineItemRequest } from '../datacosmos/api-schemas';
 import { FAILURE } from '../shared/failure-types';
-import type {
-  CreateOrderInput,
-  LineItemInput,
-  OrderSummary,
-  Quote,
-  ResolvedContract,
-} from '../shared/purchase-types';
+import type { CreateOrderInput, LineItemInput, OrderSummary, Quote, ResolvedContract } from '../shared/purchase-types';
 import { createBatchActivities } from './batch';
 import { createClaimActivities } from './claims';
 import { chooseContract, createContractCache, type ContractCache } from './contracts';
@@ -148,7 +142,14 @@ export function createActivities(deps: ActivityDependencies) {
       } catch (err) {
         if (!isFinalApiFailure(err) || (err as { type?: string }).type !== FAILURE.unsupported) throw err;
         Context.current().log.warn('adopting an order that cannot be read', { orderId: input.orderId });
-        return { orderId: input.orderId, status: null, paymentMethod: null, checkoutUrl: null, total: null, currency: null };
+        return {
+          orderId: input.orderId,
+          status: null,
+          paymentMethod: null,
+          checkoutUrl: null,
+          total: null,
+          currency: null,
+        };
       }
       const problem = checkAdoptable(order, organisationId, input);
       if (problem) throw businessRule(`order ${input.orderId} cannot be adopted: ${problem}`, FAILURE.adoptionRefused);

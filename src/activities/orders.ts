@@ -67,7 +67,10 @@ export async function findOrderForItems(
 ): Promise<Order | undefined> {
   const createdAfter = new Date(Date.parse(input.notBefore) - lookbackMs).toISOString();
   const cannotTell = (why: string) =>
-    unsettled(`the outcome of creating the order is unknown, and the order list cannot tell: ${why}`, FAILURE.orderOutcomeUnknown);
+    unsettled(
+      `the outcome of creating the order is unknown, and the order list cannot tell: ${why}`,
+      FAILURE.orderOutcomeUnknown,
+    );
   try {
     for await (const page of client.listAllOrders({ organisationId, createdAfter }, { signal: cancellation() })) {
       if (page.unreadable > 0) throw cannotTell(`${page.unreadable} order(s) in it have no readable id or status`);

@@ -65,18 +65,22 @@ export async function lookUpCatalogItems(
 }
 
 /**
- * A quote for the purchase's line items. Items without a level are looked up in the catalog (with their inline
- * prices); the rest are priced through the client.
+ * A quote for the purchase's line items. Every item is looked up in the catalog first (one search with the
+ * contract): an unknown item or a level the catalog does not give it fails here, before any order; a missing level
+ * is filled in; inline prices are used. Items without an inline price are priced through the client.
  */
-export async function priceLineItems(client: DataCosmosClient, contractId: number, items: LineItemInput[]): Promise<Quote> {
-  const needLevel = items.filter((line) => line.level === undefined);
-  const catalog = await lookUpCatalogItems(client, contractId, needLevel);
+export async function priceLineItems(
+  client: DataCosmosClient,
+  contractId: number,
+  items: LineItemInput[],
+): Promise<Quote> {
+  const catalog = await lookUpCatalogItems(client, contractId, items);
   const known = new Map<string, ItemPriceFact>();
   for (const [key, stacItem] of catalog) {
     const price = inlinePrice(stacItem);
     if (price) known.set(key, price);
   }
-  const levels = new Map(items.map((line) => [itemKey(line), line.level ?? levelOf(catalog, line)]));
+  const levels = new Map(items.map((line) => [itemKey(line), levelOf(catalog, line)]));
   const prices = await priceRest(client, contractId, items, known);
   const priced: PricedLineItem[] = items.map((line) => {
     const key = itemKey(line);
@@ -91,11 +95,22 @@ export async function priceLineItems(client: DataCosmosClient, contractId: numbe
   return { lineItems: priced, total: add(...priced.map((line) => line.price)), currency: priced[0].currency };
 }
 
+/** Why a level given for an item is not the catalog's, or null when they agree (or either is unknown). */
+export function levelMismatch(key: string, given: string | undefined, known: string | undefined): string | null {
+  return given !== undefined && known !== undefined && given !== known
+    ? `${key} has processing level ${known} in the catalog, not ${given}`
+    : null;
+}
+
+/** The item's level: the one given, checked against the catalog's, or the catalog's. */
 function levelOf(catalog: Map<string, StacItem>, line: LineItemInput): string {
   const key = itemKey(line);
   const stacItem = catalog.get(key);
   if (!stacItem) throw businessRule(`unknown item ${key}`, 'UnknownItem');
-  const level = stacItem.properties['processing:level'];
+  const known = stacItem.properties['processing:level'];
+  const mismatch = levelMismatch(key, line.level, known);
+  if (mismatch) throw businessRule(mismatch, 'LevelMismatch');
+  const level = line.level ?? known;
   if (!level) {
     throw businessRule(`the catalog gives no processing level for ${key}: name it as ${key}@LEVEL`, 'LevelUnknown');
   }

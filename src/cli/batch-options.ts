@@ -1,9 +1,8 @@
 /** The options that shape a batch, shared by `dcp batch` and `dcp schedule create`: parsing and the input fields. */
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { BatchInput } from '../shared/batch-types';
-import { amount, positiveInteger } from './buy';
-import { parser } from './context';
+import { MAX_BATCH_CONCURRENCY, MAX_ITEMS_PER_ORDER, type BatchInput } from '../shared/batch-types';
+import { amount, currency, filePath, integer, positiveInteger } from './options';
 
 export interface BatchShapeOptions {
   currency?: string;
@@ -16,12 +15,16 @@ export interface BatchShapeOptions {
 
 export function addBatchShapeOptions(command: Command): Command {
   return command
-    .option('--currency <code>', 'currency of the budget (checked against the contract)')
-    .option('--max-price <amount>', 'skip items priced above this', parser(amount))
-    .option('--items-per-order <n>', 'items per order (default 1)', parser(positiveInteger))
-    .option('--concurrency <n>', 'purchases at once (default 10)', parser(positiveInteger))
-    .option('--contract <id>', 'contract id (default: the organisation default contract)', parser(positiveInteger))
-    .option('--deliver <dir>', 'after payment, download every asset into this directory (on the worker machine)');
+    .option('--currency <code>', 'currency of the budget (checked against the contract)', currency)
+    .option('--max-price <amount>', 'skip items priced above this', amount)
+    .option('--items-per-order <n>', 'items per order (default 1)', integer(1, MAX_ITEMS_PER_ORDER))
+    .option('--concurrency <n>', 'purchases at once (default 10)', integer(1, MAX_BATCH_CONCURRENCY))
+    .option('--contract <id>', 'contract id (default: the organisation default contract)', positiveInteger)
+    .option(
+      '--deliver <dir>',
+      'after payment, download every asset into this directory (on the worker machine)',
+      filePath,
+    );
 }
 
 /** The batch input fields these options set (absent options leave the workflow's defaults). */
@@ -29,7 +32,7 @@ export function batchShape(
   options: BatchShapeOptions,
 ): Pick<BatchInput, 'currency' | 'maxPricePerItem' | 'itemsPerOrder' | 'concurrency' | 'contractId' | 'deliver'> {
   return {
-    ...(options.currency ? { currency: options.currency.toUpperCase() } : {}),
+    ...(options.currency ? { currency: options.currency } : {}),
     ...(options.maxPrice ? { maxPricePerItem: options.maxPrice } : {}),
     ...(options.itemsPerOrder ? { itemsPerOrder: options.itemsPerOrder } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),

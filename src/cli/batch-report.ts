@@ -53,10 +53,26 @@ export function formatBatchResult(r: BatchResult): string {
   return lines.join('\n');
 }
 
-export function batchExitCode(r: BatchResult): ExitCode {
-  if (r.end === 'CANCELLED') return ExitCode.CANCELLED;
-  const bad = batchItems(r).some((i) => i.outcome === 'FAILED' || i.outcome === 'EXPIRED' || i.delivery === 'FAILED');
-  return bad ? ExitCode.ITEMS_FAILED : ExitCode.OK;
+/** Why the batch's command fails, with its exit code: cancelled, or items that failed, expired or were not delivered. */
+export function batchFailure(r: BatchResult): { code: ExitCode; message: string } | null {
+  if (r.end === 'CANCELLED') {
+    return {
+      code: ExitCode.CANCELLED,
+      message: `batch ${r.batchId} was CANCELLED: ${r.cancelReason ?? 'no reason given'}`,
+    };
+  }
+  const items = batchItems(r);
+  const count = (test: (i: ItemReport) => boolean) => items.filter(test).length;
+  const failed = count((i) => i.outcome === 'FAILED');
+  const expired = count((i) => i.outcome === 'EXPIRED');
+  const undelivered = count((i) => i.delivery === 'FAILED');
+  if (failed + expired + undelivered === 0) return null;
+  const parts = [
+    failed ? `${failed} failed` : '',
+    expired ? `${expired} expired` : '',
+    undelivered ? `${undelivered} not delivered` : '',
+  ].filter(Boolean);
+  return { code: ExitCode.ITEMS_FAILED, message: `batch ${r.batchId} finished with ${parts.join(', ')} item(s)` };
 }
 
 /** Writes DIR/BATCH.json (the whole result) and DIR/BATCH.csv (one row per item); returns their paths. */

@@ -1,19 +1,18 @@
 /** `dcp batch`: start (or attach to) a batch acquisition and follow it; `dcp batch status|cancel ID`. */
 import { randomUUID } from 'node:crypto';
 import { SingleBar } from 'cli-progress';
-import { Command } from 'commander';
 import { followBatch, startBatch, type BatchHandle } from '../workflow-client/batch-client';
 import { batchCancelSignal, progressQuery } from '../shared/batch-messages';
 import type { BatchInput, BatchProgress } from '../shared/batch-types';
 import { batchInputProblems } from '../shared/batch-validation';
-import { addBatchShapeOptions, batchShape, type BatchShapeOptions } from './batch-options';
-import { amount } from './buy';
-import { parser, printJson, withContext } from './context';
+import { batchShape, type BatchShapeOptions } from './batch-options';
+import { withContext } from './context';
+import { printJson } from './output';
 import { CliError, ExitCode } from '../shared/errors';
 import { ItemFileError, readItemFile, readSearchFile } from './item-files';
-import { batchExitCode, doneCount, formatBatchResult, progressLine, reportJson, writeReports } from './batch-report';
+import { batchFailure, doneCount, formatBatchResult, progressLine, reportJson, writeReports } from './batch-report';
 
-interface BatchOptions extends BatchShapeOptions {
+export interface BatchOptions extends BatchShapeOptions {
   search?: string;
   items?: string;
   budget: string;
@@ -23,44 +22,19 @@ interface BatchOptions extends BatchShapeOptions {
   json: boolean;
 }
 
-export function registerBatchCommands(program: Command): void {
-  const batch = program
-    .command('batch')
-    .description('buy every item of a search or an item file once, within a budget, with a per-item report')
-    .option('--search <file>', 'a JSON search: collections, bbox or intersects, datetime, query, maxItems')
-    .option('--items <file>', 'an item list: .json, .csv (collection,item[,level]) or .ndjson')
-    .option('--budget <amount>', 'the most the whole batch may spend, in the contract currency', parser(amount));
-  addBatchShapeOptions(batch)
-    .option('--batch-id <id>', 'batch id (default: a new one); the same id attaches to that batch')
-    .option('--report <dir>', 'write the final report as DIR/BATCH.json and DIR/BATCH.csv')
-    .option('--wait', 'follow the batch to its end (default)', true)
-    .option('--no-wait', 'start and return at once')
-    .option('--json', 'print the result as JSON', false)
-    .action(async (options: BatchOptions) => {
-      process.exitCode = await runBatchCommand(options);
-    });
-  batch
-    .command('status <id>')
-    .description('progress of a batch: counts by outcome, spend against budget, in flight')
-    .option('--json', 'print as JSON', false)
-    .action(async (id: string, options: { json: boolean }) => {
-      await withContext(async (ctx) => {
-        const progress = await (await ctx.temporal()).workflow.getHandle(id).query(progressQuery);
-        // --json also parses as the parent command's option.
-        if (options.json || batch.opts().json) printJson(progress);
-        else process.stdout.write(`${progressLine(progress)}\n`);
-      });
-    });
-  batch
-    .command('cancel <id>')
-    .description('stop starting purchases; running ones are asked to end cleanly')
-    .option('--reason <text>', 'why')
-    .action(async (id: string, options: { reason?: string }) => {
-      await withContext(async (ctx) => {
-        await (await ctx.temporal()).workflow.getHandle(id).signal(batchCancelSignal, options.reason);
-        process.stderr.write(`cancel requested for batch ${id}\n`);
-      });
-    });
+export async function batchStatus(id: string, json: boolean): Promise<void> {
+  await withContext(async (ctx) => {
+    const progress = await (await ctx.temporal()).workflow.getHandle(id).query(progressQuery);
+    if (json) printJson(progress);
+    else process.stdout.write(`${progressLine(progress)}\n`);
+  });
+}
+
+export async function cancelBatchWorkflow(id: string, reason: string | undefined): Promise<void> {
+  await withContext(async (ctx) => {
+    await (await ctx.temporal()).workflow.getHandle(id).signal(batchCancelSignal, reason);
+    process.stderr.write(`cancel requested for batch ${id}\n`);
+  });
 }
 
 function batchInput(options: BatchOptions): BatchInput {
@@ -86,7 +60,7 @@ function batchInput(options: BatchOptions): BatchInput {
   }
 }
 
-async function runBatchCommand(options: BatchOptions): Promise<number> {
+export async function runBatchCommand(options: BatchOptions): Promise<number> {
   const input = batchInput(options);
   return withContext(async (ctx) => {
     const organisationId = ctx.settings.datacosmos.organisationId;
@@ -112,7 +86,9 @@ async function runBatchCommand(options: BatchOptions): Promise<number> {
     }
     if (options.json) printJson(reportJson(result));
     else process.stdout.write(`${formatBatchResult(result)}\n`);
-    return batchExitCode(result);
+    const failure = batchFailure(result);
+    if (failure) throw new CliError(failure.message, failure.code);
+    return ExitCode.OK;
   });
 }
 

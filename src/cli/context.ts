@@ -1,10 +1,9 @@
 /** What every `dcp` command that talks to Temporal or DataCosmos shares: settings, clients, output. */
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { InvalidArgumentError } from 'commander';
 import { loadSettings, type Settings } from '../config/settings';
-import { DataCosmosError, type DataCosmosClient } from '../datacosmos';
+import type { DataCosmosClient } from '../datacosmos';
+import { DataCosmosError } from '../datacosmos/errors';
 import { temporalConnectionOptions } from '../config/temporal-connection';
-import { createDataCosmosClient } from '../config/datacosmos-client';
 import { CliError, ExitCode } from '../shared/errors';
 
 export interface CommandContext {
@@ -38,7 +37,9 @@ export async function withContext<T>(body: (ctx: CommandContext) => Promise<T>):
       return client;
     },
     datacosmos() {
-      // Used directly by the CLI, so the client retries transient failures itself.
+      // Loaded only by the commands that call DataCosmos; used directly, the client retries transient failures itself.
+      const { createDataCosmosClient } =
+        require('../config/datacosmos-client') as typeof import('../config/datacosmos-client');
       api ??= createDataCosmosClient(settings, { retry: true });
       return api;
     },
@@ -64,30 +65,4 @@ export function asCliError(err: unknown): unknown {
     return new CliError(err.message, code);
   }
   return err;
-}
-
-/** Commander argument parser that turns a thrown RangeError into a usage error naming the option. */
-export function parser<T>(parse: (text: string) => T): (text: string) => T {
-  return (text: string) => {
-    try {
-      return parse(text);
-    } catch (err) {
-      throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
-    }
-  };
-}
-
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-/** A plain aligned text table. */
-export function formatTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (c ?? '').padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
 }

@@ -3,11 +3,12 @@
  * strings, or a STAC FeatureCollection), CSV (header `collection,item[,level]`) or NDJSON (one item per
  * line), and a search as a JSON object. Every problem is one line naming the file and the line or entry.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { BatchSearch } from '../shared/batch-types';
 import type { LineItemInput } from '../shared/purchase-types';
-import { parseItemArgument } from './items';
+import { idProblem, jsonDepthProblem, LIMITS } from '../shared/input-limits';
+import { parseItemRef } from './options';
 
 export type ItemFileFormat = 'json' | 'csv' | 'ndjson';
 
@@ -29,6 +30,9 @@ export function parseItemFile(text: string, format: ItemFileFormat, name: string
   const items =
     format === 'json' ? fromJson(text, name) : format === 'csv' ? fromCsv(text, name) : fromNdjson(text, name);
   if (items.length === 0) throw new ItemFileError(`${name}: no items`);
+  if (items.length > LIMITS.itemsPerFile) {
+    throw new ItemFileError(`${name}: ${items.length} items, over the limit of ${LIMITS.itemsPerFile} per file`);
+  }
   return items;
 }
 
@@ -75,7 +79,7 @@ function fromCsv(text: string, name: string): LineItemInput[] {
 function toItem(entry: unknown, where: string): LineItemInput {
   if (typeof entry === 'string') {
     try {
-      return parseItemArgument(entry);
+      return parseItemRef(entry);
     } catch {
       throw new ItemFileError(`${where}: "${entry}" is not COLLECTION/ITEM or COLLECTION/ITEM@LEVEL`);
     }
@@ -87,12 +91,16 @@ function toItem(entry: unknown, where: string): LineItemInput {
   for (const [field, value] of [
     ['collection', entry.collection],
     ['item', item],
+    ['level', level],
   ] as const) {
+    if (field === 'level' && value === undefined) continue;
+    if (field === 'level' && typeof value !== 'string') throw new ItemFileError(`${where}: "level" must be a string`);
     if (typeof value !== 'string' || !/^[^/\s@]+$/.test(value))
       throw new ItemFileError(`${where}: missing or invalid "${field}"`);
+    const problem = idProblem(value);
+    if (problem) throw new ItemFileError(`${where}: "${field}" ${problem}`);
   }
-  if (level !== undefined && typeof level !== 'string') throw new ItemFileError(`${where}: "level" must be a string`);
-  return { collection: entry.collection as string, item: item as string, ...(level ? { level } : {}) };
+  return { collection: entry.collection as string, item: item as string, ...(level ? { level: level as string } : {}) };
 }
 
 const SEARCH_FIELDS = ['collections', 'bbox', 'intersects', 'datetime', 'query', 'maxItems', 'limit'];
@@ -133,6 +141,8 @@ export function parseSearch(text: string, name: string): BatchSearch {
 }
 
 function parseJson(text: string, where: string): unknown {
+  const tooDeep = jsonDepthProblem(text);
+  if (tooDeep) throw new ItemFileError(`${where}: ${tooDeep}`);
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -142,8 +152,15 @@ function parseJson(text: string, where: string): unknown {
 
 function readText(file: string): string {
   try {
+    const { size } = statSync(file);
+    if (size > LIMITS.fileBytes) {
+      throw new ItemFileError(
+        `${path.basename(file)}: ${(size / 1024 / 1024).toFixed(1)} MiB, over the limit of ${LIMITS.fileBytes / 1024 / 1024} MiB`,
+      );
+    }
     return readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof ItemFileError) throw err;
     throw new ItemFileError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }

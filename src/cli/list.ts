@@ -1,29 +1,12 @@
 /** `dcp list` and `dcp watch`: purchases found through their search attributes. */
 import type { Client } from '@temporalio/client';
-import { Command, Option } from 'commander';
 import { statusQuery } from '../shared/purchase-messages';
 import type { PurchaseStatus } from '../shared/purchase-types';
-import { formatTable, parser, printJson, withContext } from './context';
-import { formatDuration, parseDuration } from '../shared/duration';
+import { withContext } from './context';
+import { formatTable, printJson } from './output';
+import { formatDuration } from '../shared/duration';
 
-const STAGES = [
-  'VALIDATING',
-  'RESOLVING_CONTRACT',
-  'PRICING',
-  'AWAITING_APPROVAL',
-  'ORDERING',
-  'CHECKOUT',
-  'AWAITING_PAYMENT',
-  'NEEDS_ATTENTION',
-  'DELIVERING',
-  'COMPLETED',
-  'CANCELLED',
-  'EXPIRED',
-  'REJECTED',
-  'FAILED',
-];
-
-interface ListFilters {
+export interface ListFilters {
   stage?: string;
   orderStatus?: string;
   batch?: string;
@@ -81,51 +64,29 @@ async function listPurchases(client: Client, filters: ListFilters): Promise<Purc
   return rows;
 }
 
-const durationOption = (name: string) => parser((text) => parseDuration(text, name));
+export async function list(options: ListFilters & { json: boolean }): Promise<void> {
+  await withContext(async (ctx) => {
+    const rows = await listPurchases(await ctx.temporal(), options);
+    if (options.json) return printJson(rows);
+    process.stdout.write(
+      `${formatTable(
+        ['PURCHASE', 'STAGE', 'ORDER STATUS', 'ORDER', 'TOTAL', 'STARTED'],
+        rows.map((r) => [r.purchaseId, r.stage, r.orderStatus, r.orderId, r.total, r.started]),
+      )}\n`,
+    );
+  });
+}
 
-export function registerListCommands(program: Command): void {
-  program
-    .command('list')
-    .description('list purchases, newest first')
-    .addOption(new Option('--stage <stage>', 'only purchases at this stage').choices(STAGES))
-    .addOption(
-      new Option('--order-status <status>', 'only orders in this status').choices(['UNPAID', 'PAID', 'CANCELLED']),
-    )
-    .option('--batch <id>', 'only purchases of this batch')
-    .option('--running', 'only purchases still in flight', false)
-    .option('--older-than <duration>', 'only purchases started longer ago, e.g. 24h', durationOption('--older-than'))
-    .option('--newer-than <duration>', 'only purchases started more recently, e.g. 30m', durationOption('--newer-than'))
-    .option('--limit <n>', 'at most this many', (t) => Number(t), 100)
-    .option('--json', 'print JSON', false)
-    .action(async (options: ListFilters & { json: boolean }) => {
-      await withContext(async (ctx) => {
-        const rows = await listPurchases(await ctx.temporal(), options);
-        if (options.json) return printJson(rows);
-        process.stdout.write(
-          `${formatTable(
-            ['PURCHASE', 'STAGE', 'ORDER STATUS', 'ORDER', 'TOTAL', 'STARTED'],
-            rows.map((r) => [r.purchaseId, r.stage, r.orderStatus, r.orderId, r.total, r.started]),
-          )}\n`,
-        );
-      });
-    });
-
-  program
-    .command('watch')
-    .description('live table of purchases in flight: stage, order, age, next check')
-    .option('--interval <seconds>', 'refresh period', (t) => Number(t), 2)
-    .option('--once', 'print the table once and exit', false)
-    .action(async (options: { interval: number; once: boolean }) => {
-      await withContext(async (ctx) => {
-        const client = await ctx.temporal();
-        for (;;) {
-          const table = await watchTable(client);
-          process.stdout.write(options.once ? `${table}\n` : `\x1b[2J\x1b[H${new Date().toISOString()}\n${table}\n`);
-          if (options.once) return;
-          await new Promise((resolve) => setTimeout(resolve, options.interval * 1000));
-        }
-      });
-    });
+export async function watch(options: { interval: number; once: boolean }): Promise<void> {
+  await withContext(async (ctx) => {
+    const client = await ctx.temporal();
+    for (;;) {
+      const table = await watchTable(client);
+      process.stdout.write(options.once ? `${table}\n` : `\x1b[2J\x1b[H${new Date().toISOString()}\n${table}\n`);
+      if (options.once) return;
+      await new Promise((resolve) => setTimeout(resolve, options.interval * 1000));
+    }
+  });
 }
 
 async function watchTable(client: Client): Promise<string> {

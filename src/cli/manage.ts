@@ -1,6 +1,5 @@
 /** Commands on one purchase by id: status (and its history), cancel (or a batch's), approve, extend, paid, adopt. */
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { Command } from 'commander';
 import {
   adoptOrderUpdate,
   approveUpdate,
@@ -13,8 +12,8 @@ import type { PurchaseResult, PurchaseStatus } from '../shared/purchase-types';
 import type { PurchaseHandle } from '../workflow-client/purchase-client';
 import { fetchPurchaseRuns, formatTimeline, purchaseTimeline } from '../workflow-client/purchase-timeline';
 import { cancelBatch } from './batch-cancel';
-import { parser, printJson, withContext } from './context';
-import { parseDuration } from '../shared/duration';
+import { withContext } from './context';
+import { printJson } from './output';
 import { CliError, ExitCode } from '../shared/errors';
 import { formatResult, formatStatus } from './purchase-report';
 
@@ -49,112 +48,75 @@ async function update<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-export function registerManageCommands(program: Command): void {
-  program
-    .command('status <id>')
-    .description('where a purchase stands: stage, order, payment link, polls, last error, deadline')
-    .option('--history', 'the timeline of the purchase from its workflow history (every run)', false)
-    .option('--json', 'print JSON', false)
-    .action(async (id: string, options: { history: boolean; json: boolean }) => {
-      await withContext(async (ctx) => {
-        const client = await ctx.temporal();
-        const handle = await purchaseHandle(client, id);
-        if (options.history) return printTimeline(client, id, options.json);
-        const { status } = await handle.describe();
-        if (status.name === 'RUNNING') {
-          const current: PurchaseStatus = await handle.query(statusQuery);
-          if (options.json) printJson(current);
-          else process.stdout.write(`${formatStatus(current)}\n`);
-          return;
-        }
-        const result: PurchaseResult = await handle.result();
-        if (options.json) printJson(result);
-        else process.stdout.write(`${formatResult(result)}\n`);
-      });
-    });
+export async function showStatus(id: string, options: { history: boolean; json: boolean }): Promise<void> {
+  await withContext(async (ctx) => {
+    const client = await ctx.temporal();
+    const handle = await purchaseHandle(client, id);
+    if (options.history) return printTimeline(client, id, options.json);
+    const { status } = await handle.describe();
+    if (status.name === 'RUNNING') {
+      const current: PurchaseStatus = await handle.query(statusQuery);
+      if (options.json) printJson(current);
+      else process.stdout.write(`${formatStatus(current)}\n`);
+      return;
+    }
+    const result: PurchaseResult = await handle.result();
+    if (options.json) printJson(result);
+    else process.stdout.write(`${formatResult(result)}\n`);
+  });
+}
 
-  program
-    .command('cancel [id]')
-    .description('cancel a purchase (before ordering nothing is created), or with --batch a whole batch')
-    .option('--batch <id>', 'cancel this batch: its batch workflow, or every running purchase tagged with it')
-    .option('--reason <text>', 'why, recorded in the result')
-    .action(async (id: string | undefined, options: { batch?: string; reason?: string }) => {
-      if ((id === undefined) === (options.batch === undefined)) {
-        throw new CliError('cancel: give exactly one of a purchase ID or --batch ID', ExitCode.USAGE);
-      }
-      await withContext(async (ctx) => {
-        if (options.batch !== undefined) {
-          const client = await ctx.temporal();
-          const { viaBatchWorkflow, purchases } = await cancelBatch(client, options.batch, options.reason);
-          process.stdout.write(
-            viaBatchWorkflow
-              ? `cancel sent to batch ${options.batch}: it cancels its ${purchases} running purchases\n`
-              : `cancelled ${purchases} running purchases of batch ${options.batch}\n`,
-          );
-          return;
-        }
-        const handle = await runningPurchase(await ctx.temporal(), id as string);
-        await handle.signal(cancelSignal, options.reason);
-        process.stdout.write(`cancel sent to ${id}\n`);
-      });
-    });
+export async function cancel(id: string | undefined, options: { batch?: string; reason?: string }): Promise<void> {
+  if ((id === undefined) === (options.batch === undefined)) {
+    throw new CliError('cancel: give exactly one of a purchase ID or --batch ID', ExitCode.USAGE);
+  }
+  await withContext(async (ctx) => {
+    if (options.batch !== undefined) {
+      const client = await ctx.temporal();
+      const { viaBatchWorkflow, purchases } = await cancelBatch(client, options.batch, options.reason);
+      process.stdout.write(
+        viaBatchWorkflow
+          ? `cancel sent to batch ${options.batch}: it cancels its ${purchases} running purchases\n`
+          : `cancelled ${purchases} running purchases of batch ${options.batch}\n`,
+      );
+      return;
+    }
+    const handle = await runningPurchase(await ctx.temporal(), id as string);
+    await handle.signal(cancelSignal, options.reason);
+    process.stdout.write(`cancel sent to ${id}\n`);
+  });
+}
 
-  program
-    .command('approve <id>')
-    .description('approve (or with --deny, reject) a purchase that is over its budget')
-    .option('--deny', 'reject instead of approving', false)
-    .option('--note <text>', 'a note kept with the decision')
-    .action(async (id: string, options: { deny: boolean; note?: string }) => {
-      await withContext(async (ctx) => {
-        const handle = await runningPurchase(await ctx.temporal(), id);
-        await update(() =>
-          handle.executeUpdate(approveUpdate, { args: [{ approved: !options.deny, note: options.note }] }),
-        );
-        process.stdout.write(`${options.deny ? 'denied' : 'approved'} ${id}\n`);
-      });
-    });
+export async function approve(id: string, options: { deny: boolean; note?: string }): Promise<void> {
+  await withContext(async (ctx) => {
+    const handle = await runningPurchase(await ctx.temporal(), id);
+    await update(() =>
+      handle.executeUpdate(approveUpdate, { args: [{ approved: !options.deny, note: options.note }] }),
+    );
+    process.stdout.write(`${options.deny ? 'denied' : 'approved'} ${id}\n`);
+  });
+}
 
-  program
-    .command('extend <id>')
-    .description('move the payment deadline of a purchase later')
-    .requiredOption(
-      '--by <duration>',
-      'how much later, e.g. 24h',
-      parser((t) => parseDuration(t, '--by')),
-    )
-    .action(async (id: string, options: { by: number }) => {
-      await withContext(async (ctx) => {
-        const handle = await runningPurchase(await ctx.temporal(), id);
-        const deadline = await update(() =>
-          handle.executeUpdate(extendDeadlineUpdate, { args: [{ byMs: options.by }] }),
-        );
-        process.stdout.write(`${id}: ${deadline}\n`);
-      });
-    });
+export async function extend(id: string, byMs: number): Promise<void> {
+  await withContext(async (ctx) => {
+    const handle = await runningPurchase(await ctx.temporal(), id);
+    const deadline = await update(() => handle.executeUpdate(extendDeadlineUpdate, { args: [{ byMs }] }));
+    process.stdout.write(`${id}: ${deadline}\n`);
+  });
+}
 
-  program
-    .command('paid <id>')
-    .description('tell a purchase its order was paid, so it re-checks at once instead of at the next poll')
-    .action(async (id: string) => {
-      await withContext(async (ctx) => {
-        const handle = await runningPurchase(await ctx.temporal(), id);
-        await handle.signal(paymentCompletedSignal);
-        process.stdout.write(`payment notice sent to ${id}\n`);
-      });
-    });
+export async function paid(id: string): Promise<void> {
+  await withContext(async (ctx) => {
+    const handle = await runningPurchase(await ctx.temporal(), id);
+    await handle.signal(paymentCompletedSignal);
+    process.stdout.write(`payment notice sent to ${id}\n`);
+  });
+}
 
-  program
-    .command('adopt <id>')
-    .description(
-      'attach the real order to a purchase in NEEDS_ATTENTION whose order create could not be settled; ' +
-        'it then carries on to checkout and payment',
-    )
-    .requiredOption('--order <order-id>', 'the DataCosmos order of this purchase')
-    .action(async (id: string, options: { order: string }) => {
-      await withContext(async (ctx) => {
-        const handle = await runningPurchase(await ctx.temporal(), id);
-        const status = await update(() => handle.executeUpdate(adoptOrderUpdate, { args: [{ orderId: options.order }] }));
-        process.stdout.write(`${id}: adopted order ${options.order}; the purchase carries on (${status.stage})\n`);
-      });
-    });
+export async function adopt(id: string, orderId: string): Promise<void> {
+  await withContext(async (ctx) => {
+    const handle = await runningPurchase(await ctx.temporal(), id);
+    const status = await update(() => handle.executeUpdate(adoptOrderUpdate, { args: [{ orderId }] }));
+    process.stdout.write(`${id}: adopted order ${orderId}; the purchase carries on (${status.stage})\n`);
+  });
 }

@@ -1,43 +1,32 @@
 /** `dcp probe`: what the configured DataCosmos API answers to each call a purchase makes, read-only. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
 import { probeApi, type ProbeReport } from '../datacosmos/probe';
 import { CliError, ExitCode } from '../shared/errors';
-import { formatTable, printJson, withContext } from './context';
+import { withContext } from './context';
+import { formatTable, printJson } from './output';
 
-export function registerProbeCommand(program: Command): void {
-  program
-    .command('probe')
-    .description(
-      'ask the configured DataCosmos API, read-only (nothing is created or paid), for each endpoint a purchase ' +
-        'uses; print how it answered and whether its reply reads',
-    )
-    .option('--order <order-id>', 'also read this order of your organisation (order details endpoint)')
-    .option('--save <dir>', 'write every raw reply, tokens and secrets redacted, as JSON files into this directory')
-    .option('--json', 'print JSON', false)
-    .action(async (options: { order?: string; save?: string; json: boolean }) => {
-      await withContext(async (ctx) => {
-        const d = ctx.settings.datacosmos;
-        const report = await probeApi(
-          { ...d, paths: d.paths, pricing: d.pricing },
-          { organisationId: d.organisationId, orderId: options.order },
-        );
-        if (options.save) saveRecords(options.save, report);
-        if (options.json) printJson({ usable: report.usable, endpoints: report.rows });
-        else process.stdout.write(`${formatReport(report)}\n`);
-        if (report.unreachable) {
-          throw new CliError(`the token endpoint of ${d.authUrl} cannot be reached`, ExitCode.UNAVAILABLE);
-        }
-        if (!report.usable) {
-          const missing = report.rows.filter((row) => row.needed && !row.ok).map((row) => row.endpoint);
-          throw new CliError(
-            `the API does not answer everything a purchase needs: ${missing.length ? missing.join(', ') : 'no price endpoint reads'}`,
-            ExitCode.API_ERROR,
-          );
-        }
-      });
-    });
+export async function probe(options: { order?: string; save?: string; json: boolean }): Promise<void> {
+  await withContext(async (ctx) => {
+    const d = ctx.settings.datacosmos;
+    const report = await probeApi(
+      { ...d, paths: d.paths, pricing: d.pricing },
+      { organisationId: d.organisationId, orderId: options.order },
+    );
+    if (options.save) saveRecords(options.save, report);
+    if (options.json) printJson({ usable: report.usable, endpoints: report.rows });
+    else process.stdout.write(`${formatReport(report)}\n`);
+    if (report.unreachable) {
+      throw new CliError(`the token endpoint of ${d.authUrl} cannot be reached`, ExitCode.UNAVAILABLE);
+    }
+    if (!report.usable) {
+      const missing = report.rows.filter((row) => row.needed && !row.ok).map((row) => row.endpoint);
+      throw new CliError(
+        `the API does not answer everything a purchase needs: ${missing.length ? missing.join(', ') : 'no price endpoint reads'}`,
+        ExitCode.API_ERROR,
+      );
+    }
+  });
 }
 
 function formatReport(report: ProbeReport): string {

@@ -48,7 +48,8 @@ export function formatResult(result: PurchaseResult): string {
     lines.push(`    ${line.collection}/${line.item}${line.level ? ` (${line.level})` : ''}${price}`);
   }
   for (const d of result.dropped ?? []) {
-    const why = d.outcome === 'ALREADY_OWNED' ? `owned already, PAID order ${d.orderId}` : `being bought by ${d.purchaseId}`;
+    const why =
+      d.outcome === 'ALREADY_OWNED' ? `owned already, PAID order ${d.orderId}` : `being bought by ${d.purchaseId}`;
     lines.push(`    ${d.collection}/${d.item} not bought: ${d.outcome} (${why})`);
   }
   lines.push(`  started ${result.startedAt}, ended ${result.endedAt}, ${result.polls} payment checks`);

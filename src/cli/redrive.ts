@@ -4,7 +4,6 @@
  * purchase is bought, and a CANCELLED or REJECTED one was stopped on purpose.
  */
 import type { Client } from '@temporalio/client';
-import { Command } from 'commander';
 import { fetchPurchaseInput } from '../workflow-client/purchase-timeline';
 import type { PurchaseInput, PurchaseResult } from '../shared/purchase-types';
 import { purchaseInputProblems } from '../shared/purchase-validation';
@@ -17,24 +16,15 @@ const REDRIVABLE: ReadonlySet<string> = new Set(['FAILED', 'EXPIRED']);
 /** How many earlier attempts `<ID>-r<N>` are looked past for a free N. */
 const MAX_REDRIVES = 1000;
 
-interface RedriveOptions extends RunOptions {
+export interface RedriveOptions extends RunOptions {
   purchaseId?: string;
 }
 
-export function registerRedriveCommand(program: Command): void {
-  program
-    .command('redrive <id>')
-    .description('start a new attempt of a FAILED or EXPIRED purchase under a new key, linked to the old one')
-    .option('--purchase-id <key>', 'key of the new attempt (default: <ID>-r<N>, the next free N)')
-    .option('--wait', 'follow the new purchase to its end (default)', true)
-    .option('--no-wait', 'start and return at once')
-    .option('--json', 'print the result as JSON', false)
-    .action(async (id: string, options: RedriveOptions) => {
-      process.exitCode = await withContext((ctx) => redrive(ctx, id, options));
-    });
+export async function redrive(id: string, options: RedriveOptions): Promise<number> {
+  return withContext((ctx) => redriveWith(ctx, id, options));
 }
 
-async function redrive(ctx: CommandContext, id: string, options: RedriveOptions): Promise<number> {
+async function redriveWith(ctx: CommandContext, id: string, options: RedriveOptions): Promise<number> {
   const client = await ctx.temporal();
   const ended = await redrivableResult(client, id);
   if (ended.orderId) await checkOldOrder(ctx, ended);

@@ -1,8 +1,9 @@
 /** Starting (or attaching to) a purchase from the command line, then following it to its end: `buy` and `redrive`. */
 import { followPurchase, startPurchase } from '../workflow-client/purchase-client';
 import type { PurchaseInput } from '../shared/purchase-types';
-import { printJson, type CommandContext } from './context';
-import { ExitCode } from '../shared/errors';
+import type { CommandContext } from './context';
+import { note, printJson } from './output';
+import { CliError, ExitCode } from '../shared/errors';
 import { END_EXIT_CODE, formatResult, stageLine } from './purchase-report';
 
 export interface RunOptions {
@@ -19,13 +20,13 @@ export async function runPurchase(ctx: CommandContext, input: PurchaseInput, opt
     { taskQueue: ctx.settings.temporal.taskQueue, organisationId },
     input,
   );
-  const note =
+  const started =
     origin === 'running'
       ? `attached to purchase ${input.purchaseId}, already in flight`
       : origin === 'finished'
         ? `purchase ${input.purchaseId} already ran; reporting its result (use --purchase-id for a new purchase)`
         : `started purchase ${input.purchaseId}`;
-  if (!options.json) process.stderr.write(`${note}\n`);
+  if (!options.json) process.stderr.write(`${started}\n`);
   if (!options.wait && origin !== 'finished') {
     if (options.json) printJson({ purchaseId: input.purchaseId, origin });
     else process.stdout.write(`${input.purchaseId}\n`);
@@ -40,6 +41,20 @@ export async function runPurchase(ctx: CommandContext, input: PurchaseInput, opt
   if (options.json) printJson(result);
   else process.stdout.write(`${formatResult(result)}\n`);
   const undelivered = (result.delivery ?? []).filter((d) => d.state === 'FAILED');
-  for (const d of undelivered) process.stderr.write(`dcp: delivery of ${d.collection}/${d.item} failed: ${d.reason}\n`);
-  return undelivered.length > 0 ? ExitCode.ITEMS_FAILED : END_EXIT_CODE[result.end];
+  for (const d of undelivered) note(`delivery of ${d.collection}/${d.item} failed: ${d.reason}`);
+  const code = END_EXIT_CODE[result.end];
+  // The result is on stdout; a failure also ends with the one line that says why.
+  if (code !== ExitCode.OK) {
+    throw new CliError(
+      `purchase ${result.purchaseId} ended ${result.end}: ${result.reason ?? 'no reason given'}`,
+      code,
+    );
+  }
+  if (undelivered.length > 0) {
+    throw new CliError(
+      `purchase ${result.purchaseId} ended ${result.end}, but ${undelivered.length} item(s) were not delivered`,
+      ExitCode.ITEMS_FAILED,
+    );
+  }
+  return ExitCode.OK;
 }

@@ -180,19 +180,21 @@ function apiShape(e: z.infer<typeof ApiShapeSchema>): Pick<DataCosmosSettings, '
   return { pricing: e.DATACOSMOS_PRICING, paths };
 }
 
-const WorkerEnvironmentSchema = z.object({
-  DATACOSMOS_REQUEST_TIMEOUT_MS: positiveInt('the timeout').default(30_000),
-  DATACOSMOS_MAX_REQUESTS_PER_SECOND: requestRate('0 = unpaced').default(20),
-  DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND: requestRate('0 = no fleet limit').default(0),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt('the concurrency').default(100),
-  WORKER_MAX_ACTIVITIES_PER_SECOND: positiveInt('the rate').default(40),
-  WORKER_MAX_CACHED_WORKFLOWS: positiveInt('the cache size').default(DEFAULT_MAX_CACHED_WORKFLOWS),
-  METRICS_PORT: positiveInt('the port')
-    .refine((p) => p < 65536, 'must be a port number')
-    .optional(),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  CLAIM_CHECK_INTERVAL_S: positiveInt('the interval in seconds').default(600),
-}).extend(ApiShapeSchema.shape);
+const WorkerEnvironmentSchema = z
+  .object({
+    DATACOSMOS_REQUEST_TIMEOUT_MS: positiveInt('the timeout').default(30_000),
+    DATACOSMOS_MAX_REQUESTS_PER_SECOND: requestRate('0 = unpaced').default(20),
+    DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND: requestRate('0 = no fleet limit').default(0),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt('the concurrency').default(100),
+    WORKER_MAX_ACTIVITIES_PER_SECOND: positiveInt('the rate').default(40),
+    WORKER_MAX_CACHED_WORKFLOWS: positiveInt('the cache size').default(DEFAULT_MAX_CACHED_WORKFLOWS),
+    METRICS_PORT: positiveInt('the port')
+      .refine((p) => p < 65536, 'must be a port number')
+      .optional(),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    CLAIM_CHECK_INTERVAL_S: positiveInt('the interval in seconds').default(600),
+  })
+  .extend(ApiShapeSchema.shape);
 
 /** Empty strings count as unset, as shells and compose files often pass them. */
 function defined(env: NodeJS.ProcessEnv): Record<string, string> {

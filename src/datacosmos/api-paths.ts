@@ -67,5 +67,6 @@ export const UNCONFIRMED_ENDPOINTS: Readonly<Partial<Record<EndpointName, string
   order_get: `the path is an assumption: set ${UNCONFIRMED_PATH_VARIABLES.orderGet} if your API serves order details elsewhere`,
   order_checkout: `the path is an assumption: set ${UNCONFIRMED_PATH_VARIABLES.orderCheckout} if your API serves checkout elsewhere`,
   order_list: `no document shows an order list: set ${UNCONFIRMED_PATH_VARIABLES.orderList} if your API has one`,
-  price_batch: 'the v1 batch price is not documented: DATACOSMOS_PRICING=v0 prices each item with the documented v0 price',
+  price_batch:
+    'the v1 batch price is not documented: DATACOSMOS_PRICING=v0 prices each item with the documented v0 price',
 };

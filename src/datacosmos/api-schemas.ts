@@ -10,9 +10,9 @@ import { toDecimal } from '../shared/money';
 
 /** A field the product can do without: anything unreadable, null or `""` reads as absent. */
 function optional<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional()).catch(
-    undefined,
-  );
+  return z
+    .preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional())
+    .catch(undefined);
 }
 
 export const AUDIENCE = 'https://beeapp.open-cosmos.com';

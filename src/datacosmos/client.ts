@@ -34,14 +34,7 @@ import { describeMismatch, parseRequest } from './schema-check';
 import { toSearchPage } from './search-page';
 import { TokenProvider } from './token-provider';
 import { Transport } from './transport';
-import type {
-  CheckoutOutcome,
-  CreatedOrder,
-  DownloadResult,
-  ListOrdersQuery,
-  OrderPage,
-  SearchPage,
-} from './types';
+import type { CheckoutOutcome, CreatedOrder, DownloadResult, ListOrdersQuery, OrderPage, SearchPage } from './types';
 
 /** Largest batch the pricing endpoints accept in one call. */
 export const PRICE_BATCH_SIZE = 500;
@@ -220,7 +213,9 @@ export class DataCosmosClient {
       orders: read.flatMap((entry) => (entry.success ? [entry.data] : [])),
       unreadable: read.filter((entry) => !entry.success).length,
       unreadableReason:
-        firstIssue < 0 ? null : describeMismatch('order_list', `data[${firstIssue}]`, read[firstIssue].error?.issues ?? []),
+        firstIssue < 0
+          ? null
+          : describeMismatch('order_list', `data[${firstIssue}]`, read[firstIssue].error?.issues ?? []),
       nextCursor: reply.pagination?.next_cursor ?? null,
     };
   }

@@ -98,7 +98,10 @@ class Probe {
       ContractsResponse,
     );
     const contract = pickContract(contracts?.data ?? []);
-    if (contracts) this.note(contract ? `default contract ${contract.contract_id} (${contract.currency})` : 'no active default contract');
+    if (contracts)
+      this.note(
+        contract ? `default contract ${contract.contract_id} (${contract.currency})` : 'no active default contract',
+      );
 
     await this.collections();
     const search = await this.call(
@@ -141,7 +144,12 @@ class Probe {
       );
     } else {
       skip('price', 'GET', paths.priceV0, 'no contract or catalog item to price');
-      skip('price_batch', 'POST', paths.priceBatchV1(contract?.contract_id ?? 0), 'no contract or catalog item to price');
+      skip(
+        'price_batch',
+        'POST',
+        paths.priceBatchV1(contract?.contract_id ?? 0),
+        'no contract or catalog item to price',
+      );
     }
 
     const list = await this.call(
@@ -156,7 +164,9 @@ class Probe {
     );
     if (list) {
       const unreadable = list.data.filter((entry) => !Order.safeParse(entry).success).length;
-      this.note(`${list.data.length} order(s) on the first page${unreadable ? `, ${unreadable} without a readable id or status` : ''}`);
+      this.note(
+        `${list.data.length} order(s) on the first page${unreadable ? `, ${unreadable} without a readable id or status` : ''}`,
+      );
       if (unreadable) this.rows[this.rows.length - 1].ok = false;
     }
 
@@ -209,11 +219,23 @@ class Probe {
   }
 
   /** One exchange: recorded, judged by its status and by the schema, and returned parsed when it reads. */
-  private async call<S extends z.ZodType>(call: ProbeCall, schema: S, base = this.options.apiUrl): Promise<z.output<S> | null> {
+  private async call<S extends z.ZodType>(
+    call: ProbeCall,
+    schema: S,
+    base = this.options.apiUrl,
+  ): Promise<z.output<S> | null> {
     const exchange: Exchange = { endpoint: call.endpoint, method: call.method, unsafeToRepeat: false };
     const url = new URL(`${base}${call.path}`);
     for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, value);
-    const row: ProbeRow = { endpoint: call.endpoint, method: call.method, path: call.path, status: 0, ok: false, needed: call.needed, detail: '' };
+    const row: ProbeRow = {
+      endpoint: call.endpoint,
+      method: call.method,
+      path: call.path,
+      status: 0,
+      ok: false,
+      needed: call.needed,
+      detail: '',
+    };
     this.rows.push(row);
     let reply: TextReply;
     try {
@@ -237,7 +259,7 @@ class Probe {
     const json = readJson(reply.bodyText);
     this.record(call, reply.status, json === undefined ? reply.bodyText : json);
     if (reply.status < 200 || reply.status >= 300) {
-      row.detail = reply.status === 404 || reply.status === 405 ? 'not served here' : errorText(json) ?? 'refused';
+      row.detail = reply.status === 404 || reply.status === 405 ? 'not served here' : (errorText(json) ?? 'refused');
       return null;
     }
     const parsed = schema.safeParse(json);

@@ -14,8 +14,12 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
  * Log fields with every Error replaced by its type and message (an Error serialises as `{}` in JSON), and the
  * given secrets blanked out of those messages, in case an upstream reply echoed one.
  */
-export function withReadableErrors(fields: Record<string, unknown>, secrets: readonly string[]): Record<string, unknown> {
-  const scrub = (text: string) => secrets.reduce((out, secret) => (secret ? out.split(secret).join('[redacted]') : out), text);
+export function withReadableErrors(
+  fields: Record<string, unknown>,
+  secrets: readonly string[],
+): Record<string, unknown> {
+  const scrub = (text: string) =>
+    secrets.reduce((out, secret) => (secret ? out.split(secret).join('[redacted]') : out), text);
   return Object.fromEntries(
     Object.entries(fields).map(([key, value]) => {
       if (!(value instanceof Error)) return [key, value];

@@ -47,9 +47,7 @@ export interface ClaimRequest extends ClaimScope {
 
 /** How a purchase leaves its claims when it ends. */
 export type ClaimSettlement =
-  | { outcome: 'OWNED'; orderId: string }
-  | { outcome: 'WATCH'; orderId: string }
-  | { outcome: 'RELEASED' };
+  { outcome: 'OWNED'; orderId: string } | { outcome: 'WATCH'; orderId: string } | { outcome: 'RELEASED' };
 
 export interface SettleClaims {
   holder: string;

@@ -6,6 +6,7 @@
 import type { Logger } from '../runtime/logger';
 import { CHECKOUT_COMPLETED, CheckoutSessionSchema, PaymentEventSchema } from '../shared/webhook-event';
 import { verifySignature } from '../shared/webhook-signature';
+import { jsonDepthProblem } from '../shared/input-limits';
 import type { PaymentSignaller } from './purchase-signaller';
 import type { ReplayGuard } from './replay-guard';
 
@@ -66,9 +67,12 @@ export function createPaymentWebhook(options: PaymentWebhookOptions): PaymentWeb
   };
 }
 
+/** The event as JSON; undefined for a body that is not JSON or is nested deeper than any event. */
 function parseJson(body: Buffer): unknown {
+  const text = body.toString('utf8');
+  if (jsonDepthProblem(text)) return undefined;
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -1,11 +1,12 @@
 /** The HTTP side of the payment webhook: one POST route, bounded bodies, JSON replies. */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LIMITS } from '../shared/input-limits';
 import { SIGNATURE_HEADER } from '../shared/webhook-signature';
 import type { PaymentWebhook, WebhookReply } from './payment-webhook';
 
 export const WEBHOOK_PATH = '/webhooks/payment';
-const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = LIMITS.webhookBodyBytes;
 
 export interface WebhookServer {
   url: string;

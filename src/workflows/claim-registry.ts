@@ -93,7 +93,13 @@ class ClaimRegistry {
         return { item, granted: true };
       }
       if (claim.state === 'OWNED') {
-        return { item, granted: false, outcome: 'ALREADY_OWNED', orderId: claim.orderId as string, holder: claim.holder };
+        return {
+          item,
+          granted: false,
+          outcome: 'ALREADY_OWNED',
+          orderId: claim.orderId as string,
+          holder: claim.holder,
+        };
       }
       return { item, granted: false, outcome: 'IN_FLIGHT', holder: claim.holder, orderId: claim.orderId };
     });
@@ -152,7 +158,9 @@ class ClaimRegistry {
     }
     const watched = this.unsettled().filter((claim) => claim.state === 'WATCHING' && claim.orderId !== null);
     if (watched.length > 0) {
-      const statuses = await this.orderApi.readOrderStatuses({ orderIds: [...new Set(watched.map((c) => c.orderId as string))] });
+      const statuses = await this.orderApi.readOrderStatuses({
+        orderIds: [...new Set(watched.map((c) => c.orderId as string))],
+      });
       for (const claim of watched) {
         const status = statuses[claim.orderId as string];
         if (this.claims.get(claim.item) !== claim) continue; // settled meanwhile
@@ -171,5 +179,7 @@ class ClaimRegistry {
 /** What an ended holder's claims become: owned with a PAID order, watched with another order, else released. */
 function settlementOf(fact: HolderFacts): ClaimSettlement {
   if (fact.orderId === null || fact.orderStatus === 'CANCELLED') return { outcome: 'RELEASED' };
-  return fact.orderStatus === 'PAID' ? { outcome: 'OWNED', orderId: fact.orderId } : { outcome: 'WATCH', orderId: fact.orderId };
+  return fact.orderStatus === 'PAID'
+    ? { outcome: 'OWNED', orderId: fact.orderId }
+    : { outcome: 'WATCH', orderId: fact.orderId };
 }

@@ -276,8 +276,12 @@ class Purchase {
       const byItem = new Map(grants.map((grant) => [grant.item, grant]));
       const refused = (line: LineItemInput) => byItem.get(itemKey(line)) as Exclude<ClaimGrant, { granted: true }>;
       this.claimed.push(...grants.filter((grant) => grant.granted).map((grant) => grant.item));
-      const owned = wanted.filter((line) => !byItem.get(itemKey(line))?.granted && refused(line).outcome === 'ALREADY_OWNED');
-      const held = wanted.filter((line) => !byItem.get(itemKey(line))?.granted && refused(line).outcome === 'IN_FLIGHT');
+      const owned = wanted.filter(
+        (line) => !byItem.get(itemKey(line))?.granted && refused(line).outcome === 'ALREADY_OWNED',
+      );
+      const held = wanted.filter(
+        (line) => !byItem.get(itemKey(line))?.granted && refused(line).outcome === 'IN_FLIGHT',
+      );
       const waitForHeld = this.input.whenClaimed === 'wait' && held.length > 0;
       this.drop(waitForHeld ? owned : [...owned, ...held], refused);
       if (!waitForHeld) break;
@@ -381,7 +385,10 @@ class Purchase {
           this.status.lastError = why;
           return null;
         }
-        await this.needAttention(why, 'fix the checkout path (see "Using the real API"); it is tried again, or `dcp cancel ID`');
+        await this.needAttention(
+          why,
+          'fix the checkout path (see "Using the real API"); it is tried again, or `dcp cancel ID`',
+        );
       }
     }
   }
@@ -391,7 +398,10 @@ class Purchase {
    * again (a growing interval, up to an hour, so a long wait stays a small history).
    */
   private async needAttention(reason: string, resolve: string): Promise<void> {
-    const retryMs = Math.min((this.input.poll ?? DEFAULT_POLL).capMs * 2 ** this.attentionRetries, ATTENTION_RETRY_CAP_MS);
+    const retryMs = Math.min(
+      (this.input.poll ?? DEFAULT_POLL).capMs * 2 ** this.attentionRetries,
+      ATTENTION_RETRY_CAP_MS,
+    );
     this.attentionRetries += 1;
     this.status.attention = { reason, resolve, since: this.status.attention?.since ?? new Date().toISOString() };
     this.status.lastError = reason;
@@ -764,7 +774,9 @@ const PUBLISHED_STAGES: ReadonlySet<PurchaseStage> = new Set<PurchaseStage>([
 
 function describeDropped(dropped: DroppedItem[]): string {
   return dropped
-    .map((d) => `${itemKey(d)} ${d.outcome === 'ALREADY_OWNED' ? ownedReason(d.orderId) : inFlightReason(d.purchaseId)}`)
+    .map(
+      (d) => `${itemKey(d)} ${d.outcome === 'ALREADY_OWNED' ? ownedReason(d.orderId) : inFlightReason(d.purchaseId)}`,
+    )
     .join('; ');
 }
 

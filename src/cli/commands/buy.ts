@@ -1,0 +1,54 @@
+/** `dcp buy` and `dcp redrive`: definitions only; the work is loaded when the command runs. */
+import { Command, Option } from 'commander';
+import type { BuyOptions } from '../buy';
+import type { RedriveOptions } from '../redrive';
+import { amount, currency, duration, filePath, id, itemRef, positiveInteger, repeatable } from '../options';
+
+export function registerBuyCommands(program: Command): void {
+  program
+    .command('buy')
+    .description('buy catalog items: price, order, check out (credits first), wait for payment')
+    .requiredOption('--item <collection/item[@level]>', 'an item to buy (repeat for several)', repeatable(itemRef))
+    .option('--contract <id>', 'contract id (default: the organisation default contract)', positiveInteger)
+    .option('--max-total <amount>', 'budget: the most the purchase may cost, in the contract currency', amount)
+    .option('--currency <code>', 'currency of --max-total (checked against the contract)', currency)
+    .addOption(
+      new Option('--approval <mode>', 'over budget: wait for `dcp approve` or reject')
+        .choices(['wait', 'reject'])
+        .default('reject'),
+    )
+    .option('--approval-timeout <duration>', 'how long to wait for approval (default 24h)', duration)
+    .option('--payment-window <duration>', 'how long an unpaid order is waited for (default 72h)', duration)
+    .option('--purchase-id <key>', 'purchase key (default: derived from organisation, contract and items)', id)
+    .option('--batch <id>', 'batch id to tag the purchase with', id)
+    .option(
+      '--deliver <dir>',
+      'after payment, download every asset into this directory (on the worker machine)',
+      filePath,
+    )
+    .addOption(
+      new Option('--when-claimed <mode>', 'items another purchase is buying: drop them (reported IN_FLIGHT) or wait')
+        .choices(['drop', 'wait'])
+        .default('drop'),
+    )
+    .option('--wait', 'follow the purchase to its end (default)', true)
+    .option('--no-wait', 'start and return at once')
+    .option('--json', 'print the result as JSON', false)
+    .action(async (options: BuyOptions) => {
+      const { buy } = await import('../buy');
+      process.exitCode = await buy(options);
+    });
+
+  program
+    .command('redrive')
+    .argument('<id>', 'the FAILED or EXPIRED purchase', id)
+    .description('start a new attempt of a FAILED or EXPIRED purchase under a new key, linked to the old one')
+    .option('--purchase-id <key>', 'key of the new attempt (default: <ID>-r<N>, the next free N)', id)
+    .option('--wait', 'follow the new purchase to its end (default)', true)
+    .option('--no-wait', 'start and return at once')
+    .option('--json', 'print the result as JSON', false)
+    .action(async (purchaseId: string, options: RedriveOptions) => {
+      const { redrive } = await import('../redrive');
+      process.exitCode = await redrive(purchaseId, options);
+    });
+}

@@ -1,0 +1,147 @@
+/**
+ * Commands on purchases by id (status, cancel, approve, extend, paid, adopt) and across them (list, watch, claims):
+ * definitions only; the work is loaded when a command runs.
+ */
+import { Command, Option } from 'commander';
+import type { ListFilters } from '../list';
+import { decimalNumber, duration, freeText, id, integer, itemRef, repeatable } from '../options';
+
+/** The stages a purchase can be listed by (PurchaseStage in src/shared/purchase-types.ts). */
+const STAGES = [
+  'VALIDATING',
+  'RESOLVING_CONTRACT',
+  'CLAIMING',
+  'PRICING',
+  'AWAITING_APPROVAL',
+  'ORDERING',
+  'CHECKOUT',
+  'AWAITING_PAYMENT',
+  'NEEDS_ATTENTION',
+  'DELIVERING',
+  'COMPLETED',
+  'CANCELLED',
+  'EXPIRED',
+  'REJECTED',
+  'FAILED',
+  'ALREADY_OWNED',
+  'IN_FLIGHT',
+];
+const ORDER_STATUSES = ['UNPAID', 'PAID', 'CANCELLED'];
+const CLAIM_STATES = ['HELD', 'WATCHING', 'OWNED'];
+
+export function registerPurchaseCommands(program: Command): void {
+  program
+    .command('status')
+    .argument('<id>', 'the purchase id', id)
+    .description('where a purchase stands: stage, order, payment link, polls, last error, deadline')
+    .option('--history', 'the timeline of the purchase from its workflow history (every run)', false)
+    .option('--json', 'print JSON', false)
+    .action(async (purchaseId: string, options: { history: boolean; json: boolean }) => {
+      const { showStatus } = await import('../manage');
+      await showStatus(purchaseId, options);
+    });
+
+  program
+    .command('cancel')
+    .argument('[id]', 'the purchase id', id)
+    .description('cancel a purchase (before ordering nothing is created), or with --batch a whole batch')
+    .option('--batch <id>', 'cancel this batch: its batch workflow, or every running purchase tagged with it', id)
+    .option('--reason <text>', 'why, recorded in the result', freeText)
+    .action(async (purchaseId: string | undefined, options: { batch?: string; reason?: string }) => {
+      const { cancel } = await import('../manage');
+      await cancel(purchaseId, options);
+    });
+
+  program
+    .command('approve')
+    .argument('<id>', 'the purchase id', id)
+    .description('approve (or with --deny, reject) a purchase that is over its budget')
+    .option('--deny', 'reject instead of approving', false)
+    .option('--note <text>', 'a note kept with the decision', freeText)
+    .action(async (purchaseId: string, options: { deny: boolean; note?: string }) => {
+      const { approve } = await import('../manage');
+      await approve(purchaseId, options);
+    });
+
+  program
+    .command('extend')
+    .argument('<id>', 'the purchase id', id)
+    .description('move the payment deadline of a purchase later')
+    .requiredOption('--by <duration>', 'how much later, e.g. 24h', duration)
+    .action(async (purchaseId: string, options: { by: number }) => {
+      const { extend } = await import('../manage');
+      await extend(purchaseId, options.by);
+    });
+
+  program
+    .command('paid')
+    .argument('<id>', 'the purchase id', id)
+    .description('tell a purchase its order was paid, so it re-checks at once instead of at the next poll')
+    .action(async (purchaseId: string) => {
+      const { paid } = await import('../manage');
+      await paid(purchaseId);
+    });
+
+  program
+    .command('adopt')
+    .argument('<id>', 'the purchase id', id)
+    .description(
+      'attach the real order to a purchase in NEEDS_ATTENTION whose order create could not be settled; ' +
+        'it then carries on to checkout and payment',
+    )
+    .requiredOption('--order <order-id>', 'the DataCosmos order of this purchase', id)
+    .action(async (purchaseId: string, options: { order: string }) => {
+      const { adopt } = await import('../manage');
+      await adopt(purchaseId, options.order);
+    });
+
+  program
+    .command('list')
+    .description('list purchases, newest first')
+    .addOption(new Option('--stage <stage>', 'only purchases at this stage').choices(STAGES))
+    .addOption(new Option('--order-status <status>', 'only orders in this status').choices(ORDER_STATUSES))
+    .option('--batch <id>', 'only purchases of this batch', id)
+    .option('--running', 'only purchases still in flight', false)
+    .option('--older-than <duration>', 'only purchases started longer ago, e.g. 24h', duration)
+    .option('--newer-than <duration>', 'only purchases started more recently, e.g. 30m', duration)
+    .option('--limit <n>', 'at most this many', integer(1, 10_000), 100)
+    .option('--json', 'print JSON', false)
+    .action(async (options: ListFilters & { json: boolean }) => {
+      const { list } = await import('../list');
+      await list(options);
+    });
+
+  program
+    .command('watch')
+    .description('live table of purchases in flight: stage, order, age, next check')
+    .option('--interval <seconds>', 'refresh period', decimalNumber(0.5, 3600), 2)
+    .option('--once', 'print the table once and exit', false)
+    .action(async (options: { interval: number; once: boolean }) => {
+      const { watch } = await import('../list');
+      await watch(options);
+    });
+
+  const claims = program
+    .command('claims')
+    .description("the organisation's item claims: who owns each item (PAID order) or is buying it")
+    .option('--item <collection/item>', 'only this item (repeat for several)', repeatable(itemRef))
+    .option('--holder <purchase-id>', 'only the claims of this purchase', id)
+    .addOption(new Option('--state <state>', 'only claims in this state').choices(CLAIM_STATES))
+    .option('--json', 'print JSON', false)
+    .action(async (options: Parameters<typeof import('../claims').showClaims>[0]) => {
+      const { showClaims } = await import('../claims');
+      await showClaims(options);
+    });
+  claims
+    .command('release')
+    .argument('<items...>', 'the items, as COLLECTION/ITEM', repeatable(itemRef))
+    .description(
+      'release claims left behind (a holder that ended, an order that will not be paid); ' +
+        'refused for owned items and for holders still running',
+    )
+    .option('--reason <text>', 'why, for the record', freeText, 'released by an operator')
+    .action(async (items: Parameters<typeof import('../claims').releaseItems>[0], options: { reason: string }) => {
+      const { releaseItems } = await import('../claims');
+      await releaseItems(items, options.reason);
+    });
+}
