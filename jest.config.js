@@ -1,7 +1,10 @@
-/** Tests talk to a real Temporal dev server and the real simulator over HTTP (see test/global-setup.ts). */
-module.exports = {
+/**
+ * Two tiers. `unit` (test/unit/): pure logic, no Temporal, no simulator, no build: `npm run test:unit`.
+ * `integration` (the rest of test/): a real Temporal dev server (started once for the run by
+ * test/global-setup.ts, only when a test of this tier runs) and the real simulator over HTTP. `npm test` runs both.
+ */
+const common = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
@@ -12,10 +15,22 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(d3-[^/]+|internmap)/)'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', roots: ['<rootDir>/test/unit'] },
+    {
+      ...common,
+      displayName: 'integration',
+      roots: ['<rootDir>/test'],
+      testPathIgnorePatterns: ['/test/unit/'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
+    },
+  ],
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
   // The Temporal native bridge keeps a handle open after teardown; this is the SDK's known remedy.
   forceExit: true,
 };

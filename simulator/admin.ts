@@ -78,7 +78,7 @@ export function adminPutFaults(ctx: RequestContext): Reply {
 }
 
 export function adminGetStats(ctx: RequestContext): Reply {
-  return ok(ctx.sim.stats.snapshot());
+  return ok({ ...ctx.sim.stats.snapshot(), held: ctx.sim.faults.heldNow() });
 }
 
 export function adminClearStats(ctx: RequestContext): Reply {

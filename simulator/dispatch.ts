@@ -47,6 +47,7 @@ async function faultBeforeHandling(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<boolean> {
+  await sim.faults.waitWhileHeld(route.kind);
   if (plan.delayMs > 0) await sleep(plan.delayMs);
   switch (plan.kind) {
     case 'reset':

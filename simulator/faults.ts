@@ -1,7 +1,8 @@
 /**
  * Fault injection per endpoint (or "*"), decided by a seeded PRNG so a run can be reproduced.
- * Faults before handling: latency, reset, 5xx, 429, hang. After handling (the change is done and
- * durable): lost reply, malformed body, schema drift.
+ * Faults before handling: latency, reset, 5xx, 429, hang, and `hold` (every request waits, unhandled, until the
+ * fault configuration changes: a test holds a step open, sees it held in the stats, acts, then lets it go).
+ * After handling (the change is done and durable): lost reply, malformed body, schema drift.
  */
 import { z } from 'zod';
 import { ENDPOINT_NAMES } from './paths';
@@ -23,6 +24,7 @@ const FaultSpec = z
     hangMs: z.number().nonnegative(),
     malformed: probability,
     schemaDrift: probability,
+    hold: z.boolean(),
   })
   .partial()
   .strict();
@@ -72,6 +74,9 @@ const NO_FAULT: FaultPlan = { delayMs: 0, kind: null, retryAfterS: 0, hangMs: 0 
 export class FaultInjector {
   private config: ParsedFaultConfig;
   private random: Random;
+  /** Requests waiting on a `hold`, per endpoint; they go on when the configuration changes. */
+  private readonly held = new Map<string, number>();
+  private changed = signal();
 
   constructor(config: FaultConfig = {}) {
     this.config = parseFaultConfig(config);
@@ -85,7 +90,29 @@ export class FaultInjector {
   replace(config: unknown): ParsedFaultConfig {
     this.config = parseFaultConfig(config);
     this.random = mulberry32(this.config.seed);
+    this.changed.resolve();
+    this.changed = signal();
     return this.config;
+  }
+
+  /** Waits while the endpoint's fault says `hold`; counted in `heldNow()` meanwhile. */
+  async waitWhileHeld(endpoint: string): Promise<void> {
+    if (!this.holds(endpoint)) return;
+    this.held.set(endpoint, (this.held.get(endpoint) ?? 0) + 1);
+    try {
+      while (this.holds(endpoint)) await this.changed.promise;
+    } finally {
+      this.held.set(endpoint, (this.held.get(endpoint) ?? 1) - 1);
+    }
+  }
+
+  /** Requests held right now, per endpoint. */
+  heldNow(): Record<string, number> {
+    return Object.fromEntries([...this.held].filter(([, count]) => count > 0));
+  }
+
+  private holds(endpoint: string): boolean {
+    return (this.config.endpoints[endpoint] ?? this.config.endpoints['*'])?.hold === true;
   }
 
   plan(endpoint: string): FaultPlan {
@@ -104,6 +131,13 @@ export class FaultInjector {
     }
     return null;
   }
+}
+
+/** A promise and the function that resolves it: how held requests learn that the faults changed. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
 }
 
 /** A 200 body cut short: JSON that no parser accepts. */

@@ -10,6 +10,8 @@ export interface StatsSnapshot {
   total: number;
   rateLimited: number;
   endpoints: Record<string, EndpointStats>;
+  /** From `GET /__sim/stats`: requests a `hold` fault keeps waiting right now, per endpoint. */
+  held?: Record<string, number>;
 }
 
 export class Stats {

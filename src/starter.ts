@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
 // A reader that goes away (`dcp list --json | head`) ends the output, not the process with a stack trace.
 process.stdout.on('error', () => undefined);
 
-main(process.argv).then(async (code) => {
+void main(process.argv).then(async (code) => {
   // Everything written reaches the reader before the exit: on a pipe, stdout is asynchronous.
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(code);

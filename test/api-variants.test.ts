@@ -8,7 +8,7 @@
 import { adoptOrderUpdate, approveUpdate, paymentCompletedSignal } from '../src/shared/purchase-messages';
 import { kill9 } from './support/kill';
 import { PurchaseEnv } from './support/purchase-env';
-import { ACME, BLUE_FIELDS, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, BLUE_FIELDS, holdRequests, startInProcess, type InProcessSimulator } from './support/simulator';
 
 const VARIANTS = ['full', 'documented'] as const;
 
@@ -102,10 +102,9 @@ describe.each(VARIANTS)('the %s API', (variant) => {
     const env = await PurchaseEnv.start({ sim, worker: false });
     let worker = env.spawnWorkerProcess();
     try {
-      await sim.admin.setFaults({ seed: 2, endpoints: { order_checkout: { latencyMs: 1_500 } } });
       const items = await env.items(1);
       const handle = await env.buy({ items });
-      await env.waitForStage(handle, 'CHECKOUT');
+      await holdRequests(sim.admin, 'order_checkout');
       await kill9(worker);
       await sim.admin.setFaults({});
       worker = env.spawnWorkerProcess();

@@ -30,7 +30,10 @@ test('four overlapping batches and dcp buy at the same instant, with faults and 
   const catalog = await env.items(40);
   const startCredits = await env.admin.credits(1001);
   const slice = (from: number, to: number, step = 1) =>
-    catalog.slice(from, to).filter((_, i) => i % step === 0).map(({ collection, item }) => ({ collection, item }));
+    catalog
+      .slice(from, to)
+      .filter((_, i) => i % step === 0)
+      .map(({ collection, item }) => ({ collection, item }));
   const batchInputs = [slice(0, 20), slice(10, 30), slice(20, 40), slice(0, 40, 2)];
   const bought = [catalog[5], catalog[15], catalog[25], catalog[35]];
   await env.admin.setFaults({ seed: 31, endpoints: { order_create: { lostReply: 0.2, error5xx: 0.1 } } });
@@ -43,7 +46,12 @@ test('four overlapping batches and dcp buy at the same instant, with faults and 
   );
 
   // Mid-run: the worker dies without a chance to finish anything, and a new one takes over.
-  await until('some orders', () => env.admin.orders(1001), (orders) => orders.length >= 4, 180_000);
+  await until(
+    'some orders',
+    () => env.admin.orders(1001),
+    (orders) => orders.length >= 4,
+    180_000,
+  );
   await kill9(worker);
   worker = env.spawnWorkerProcess();
 
@@ -52,7 +60,9 @@ test('four overlapping batches and dcp buy at the same instant, with faults and 
   await env.admin.setFaults({});
 
   // Exactly one order per item, and every item was bought.
-  const orders = (await env.admin.orders(1001)).filter((o) => o.items.some((i) => catalog.some((c) => c.item === i.item)));
+  const orders = (await env.admin.orders(1001)).filter((o) =>
+    o.items.some((i) => catalog.some((c) => c.item === i.item)),
+  );
   const orderOf = new Map<string, string>();
   for (const order of orders) {
     for (const line of order.items) {

@@ -35,7 +35,13 @@ test('an owned item is never bought again: ALREADY_OWNED with its order (dcp buy
   const first = await (await env.buy({ items: [owned] })).result();
   expect(first.end).toBe('COMPLETED');
 
-  const again = await runDcp(env.settings, ['buy', '--item', `${owned.collection}/${owned.item}@${owned.level}`, '--purchase-id', `again-${Date.now()}`]);
+  const again = await runDcp(env.settings, [
+    'buy',
+    '--item',
+    `${owned.collection}/${owned.item}@${owned.level}`,
+    '--purchase-id',
+    `again-${Date.now()}`,
+  ]);
   expect(again.code).toBe(0);
   expect(again.stdout).toMatch(/: ALREADY_OWNED/);
   expect(again.stdout).toContain(`PAID order ${first.orderId}`);
@@ -68,7 +74,10 @@ test('an unpaid order keeps its item in flight after its purchase expired; a can
     const expired = await (await env.buy({ items, paymentWindowMs: 500 })).result();
     expect(expired).toMatchObject({ end: 'EXPIRED', orderStatus: 'UNPAID' });
     const blocked = await (await env.buy({ items })).result();
-    expect(blocked).toMatchObject({ end: 'IN_FLIGHT', dropped: [{ purchaseId: expired.purchaseId, orderId: expired.orderId }] });
+    expect(blocked).toMatchObject({
+      end: 'IN_FLIGHT',
+      dropped: [{ purchaseId: expired.purchaseId, orderId: expired.orderId }],
+    });
 
     const key = `${items[0].collection}/${items[0].item}`;
     const claimOf = async () => (await lookUpClaims(env.client, scope(), [key]))[0];
@@ -77,7 +86,11 @@ test('an unpaid order keeps its item in flight after its purchase expired; a can
     // The checkout session lapses: DataCosmos cancels the order, and the registry's next look frees the item.
     await env.admin.cancelOrder(expired.orderId as string);
     await env.admin.setCredits(1001, '100000');
-    await until('the claim to be released', () => lookUpClaims(env.client, scope(), [key]), (claims) => claims.length === 0);
+    await until(
+      'the claim to be released',
+      () => lookUpClaims(env.client, scope(), [key]),
+      (claims) => claims.length === 0,
+    );
     expect(await (await env.buy({ items })).result()).toMatchObject({ end: 'COMPLETED' });
     expect(await claimOf()).toMatchObject({ state: 'OWNED' });
     expect((await ordersWith(items[0].item)).map((o) => o.status).sort()).toEqual(['CANCELLED', 'PAID']);
@@ -93,17 +106,29 @@ test('a terminated holder never keeps its items; dcp claims shows claims and rel
   await env.waitForStage(holder, 'AWAITING_APPROVAL');
 
   const listed = await runDcp(env.settings, ['claims', '--item', key, '--json']);
-  expect(JSON.parse(listed.stdout)).toMatchObject([{ item: key, state: 'HELD', holder: holder.workflowId, holderRunning: true }]);
+  expect(JSON.parse(listed.stdout)).toMatchObject([
+    { item: key, state: 'HELD', holder: holder.workflowId, holderRunning: true },
+  ]);
   const refused = await runDcp(env.settings, ['claims', 'release', key]);
-  expect(refused).toMatchObject({ code: 2, stderr: `dcp: ${key} is held by running purchase ${holder.workflowId}: cancel it first\n` });
+  expect(refused).toMatchObject({
+    code: 2,
+    stderr: `dcp: ${key} is held by running purchase ${holder.workflowId}: cancel it first\n`,
+  });
 
   // Terminated before it ordered: the registry finds it ended with no order and frees the item.
   await holder.terminate('operator');
-  await until('the claim to be released', () => lookUpClaims(env.client, scope(), [key]), (claims) => claims.length === 0);
+  await until(
+    'the claim to be released',
+    () => lookUpClaims(env.client, scope(), [key]),
+    (claims) => claims.length === 0,
+  );
   const bought = await (await env.buy({ items: [item] })).result();
   expect(bought.end).toBe('COMPLETED');
   const owned = await runDcp(env.settings, ['claims', 'release', key]);
-  expect(owned).toMatchObject({ code: 2, stderr: `dcp: ${key} is owned (PAID order ${bought.orderId}): owned items stay claimed\n` });
+  expect(owned).toMatchObject({
+    code: 2,
+    stderr: `dcp: ${key} is owned (PAID order ${bought.orderId}): owned items stay claimed\n`,
+  });
 });
 
 test('an operator releases the claim of an unpaid order; dcp redrive takes the claim of the purchase it re-drives', async () => {
@@ -114,7 +139,10 @@ test('an operator releases the claim of an unpaid order; dcp redrive takes the c
     const expired = await (await env.buy({ items: [released], paymentWindowMs: 500 })).result();
     expect(expired.end).toBe('EXPIRED');
     const run = await runDcp(env.settings, ['claims', 'release', key, '--reason', 'order abandoned']);
-    expect(run).toMatchObject({ code: 0, stdout: `released ${key} (WATCHING by ${expired.purchaseId}, order ${expired.orderId})\n` });
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: `released ${key} (WATCHING by ${expired.purchaseId}, order ${expired.orderId})\n`,
+    });
     expect(await lookUpClaims(env.client, scope(), [key])).toEqual([]);
 
     const old = await (await env.buy({ items: [redriven], paymentWindowMs: 500 })).result();

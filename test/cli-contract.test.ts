@@ -3,10 +3,12 @@
  * every non-zero exit exactly one final stderr line `dcp: ...` naming the problem (and no other `dcp:` line). Output
  * is complete before the process exits, through a pipe and through a slow reader, for more than 1 MB of JSON.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import fc from 'fast-check';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { itemishText } from './support/arbitraries';
 import { CliStack, type Run } from './support/cli-stack';
 
 let cli: CliStack;
@@ -236,3 +238,33 @@ test('completion scripts for bash, zsh and fish name every command, and bash com
   expect((await complete('dcp buy --when-claimed ')).split(' ').sort()).toEqual(['drop', 'wait']);
   expect(await complete('dcp list --stage NEEDS')).toBe('NEEDS_ATTENTION');
 });
+
+test('generated item files through the real program: exit 2 with one dcp: line, or (read) exit 7 at the missing Temporal', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-properties-'));
+  const samples = fc.sample(fc.tuple(itemishText, fc.constantFrom('json', 'csv', 'ndjson')), 12);
+  for (const [k, [text, format]] of samples.entries()) {
+    const file = path.join(dir, `items-${k}.${format}`);
+    fs.writeFileSync(file, text);
+    // No Temporal is configured: a file that reads stops at the connection (exit 7); one that does not, at exit 2.
+    const run = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [path.resolve(__dirname, '../dist/src/starter.js'), 'batch', '--items', file, '--budget', '10', '--no-wait'],
+        {
+          env: {
+            PATH: process.env.PATH,
+            TEMPORAL_ADDRESS: '127.0.0.1:1',
+            DATACOSMOS_CLIENT_ID: 'x',
+            DATACOSMOS_CLIENT_SECRET: 'y',
+            DATACOSMOS_ORGANISATION_ID: '1',
+          },
+          timeout: 30_000,
+        },
+        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
+      ),
+    );
+    expect([2, 7]).toContain(run.code);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^dcp: /);
+  }
+}, 120_000);

@@ -48,16 +48,25 @@ test('buy with credits: completes, exit 0; buying again reports the same purchas
 });
 
 test.each([
-  [['buy', '--item', 'no-slash'], "option '--item <collection/item[@level]>' argument 'no-slash' is invalid. must be COLLECTION/ITEM"],
+  [
+    ['buy', '--item', 'no-slash'],
+    "option '--item <collection/item[@level]>' argument 'no-slash' is invalid. must be COLLECTION/ITEM",
+  ],
   [['buy', '--item', 'c/i', '--max-total', '-5'], "argument '-5' is invalid. must be a positive decimal amount"],
   [['buy', '--item', 'c/i', '--max-total', 'ten'], "argument 'ten' is invalid. must be a positive decimal amount"],
   [['buy', '--item', 'c/i', '--item', 'c/i'], 'items[1]: duplicate item c/i'],
-  [['buy', '--item', 'c/i', '--payment-window', 'soon'], "option '--payment-window <duration>' argument 'soon' is invalid. must be a duration"],
+  [
+    ['buy', '--item', 'c/i', '--payment-window', 'soon'],
+    "option '--payment-window <duration>' argument 'soon' is invalid. must be a duration",
+  ],
   [['buy', '--item', 'c/i', '--approval', 'maybe'], "argument 'maybe' is invalid"],
   [['buy', '--item', 'c/i', '--currency', 'EUR'], '--currency goes with --max-total'],
   [['buy'], "required option '--item"],
   [['extend', 'x', '--by', '0s'], "argument '0s' is invalid. must be a duration longer than zero"],
-  [['search', '--bbox', '10,50,20'], "option '--bbox <w,s,e,n>' argument '10,50,20' is invalid. must be WEST,SOUTH,EAST,NORTH"],
+  [
+    ['search', '--bbox', '10,50,20'],
+    "option '--bbox <w,s,e,n>' argument '10,50,20' is invalid. must be WEST,SOUTH,EAST,NORTH",
+  ],
   [['search', '--bbox', '10,60,20,50'], 'with south below north'],
   [['list', '--stage', 'SLEEPING'], "argument 'SLEEPING' is invalid"],
   [['frobnicate'], "unknown command 'frobnicate'"],

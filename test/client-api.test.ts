@@ -3,7 +3,14 @@
  * own failures (unknown item, inactive contract, another organisation's order, insufficient
  * credits) and pagination over many pages. Needs a build first (dist/simulator/main.js).
  */
-import { DataCosmosClient, type DataCosmosClientOptions, type Order, type RequestEvent, type StacItem } from '../src/datacosmos';
+import {
+  DataCosmosClient,
+  type DataCosmosClientOptions,
+  type Order,
+  type RequestEvent,
+  type StacItem,
+} from '../src/datacosmos';
+import type { CreatedOrder } from '../src/datacosmos/types';
 import { ACME, BLUE_FIELDS, CIRRUS, spawnSimulator, type SeedClient, type SimulatorProcess } from './support/simulator';
 import { failure } from './support/failure';
 
@@ -36,7 +43,7 @@ function orderOf(seed: SeedClient, items: StacItem[]) {
       order_line_items: items.map((item) => ({
         collection: item.collection,
         item: item.id,
-        level: item.properties['processing:level'],
+        level: item.properties['processing:level'] as string,
       })),
     },
     organisation: seed.organisation,
@@ -124,7 +131,10 @@ describe('pricing', () => {
     expect(batch.map((p) => p.item)).toEqual(refs().map((r) => r.item));
     expect(batch[0]).toMatchObject({ currency: 'EUR', final: expect.stringMatching(/^\d+(\.\d+)?$/) });
     const events: RequestEvent[] = [];
-    const v0 = await clientFor(ACME, (event) => events.push(event), { pricing: 'v0' }).priceItems(ACME.contract, refs());
+    const v0 = await clientFor(ACME, (event) => events.push(event), { pricing: 'v0' }).priceItems(
+      ACME.contract,
+      refs(),
+    );
     expect(v0.map(({ collection, item, final, currency }) => ({ collection, item, final, currency }))).toEqual(
       batch.map(({ collection, item, final, currency }) => ({ collection, item, final, currency })),
     );
@@ -194,7 +204,7 @@ describe('orders', () => {
     expect(order).toMatchObject({ status: 'UNPAID', organisation_id: ACME.organisation, contract_id: ACME.contract });
     expect((await acme.getOrder(order.id)).id).toBe(order.id);
     const outcome = await acme.checkout(order.id);
-    expect(outcome.order.status).toBe('PAID');
+    expect(outcome.order?.status).toBe('PAID');
     expect(outcome.checkoutUrl).toBeNull();
   });
 
@@ -204,7 +214,7 @@ describe('orders', () => {
       redirectHost: 'https://example.test',
     });
     const outcome = await blue.checkout(order.id);
-    expect(outcome.order.status).toBe('UNPAID');
+    expect(outcome.order?.status).toBe('UNPAID');
     expect(outcome.checkoutUrl).toMatch(/^https?:\/\//);
   });
 
@@ -242,7 +252,7 @@ describe('orders', () => {
   it('pages through orders newest first without duplicates, and filters by status and creation time', async () => {
     const blue = clientFor(BLUE_FIELDS);
     const since = new Date(Date.now() - 1000).toISOString();
-    const created: Order[] = [];
+    const created: CreatedOrder[] = [];
     for (const item of catalog.slice(5, 12)) created.push(await blue.createOrder(orderOf(BLUE_FIELDS, [item])));
     const page = await blue.listOrders({ organisationId: BLUE_FIELDS.organisation, limit: 3 });
     expect(page.orders).toHaveLength(3);

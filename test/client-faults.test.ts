@@ -46,7 +46,9 @@ function createRequest() {
   return {
     type: 'IMAGE' as const,
     data: {
-      order_line_items: [{ collection: item.collection, item: item.id, level: item.properties['processing:level'] }],
+      order_line_items: [
+        { collection: item.collection, item: item.id, level: item.properties['processing:level'] as string },
+      ],
     },
     organisation: ACME.organisation,
     contract_id: ACME.contract,

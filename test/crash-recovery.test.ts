@@ -9,7 +9,7 @@ import { startTemporalDevServer, type TemporalDevServer } from '../local/tempora
 import { paymentCompletedSignal } from '../src/shared/purchase-messages';
 import { kill9 } from './support/kill';
 import { PurchaseEnv } from './support/purchase-env';
-import { startInProcess, type InProcessSimulator } from './support/simulator';
+import { holdRequests, startInProcess, type InProcessSimulator } from './support/simulator';
 import { startOwnDevServer } from './support/temporal';
 
 let sim: InProcessSimulator;
@@ -30,11 +30,9 @@ test('worker killed while the order is being created: a new worker finishes with
   const env = await PurchaseEnv.start({ sim, worker: false });
   let worker = env.spawnWorkerProcess();
   try {
-    await sim.admin.setFaults({ seed: 5, endpoints: { order_create: { latencyMs: 1_500 } } });
     const items = await env.items(1);
     const handle = await env.buy({ items });
-    await env.waitForStage(handle, 'ORDERING');
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the create request is in flight
+    await holdRequests(sim.admin, 'order_create'); // the create request is in flight
     await kill9(worker);
     await sim.admin.setFaults({});
     worker = env.spawnWorkerProcess();
@@ -82,7 +80,7 @@ test('Temporal server restarted on its database file mid-wait: the purchase resu
 
     await kill9(worker);
     server.kill();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await server.exited;
     server = await startTemporalDevServer({
       cliPath: process.env.TEMPORAL_TEST_CLI_PATH as string,
       port: server.port,

@@ -38,7 +38,10 @@ test('a lost create reply with no order list: NEEDS_ATTENTION, listed and explai
   const [item, other] = await env.items(2);
   const handle = await env.buy({ items: [item] });
   const waiting = await env.waitForStage(handle, 'NEEDS_ATTENTION');
-  expect(waiting).toMatchObject({ orderId: null, attention: { reason: expect.stringMatching(/DATACOSMOS_ORDER_LIST_PATH/) } });
+  expect(waiting).toMatchObject({
+    orderId: null,
+    attention: { reason: expect.stringMatching(/DATACOSMOS_ORDER_LIST_PATH/) },
+  });
   await sim.admin.setFaults({});
 
   // Operators find it by stage, and `dcp status` says what to do.
@@ -88,7 +91,11 @@ test('an order that cannot be read is never reported FAILED or EXPIRED: it waits
   await env.startWorker({ datacosmos: { paths: { orderGet: '/api/data/v0/order/nowhere/{order_id}' } } });
   const [item] = await env.items(1);
   const handle = await env.buy({ items: [item], paymentWindowMs: 300 });
-  const stuck: PurchaseStatus = await env.waitForStage(handle, 'NEEDS_ATTENTION', (s) => s.polls === 0 && s.orderId !== null);
+  const stuck: PurchaseStatus = await env.waitForStage(
+    handle,
+    'NEEDS_ATTENTION',
+    (s) => s.polls === 0 && s.orderId !== null,
+  );
   expect(stuck.attention?.reason).toMatch(/DATACOSMOS_ORDER_GET_PATH/);
   const [order] = await ordersOf(item.item);
   expect(order.status).toBe('PAID');

@@ -72,9 +72,8 @@ test('list query: ages compare StartTime with RFC 3339 times measured from now',
 test('timeline of a committed history: a wait that continued as new reads as one story over two runs', () => {
   const runs = ['first-run', 'last-run'].map(
     (run) =>
-      historyFromJSON(
-        JSON.parse(fs.readFileSync(historyFile('purchase', `continued-as-new-${run}`), 'utf8')),
-      ).events ?? [],
+      historyFromJSON(JSON.parse(fs.readFileSync(historyFile('purchase', `continued-as-new-${run}`), 'utf8'))).events ??
+      [],
   );
   const entries = purchaseTimeline(runs, defaultPayloadConverter);
   const kinds = entries.map((e) => `${e.run} ${e.kind}`);
@@ -311,5 +310,7 @@ test('list --older-than / --newer-than split purchases by when they started', as
   expect(beforeLastHour).toEqual([]);
 
   expect(bad.code).toBe(2);
-  expect(bad.stderr.trim()).toMatch(/^dcp: option '--older-than <duration>' argument 'soon' is invalid\. must be a duration/);
+  expect(bad.stderr.trim()).toMatch(
+    /^dcp: option '--older-than <duration>' argument 'soon' is invalid\. must be a duration/,
+  );
 }, 60_000);

@@ -45,7 +45,15 @@ test('the full API: every endpoint answers and reads; nothing is bought', async 
   const { code, report } = await probe();
   expect(code).toBe(0);
   expect(report?.usable).toBe(true);
-  for (const endpoint of ['token', 'policies', 'stac_collections', 'stac_search', 'price', 'price_batch', 'order_list']) {
+  for (const endpoint of [
+    'token',
+    'policies',
+    'stac_collections',
+    'stac_search',
+    'price',
+    'price_batch',
+    'order_list',
+  ]) {
     expect(row(report!.endpoints, endpoint)).toMatchObject({ status: 200, ok: true });
   }
   expect(row(report!.endpoints, 'policies')?.detail).toMatch(/default contract 5001 \(EUR\)/);

@@ -2,7 +2,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { approveUpdate, cancelSignal } from '../src/shared/purchase-messages';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
-import { CIRRUS } from './support/simulator';
+import { CIRRUS, holdRequests } from './support/simulator';
 
 let env: PurchaseEnv;
 onePurchaseEnvPerFile((started) => (env = started));
@@ -100,12 +100,13 @@ describe('cancel', () => {
   });
 
   test('while pricing: CANCELLED and no order created', async () => {
-    await env.admin.setFaults({ seed: 1, endpoints: { price_batch: { latencyMs: 1_500 } } });
     try {
       const items = await env.items(1);
       const handle = await env.buy({ items });
+      await holdRequests(env.admin, 'stac_search'); // pricing looks the items up in the catalog
       await env.waitForStage(handle, 'PRICING');
       await handle.signal(cancelSignal);
+      await env.admin.setFaults({});
       const result = await handle.result();
       expect(result).toMatchObject({ end: 'CANCELLED', reason: 'cancelled; no order was created' });
       expect(await ordersOf(items)).toEqual([]);
@@ -115,12 +116,13 @@ describe('cancel', () => {
   });
 
   test('while the order is being created: the create finishes, nothing is paid, the order id is reported', async () => {
-    await env.admin.setFaults({ seed: 1, endpoints: { order_create: { latencyMs: 1_500 } } });
     try {
       const items = await env.items(1);
       const handle = await env.buy({ items });
+      await holdRequests(env.admin, 'order_create');
       await env.waitForStage(handle, 'ORDERING');
       await handle.signal(cancelSignal);
+      await env.admin.setFaults({});
       const result = await handle.result();
       expect(result.end).toBe('CANCELLED');
       expect(result.reason).toBe(`cancelled; order ${result.orderId} was left UNPAID`);

@@ -57,7 +57,9 @@ test('a level the catalog does not give the item fails before any order; an omit
   const [wrong] = await env.items(1);
   const refused = await (await env.buy({ items: [{ ...wrong, level: 'L9' }] })).result();
   expect(refused).toMatchObject({ end: 'FAILED', orderId: null });
-  expect(refused.reason).toBe(`${wrong.collection}/${wrong.item} has processing level ${wrong.level} in the catalog, not L9`);
+  expect(refused.reason).toBe(
+    `${wrong.collection}/${wrong.item} has processing level ${wrong.level} in the catalog, not L9`,
+  );
 
   const [item] = await env.items(1, 'mantis-l1d-cogs');
   await env.admin.clearStats();

@@ -171,7 +171,9 @@ test('bad flags are one line naming the problem, exit 2; every subcommand has --
   });
   expect(await dcp([...create, '--every', 'often', '--budget-per-run', '10'])).toMatchObject({
     code: 2,
-    stderr: expect.stringMatching(/^dcp: option '--every <duration>' argument 'often' is invalid\. must be a duration.*\n$/),
+    stderr: expect.stringMatching(
+      /^dcp: option '--every <duration>' argument 'often' is invalid\. must be a duration.*\n$/,
+    ),
   });
   expect(await dcp([...create, '--every', '1d', '--budget-per-run', 'lots'])).toMatchObject({ code: 2 });
   const dated = searchFile({ collections: ['menut-l1c-cogs'], datetime: '2024-01-01T00:00:00Z/..' });

@@ -45,9 +45,9 @@ test('creates an UNPAID order with priced line items, and only its organisation 
   });
   expect(order.id).toMatch(/^[0-9a-f-]{36}$/);
   expect(order.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-  expect(order.order_line_items.map((l: { item: string; price: string; currency: string }) => [l.item, l.price, l.currency])).toEqual(
-    items.slice(0, 2).map((i) => [i.item, i.price, 'EUR']),
-  );
+  expect(
+    order.order_line_items.map((l: { item: string; price: string; currency: string }) => [l.item, l.price, l.currency]),
+  ).toEqual(items.slice(0, 2).map((i) => [i.item, i.price, 'EUR']));
   for (const line of order.order_line_items) expect(line.id).toBeTruthy();
   expect(order.total).toBe(add(items[0].price, items[1].price));
 

@@ -25,7 +25,7 @@ test('pages through all orders newest first with no gaps or duplicates', async (
   for (;;) {
     const page = OrderList.parse((await list(query)).body);
     expect(page.data.length).toBeLessThanOrEqual(7);
-    seen.push(...page.data.map((o) => o.id));
+    seen.push(...page.data.map((o) => (o as { id: string }).id));
     const next = page.pagination?.next_cursor;
     if (!next) break;
     query = `organisation=1001&limit=7&cursor=${encodeURIComponent(next)}`;

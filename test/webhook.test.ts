@@ -5,8 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { settingsEnvironment } from '../src/config/settings';
-import { checkoutCompletedEvent } from '../src/shared/webhook-event';
-import { signatureHeader, verifySignature } from '../src/shared/webhook-signature';
+import { checkoutCompletedEvent } from '../src/webhook/webhook-event';
+import { signatureHeader, verifySignature } from '../src/webhook/webhook-signature';
 import { ReplayGuard } from '../src/webhook/replay-guard';
 import { PurchaseEnv } from './support/purchase-env';
 import { spawnSimulator } from './support/simulator';

@@ -11,12 +11,13 @@ import {
 } from '../workflow-client/schedule-client';
 import { batchInputProblems } from '../shared/batch-validation';
 import { batchShape, type BatchShapeOptions } from './batch-options';
-import type { ScheduleAction } from './commands/batch';
 import { withContext, type CommandContext } from './context';
 import { formatTable, printJson } from './output';
 import { formatDuration } from '../shared/duration';
 import { CliError, ExitCode } from '../shared/errors';
 import { ItemFileError, readSearchFile } from './item-files';
+
+export type ScheduleAction = 'pause' | 'resume' | 'delete' | 'trigger';
 
 export interface CreateOptions extends BatchShapeOptions {
   search: string;

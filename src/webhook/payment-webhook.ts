@@ -4,8 +4,8 @@
  * the purchase has accepted the `paymentCompleted` signal (or has already finished).
  */
 import type { Logger } from '../runtime/logger';
-import { CHECKOUT_COMPLETED, CheckoutSessionSchema, PaymentEventSchema } from '../shared/webhook-event';
-import { verifySignature } from '../shared/webhook-signature';
+import { CHECKOUT_COMPLETED, CheckoutSessionSchema, PaymentEventSchema } from './webhook-event';
+import { verifySignature } from './webhook-signature';
 import { jsonDepthProblem } from '../shared/input-limits';
 import type { PaymentSignaller } from './purchase-signaller';
 import type { ReplayGuard } from './replay-guard';

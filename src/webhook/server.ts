@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LIMITS } from '../shared/input-limits';
-import { SIGNATURE_HEADER } from '../shared/webhook-signature';
+import { SIGNATURE_HEADER } from './webhook-signature';
 import type { PaymentWebhook, WebhookReply } from './payment-webhook';
 
 export const WEBHOOK_PATH = '/webhooks/payment';

@@ -44,7 +44,11 @@ export class CliStack {
       execFile(
         process.execPath,
         [DCP, ...args],
-        { env: { PATH: process.env.PATH, DCP_DATA_DIR: this.dataDir, ...env }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+        {
+          env: { PATH: process.env.PATH, DCP_DATA_DIR: this.dataDir, ...env },
+          timeout: 60_000,
+          maxBuffer: 64 * 1024 * 1024,
+        },
         (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });

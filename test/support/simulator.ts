@@ -245,3 +245,16 @@ async function listeningLine(
   });
   return Promise.race([listening, failed, timeout]);
 }
+
+/**
+ * Holds every request to `endpoint` unhandled (a `hold` fault) and waits until one is held: the step that sends it
+ * is then in flight, for as long as the test needs. `setFaults({})` lets them go.
+ */
+export async function holdRequests(admin: SimAdmin, endpoint: string): Promise<void> {
+  await admin.setFaults({ seed: 1, endpoints: { [endpoint]: { hold: true } } });
+  const deadline = Date.now() + 60_000;
+  while (((await admin.stats()).held?.[endpoint] ?? 0) < 1) {
+    if (Date.now() > deadline) throw new Error(`no request to ${endpoint} was held within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { BatchOptions } from '../batch';
 import { addBatchShapeOptions } from '../batch-options';
 import { amount, duration, filePath, freeText, id } from '../options';
-import type { CreateOptions } from '../schedule';
+import type { CreateOptions, ScheduleAction } from '../schedule';
 
 export function registerBatchCommands(program: Command): void {
   const batch = program
@@ -93,5 +93,3 @@ export function registerScheduleCommands(program: Command): void {
       });
   }
 }
-
-export type ScheduleAction = 'pause' | 'resume' | 'delete' | 'trigger';

@@ -1,10 +1,10 @@
 import booleanWithin from '@turf/boolean-within';
 import type { MultiPolygon, Polygon } from 'geojson';
-import { mulberry32 } from '../../simulator/prng';
-import { add, compare } from '../../src/shared/money';
-import { difference } from '../../src/coverage/geometry';
-import { planCoverage, type CoverageCandidate, type CoveragePlan } from '../../src/coverage/plan';
-import type { Box } from '../../src/coverage/geometry';
+import { mulberry32 } from '../../../simulator/prng';
+import { add, compare } from '../../../src/shared/money';
+import { difference } from '../../../src/coverage/geometry';
+import { planCoverage, type CoverageCandidate, type CoveragePlan } from '../../../src/coverage/plan';
+import type { Box } from '../../../src/coverage/geometry';
 import { aoiOf, box, km2, scene } from './shapes';
 
 /** What every plan must satisfy, whatever its input. */

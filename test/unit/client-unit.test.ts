@@ -1,11 +1,11 @@
 /** Pure parts of the DataCosmos client: status classification, Retry-After, backoff, retry policy, links. */
-import { backoffDelayMs, sleep } from '../src/datacosmos/backoff';
-import { responseError, transportError, type Exchange } from '../src/datacosmos/classify';
-import { checkoutLink, classifyStatus, DataCosmosError, parseRetryAfter } from '../src/datacosmos';
-import { withRetry } from '../src/datacosmos/retry';
-import { formatPath, parseReply } from '../src/datacosmos/schema-check';
-import { toSearchPage } from '../src/datacosmos/search-page';
-import { CreatedOrderReply, Order, OrderResponse, StacItemCollection } from '../src/datacosmos/api-schemas';
+import { backoffDelayMs, sleep } from '../../src/datacosmos/backoff';
+import { responseError, transportError, type Exchange } from '../../src/datacosmos/classify';
+import { checkoutLink, classifyStatus, DataCosmosError, parseRetryAfter } from '../../src/datacosmos';
+import { withRetry } from '../../src/datacosmos/retry';
+import { formatPath, parseReply } from '../../src/datacosmos/schema-check';
+import { toSearchPage } from '../../src/datacosmos/search-page';
+import { CreatedOrderReply, Order, OrderResponse, StacItemCollection } from '../../src/datacosmos/api-schemas';
 
 const GET_ORDER: Exchange = { endpoint: 'order_get', method: 'GET', unsafeToRepeat: false };
 const CREATE: Exchange = { endpoint: 'order_create', method: 'POST', unsafeToRepeat: true };

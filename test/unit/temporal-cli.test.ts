@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { resolveTemporalCli, temporalCliCacheDir } from '../local/temporal-cli';
+import { resolveTemporalCli, temporalCliCacheDir } from '../../local/temporal-cli';
 
 const FAKE_GO = `#!/bin/sh
 PATH=/usr/bin:/bin

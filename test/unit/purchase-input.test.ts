@@ -1,8 +1,8 @@
-import { derivePurchaseId } from '../src/cli/purchase-key';
-import { parseDuration } from '../src/shared/duration';
-import { parseItemRef } from '../src/cli/options';
-import type { PurchaseInput } from '../src/shared/purchase-types';
-import { purchaseInputProblems } from '../src/shared/purchase-validation';
+import { derivePurchaseId } from '../../src/cli/purchase-key';
+import { parseDuration } from '../../src/shared/duration';
+import { parseItemRef } from '../../src/cli/options';
+import type { PurchaseInput } from '../../src/shared/purchase-types';
+import { purchaseInputProblems } from '../../src/shared/purchase-validation';
 
 const valid: PurchaseInput = { purchaseId: 'p-1', items: [{ collection: 'menut-l1c-cogs', item: 'A' }] };
 

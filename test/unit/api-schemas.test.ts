@@ -11,8 +11,8 @@ import {
   OrderResponse,
   PriceResponse,
   StacItemCollection,
-} from '../src/datacosmos/api-schemas';
-import { checkoutLink } from '../src/datacosmos';
+} from '../../src/datacosmos/api-schemas';
+import { checkoutLink } from '../../src/datacosmos';
 
 /** The create-reply example of the docs, with the item the public clients read. */
 const DOCUMENTED_ORDER = {
@@ -62,7 +62,9 @@ test('a create reply that is not a whole order but names it is adopted by its id
 test('checkout replies of every shape read: the order, checkout_url, checkout_redirect_url, nothing', () => {
   const link = (reply: unknown) => checkoutLink(CheckoutResponse.parse(reply).data ?? {});
   expect(link({ data: { checkout_url: '' } })).toBeNull();
-  expect(link({ data: { checkout_url: 'https://checkout.stripe.com/c/pay/x' } })).toBe('https://checkout.stripe.com/c/pay/x');
+  expect(link({ data: { checkout_url: 'https://checkout.stripe.com/c/pay/x' } })).toBe(
+    'https://checkout.stripe.com/c/pay/x',
+  );
   expect(link({ data: { ...DOCUMENTED_ORDER, status: 'UNPAID', checkout_redirect_url: 'https://pay/y' } })).toBe(
     'https://pay/y',
   );
@@ -72,7 +74,9 @@ test('checkout replies of every shape read: the order, checkout_url, checkout_re
 });
 
 test('the price reply reads with errors null, amounts as strings or numbers, value without final', () => {
-  expect(PriceResponse.parse({ data: { value: '12.50', final: '10.00', currency: 'EUR' }, errors: null }).data).toMatchObject({
+  expect(
+    PriceResponse.parse({ data: { value: '12.50', final: '10.00', currency: 'EUR' }, errors: null }).data,
+  ).toMatchObject({
     final: '10',
     currency: 'EUR',
   });

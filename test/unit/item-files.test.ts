@@ -1,5 +1,5 @@
 /** Item and search files of `dcp batch`: each format parses to the same items; malformed files fail with one clear line. */
-import { parseItemFile, parseSearch, formatOf } from '../src/cli/item-files';
+import { parseItemFile, parseSearch, formatOf } from '../../src/cli/item-files';
 
 const EXPECTED = [
   { collection: 'menut-l1c-cogs', item: 'A1', level: 'L1C' },

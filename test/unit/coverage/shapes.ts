@@ -1,9 +1,9 @@
 /** Hand-made shapes for the coverage tests: boxes in lon/lat, candidates over them, and area checks. */
 import turfArea from '@turf/area';
 import type { MultiPolygon, Polygon } from 'geojson';
-import { aoiFromGeoJson, type Aoi } from '../../src/coverage/aoi';
-import { boxParts, type Box } from '../../src/coverage/geometry';
-import type { CoverageCandidate } from '../../src/coverage/plan';
+import { aoiFromGeoJson, type Aoi } from '../../../src/coverage/aoi';
+import { boxParts, type Box } from '../../../src/coverage/geometry';
+import type { CoverageCandidate } from '../../../src/coverage/plan';
 
 /** A lon/lat box, with box-shaped holes. */
 export function box(bounds: Box, ...holes: Box[]): Polygon {

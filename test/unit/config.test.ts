@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadSettings, loadWebhookSettings, settingsEnvironment } from '../src/config/settings';
-import { temporalConnectionOptions } from '../src/config/temporal-connection';
-import { writeStackFile } from '../src/config/stack-file';
+import { loadSettings, loadWebhookSettings, settingsEnvironment } from '../../src/config/settings';
+import { temporalConnectionOptions } from '../../src/config/temporal-connection';
+import { writeStackFile } from '../../src/config/stack-file';
 
 const production = {
   DATACOSMOS_CLIENT_ID: 'id',

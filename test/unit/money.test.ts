@@ -1,4 +1,4 @@
-import { add, compare, multiply, normalize, roundTo, subtract, toDecimal } from '../src/shared/money';
+import { add, compare, multiply, normalize, roundTo, subtract, toDecimal } from '../../src/shared/money';
 
 describe('decimal money', () => {
   test('sums exactly where floats do not', () => {

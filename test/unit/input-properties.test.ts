@@ -2,32 +2,19 @@
  * Properties over thousands of generated inputs, for everything that reads outside input: the item-file parsers,
  * the option parsers and the webhook body. Each input ends in a valid result or in the one refusal the command
  * turns into exit 2 with one `dcp:` line (ItemFileError, commander's InvalidArgumentError, a 4xx reply): never
- * another error, a hang or a crash. A sample of them runs through the real `dcp` program too.
+ * another error, a hang or a crash. A sample of them runs through the real `dcp` program in test/cli-contract.test.ts.
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import fc from 'fast-check';
 import pino from 'pino';
-import { ItemFileError, parseItemFile, parseSearch, type ItemFileFormat } from '../src/cli/item-files';
-import { amount, bbox, datetime, duration, id, integer, itemRef } from '../src/cli/options';
-import { createPaymentWebhook } from '../src/webhook/payment-webhook';
-import { ReplayGuard } from '../src/webhook/replay-guard';
-import { signatureHeader } from '../src/shared/webhook-signature';
+import { ItemFileError, parseItemFile, parseSearch, type ItemFileFormat } from '../../src/cli/item-files';
+import { amount, bbox, datetime, duration, id, integer, itemRef } from '../../src/cli/options';
+import { createPaymentWebhook } from '../../src/webhook/payment-webhook';
+import { ReplayGuard } from '../../src/webhook/replay-guard';
+import { signatureHeader } from '../../src/webhook/webhook-signature';
+import { itemishText } from '../support/arbitraries';
 
 const RUNS = 2_000;
-
-/** Text that looks like the inputs people write, and text that does not. */
-const itemishText = fc.oneof(
-  fc.string(),
-  fc.stringMatching(/^[a-z0-9-]{1,12}\/[A-Z0-9_]{1,20}(@L[0-9A-Z]{1,3})?$/),
-  fc.json(),
-  fc
-    .array(fc.record({ collection: fc.string(), item: fc.string(), level: fc.option(fc.string(), { nil: undefined }) }))
-    .map((list) => JSON.stringify(list)),
-);
 
 /** The refusals a command turns into exit 2 and one line. */
 function isRefusal(err: unknown): boolean {
@@ -135,33 +122,3 @@ test('webhook bodies: any body, signed or not, gets a 2xx or a 4xx with a reason
     { numRuns: RUNS },
   );
 });
-
-test('through the real program: generated item files end in exit 0 or exit 2 with one dcp: line', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-properties-'));
-  const samples = fc.sample(fc.tuple(itemishText, fc.constantFrom('json', 'csv', 'ndjson')), 12);
-  for (const [k, [text, format]] of samples.entries()) {
-    const file = path.join(dir, `items-${k}.${format}`);
-    fs.writeFileSync(file, text);
-    // No Temporal is configured: a file that reads stops at the connection (exit 7); one that does not, at exit 2.
-    const run = await new Promise<{ code: number; stderr: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        [path.resolve(__dirname, '../dist/src/starter.js'), 'batch', '--items', file, '--budget', '10', '--no-wait'],
-        {
-          env: {
-            PATH: process.env.PATH,
-            TEMPORAL_ADDRESS: '127.0.0.1:1',
-            DATACOSMOS_CLIENT_ID: 'x',
-            DATACOSMOS_CLIENT_SECRET: 'y',
-            DATACOSMOS_ORGANISATION_ID: '1',
-          },
-          timeout: 30_000,
-        },
-        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
-      ),
-    );
-    expect([2, 7]).toContain(run.code);
-    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^dcp: /);
-  }
-}, 120_000);

@@ -1,7 +1,7 @@
 import type { FeatureCollection } from 'geojson';
-import { planCoverage } from '../../src/coverage/plan';
-import { coverageGeoJson } from '../../src/coverage/report-geojson';
-import { coverageSvg } from '../../src/coverage/report-svg';
+import { planCoverage } from '../../../src/coverage/plan';
+import { coverageGeoJson } from '../../../src/coverage/report-geojson';
+import { coverageSvg } from '../../../src/coverage/report-svg';
 import { aoiOf, box, scene } from './shapes';
 
 const aoi = aoiOf(box([10, 45, 10.3, 45.2], [10.12, 45.08, 10.16, 45.12]));

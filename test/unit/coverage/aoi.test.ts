@@ -1,5 +1,5 @@
 import turfArea from '@turf/area';
-import { AoiError, MAX_AOI_BYTES, MAX_AOI_VERTICES, parseAoi } from '../../src/coverage/aoi';
+import { AoiError, MAX_AOI_BYTES, MAX_AOI_VERTICES, parseAoi } from '../../../src/coverage/aoi';
 
 const square = (west: number, south: number, size: number) => [
   [
