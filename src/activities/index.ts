@@ -15,6 +15,7 @@ import type {
 } from '../shared/purchase-types';
 import { createBatchActivities } from './batch';
 import { createClaimActivities } from './claims';
+import { createCoverageActivities } from './coverage';
 import { chooseContract, createContractCache, type ContractCache } from './contracts';
 import { apiStep, businessRule, cancellation, isFinalApiFailure, unsettled } from './failures';
 import { checkAdoptable, findOrderForItems, readOrder, summarizeOrder } from './orders';
@@ -156,6 +157,7 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     ...createBatchActivities(deps),
+    ...createCoverageActivities(deps),
     ...createClaimActivities(deps),
   };
 }

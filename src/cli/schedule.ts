@@ -1,4 +1,7 @@
-/** `dcp schedule`: recurring batch acquisition over a search (create, list, pause, resume, delete, trigger). */
+/**
+ * `dcp schedule`: recurring batch acquisition over a search or an area of interest (create, list, pause, resume,
+ * delete, trigger).
+ */
 import { randomUUID } from 'node:crypto';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleHandle } from '@temporalio/client';
 import { Command } from 'commander';
@@ -11,6 +14,7 @@ import {
   type BatchScheduleSummary,
 } from '../workflow-client/schedule-client';
 import { batchInputProblems } from '../shared/batch-validation';
+import { addAoiOptions, coverageRequest, type AoiOptions } from './aoi-options';
 import { addBatchShapeOptions, batchShape, type BatchShapeOptions } from './batch-options';
 import { amount } from './buy';
 import { formatTable, parser, printJson, withContext, type CommandContext } from './context';
@@ -18,8 +22,8 @@ import { formatDuration, parseDuration } from '../shared/duration';
 import { CliError, ExitCode } from '../shared/errors';
 import { ItemFileError, readSearchFile } from './item-files';
 
-interface CreateOptions extends BatchShapeOptions {
-  search: string;
+interface CreateOptions extends BatchShapeOptions, AoiOptions {
+  search?: string;
   every: number;
   window?: number;
   budgetPerRun: string;
@@ -33,10 +37,7 @@ export function registerScheduleCommands(program: Command): void {
   const create = schedule
     .command('create')
     .description('make a schedule that starts a batch each period for the window since the last run')
-    .requiredOption(
-      '--search <file>',
-      'a JSON search without datetime: collections, bbox or intersects, query, maxItems',
-    )
+    .option('--search <file>', 'a JSON search without datetime: collections, bbox or intersects, query, maxItems')
     .requiredOption(
       '--every <duration>',
       'the period between runs, like 6h or 1d',
@@ -48,6 +49,7 @@ export function registerScheduleCommands(program: Command): void {
       'how far back each run searches (default: --every); longer also covers runs that were skipped',
       parser((t) => parseDuration(t, '--window')),
     );
+  addAoiOptions(create, { datetime: false });
   addBatchShapeOptions(create)
     .option('--schedule-id <id>', 'schedule id (default: a new one); each run is the batch ID-<scheduled time>')
     .action(async (options: CreateOptions) => {
@@ -95,9 +97,12 @@ export function registerScheduleCommands(program: Command): void {
 
 /** The schedule request from the flags, checked like a batch before anything is sent (exit 2 on a problem). */
 function scheduleRequest(options: CreateOptions): Omit<BatchScheduleOptions, 'taskQueue' | 'organisationId'> {
+  if ((options.search === undefined) === (options.aoi === undefined))
+    throw new CliError('give exactly one of --search FILE or --aoi FILE', ExitCode.USAGE);
+  const coverage = coverageRequest(options);
   let search;
   try {
-    search = readSearchFile(options.search);
+    search = options.search === undefined ? undefined : readSearchFile(options.search);
   } catch (err) {
     if (err instanceof ItemFileError) throw new CliError(err.message, ExitCode.USAGE);
     throw err;
@@ -107,7 +112,8 @@ function scheduleRequest(options: CreateOptions): Omit<BatchScheduleOptions, 'ta
     everyMs: options.every,
     ...(options.window ? { windowMs: options.window } : {}),
     batch: {
-      search,
+      ...(search ? { search } : {}),
+      ...(coverage ? { coverage: coverage.request } : {}),
       budget: options.budgetPerRun,
       ...batchShape(options),
     },

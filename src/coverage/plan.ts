@@ -147,6 +147,11 @@ export function planCoverage(aoi: Aoi, candidates: CoverageCandidate[], options:
     }
     let purchase = best.purchase;
     if (purchase === undefined) {
+      // A scene the budget cannot take even at its least possible price is left without working out its part.
+      if (settings.budget !== undefined && compare(add(cost, leastPrice(best, settings)), settings.budget) > 0) {
+        overBudget = true;
+        continue;
+      }
       purchase = purchaseOf(best.scene, best.needed as Parts, settings);
       if (purchase.newKm2 <= MIN_KM2) continue;
       // The ranking estimated a clipped part's margin; if the real price puts another scene ahead, wait.
@@ -241,6 +246,21 @@ function wholeOrNothing(scene: Scene): number {
 /** Expected price per newly covered km², raised by how little the preference likes the scene. */
 function scoreOf(scene: Scene, price: number, newKm2: number): number {
   return (price / newKm2) * (1 + PREFERENCE_WEIGHT * scene.penalty);
+}
+
+/** Below what a ranked scene's purchase can cost (FOOTPRINT_INSET_METERS may trim the clipped area a hair). */
+const LEAST_AREA_SHARE = 0.99;
+
+/**
+ * A lower bound of the price purchaseOf finds for a scene whose needed part is worked out: a clipped part buys at
+ * least the region it was ranked by, and a whole scene costs its price.
+ */
+function leastPrice(ranking: Ranking, settings: Settings): string {
+  const { scene } = ranking;
+  if (scene.candidate.owned) return '0';
+  if (!buysPart(scene, settings)) return scene.wholePrice;
+  const part = priceOfArea(scene.rate as string, ranking.newKm2 * LEAST_AREA_SHARE);
+  return compare(part, scene.wholePrice) < 0 ? part : scene.wholePrice;
 }
 
 interface Purchase {
