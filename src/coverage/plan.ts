@@ -15,7 +15,8 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import { add, compare, isDecimal } from '../shared/money';
 import type { Aoi } from './aoi';
-import { baselinesOf, type CoverageBaselines } from './baselines';
+import type { CoverageFigures, CoveragePick } from '../shared/coverage-types';
+import { baselinesOf } from './baselines';
 import {
   compareText,
   MIN_KM2,
@@ -33,6 +34,7 @@ import { priceOfArea } from './price';
 
 export type { CoverageCandidate, Preference } from './candidates';
 export { PREFERENCES } from './candidates';
+export type { CoveragePick, CoverageStop } from '../shared/coverage-types';
 
 export interface CoverageOptions {
   /** Stop once this share of the AOI is covered; default 98. */
@@ -51,39 +53,11 @@ export interface CoverageOptions {
   baselines?: boolean;
 }
 
-export interface CoveragePick {
-  collection: string;
-  item: string;
-  datetime: string;
-  cloudCover: number | null;
-  owned: boolean;
-  footprint: Polygon | MultiPolygon;
-  /** The line item's sub-area, or null when the whole scene is bought (or owned). */
-  geometry: Polygon | null;
-  /** Area paid for (0 for owned imagery). */
-  boughtKm2: number;
-  /** AOI area this pick covers that earlier picks did not. */
-  newKm2: number;
-  price: string;
-}
-
-/** Why the selection ended: target met, the budget left nothing affordable, or no candidate adds coverage. */
-export type CoverageStop = 'target' | 'budget' | 'candidates';
-
-export interface CoveragePlan {
+export interface CoveragePlan extends CoverageFigures {
   /** In the order they were chosen. */
   picks: CoveragePick[];
-  aoiKm2: number;
-  coveredKm2: number;
-  coveragePct: number;
-  targetPct: number;
-  boughtKm2: number;
-  cost: string;
-  stoppedBy: CoverageStop;
   /** The part of the AOI the picks leave uncovered. */
   uncovered: MultiPolygon;
-  /** Null when not asked for. */
-  baselines: CoverageBaselines | null;
 }
 
 export const DEFAULT_MIN_COVERAGE_PCT = 98;

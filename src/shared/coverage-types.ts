@@ -44,44 +44,64 @@ export interface PlanCoverageInput {
   budget: string;
 }
 
-/** One chosen scene, in the order chosen (the fields of src/coverage's CoveragePick, plus what buying needs). */
-export interface CoveragePickRecord {
+/** One chosen scene (src/coverage's planner chooses them). */
+export interface CoveragePick {
   collection: string;
   item: string;
-  /** The catalog's processing level (the line item's `level`); null when the catalog does not say. */
-  level: string | null;
   datetime: string;
   cloudCover: number | null;
-  /** Imagery the organisation owns already: free coverage, nothing to buy. */
   owned: boolean;
-  /** The PAID order that holds an owned pick (set for every owned pick). */
-  ownedIn: string | null;
   footprint: Polygon | MultiPolygon;
-  /** The line item's sub-area, or null for a whole scene (or an owned one). */
+  /** The line item's sub-area, or null when the whole scene is bought (or owned). */
   geometry: Polygon | null;
+  /** Area paid for (0 for owned imagery). */
   boughtKm2: number;
+  /** AOI area this pick covers that earlier picks did not. */
   newKm2: number;
-  /** The price under the contract: of the sub-area when clipped (the API's sub-area price), else of the scene. */
   price: string;
 }
 
-export interface CoverageBaselinesRecord {
+/** What the simple choices would cost, for comparison with a plan. */
+export interface CoverageBaselines {
+  /** Scenes (owned ones included) whose footprint overlaps the area. */
   intersecting: number;
+  /** Every intersecting scene bought whole. */
   naiveCost: string;
+  /** Every intersecting scene bought clipped to the area. */
   clippedCost: string;
 }
 
-/** A coverage plan as the batch keeps it: no uncovered remainder. */
-export interface CoveragePlanRecord {
-  picks: CoveragePickRecord[];
+/** Why the selection ended: target met, the budget left nothing affordable, or no candidate adds coverage. */
+export type CoverageStop = 'target' | 'budget' | 'candidates';
+
+/** The figures of a coverage plan. */
+export interface CoverageFigures {
   aoiKm2: number;
   coveredKm2: number;
   coveragePct: number;
   targetPct: number;
   boughtKm2: number;
   cost: string;
-  stoppedBy: 'target' | 'budget' | 'candidates';
-  baselines: CoverageBaselinesRecord | null;
+  stoppedBy: CoverageStop;
+  /** Null when not asked for. */
+  baselines: CoverageBaselines | null;
+}
+
+/** A pick as the batch keeps it: with what buying it needs. */
+export interface CoveragePickRecord extends CoveragePick {
+  /** The catalog's processing level (the line item's `level`); null when the catalog does not say. */
+  level: string | null;
+  /** The PAID order that holds an owned pick (set for every owned pick). */
+  ownedIn: string | null;
+}
+
+/**
+ * A coverage plan as the batch keeps it: no uncovered remainder; clipped picks priced by the API's sub-area price
+ * (the price under the contract they will be charged).
+ */
+export interface CoveragePlanRecord extends CoverageFigures {
+  /** In the order chosen. */
+  picks: CoveragePickRecord[];
   /** Catalog items the plan chose from. */
   candidates: number;
   /** Whether the search had more items than the plan could choose from. */
@@ -100,7 +120,7 @@ export interface CoverageProgress {
   /** The AOI share covered by picks bought (or owned) so far, as planned (a lower bound when a pick failed). */
   boughtPct: number;
   naiveCost: string | null;
-  stoppedBy: CoveragePlanRecord['stoppedBy'];
+  stoppedBy: CoverageStop;
   picks: number;
   dryRun: boolean;
 }
