@@ -59,16 +59,15 @@ export function createCoverageActivities(deps: CoverageActivityDependencies) {
       };
       const options = { minCoveragePct: request.minCoveragePct, prefer: request.prefer, clip: request.clip };
       let budget = input.budget;
-      let baselines: CoveragePlan['baselines'] = null;
+      const first = planCoverage(aoi, candidates, { ...options, budget });
+      let plan = first;
       for (let plans = 1; ; plans++) {
-        const plan = { ...planCoverage(aoi, candidates, { ...options, budget, baselines: plans === 1 }) };
-        baselines ??= plan.baselines;
-        plan.baselines = baselines;
         const picks = await pricedPicks(client, input.contractId, plan, levels, ownership);
-        const result = record(plan, picks);
+        const result = record({ ...plan, baselines: first.baselines }, picks);
         const over = subtract(result.cost, input.budget);
         if (compare(over, '0') <= 0 || plans === MAX_PLANS) return result;
         budget = compare(over, budget) >= 0 ? '0' : subtract(budget, over);
+        plan = planCoverage(aoi, candidates, { ...options, budget, baselines: false });
       }
     },
   };
@@ -87,7 +86,10 @@ function keyOf(stacItem: StacItem): string {
   return itemKey({ collection: stacItem.collection, item: stacItem.id });
 }
 
-/** Every item of the search over the area, page after page, up to one more than `cap` (to tell it was capped). */
+/**
+ * Every item of the search over the area, page after page, up to one more than `cap` (to tell it was capped); an
+ * item a later page repeats is kept once.
+ */
 async function searchArea(
   client: DataCosmosClient,
   contractId: number,
@@ -103,12 +105,13 @@ async function searchArea(
     contract_id: contractId,
     limit: Math.min(PAGE_SIZE, cap + 1),
   };
-  const found: StacItem[] = [];
+  const found = new Map<string, StacItem>();
   await apiStep(async () => {
-    for await (const page of client.searchAll(search, { maxItems: cap + 1, signal: cancellation() }))
-      found.push(...page);
+    for await (const page of client.searchAll(search, { maxItems: cap + 1, signal: cancellation() })) {
+      for (const stacItem of page) if (!found.has(keyOf(stacItem))) found.set(keyOf(stacItem), stacItem);
+    }
   });
-  return found;
+  return [...found.values()];
 }
 
 /** Each item's price under the contract: inline when the search gives one, else through the client. */
