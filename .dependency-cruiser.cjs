@@ -12,7 +12,8 @@ module.exports = {
     {
       name: 'product-not-tools',
       severity: 'error',
-      comment: 'the product never imports the development tools (the starter loads local/ commands by name at run time)',
+      comment:
+        'the product never imports the development tools (the starter loads local/ commands by name at run time)',
       from: { path: '^src/' },
       to: { path: '^(local|simulator)/' },
     },
@@ -59,7 +60,10 @@ module.exports = {
       name: 'workflow-client-low',
       severity: 'error',
       from: { path: '^src/workflow-client/' },
-      to: { path: above('cli', 'runtime', 'webhook', 'activities', 'config', 'datacosmos'), dependencyTypesNot: ['type-only'] },
+      to: {
+        path: above('cli', 'runtime', 'webhook', 'activities', 'config', 'datacosmos'),
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'activities-below-runtime',

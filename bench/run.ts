@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: every measure on the local stack in one run, comparisons side by side. Writes
- * bench/results/<timestamp>.json, .md and .svg, and prints the summary. `--quick` runs smaller numbers.
+ * `npm run bench`: every measure on the local stack in one run, comparisons side by side, and coverage planning
+ * (which needs no stack). Writes bench/results/<timestamp>.json, .md and .svg, and prints the summary. `--quick`
+ * runs smaller numbers.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { Command } from 'commander';
 import { ItemSupply } from './catalog';
 import { claimCostPerPurchase, perItemWorkflowClaims, registryClaims } from './claims';
 import { CLAIM_SHARDS } from '../src/shared/claim-types';
+import { runCoverageBench, type CoverageBenchRow } from './coverage';
 import { creditsPurchaseEvents, longWait } from './history';
 import { startup } from './startup';
 import { startPurchase } from '../src/workflow-client/purchase-client';
@@ -27,6 +29,7 @@ const SCENARIOS = [
   'memory',
   'claims',
   'startup',
+  'coverage',
 ] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
@@ -70,6 +73,56 @@ async function main(options: Options): Promise<void> {
   const results: Record<string, unknown> = { startedAt: new Date().toISOString(), quick: options.quick, plan: n };
   const checks: Check[] = [];
   const details: string[] = [];
+  if (selected.has('coverage')) {
+    log('coverage planning: generated areas of several sizes, and one with 10,000 candidate scenes');
+    results.coverage = coverageScenario(checks, details);
+  }
+  if ([...selected].some((scenario) => scenario !== 'coverage'))
+    await onStack(n, selected, { results, checks, details, log });
+  await writeResults(options, results, checks, details);
+}
+
+/** Plan costs against buying every intersecting scene whole (and clipped), at >= 98 % coverage; planning time. */
+function coverageScenario(checks: Check[], details: string[]) {
+  const coverage = runCoverageBench();
+  for (const row of coverage.rows) {
+    checks.push({ name: `coverage cost / naive, ${row.area}`, value: row.vsNaive, unit: '', target: 0.5, kind: 'max' });
+    checks.push({ name: `coverage reached, ${row.area}`, value: row.coveragePct, unit: '%', target: 98, kind: 'min' });
+    details.push(coverageDetail(row));
+  }
+  const largest = coverage.rows.reduce((a, b) => (b.candidates > a.candidates ? b : a));
+  checks.push({
+    name: `coverage planning, ${largest.candidates.toLocaleString('en-US')} candidates`,
+    value: largest.planMs,
+    unit: 'ms',
+    target: 5000,
+    kind: 'max',
+  });
+  return coverage;
+}
+
+function coverageDetail(r: CoverageBenchRow): string {
+  return (
+    `- Coverage, ${r.area} (${r.aoiKm2} km², ${r.candidates} candidates, ${r.intersecting} intersecting): ` +
+    `${r.picks} pick${r.picks === 1 ? '' : 's'} reach ${r.coveragePct} % for ${r.cost}; every intersecting scene whole ${r.naiveCost} ` +
+    `(ratio ${r.vsNaive}), all clipped ${r.clippedCost} (ratio ${r.vsClipped}), the greedy choice of whole scenes ` +
+    `${r.wholeScenesCost}; planned in ${r.planMs} ms (${r.planCpuMs} ms processor time), baselines ${r.baselinesMs} ms.`
+  );
+}
+
+interface Collected {
+  results: Record<string, unknown>;
+  checks: Check[];
+  details: string[];
+  log: (line: string) => void;
+}
+
+/** The measures that need the local stack (Temporal, simulator, workers). */
+async function onStack(
+  n: ReturnType<typeof plan>,
+  selected: Set<Scenario>,
+  { results, checks, details, log }: Collected,
+): Promise<void> {
   const stack = await BenchStack.start(log);
   try {
     await stack.admin.setCredits(1001, '1000000000');
@@ -313,7 +366,9 @@ async function main(options: Options): Promise<void> {
   } finally {
     await stack.stop();
   }
+}
 
+async function writeResults(options: Options, results: Record<string, unknown>, checks: Check[], details: string[]) {
   results.checks = checks;
   results.finishedAt = new Date().toISOString();
   const dir = path.resolve(__dirname, 'results');

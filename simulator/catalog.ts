@@ -1,6 +1,8 @@
 /**
  * The deterministic catalog: the same seed and size always give the same collections and items,
- * so nothing of it is stored. Items are kept in the search order (datetime desc, id asc).
+ * so nothing of it is stored. Items are kept in the search order (datetime desc, id asc). Most items
+ * lie anywhere on Earth; one in REGION_EVERY lies in COVERAGE_REGION, where footprints of every
+ * collection's size and of many dates overlap (for buying coverage of an area).
  */
 import { between, mulberry32, type Random } from './prng';
 
@@ -88,6 +90,12 @@ export interface Catalog {
   spatialExtent: Map<string, [number, number, number, number]>;
 }
 
+/** A square of 2 x halfSideKm around its centre (lon, lat) in north-east Spain. */
+export const COVERAGE_REGION = { centre: [2.35, 41.6] as [number, number], halfSideKm: 25 };
+const REGION_EVERY = 10;
+/** Mixed into the seed for the region's own random stream. */
+const REGION_SALT = 0x5eed;
+
 const START_MS = Date.UTC(2023, 0, 1);
 const END_MS = Date.UTC(2026, 0, 1);
 const KM_PER_DEGREE = 111.32;
@@ -98,13 +106,15 @@ export function itemKey(collection: string, item: string): string {
 
 export function generateCatalog(seed: number, count: number): Catalog {
   const random = mulberry32(seed);
+  // Places in the region come from a stream of their own: every other draw is as in a catalog without one.
+  const region = mulberry32(seed ^ REGION_SALT);
   const perCollection = new Map<string, number>();
   const items: CatalogItem[] = [];
   for (let i = 0; i < count; i++) {
     const collection = COLLECTIONS[Math.floor(random() * COLLECTIONS.length)];
     const n = (perCollection.get(collection.id) ?? 0) + 1;
     perCollection.set(collection.id, n);
-    items.push(generateItem(random, collection, n));
+    items.push(generateItem(random, collection, n, i % REGION_EVERY === 0 ? region : null));
   }
   items.sort((a, b) => b.epochMs - a.epochMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
@@ -117,7 +127,8 @@ export function generateCatalog(seed: number, count: number): Catalog {
   };
 }
 
-function generateItem(random: Random, collection: CollectionSpec, n: number): CatalogItem {
+/** `inRegion`: the stream that places the item in COVERAGE_REGION, or null for anywhere. */
+function generateItem(random: Random, collection: CollectionSpec, n: number, inRegion: Random | null): CatalogItem {
   const epochMs = Math.floor(between(random, START_MS, END_MS) / 1000) * 1000;
   const datetime = new Date(epochMs).toISOString().replace('.000Z', 'Z');
   const compact = datetime.replace(/[-:]/g, '').replace('Z', '');
@@ -128,7 +139,8 @@ function generateItem(random: Random, collection: CollectionSpec, n: number): Ca
   const width = collection.swathKm[0] * between(random, 0.7, 1.3);
   const length = collection.swathKm[1] * between(random, 0.7, 1.3);
   const heading = between(random, -0.25, 0.25);
-  const ring = footprint(lon, lat, width, length, heading);
+  const centre: [number, number] = inRegion ? regionPlace(inRegion) : [lon, lat];
+  const ring = footprint(centre[0], centre[1], width, length, heading);
   const lons = ring.map((p) => p[0]);
   const lats = ring.map((p) => p[1]);
   const visualSize = Math.floor(between(random, 16_000, 200_000));
@@ -169,6 +181,17 @@ function generateItem(random: Random, collection: CollectionSpec, n: number): Ca
       },
     ],
   };
+}
+
+/** A centre (lon, lat) anywhere in COVERAGE_REGION. */
+function regionPlace(random: Random): [number, number] {
+  const { centre, halfSideKm } = COVERAGE_REGION;
+  const east = between(random, -halfSideKm, halfSideKm);
+  const north = between(random, -halfSideKm, halfSideKm);
+  return [
+    centre[0] + east / (KM_PER_DEGREE * Math.cos((centre[1] * Math.PI) / 180)),
+    centre[1] + north / KM_PER_DEGREE,
+  ];
 }
 
 /** A rectangle of width x length km centred on (lon, lat), rotated by `heading` radians, as a closed CCW ring. */

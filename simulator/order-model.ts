@@ -7,7 +7,12 @@ export function orderAudit(order: OrderRecord) {
     id: order.id,
     organisation_id: order.organisation_id,
     contract_id: order.contract_id,
-    items: order.order_line_items.map((line) => ({ collection: line.collection, item: line.item, price: line.price })),
+    items: order.order_line_items.map(({ collection, item, price, geometry, project_id }) => ({
+      collection,
+      item,
+      price,
+      ...(geometry ? { geometry, project_id } : {}),
+    })),
     status: order.status,
     payment_method: order.payment_method,
     payment_reference_number: order.payment_reference_number,

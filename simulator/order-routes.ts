@@ -1,4 +1,7 @@
-/** Orders: create (with full validation), get by id, and list with filters and cursor paging (full variant only). */
+/**
+ * Orders: create (with full validation; a sub-area line item is checked against and priced by its item's
+ * footprint), get by id, and list with filters and cursor paging (full variant only).
+ */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Caller } from './auth';
@@ -11,6 +14,7 @@ import { expireIfDue, nowIso } from './order-model';
 import { orderJson } from './order-replies';
 import { lookupItem } from './pricing-routes';
 import type { LineItem, OrderRecord } from './state';
+import { subAreaPrice } from './sub-area';
 
 const nonEmpty = z.string().min(1);
 
@@ -74,12 +78,15 @@ export async function createOrder(ctx: RequestContext): Promise<Reply> {
         `${field}: geometry and project_id must be given together`,
         line.geometry ? `${field}.project_id` : `${field}.geometry`,
       );
+    // A sub-area line item is priced by the part of the footprint it names.
     return {
       id: randomUUID(),
       collection: line.collection,
       item: line.item,
       level,
-      price: itemPrice(contract, item),
+      price: line.geometry
+        ? subAreaPrice(contract, item, line.geometry, `${field}.geometry`)
+        : itemPrice(contract, item),
       currency: contract.currency,
       ...(line.geometry ? { geometry: line.geometry, project_id: line.project_id } : {}),
     };

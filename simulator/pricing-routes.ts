@@ -1,14 +1,17 @@
 /**
  * Pricing: v1 (contract in the path) and the deprecated v0 (contract in the query or body), single
  * and batch (the v1 batch exists in the full variant only). A single price answers `errors: null`
- * in the documented variant, as the published example does.
+ * in the documented variant, as the published example does. The v0 single price takes an optional
+ * `geometry` (a JSON-encoded GeoJSON Polygon inside the item's footprint) and prices that sub-area.
  */
 import { z } from 'zod';
 import { itemKey, type CatalogItem } from './catalog';
 import { apiVariant, callerOf, type RequestContext } from './context';
 import { itemPrice, usableContract } from './contracts';
 import { ApiError, data, parseJsonBody, parseOrThrow, type Reply } from './http';
+import { jsonParam } from './search';
 import type { SeedContract } from './seed-data';
+import { subAreaPrice } from './sub-area';
 
 const ItemRefs = z
   .array(z.object({ collection: z.string().min(1), item: z.string().min(1) }))
@@ -39,7 +42,7 @@ export function priceBatchV1(ctx: RequestContext): Reply {
 export function priceV0(ctx: RequestContext): Reply {
   const caller = callerOf(ctx);
   const contractId = contractIdParam(requiredParam(ctx, 'contract_id'), 'contract_id');
-  return singlePrice(ctx, usableContract(caller.organisation, contractId));
+  return singlePrice(ctx, usableContract(caller.organisation, contractId), ctx.url.searchParams.get('geometry'));
 }
 
 export function priceBatchV0(ctx: RequestContext): Reply {
@@ -49,9 +52,14 @@ export function priceBatchV0(ctx: RequestContext): Reply {
   return data(batchPrices(ctx, contract, request.items));
 }
 
-function singlePrice(ctx: RequestContext, contract: SeedContract): Reply {
-  const price = priceOf(contract, lookupItem(ctx, requiredParam(ctx, 'collection'), requiredParam(ctx, 'item')));
-  return data(price, 200, apiVariant(ctx) === 'documented' ? { errors: null } : {});
+/** One item's price, or with `geometry` (JSON text) the price of that sub-area of it. */
+function singlePrice(ctx: RequestContext, contract: SeedContract, geometry: string | null = null): Reply {
+  const item = lookupItem(ctx, requiredParam(ctx, 'collection'), requiredParam(ctx, 'item'));
+  const price =
+    geometry === null
+      ? itemPrice(contract, item)
+      : subAreaPrice(contract, item, jsonParam('geometry', geometry), 'geometry');
+  return data(priceJson(contract, price), 200, apiVariant(ctx) === 'documented' ? { errors: null } : {});
 }
 
 function batchPrices(
@@ -62,12 +70,11 @@ function batchPrices(
   return refs.map((ref) => ({
     collection: ref.collection,
     item: ref.item,
-    ...priceOf(contract, lookupItem(ctx, ref.collection, ref.item)),
+    ...priceJson(contract, itemPrice(contract, lookupItem(ctx, ref.collection, ref.item))),
   }));
 }
 
-function priceOf(contract: SeedContract, item: CatalogItem): PriceJson {
-  const price = itemPrice(contract, item);
+function priceJson(contract: SeedContract, price: string): PriceJson {
   return { value: price, final: price, currency: contract.currency };
 }
 

@@ -87,7 +87,7 @@ function numberParam(field: string, text: string): number {
   return value;
 }
 
-function jsonParam(field: string, text: string): unknown {
+export function jsonParam(field: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -2,12 +2,15 @@
  * `dcp batch` end to end (the dcp program against a worker, configured through the environment): an item
  * file with an unknown item finishes with the "some items failed" exit code and JSON + CSV reports with one
  * row per item; a malformed file is one clear line and exit 2; `batch status` reports the finished batch.
+ * With `--aoi`: a bad area is one line and exit 2; a dry run prints the plan and writes the map; a real run
+ * reports the coverage it bought.
  */
 import { execFile } from 'node:child_process';
 import { settingsEnvironment } from '../src/config/settings';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { regionAoi } from './support/batch-env';
 import { PurchaseEnv } from './support/purchase-env';
 
 const DCP = path.resolve(__dirname, '../dist/src/starter.js');
@@ -88,4 +91,100 @@ test('a malformed item file or missing budget: one line naming the problem, exit
   expect(bad.stderr).toMatch(/^dcp: bad\.ndjson line 2: invalid JSON .*\n$/);
   const noBudget = await dcp(['batch', '--items', file]);
   expect(noBudget).toMatchObject({ code: 2, stderr: 'dcp: --budget is required\n' });
+});
+
+describe('dcp batch --aoi', () => {
+  const writeAoi = (name: string, geometry: unknown) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, typeof geometry === 'string' ? geometry : JSON.stringify(geometry));
+    return file;
+  };
+
+  test.each([
+    ['not JSON', '{"type": "Polygon"', /^dcp: aoi-not-json\.geojson: is not JSON: .*\n$/],
+    [
+      'a Point',
+      { type: 'Point', coordinates: [2, 41] },
+      /^dcp: aoi-a-point\.geojson: type Point is not a Polygon or MultiPolygon\n$/,
+    ],
+    [
+      'an unclosed ring',
+      {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [2, 41],
+            [2.1, 41],
+            [2.1, 41.1],
+            [2, 41.1],
+          ],
+        ],
+      },
+      /^dcp: aoi-an-unclosed-ring\.geojson: coordinates\[0\]: ring is not closed: .*\n$/,
+    ],
+  ])(
+    'a bad AOI file (%s): one line naming the file and the problem, exit 2, nothing started',
+    async (name, geometry, message) => {
+      const file = writeAoi(`aoi-${name.replace(/ /g, '-').toLowerCase()}.geojson`, geometry);
+      const run = await dcp(['batch', '--aoi', file, '--budget', '100', '--dry-run']);
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      expect(run.stderr).toMatch(message);
+    },
+  );
+
+  test('AOI options without --aoi, or --aoi with another input: exit 2', async () => {
+    const items = path.join(dir, 'one.csv');
+    fs.writeFileSync(items, 'collection,item\nmenut-l1c-cogs,A\n');
+    expect(await dcp(['batch', '--items', items, '--budget', '10', '--min-coverage', '90'])).toMatchObject({
+      code: 2,
+      stderr: 'dcp: --min-coverage needs --aoi FILE\n',
+    });
+    const aoi = writeAoi('aoi.geojson', regionAoi(3).geometry);
+    expect(await dcp(['batch', '--items', items, '--aoi', aoi, '--budget', '10'])).toMatchObject({
+      code: 2,
+      stderr: 'dcp: give exactly one of --search FILE, --items FILE or --aoi FILE\n',
+    });
+    const badPct = await dcp(['batch', '--aoi', aoi, '--budget', '10', '--min-coverage', '120']);
+    expect(badPct.code).toBe(2);
+    expect(badPct.stderr).toMatch(/--min-coverage.*"120" is not a percentage from 0 to 100/);
+  });
+
+  test('--dry-run prints the plan, writes the map and GeoJSON, buys nothing; a real run reports coverage', async () => {
+    const aoi = writeAoi('field.geojson', { type: 'Feature', properties: {}, geometry: regionAoi(6, -8, 5).geometry });
+    const reportDir = path.join(dir, 'coverage-report');
+    const orders = (await env.admin.orders(1001)).length;
+    const batchOf = (id: string, ...extra: string[]) =>
+      dcp(['batch', '--aoi', aoi, '--budget', '100000', '--batch-id', id, '--report', reportDir, ...extra]);
+    const plan = await batchOf('cli-aoi-plan', '--dry-run');
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(
+      /^batch cli-aoi-plan: plan only \(--dry-run\), nothing bought\n {2}coverage (9[89]|100)\.\d+ % of /,
+    );
+    expect(plan.stdout).toMatch(/every intersecting scene whole \(\d+\): [\d.]+ EUR/);
+    expect(plan.stdout).toMatch(
+      /\n {2}1\. \d{4}-\d{2}-\d{2} [a-z]+-l1[cd]-cogs\/\S+: \+[\d.,]+ km², (clipped to|whole scene)/,
+    );
+    expect((await env.admin.orders(1001)).length).toBe(orders);
+    const svg = fs.readFileSync(path.join(reportDir, 'coverage.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg [^>]*viewBox=/);
+    expect(svg).toContain('Coverage of batch cli-aoi-plan (plan)');
+    const geojson = JSON.parse(fs.readFileSync(path.join(reportDir, 'coverage.geojson'), 'utf8'));
+    expect(geojson.features.map((f: { properties: { role: string } }) => f.properties.role)).toContain('pick');
+    const report = JSON.parse(fs.readFileSync(path.join(reportDir, 'cli-aoi-plan.json'), 'utf8'));
+    expect(report.coverageFigures.planned.coveragePct).toBeGreaterThanOrEqual(98);
+    expect(report.coverageFigures.reached).toEqual({ coveragePct: 0, boughtKm2: 0, cost: '0' });
+    expect(Number(report.coverageFigures.naiveCost)).toBeGreaterThan(Number(report.coverageFigures.planned.cost));
+
+    const run = await batchOf('cli-aoi');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /\n {2}coverage (9[89]|100)\.\d+ % bought of (9[89]|100)\.\d+ % planned \(target 98\.0 %\) for [\d.]+/,
+    );
+    const bought = JSON.parse(fs.readFileSync(path.join(reportDir, 'cli-aoi.json'), 'utf8')).coverageFigures;
+    expect(bought.reached.coveragePct).toBeGreaterThanOrEqual(98);
+    expect(bought.reached.cost).toBe(bought.planned.cost);
+    expect(fs.readFileSync(path.join(reportDir, 'coverage.svg'), 'utf8')).toContain('Coverage of batch cli-aoi<');
+    const status = await dcp(['batch', 'status', 'cli-aoi']);
+    expect(status.stdout).toMatch(/cli-aoi: COMPLETED .* \| coverage (9[89]|100)\.\d+ % bought of /);
+  });
 });

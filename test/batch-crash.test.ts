@@ -1,7 +1,8 @@
 /**
- * Batch crashes: the worker process killed with SIGKILL mid-batch (orders being created, purchases in flight)
- * and mid-download. After a restart the outcome is the same as without the crash: every affordable item bought
- * exactly once (simulator audit), and every file complete and verified against its catalog checksum.
+ * Batch crashes: the worker process killed with SIGKILL mid-batch (orders being created, purchases in flight),
+ * mid-download, and mid-way through buying the coverage of an area. After a restart the outcome is the same as
+ * without the crash: every affordable item bought exactly once (simulator audit), every file complete and verified
+ * against its catalog checksum, and the area covered as planned.
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,8 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { progressQuery } from '../src/shared/batch-messages';
 import type { BatchProgress } from '../src/shared/batch-types';
+import type { CoveragePlanRecord } from '../src/shared/coverage-types';
 import { assetsOf, multihash } from './support/assets';
-import { runBatch } from './support/batch-env';
+import { coveredPct, regionAoi, runBatch } from './support/batch-env';
 import { kill9 } from './support/kill';
 import { PurchaseEnv } from './support/purchase-env';
 import { holdRequests } from './support/simulator';
@@ -95,3 +97,30 @@ test('worker killed mid-download: after a restart every file is complete and ver
   }
   await expectBoughtOnce(items);
 }, 60_000);
+
+test('worker killed while the picks of an area are being bought: after a restart the area is covered, nothing bought twice', async () => {
+  const aoi = regionAoi(15);
+  await env.admin.setFaults({ seed: 9, endpoints: { order_create: { latencyMs: 700 } } });
+  worker = env.spawnWorkerProcess();
+  const batch = await runBatch(env, { coverage: { aoi: aoi.geometry }, budget: '100000', concurrency: 2, ...QUICK });
+  const before = await until<BatchProgress>(
+    'purchases done and in flight',
+    () => batch.query(progressQuery),
+    (p) => p.counts.PAID >= 1 && p.inFlight >= 1,
+  );
+  expect(before.coverage?.boughtPct).toBeLessThan(before.coverage?.plannedPct as number);
+  await kill9(worker);
+  await env.admin.setFaults({});
+  worker = env.spawnWorkerProcess();
+
+  const result = await batch.result();
+  const plan = result.coveragePlan as CoveragePlanRecord;
+  const bought = plan.picks.filter((pick) => !pick.owned);
+  expect(result.end).toBe('COMPLETED');
+  expect(plan.stoppedBy).toBe('target');
+  expect(bought.length).toBeGreaterThanOrEqual(3);
+  expect(result.counts.PAID).toBe(bought.length);
+  expect(result.spent).toBe(plan.cost);
+  expect(coveredPct(aoi, plan.picks)).toBeGreaterThanOrEqual(98);
+  await expectBoughtOnce(bought);
+}, 90_000);

@@ -1,10 +1,15 @@
 /** Purchases paid with credits, at checkout and at create, against the simulator and a real Temporal server. */
 import { startPurchase } from '../src/workflow-client/purchase-client';
 import type { PurchaseResult } from '../src/shared/purchase-types';
+import { subAreaOf } from './support/orders';
+import { searchWithPrices } from './support/batch-env';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
 onePurchaseEnvPerFile((started) => (env = started));
+
+const findPriced = (item: { collection: string; item: string }) =>
+  searchWithPrices(env, { collections: [item.collection], ids: [item.item] }, 1);
 
 function apiCalls(stats: { endpoints: Record<string, { requests: number }> }): Record<string, number> {
   return Object.fromEntries(
@@ -109,22 +114,16 @@ test('buying the same purchase again reports the finished one and buys nothing',
   expect((await env.admin.orders(1001)).length).toBe(ordersBefore);
 });
 
-test('a line item with an area of interest sends geometry and project together', async () => {
+test('a line item with an area of interest sends geometry and project together, priced by its sub-area', async () => {
   const [item] = await env.items(1);
-  const geometry = {
-    type: 'Polygon' as const,
-    coordinates: [
-      [
-        [10, 50],
-        [10.1, 50],
-        [10.1, 50.1],
-        [10, 50.1],
-        [10, 50],
-      ],
-    ],
-  };
+  const geometry = await subAreaOf(env.sim.url, await env.token(), item);
+  const [whole] = await findPriced(item);
+  await env.admin.clearStats();
   const result = await (await env.buy({ items: [{ ...item, geometry, projectId: 'project-7' }] })).result();
   expect(result.end).toBe('COMPLETED');
+  // A quarter of the footprint (half its size each way), priced through the v0 per-item price with the geometry.
+  expect(Number(result.total) / (Number(whole.price) / 4)).toBeCloseTo(1, 2);
+  expect(apiCalls(await env.admin.stats())).toMatchObject({ price: 1, order_create: 1 });
   const api = await fetch(`${env.sim.url}/api/data/v0/order/orders/${result.orderId}`, {
     headers: { authorization: `Bearer ${await env.token()}` },
   });

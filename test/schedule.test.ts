@@ -1,7 +1,7 @@
 /**
  * `dcp schedule` against a real worker and the simulator: runs of a schedule over the same window buy each item
- * once (the second run finds them owned), a trigger while a run is in flight is skipped, pause/resume/delete and
- * list work, and bad flags are one line with exit 2.
+ * once (the second run finds them owned), also over an area of interest, a trigger while a run is in flight is
+ * skipped, pause/resume/delete and list work, and bad flags are one line with exit 2.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import type { BatchScheduleSummary } from '../src/workflow-client/schedule-clien
 import { batchCancelSignal, progressQuery } from '../src/shared/batch-messages';
 import type { BatchResult } from '../src/shared/batch-types';
 import type { batchPurchaseWorkflow } from '../src/workflows/batch';
+import { regionAoi } from './support/batch-env';
 import { runDcp, type DcpRun } from './support/dcp';
 import { PurchaseEnv } from './support/purchase-env';
 import { until } from './support/until';
@@ -65,12 +66,13 @@ async function triggerRun(id: string) {
   };
 }
 
-/** The search the run's first planning step was given, as its history recorded it. */
-async function plannedSearch(handle: WorkflowHandle): Promise<{ datetime?: string }> {
+/** The search (or coverage request) the run's first planning step was given, as its history recorded it. */
+async function plannedRequest(handle: WorkflowHandle, activity = 'planChunk'): Promise<{ datetime?: string }> {
   const { events } = await handle.fetchHistory();
-  const planned = events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'planChunk');
+  const planned = events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity);
   const payload = planned!.activityTaskScheduledEventAttributes!.input!.payloads![0];
-  return (JSON.parse(Buffer.from(payload.data!).toString('utf8')) as { search: { datetime?: string } }).search;
+  const input = JSON.parse(Buffer.from(payload.data!).toString('utf8')) as Record<string, { datetime?: string }>;
+  return input.search ?? input.request;
 }
 
 async function listed(id: string): Promise<BatchScheduleSummary | undefined> {
@@ -104,7 +106,7 @@ test('two runs over the same window: the second buys nothing new; list, pause, r
   const secondResult: BatchResult = await second.result();
   expect(secondResult.counts).toMatchObject({ PAID: 0, ALREADY_OWNED: 3 });
   // The window is the period before the run's scheduled time (which the server keeps to the second).
-  const [from, to] = (await plannedSearch(second)).datetime!.split('/').map(Date.parse);
+  const [from, to] = (await plannedRequest(second)).datetime!.split('/').map(Date.parse);
   expect(to - from).toBe(3650 * 86_400_000);
   expect(Math.abs(to - scheduledAt.getTime())).toBeLessThan(1000);
 
@@ -135,6 +137,37 @@ test('two runs over the same window: the second buys nothing new; list, pause, r
     async () => (await listed(id)) === undefined,
     (gone) => gone,
   );
+}, 60_000);
+
+test('a schedule over an area of interest: each run plans over its window; the second finds the area owned', async () => {
+  const aoi = path.join(dir, `${randomUUID()}.geojson`);
+  fs.writeFileSync(aoi, JSON.stringify(regionAoi(3, 10, -10).geometry));
+  const id = `sched-${randomUUID()}`;
+  const create = ['schedule', 'create', '--aoi', aoi, '--every', '3650d', '--budget-per-run', '100000'];
+  expect(await dcp([...create, '--schedule-id', id])).toMatchObject({ code: 0, stdout: `${id}\n` });
+  try {
+    const { handle: first, scheduledAt } = await triggerRun(id);
+    const firstResult: BatchResult = await first.result();
+    const plan = firstResult.coveragePlan!;
+    expect(plan.stoppedBy).toBe('target');
+    expect(firstResult.counts.PAID).toBe(plan.picks.filter((p) => !p.owned).length);
+    const [from, to] = (await plannedRequest(first, 'planCoverage')).datetime!.split('/').map(Date.parse);
+    expect(to - from).toBe(3650 * 86_400_000);
+    expect(Math.abs(to - scheduledAt.getTime())).toBeLessThan(1000);
+    // Clipped line items carry the run's batch id as their project.
+    const orders = await env.admin.orders(env.account.organisation);
+    const clipped = plan.picks.find((p) => p.geometry !== null);
+    const line = orders.flatMap((o) => o.items).find((i) => i.item === clipped?.item) as Record<string, unknown>;
+    expect(line).toMatchObject({ project_id: first.workflowId, geometry: clipped?.geometry });
+
+    const { handle: second } = await triggerRun(id);
+    const secondResult: BatchResult = await second.result();
+    expect(secondResult.coveragePlan?.picks.every((p) => p.owned)).toBe(true);
+    expect(secondResult.counts.PAID).toBe(0);
+    expect(secondResult.spent).toBe('0');
+  } finally {
+    await env.client.schedule.getHandle(id).delete();
+  }
 }, 60_000);
 
 test('a trigger while a run is in flight is skipped, not stacked', async () => {

@@ -1,7 +1,7 @@
 /** Order creation: the order it returns, each validation rule, licences, credits at create, and per-organisation visibility. */
 import { Order } from '../src/datacosmos/api-schemas';
 import { add } from '../src/shared/money';
-import { findItems, orderBody, type CatalogRef } from './support/orders';
+import { findItems, orderBody, subAreaOf, type CatalogRef } from './support/orders';
 import {
   ACME,
   BLUE_FIELDS,
@@ -99,12 +99,12 @@ test('an unknown item is refused naming the item; geometry with project_id is ac
     collection: items[0].collection,
     item: items[0].item,
     level: items[0].level,
-    geometry: { type: 'Point', coordinates: [1, 2] },
+    geometry: await subAreaOf(sim.url, acme, items[0]),
     project_id: 'p-1',
   };
   const ok = await create({ ...orderBody(ACME.organisation, ACME.contract, []), data: { order_line_items: [line] } });
   expect(ok.status).toBe(201);
-  expect(ok.body.data.order_line_items[0].project_id).toBe('p-1');
+  expect(ok.body.data.order_line_items[0]).toMatchObject({ project_id: 'p-1', geometry: line.geometry });
   const before = (await sim.admin.orders()).length;
   await create({ not: 'json order' });
   await call(sim.url, 'POST', ORDERS, { token: acme, body: '{broken' });

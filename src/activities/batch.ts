@@ -4,15 +4,13 @@
  * already owns or is buying.
  * Only decisions-free facts come back; the batch workflow decides.
  */
-import { Context } from '@temporalio/activity';
 import type { DataCosmosClient, StacItem } from '../datacosmos';
 import type { ExaminedItem, PlanChunkInput, PlanChunkResult } from '../shared/batch-types';
-import { FAILURE } from '../shared/failure-types';
 import { itemKey } from '../shared/item-key';
 import type { LineItemInput } from '../shared/purchase-types';
 import { createDeliveryActivities } from './delivery';
-import { lookUpClaims } from '../workflow-client/claims';
-import { apiStep, cancellation, isFinalApiFailure } from './failures';
+import { apiStep, cancellation } from './failures';
+import { ownershipOf } from './ownership';
 import { inlinePrice, levelMismatch, lookUpCatalogItems, priceRest, type ItemPriceFact } from './pricing';
 
 export interface BatchActivityDependencies {
@@ -36,20 +34,11 @@ export function createBatchActivities(deps: BatchActivityDependencies) {
       }
       const known = [...stacItems.values()].map((s) => ({ collection: s.collection, item: s.id }));
       const prices = await priceRest(client, input.contractId, known, inline);
-      const keys = asked.map(itemKey);
-      const owned = await ownedIn(client, organisationId, new Set(keys));
-      // The claim registries know what purchases of this product own or are buying; the order list, what was
-      // bought any other way. The purchases' own claims decide at buying time; this only spares them the asking.
-      const claims = await lookUpClaims(
-        Context.current().client,
-        { taskQueue: input.claimScope, organisationId },
-        keys,
+      const { owned, inFlight, unknown } = await ownershipOf(
+        client,
+        { claimScope: input.claimScope, organisationId },
+        asked.map(itemKey),
       );
-      const inFlight = new Map<string, string>();
-      for (const claim of claims) {
-        if (claim.state === 'OWNED' && claim.orderId) owned.orders.set(claim.item, claim.orderId);
-        else inFlight.set(claim.item, claim.holder);
-      }
       const examined = asked.map((line): ExaminedItem => {
         const key = itemKey(line);
         const stacItem = stacItems.get(key);
@@ -69,11 +58,11 @@ export function createBatchActivities(deps: BatchActivityDependencies) {
                 : level === null
                   ? `the catalog gives no processing level for ${key}`
                   : null)),
-          ownedIn: owned.orders.get(key) ?? null,
+          ownedIn: owned.get(key) ?? null,
           inFlightIn: inFlight.get(key) ?? null,
         };
       });
-      return { examined, nextCursor, ...(owned.unknown ? { ownershipUnknown: owned.unknown } : {}) };
+      return { examined, nextCursor, ...(unknown ? { ownershipUnknown: unknown } : {}) };
     },
     ...createDeliveryActivities(deps),
   };
@@ -108,34 +97,4 @@ async function lookUpItems(
   items: LineItemInput[],
 ): Promise<{ stacItems: Map<string, StacItem>; asked: LineItemInput[]; nextCursor: null }> {
   return { stacItems: await lookUpCatalogItems(client, contractId, items), asked: items, nextCursor: null };
-}
-
-/**
- * Which of these items the organisation already holds in a PAID order (the order's own status decides, not the
- * list's filter), with that order's id. When the order list is not served, `unknown` says so and nothing is owned.
- */
-async function ownedIn(
-  client: DataCosmosClient,
-  organisationId: number,
-  keys: Set<string>,
-): Promise<{ orders: Map<string, string>; unknown: string | null }> {
-  const owned = new Map<string, string>();
-  try {
-    await apiStep(async () => {
-      for await (const page of client.listAllOrders({ organisationId, status: 'PAID' }, { signal: cancellation() })) {
-        for (const order of page.orders) {
-          if (order.status !== 'PAID') continue;
-          for (const line of order.order_line_items ?? []) {
-            if (!line.collection || !line.item) continue;
-            const key = itemKey({ collection: line.collection, item: line.item });
-            if (keys.has(key) && !owned.has(key)) owned.set(key, order.id);
-          }
-        }
-      }
-    });
-  } catch (err) {
-    if (!isFinalApiFailure(err) || err.type !== FAILURE.unsupported) throw err;
-    return { orders: owned, unknown: `orders paid outside this product cannot be seen: ${err.message}` };
-  }
-  return { orders: owned, unknown: null };
 }

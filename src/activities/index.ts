@@ -9,6 +9,7 @@ import { FAILURE } from '../shared/failure-types';
 import type { CreateOrderInput, LineItemInput, OrderSummary, Quote, ResolvedContract } from '../shared/purchase-types';
 import { createBatchActivities } from './batch';
 import { createClaimActivities } from './claims';
+import { createCoverageActivities } from './coverage';
 import { chooseContract, createContractCache, type ContractCache } from './contracts';
 import { apiStep, businessRule, cancellation, isFinalApiFailure, unsettled } from './failures';
 import { checkAdoptable, findOrderForItems, readOrder, summarizeOrder } from './orders';
@@ -157,6 +158,7 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     ...createBatchActivities(deps),
+    ...createCoverageActivities(deps),
     ...createClaimActivities(deps),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Prices for the purchase and batch activities. A catalog search with the contract gives each item's processing
  * level and, when the API prices inline, its price; items still without a price are priced through the client
- * (the v1 batch price or the documented v0 price, as the client decides).
+ * (the v1 batch price or the documented v0 price, as the client decides). A line item with a geometry buys a
+ * sub-area: an inline price is the whole scene's, so those are always priced through the v0 per-item price.
  */
 import type { DataCosmosClient, StacItem } from '../datacosmos';
 import { itemKey } from '../shared/item-key';
@@ -25,7 +26,7 @@ export function inlinePrice(stacItem: StacItem): ItemPriceFact | null {
 export async function priceRest(
   client: DataCosmosClient,
   contractId: number,
-  refs: Array<{ collection: string; item: string }>,
+  refs: Array<Pick<LineItemInput, 'collection' | 'item' | 'geometry'>>,
   known: Map<string, ItemPriceFact>,
 ): Promise<Map<string, ItemPriceFact>> {
   const missing = refs.filter((ref) => !known.has(itemKey(ref)));
@@ -33,7 +34,7 @@ export async function priceRest(
     const prices = await apiStep(() =>
       client.priceItems(
         contractId,
-        missing.map(({ collection, item }) => ({ collection, item })),
+        missing.map(({ collection, item, geometry }) => ({ collection, item, ...(geometry ? { geometry } : {}) })),
         cancellation(),
       ),
     );
@@ -75,10 +76,12 @@ export async function priceLineItems(
   items: LineItemInput[],
 ): Promise<Quote> {
   const catalog = await lookUpCatalogItems(client, contractId, items);
+  // An inline price is the whole scene's: a sub-area is priced through the API's sub-area pricing.
+  const parts = new Set(items.filter((line) => line.geometry).map(itemKey));
   const known = new Map<string, ItemPriceFact>();
   for (const [key, stacItem] of catalog) {
     const price = inlinePrice(stacItem);
-    if (price) known.set(key, price);
+    if (price && !parts.has(key)) known.set(key, price);
   }
   const levels = new Map(items.map((line) => [itemKey(line), levelOf(catalog, line)]));
   const prices = await priceRest(client, contractId, items, known);

@@ -1,4 +1,7 @@
-/** How batches are shown: the progress line, the final summary, the JSON and CSV reports, and the exit code. */
+/**
+ * How batches are shown: the progress line, the final summary, the JSON and CSV reports, and the exit code;
+ * for coverage batches also the coverage reached against the plan.
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -8,6 +11,9 @@ import {
   type BatchResult,
   type ItemReport,
 } from '../shared/batch-types';
+import { formatPct } from '../coverage/report-figures';
+import { coveringPicks } from '../shared/coverage-plan';
+import type { CoverageProgress } from '../shared/coverage-types';
 import { ExitCode } from '../shared/errors';
 
 export const REPORT_COLUMNS: ReadonlyArray<keyof ItemReport> = [
@@ -35,8 +41,17 @@ export function progressLine(p: BatchProgress): string {
   const total = p.inputExhausted ? `${p.examined}` : `${p.examined}+`;
   return (
     `${p.batchId}: ${p.phase} ${doneCount(p)}/${total} items | spent ${p.spent}/${p.budget} ${p.currency ?? ''} | ` +
-    `in flight ${p.inFlight}, queued ${p.queued}${countsText(p.counts) ? ` | ${countsText(p.counts)}` : ''}`
+    `in flight ${p.inFlight}, queued ${p.queued}${countsText(p.counts) ? ` | ${countsText(p.counts)}` : ''}` +
+    (p.coverage ? ` | ${coverageText(p.coverage)}` : '')
   );
+}
+
+/** Coverage so far against the plan: `coverage 61.20 % bought of 98.40 % planned (target 98.0 %)`. */
+export function coverageText(c: CoverageProgress): string {
+  const planned = `${formatPct(c.plannedPct)} planned (target ${formatPct(c.targetPct)}) for ${c.plannedCost}`;
+  return c.dryRun
+    ? `coverage ${planned}, nothing bought (dry run)`
+    : `coverage ${formatPct(c.boughtPct)} bought of ${planned}`;
 }
 
 export function formatBatchResult(r: BatchResult): string {
@@ -47,6 +62,7 @@ export function formatBatchResult(r: BatchResult): string {
     `  items:  ${items.length} (${countsText(r.counts) || 'none'})`,
     `  spent:  ${r.spent} of ${r.budget} ${r.currency ?? ''}`.trimEnd(),
   ];
+  if (r.coverage) lines.push(`  ${coverageText(r.coverage)}`);
   for (const item of failed.slice(0, 10))
     lines.push(`  failed: ${item.collection}/${item.item}: ${item.reason ?? 'unknown'}`);
   if (failed.length > 10) lines.push(`  ... and ${failed.length - 10} more failed (see the report)`);
@@ -90,8 +106,27 @@ function csvCell(value: string | null): string {
   return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** The result as users read it: rows expanded into named fields. */
+/** The result as users read it: rows expanded into named fields; a coverage batch's figures. */
 export function reportJson(r: BatchResult): Omit<BatchResult, 'rows'> & { items: ItemReport[] } {
   const { rows: _rows, ...summary } = r;
-  return { ...summary, items: batchItems(r) };
+  return { ...summary, ...(r.coveragePlan ? { coverageFigures: coverageFigures(r) } : {}), items: batchItems(r) };
+}
+
+/** What the plan expected and what the batch reached: coverage, km² bought, cost; and the naive choice's cost. */
+function coverageFigures(r: BatchResult) {
+  const plan = r.coveragePlan as NonNullable<BatchResult['coveragePlan']>;
+  const covering = r.coverage?.dryRun ? [] : coveringPicks(plan, r.rows);
+  return {
+    aoiKm2: plan.aoiKm2,
+    targetPct: plan.targetPct,
+    planned: { coveragePct: plan.coveragePct, boughtKm2: plan.boughtKm2, cost: plan.cost, stoppedBy: plan.stoppedBy },
+    reached: {
+      coveragePct: r.coverage?.dryRun ? 0 : (r.coverage?.boughtPct ?? 0),
+      boughtKm2: covering.reduce((sum, pick) => sum + pick.boughtKm2, 0),
+      cost: r.spent,
+    },
+    naiveCost: plan.baselines?.naiveCost ?? null,
+    clippedCost: plan.baselines?.clippedCost ?? null,
+    intersecting: plan.baselines?.intersecting ?? null,
+  };
 }

@@ -1,20 +1,28 @@
-/** `dcp batch`: start (or attach to) a batch acquisition and follow it; `dcp batch status|cancel ID`. */
+/**
+ * `dcp batch`: start (or attach to) a batch acquisition and follow it; `dcp batch status|cancel ID`. With
+ * `--aoi FILE` the batch buys coverage of an area (`--dry-run` prints the plan and buys nothing).
+ */
 import { randomUUID } from 'node:crypto';
 import { SingleBar } from 'cli-progress';
 import { followBatch, startBatch, type BatchHandle } from '../workflow-client/batch-client';
 import { batchCancelSignal, progressQuery } from '../shared/batch-messages';
 import type { BatchInput, BatchProgress } from '../shared/batch-types';
 import { batchInputProblems } from '../shared/batch-validation';
+import type { Aoi } from '../coverage/aoi';
+import { coverageRequest } from './aoi-request';
+import type { AoiOptions } from './aoi-options';
 import { batchShape, type BatchShapeOptions } from './batch-options';
+import { formatCoveragePlan, writeCoverageReports } from './coverage-report';
 import { withContext } from './context';
 import { printJson } from './output';
 import { CliError, ExitCode } from '../shared/errors';
 import { ItemFileError, readItemFile, readSearchFile } from './item-files';
 import { batchFailure, doneCount, formatBatchResult, progressLine, reportJson, writeReports } from './batch-report';
 
-export interface BatchOptions extends BatchShapeOptions {
+export interface BatchOptions extends BatchShapeOptions, AoiOptions {
   search?: string;
   items?: string;
+  dryRun?: boolean;
   budget: string;
   batchId?: string;
   report?: string;
@@ -37,23 +45,28 @@ export async function cancelBatchWorkflow(id: string, reason: string | undefined
   });
 }
 
-function batchInput(options: BatchOptions): BatchInput {
+/** The batch input from the flags, and the area of interest of a coverage batch. */
+function batchInput(options: BatchOptions): { input: BatchInput; aoi?: Aoi } {
   if (!options.budget) throw new CliError('--budget is required', ExitCode.USAGE);
-  if ((options.search === undefined) === (options.items === undefined)) {
-    throw new CliError('give exactly one of --search FILE or --items FILE', ExitCode.USAGE);
+  if ([options.search, options.items, options.aoi].filter((file) => file !== undefined).length !== 1) {
+    throw new CliError('give exactly one of --search FILE, --items FILE or --aoi FILE', ExitCode.USAGE);
   }
+  if (options.dryRun && !options.aoi) throw new CliError('--dry-run needs --aoi FILE', ExitCode.USAGE);
+  const coverage = coverageRequest(options);
   try {
     const input: BatchInput = {
       batchId: options.batchId ?? `batch-${randomUUID()}`,
-      ...(options.search
-        ? { search: readSearchFile(options.search) }
-        : { items: readItemFile(options.items as string) }),
+      ...(coverage
+        ? { coverage: { ...coverage.request, ...(options.dryRun ? { dryRun: true } : {}) } }
+        : options.search
+          ? { search: readSearchFile(options.search) }
+          : { items: readItemFile(options.items as string) }),
       budget: options.budget,
       ...batchShape(options),
     };
     const problems = batchInputProblems(input);
     if (problems.length > 0) throw new CliError(`invalid batch: ${problems.join('; ')}`, ExitCode.USAGE);
-    return input;
+    return { input, aoi: coverage?.aoi };
   } catch (err) {
     if (err instanceof ItemFileError) throw new CliError(err.message, ExitCode.USAGE);
     throw err;
@@ -61,7 +74,7 @@ function batchInput(options: BatchOptions): BatchInput {
 }
 
 export async function runBatchCommand(options: BatchOptions): Promise<number> {
-  const input = batchInput(options);
+  const { input, aoi } = batchInput(options);
   return withContext(async (ctx) => {
     const organisationId = ctx.settings.datacosmos.organisationId;
     const client = await ctx.temporal();
@@ -82,10 +95,11 @@ export async function runBatchCommand(options: BatchOptions): Promise<number> {
     const result = await follow(handle, options.json);
     if (options.report) {
       const files = writeReports(options.report, result);
+      if (aoi) files.push(...writeCoverageReports(options.report, aoi, result));
       if (!options.json) process.stderr.write(`report: ${files.join(', ')}\n`);
     }
     if (options.json) printJson(reportJson(result));
-    else process.stdout.write(`${formatBatchResult(result)}\n`);
+    else process.stdout.write(`${options.dryRun ? formatCoveragePlan(result) : formatBatchResult(result)}\n`);
     const failure = batchFailure(result);
     if (failure) throw new CliError(failure.message, failure.code);
     return ExitCode.OK;

@@ -1,4 +1,7 @@
-/** `dcp schedule`: recurring batch acquisition over a search (create, list, pause, resume, delete, trigger). */
+/**
+ * `dcp schedule`: recurring batch acquisition over a search or an area of interest (create, list, pause, resume,
+ * delete, trigger).
+ */
 import { randomUUID } from 'node:crypto';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleHandle } from '@temporalio/client';
 import {
@@ -10,6 +13,8 @@ import {
   type BatchScheduleSummary,
 } from '../workflow-client/schedule-client';
 import { batchInputProblems } from '../shared/batch-validation';
+import { coverageRequest } from './aoi-request';
+import type { AoiOptions } from './aoi-options';
 import { batchShape, type BatchShapeOptions } from './batch-options';
 import { withContext, type CommandContext } from './context';
 import { formatTable, printJson } from './output';
@@ -19,8 +24,8 @@ import { ItemFileError, readSearchFile } from './item-files';
 
 export type ScheduleAction = 'pause' | 'resume' | 'delete' | 'trigger';
 
-export interface CreateOptions extends BatchShapeOptions {
-  search: string;
+export interface CreateOptions extends BatchShapeOptions, AoiOptions {
+  search?: string;
   every: number;
   window?: number;
   budgetPerRun: string;
@@ -66,9 +71,12 @@ export async function controlSchedule(action: ScheduleAction, id: string): Promi
 
 /** The schedule request from the flags, checked like a batch before anything is sent (exit 2 on a problem). */
 function scheduleRequest(options: CreateOptions): Omit<BatchScheduleOptions, 'taskQueue' | 'organisationId'> {
+  if ((options.search === undefined) === (options.aoi === undefined))
+    throw new CliError('give exactly one of --search FILE or --aoi FILE', ExitCode.USAGE);
+  const coverage = coverageRequest(options);
   let search;
   try {
-    search = readSearchFile(options.search);
+    search = options.search === undefined ? undefined : readSearchFile(options.search);
   } catch (err) {
     if (err instanceof ItemFileError) throw new CliError(err.message, ExitCode.USAGE);
     throw err;
@@ -78,7 +86,8 @@ function scheduleRequest(options: CreateOptions): Omit<BatchScheduleOptions, 'ta
     everyMs: options.every,
     ...(options.window ? { windowMs: options.window } : {}),
     batch: {
-      search,
+      ...(search ? { search } : {}),
+      ...(coverage ? { coverage: coverage.request } : {}),
       budget: options.budgetPerRun,
       ...batchShape(options),
     },

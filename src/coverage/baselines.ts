@@ -4,19 +4,13 @@
  * area, one polygon operation per scene that crosses the area's edge, so it is kept apart from the
  * selection, which looks closely at few scenes. Owned scenes cost nothing. Pure.
  */
+import type { CoverageBaselines } from '../shared/coverage-types';
 import { add } from '../shared/money';
 import type { Aoi } from './aoi';
 import { MIN_KM2, prepareScenes, type CoverageCandidate, type Scene } from './candidates';
 import { priceOfArea } from './price';
 
-export interface CoverageBaselines {
-  /** Scenes (owned ones included) whose footprint overlaps the area. */
-  intersecting: number;
-  /** Every intersecting scene bought whole. */
-  naiveCost: string;
-  /** Every intersecting scene bought clipped to the area. */
-  clippedCost: string;
-}
+export type { CoverageBaselines } from '../shared/coverage-types';
 
 export function baselinesOf(scenes: Scene[]): CoverageBaselines {
   const intersecting = scenes.filter((scene) => {

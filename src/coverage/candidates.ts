@@ -20,9 +20,9 @@ import {
   type Parts,
 } from './geometry';
 import { priceOfArea, type ScenePrice } from './price';
+import type { Preference } from '../shared/coverage-types';
 
-export type Preference = 'newest' | 'least-cloud' | 'cheapest';
-export const PREFERENCES: readonly Preference[] = ['newest', 'least-cloud', 'cheapest'];
+export { PREFERENCES, type Preference } from '../shared/coverage-types';
 
 export interface CoverageCandidate {
   collection: string;

@@ -15,7 +15,8 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import { add, compare, isDecimal } from '../shared/money';
 import type { Aoi } from './aoi';
-import { baselinesOf, type CoverageBaselines } from './baselines';
+import { DEFAULT_MIN_COVERAGE_PCT, type CoverageFigures, type CoveragePick } from '../shared/coverage-types';
+import { baselinesOf } from './baselines';
 import {
   compareText,
   MIN_KM2,
@@ -33,6 +34,7 @@ import { priceOfArea } from './price';
 
 export type { CoverageCandidate, Preference } from './candidates';
 export { PREFERENCES } from './candidates';
+export type { CoveragePick, CoverageStop } from '../shared/coverage-types';
 
 export interface CoverageOptions {
   /** Stop once this share of the AOI is covered; default 98. */
@@ -51,42 +53,13 @@ export interface CoverageOptions {
   baselines?: boolean;
 }
 
-export interface CoveragePick {
-  collection: string;
-  item: string;
-  datetime: string;
-  cloudCover: number | null;
-  owned: boolean;
-  footprint: Polygon | MultiPolygon;
-  /** The line item's sub-area, or null when the whole scene is bought (or owned). */
-  geometry: Polygon | null;
-  /** Area paid for (0 for owned imagery). */
-  boughtKm2: number;
-  /** AOI area this pick covers that earlier picks did not. */
-  newKm2: number;
-  price: string;
-}
-
-/** Why the selection ended: target met, the budget left nothing affordable, or no candidate adds coverage. */
-export type CoverageStop = 'target' | 'budget' | 'candidates';
-
-export interface CoveragePlan {
+export interface CoveragePlan extends CoverageFigures {
   /** In the order they were chosen. */
   picks: CoveragePick[];
-  aoiKm2: number;
-  coveredKm2: number;
-  coveragePct: number;
-  targetPct: number;
-  boughtKm2: number;
-  cost: string;
-  stoppedBy: CoverageStop;
   /** The part of the AOI the picks leave uncovered. */
   uncovered: MultiPolygon;
-  /** Null when not asked for. */
-  baselines: CoverageBaselines | null;
 }
 
-export const DEFAULT_MIN_COVERAGE_PCT = 98;
 export const DEFAULT_MARGIN_METERS = 50;
 export const DEFAULT_MAX_CLIP_VERTICES = 100;
 export const MIN_CLIP_VERTICES = 12;
@@ -147,6 +120,11 @@ export function planCoverage(aoi: Aoi, candidates: CoverageCandidate[], options:
     }
     let purchase = best.purchase;
     if (purchase === undefined) {
+      // A scene the budget cannot take even at its least possible price is left without working out its part.
+      if (settings.budget !== undefined && compare(add(cost, leastPrice(best, settings)), settings.budget) > 0) {
+        overBudget = true;
+        continue;
+      }
       purchase = purchaseOf(best.scene, best.needed as Parts, settings);
       if (purchase.newKm2 <= MIN_KM2) continue;
       // The ranking estimated a clipped part's margin; if the real price puts another scene ahead, wait.
@@ -243,6 +221,21 @@ function scoreOf(scene: Scene, price: number, newKm2: number): number {
   return (price / newKm2) * (1 + PREFERENCE_WEIGHT * scene.penalty);
 }
 
+/** Below what a ranked scene's purchase can cost (FOOTPRINT_INSET_METERS may trim the clipped area a hair). */
+const LEAST_AREA_SHARE = 0.99;
+
+/**
+ * A lower bound of the price purchaseOf finds for a scene whose needed part is worked out: a clipped part buys at
+ * least the region it was ranked by, and a whole scene costs its price.
+ */
+function leastPrice(ranking: Ranking, settings: Settings): string {
+  const { scene } = ranking;
+  if (scene.candidate.owned) return '0';
+  if (!buysPart(scene, settings)) return scene.wholePrice;
+  const part = priceOfArea(scene.rate as string, ranking.newKm2 * LEAST_AREA_SHARE);
+  return compare(part, scene.wholePrice) < 0 ? part : scene.wholePrice;
+}
+
 interface Purchase {
   geometry: Polygon | null;
   /** What counts as covered: the footprint, or the clipped part before its inset. */
@@ -289,3 +282,4 @@ function before(a: Ranking, b: Ranking): number {
     compareText(a.scene.key, b.scene.key)
   );
 }
+

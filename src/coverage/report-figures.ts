@@ -20,7 +20,7 @@ const STOPS: Record<CoveragePlan['stoppedBy'], string> = {
 };
 
 /** The first line says how much is covered; the others what is bought and what it costs. */
-export function coverageFigures(plan: CoveragePlan, currency = ''): string[] {
+export function coverageFigures(plan: Omit<CoveragePlan, 'uncovered'>, currency = ''): string[] {
   const money = (amount: string) => (currency ? `${amount} ${currency}` : amount);
   const owned = plan.picks.filter((p) => p.owned).length;
   const clipped = plan.picks.filter((p) => p.geometry !== null).length;

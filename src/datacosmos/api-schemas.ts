@@ -229,6 +229,24 @@ export const PriceResponse = envelope(Price);
 export const ItemRef = z.object({ collection: z.string().min(1), item: z.string().min(1) });
 export type ItemRef = z.infer<typeof ItemRef>;
 
+/** A closed GeoJSON Polygon (every ring at least 4 positions, first = last): a sub-area of an item. */
+export const SubArea = z.object({
+  type: z.literal('Polygon'),
+  coordinates: z
+    .array(
+      z
+        .array(z.tuple([z.number(), z.number()]).rest(z.number()))
+        .min(4)
+        .refine((ring) => ring[0].every((value, i) => value === ring[ring.length - 1][i]), 'ring is not closed'),
+    )
+    .min(1),
+});
+export type SubArea = z.infer<typeof SubArea>;
+
+/** What a price is asked for: an item, or with `geometry` a sub-area of it (v0 per-item price only). */
+export const PriceRef = ItemRef.extend({ geometry: SubArea.optional() });
+export type PriceRef = z.infer<typeof PriceRef>;
+
 export const PriceBatchRequest = z.object({ items: z.array(ItemRef).min(1).max(500) });
 /** v0 batch pricing also names the contract in the body. */
 export const PriceBatchRequestV0 = PriceBatchRequest.extend({ contract_id: z.number().int() });

@@ -11,11 +11,13 @@ import {
   ContractsResponse,
   CreatedOrderReply,
   CreateOrderRequest,
+  Geometry,
   ItemRef,
   Order,
   OrderList,
   OrderResponse,
   PriceBatchResponse,
+  PriceRef,
   PriceResponse,
   SearchRequest,
   StacCollections,
@@ -41,7 +43,7 @@ export const PRICE_BATCH_SIZE = 500;
 /** v0 price calls in flight at once for one quote. */
 const V0_PRICE_CONCURRENCY = 4;
 
-const ItemRefs = z.array(ItemRef);
+const PriceRefs = z.array(PriceRef);
 const OrderId = z.string().min(1);
 
 export class DataCosmosClient {
@@ -145,14 +147,26 @@ export class DataCosmosClient {
   /**
    * The price of each item under the contract, in input order: the v1 batch price, or the documented v0 price
    * one item at a time (DATACOSMOS_PRICING; `auto` tries the batch once and keeps to v0 when it is not served).
+   * An item with a `geometry` is a sub-area: only the v0 price prices those, so it always goes there.
    */
-  async priceItems(contractId: number, refs: ItemRef[], signal?: AbortSignal): Promise<ItemPrice[]> {
-    const items = parseRequest('price_batch', 'POST', ItemRefs, refs);
-    if (items.length === 0) return [];
-    return this.pricing.price(
-      () => this.priceInBatches(contractId, items, signal),
-      () => this.priceEachV0(contractId, items, signal),
-    );
+  async priceItems(
+    contractId: number,
+    refs: Array<ItemRef & { geometry?: Geometry }>,
+    signal?: AbortSignal,
+  ): Promise<ItemPrice[]> {
+    const items = parseRequest('price_batch', 'POST', PriceRefs, refs);
+    const whole = items.filter((ref) => ref.geometry === undefined);
+    const parts = items.filter((ref) => ref.geometry !== undefined);
+    const wholePrices =
+      whole.length === 0
+        ? []
+        : await this.pricing.price(
+            () => this.priceInBatches(contractId, whole, signal),
+            () => this.priceEachV0(contractId, whole, signal),
+          );
+    const partPrices = parts.length === 0 ? [] : await this.priceEachV0(contractId, parts, signal);
+    let [nextWhole, nextPart] = [0, 0];
+    return items.map((ref) => (ref.geometry === undefined ? wholePrices[nextWhole++] : partPrices[nextPart++]));
   }
 
   /**
@@ -292,22 +306,26 @@ export class DataCosmosClient {
     return prices;
   }
 
-  /** The documented v0 price, one item per call, a few calls at a time (the throttle paces them). */
-  private async priceEachV0(contractId: number, items: ItemRef[], signal?: AbortSignal): Promise<ItemPrice[]> {
+  /**
+   * The documented v0 price, one item per call, a few calls at a time (the throttle paces them); a sub-area's
+   * geometry goes as JSON in the `geometry` parameter.
+   */
+  private async priceEachV0(contractId: number, items: PriceRef[], signal?: AbortSignal): Promise<ItemPrice[]> {
     const prices: ItemPrice[] = new Array(items.length);
     let next = 0;
     const worker = async () => {
       while (next < items.length) {
         const index = next++;
+        const { collection, item, geometry } = items[index];
         const reply = await this.transport.call({
           endpoint: 'price',
           method: 'GET',
           path: paths.priceV0,
-          query: { ...items[index], contract_id: contractId },
+          query: { collection, item, contract_id: contractId, geometry: geometry && JSON.stringify(geometry) },
           reply: PriceResponse,
           signal,
         });
-        prices[index] = { ...items[index], ...reply.data };
+        prices[index] = { collection, item, ...reply.data };
       }
     };
     await Promise.all(Array.from({ length: Math.min(V0_PRICE_CONCURRENCY, items.length) }, worker));

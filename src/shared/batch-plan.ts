@@ -51,7 +51,8 @@ export function fitChunk(state: FitState, examined: ExaminedItem[]): FitOutcome 
       skip(e, 'SKIPPED_BUDGET', null);
     } else {
       state.reserved = add(state.reserved, e.price);
-      planned.push({ collection: e.collection, item: e.item, level: e.level, price: e.price });
+      const part = e.geometry ? { geometry: e.geometry, projectId: e.projectId } : {};
+      planned.push({ collection: e.collection, item: e.item, level: e.level, price: e.price, ...part });
     }
   }
   return { planned, rows };

@@ -2,6 +2,7 @@
  * Data that crosses the batch workflow boundary: batch input, per-item outcomes, progress and result.
  * Pure types and constants only, shared by the batch workflow, its activities and its clients.
  */
+import type { CoveragePlanRecord, CoverageProgress, CoverageRequest } from './coverage-types';
 import type { DeliverOptions, DeliveryState } from './delivery-types';
 import type { LineItem, LineItemInput, PollSchedule } from './purchase-types';
 
@@ -31,9 +32,11 @@ export interface BatchSearch {
 export interface BatchInput {
   /** The batch id; equal to the workflow id. */
   batchId: string;
-  /** Exactly one of search and items. */
+  /** Exactly one of search, items and coverage. */
   search?: BatchSearch;
   items?: LineItemInput[];
+  /** Cover an area of interest: the batch plans which scenes (or parts of them) to buy, then buys them. */
+  coverage?: CoverageRequest;
   /** Decimal string, in the contract's currency: the most the whole batch may spend. */
   budget: string;
   currency?: string;
@@ -98,6 +101,8 @@ export interface BatchCarried {
   queue: PlannedItem[];
   rows: ItemRow[];
   cancelReason: string | null;
+  /** A coverage batch's plan, once made. */
+  coverage?: CoveragePlanRecord;
 }
 
 export interface PlannedItem extends LineItem {
@@ -114,6 +119,9 @@ export interface ExaminedItem {
   problem: string | null;
   ownedIn: string | null;
   inFlightIn: string | null;
+  /** A sub-area to buy (coverage batches), with the project it is bought for. */
+  geometry?: LineItem['geometry'];
+  projectId?: string;
 }
 
 export interface PlanChunkInput {
@@ -151,6 +159,8 @@ export interface BatchProgress {
   runs: number;
   startedAt: string;
   cancelReason: string | null;
+  /** Coverage batches: coverage so far against the plan. */
+  coverage?: CoverageProgress;
 }
 
 export interface BatchResult extends Omit<BatchProgress, 'phase' | 'queued' | 'inFlight'> {
@@ -158,6 +168,8 @@ export interface BatchResult extends Omit<BatchProgress, 'phase' | 'queued' | 'i
   endedAt: string;
   /** One compact row per item (10,000 items fit a Temporal payload); read them with `batchItems`. */
   rows: ItemRow[];
+  /** Coverage batches: the plan the batch bought by. */
+  coveragePlan?: CoveragePlanRecord;
 }
 
 /** Skips share one reason each, so their rows leave it out and it is filled in here. */

@@ -100,3 +100,18 @@ export function roundTo(value: string, places: number): string {
   if ((magnitude % divisor) * 2n >= divisor) quotient += 1n;
   return format(negative ? -quotient : quotient, places);
 }
+
+/** a / b rounded half away from zero to `places` fraction digits, normalised: divide("10", "3", 2) -> "3.33". */
+export function divide(a: string, b: string, places: number): string {
+  const pa = parse(a);
+  const pb = parse(b);
+  if (pb.units === 0n) throw new RangeError(`division of "${a}" by zero`);
+  // a / b = (ua / 10^sa) / (ub / 10^sb); scaled by 10^places and kept as a quotient of integers.
+  const numerator = pa.units * 10n ** BigInt(places + pb.scale);
+  const denominator = pb.units * 10n ** BigInt(pa.scale);
+  const negative = numerator < 0n !== denominator < 0n;
+  const [n, d] = [numerator < 0n ? -numerator : numerator, denominator < 0n ? -denominator : denominator];
+  let quotient = n / d;
+  if ((n % d) * 2n >= d) quotient += 1n;
+  return normalize(format(negative ? -quotient : quotient, places));
+}

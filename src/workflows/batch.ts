@@ -2,7 +2,10 @@
  * A batch acquisition: read the input in chunks (search pages or slices of an item list), price each chunk,
  * keep what is affordable and not owned or being bought already, group it into orders, and buy them as
  * child purchase workflows in a sliding window of `concurrency`. Every examined item gets one outcome row.
- * History stays bounded: before it grows large the batch lets its running purchases end and continues as new.
+ * A coverage batch (an area of interest) instead plans once, in an activity, which scenes or parts of scenes
+ * cover the area most cheaply, records the plan, and buys its picks the same way (line items carrying their
+ * sub-area and project). History stays bounded: before it grows large the batch lets its running purchases end
+ * and continues as new.
  */
 import {
   ApplicationFailure,
@@ -33,10 +36,13 @@ import {
   type BatchPhase,
   type BatchProgress,
   type BatchResult,
+  type ExaminedItem,
   type ItemOutcome,
   type PlannedItem,
 } from '../shared/batch-types';
 import { batchInputProblems } from '../shared/batch-validation';
+import { coverageProgress, examinedPicks } from '../shared/coverage-plan';
+import type { CoverageRequest } from '../shared/coverage-types';
 import { itemKey } from '../shared/item-key';
 import { add, subtract } from '../shared/money';
 import { cancelSignal } from '../shared/purchase-messages';
@@ -77,16 +83,18 @@ export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchRes
  * replay is deterministic; continue-as-new carries the rewritten input. An invalid input is left for `start` to refuse.
  */
 function startScheduledRun(input: BatchInput): BatchInput {
-  const { schedule, search, ...rest } = input;
-  if (!schedule || !search || batchInputProblems(input).length > 0) return input;
+  const { schedule, search, coverage, ...rest } = input;
+  if (!schedule || !(search || coverage) || batchInputProblems(input).length > 0) return input;
   const info = workflowInfo();
   const end = info.typedSearchAttributes.get(ScheduledStartTimeKey) ?? info.startTime;
   const start = new Date(end.getTime() - schedule.windowMs);
+  const datetime = `${start.toISOString()}/${end.toISOString()}`;
   upsertSearchAttributes([{ key: BatchIdKey, value: info.workflowId }]);
   return {
     ...rest,
     batchId: info.workflowId,
-    search: { ...search, datetime: `${start.toISOString()}/${end.toISOString()}` },
+    ...(search ? { search: { ...search, datetime } } : {}),
+    ...(coverage ? { coverage: { ...coverage, datetime } } : {}),
   };
 }
 
@@ -96,6 +104,8 @@ function droppedReason(d: DroppedItem): string {
 
 class Batch {
   private readonly api: Activities;
+  /** Coverage planning reads every page of a search over the area and works on polygons: it may take minutes. */
+  private readonly planApi: Activities;
   private readonly groupSize: number;
   private readonly concurrency: number;
   private readonly historyLimit: number;
@@ -110,6 +120,11 @@ class Batch {
     this.historyLimit = input.historyEventLimit ?? DEFAULT_BATCH_HISTORY_EVENT_LIMIT;
     this.api = proxyActivities<Activities>({
       startToCloseTimeout: input.activityTimeoutMs ? input.activityTimeoutMs * 6 : '2m',
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+      ...datacosmosQueueOption(),
+    });
+    this.planApi = proxyActivities<Activities>({
+      startToCloseTimeout: '10m',
       retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
       ...datacosmosQueueOption(),
     });
@@ -176,6 +191,27 @@ class Batch {
     this.state.contractId = contract.contractId;
     this.state.currency = contract.currency;
     this.state.organisationId = contract.organisationId;
+    if (this.input.coverage) await this.planCoverage(this.input.coverage);
+  }
+
+  /**
+   * Plans the coverage of the area once and records the plan before anything is bought; then its picks are the
+   * batch's whole input (owned ones reported at once). A dry run stops at the plan.
+   */
+  private async planCoverage(coverage: CoverageRequest): Promise<void> {
+    this.phase = 'PLANNING';
+    const s = this.state;
+    s.coverage = await this.planApi.planCoverage({
+      contractId: s.contractId,
+      claimScope: workflowInfo().taskQueue,
+      request: coverage,
+      budget: this.input.budget,
+    });
+    s.exhausted = true;
+    if (coverage.dryRun) return;
+    const examined = examinedPicks(s.coverage, coverage.projectId ?? this.input.batchId);
+    s.examined = examined.length;
+    this.fit(examined);
   }
 
   /** Reads, prices and classifies the next chunk of the input, and fits it into the budget. */
@@ -204,6 +240,12 @@ class Batch {
       s.exhausted = s.nextIndex >= (this.input.items ?? []).length;
     }
     s.examined += examined.length;
+    this.fit(examined);
+  }
+
+  /** Fits examined items into the budget: the affordable ones are queued, the others get their rows. */
+  private fit(examined: ExaminedItem[]): void {
+    const s = this.state;
     const fit = {
       budget: this.input.budget,
       maxPricePerItem: this.input.maxPricePerItem,
@@ -236,7 +278,12 @@ class Batch {
     const planned = add(...group.map((line) => line.price));
     const input: PurchaseInput = {
       purchaseId,
-      items: group.map(({ collection, item, level }) => ({ collection, item, level })),
+      items: group.map(({ collection, item, level, geometry, projectId }) => ({
+        collection,
+        item,
+        level,
+        ...(geometry ? { geometry, projectId } : {}),
+      })),
       contractId: this.state.contractId,
       // The planned total is the purchase's own budget: a price that rose since planning is never paid.
       budget: { maxTotal: planned, currency: this.state.currency, approval: 'reject' },
@@ -366,6 +413,7 @@ class Batch {
       runs: s.runs,
       startedAt: s.startedAt,
       cancelReason: s.cancelReason,
+      ...(s.coverage ? { coverage: coverageProgress(s.coverage, s.rows, this.input.coverage?.dryRun === true) } : {}),
     };
   }
 
@@ -377,6 +425,7 @@ class Batch {
       end: this.state.cancelReason === null ? 'COMPLETED' : 'CANCELLED',
       endedAt: new Date().toISOString(),
       rows: this.state.rows,
+      ...(this.state.coverage ? { coveragePlan: this.state.coverage } : {}),
     };
   }
 }

@@ -71,6 +71,23 @@ export async function orderCatalogItems(url: string, token: string, client: Seed
   );
 }
 
+/**
+ * A sub-area of an item: its footprint shrunk to half its size around the centre of its corners (footprints are
+ * convex, so this lies inside), as a GeoJSON Polygon.
+ */
+export async function subAreaOf(
+  url: string,
+  token: string,
+  ref: { collection: string; item: string },
+): Promise<{ type: 'Polygon'; coordinates: number[][][] }> {
+  const res = await call(url, 'GET', `/api/data/v0/stac/collections/${ref.collection}/items/${ref.item}`, { token });
+  const ring: number[][] = res.body.geometry.coordinates[0];
+  const corners = ring.slice(0, -1);
+  const centre = [0, 1].map((k) => corners.reduce((sum, p) => sum + p[k], 0) / corners.length);
+  const shrunk = corners.map((p) => p.map((v, k) => centre[k] + (v - centre[k]) / 2));
+  return { type: 'Polygon', coordinates: [[...shrunk, shrunk[0]]] };
+}
+
 export function checkout(url: string, token: string, orderId: string) {
   return call(url, 'POST', `/api/data/v0/order/orders/${orderId}/checkout`, { token });
 }

@@ -1,4 +1,4 @@
-import { add, compare, multiply, normalize, roundTo, subtract, toDecimal } from '../../src/shared/money';
+import { add, compare, divide, multiply, normalize, roundTo, subtract, toDecimal } from '../../src/shared/money';
 
 describe('decimal money', () => {
   test('sums exactly where floats do not', () => {
@@ -19,6 +19,17 @@ describe('decimal money', () => {
     expect(compare('10.0', '10')).toBe(0);
     expect(compare('9.999', '10')).toBe(-1);
     expect(compare('10.001', '10')).toBe(1);
+  });
+
+  test('divides, rounding half away from zero', () => {
+    expect(divide('10', '3', 2)).toBe('3.33');
+    expect(divide('2', '3', 4)).toBe('0.6667');
+    expect(divide('-2', '3', 4)).toBe('-0.6667');
+    expect(divide('1', '-8', 2)).toBe('-0.13');
+    expect(divide('285.02', '114.008', 6)).toBe('2.5');
+    expect(divide('0.05', '0.5', 0)).toBe('0');
+    expect(divide('7', '2', 0)).toBe('4');
+    expect(() => divide('1', '0.00', 2)).toThrow('division of "1" by zero');
   });
 
   test('normalises API amounts given as strings or numbers', () => {

@@ -1,6 +1,7 @@
 /** `dcp batch` (status, cancel) and `dcp schedule`: definitions only; the work is loaded when a command runs. */
 import type { Command } from 'commander';
 import type { BatchOptions } from '../batch';
+import { addAoiOptions } from '../aoi-options';
 import { addBatchShapeOptions } from '../batch-options';
 import { amount, duration, filePath, freeText, id } from '../options';
 import type { CreateOptions, ScheduleAction } from '../schedule';
@@ -12,9 +13,14 @@ export function registerBatchCommands(program: Command): void {
     .option('--search <file>', 'a JSON search: collections, bbox or intersects, datetime, query, maxItems', filePath)
     .option('--items <file>', 'an item list: .json, .csv (collection,item[,level]) or .ndjson', filePath)
     .option('--budget <amount>', 'the most the whole batch may spend, in the contract currency', amount);
+  addAoiOptions(batch, { datetime: true }).option('--dry-run', 'with --aoi: print the plan and buy nothing');
   addBatchShapeOptions(batch)
     .option('--batch-id <id>', 'batch id (default: a new one); the same id attaches to that batch', id)
-    .option('--report <dir>', 'write the final report as DIR/BATCH.json and DIR/BATCH.csv', filePath)
+    .option(
+      '--report <dir>',
+      'write the final report as DIR/BATCH.json and DIR/BATCH.csv (with --aoi also DIR/coverage.svg and .geojson)',
+      filePath,
+    )
     .option('--wait', 'follow the batch to its end (default)', true)
     .option('--no-wait', 'start and return at once')
     .option('--json', 'print the result as JSON', false)
@@ -50,7 +56,7 @@ export function registerScheduleCommands(program: Command): void {
   const create = schedule
     .command('create')
     .description('make a schedule that starts a batch each period for the window since the last run')
-    .requiredOption(
+    .option(
       '--search <file>',
       'a JSON search without datetime: collections, bbox or intersects, query, maxItems',
       filePath,
@@ -62,6 +68,7 @@ export function registerScheduleCommands(program: Command): void {
       'how far back each run searches (default: --every); longer also covers runs that were skipped',
       duration,
     );
+  addAoiOptions(create, { datetime: false });
   addBatchShapeOptions(create)
     .option('--schedule-id <id>', 'schedule id (default: a new one); each run is the batch ID-<scheduled time>', id)
     .action(async (options: CreateOptions) => {

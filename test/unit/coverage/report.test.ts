@@ -1,8 +1,9 @@
 import type { FeatureCollection } from 'geojson';
 import { planCoverage } from '../../../src/coverage/plan';
+import { reachedPlan } from '../../../src/coverage/reached';
 import { coverageGeoJson } from '../../../src/coverage/report-geojson';
 import { coverageSvg } from '../../../src/coverage/report-svg';
-import { aoiOf, box, scene } from './shapes';
+import { aoiOf, box, km2, scene } from './shapes';
 
 const aoi = aoiOf(box([10, 45, 10.3, 45.2], [10.12, 45.08, 10.16, 45.12]));
 const candidates = [
@@ -67,5 +68,26 @@ describe('the coverage report', () => {
     );
     expect(picks[0].properties).toMatchObject({ owned: true, clipped: false });
     expect(picks[0].geometry).toEqual(candidates[2].footprint);
+  });
+});
+
+describe('the coverage reached, for a report after buying', () => {
+  test('with every pick it is the plan again; without one, less covered, cheaper, the gap uncovered', () => {
+    const { uncovered, ...record } = plan;
+    const all = reachedPlan(aoi, record, plan.picks);
+    expect(all.coveragePct).toBeCloseTo(plan.coveragePct, 2);
+    expect(all.cost).toBe(plan.cost);
+    expect(km2(all.uncovered)).toBeCloseTo(km2(uncovered), 2);
+
+    const [, east, west] = plan.picks;
+    const withoutEast = reachedPlan(aoi, record, [plan.picks[0], west]);
+    expect(withoutEast.picks.map((p) => p.item)).toEqual(['south-owned', 'west']);
+    expect(withoutEast.cost).toBe(west.price);
+    expect(withoutEast.boughtKm2).toBeCloseTo(west.boughtKm2, 9);
+    // West was chosen after east, so it may reach a little (its margin) into what east covered.
+    expect(withoutEast.coveragePct).toBeGreaterThanOrEqual(plan.coveragePct - (100 * east.newKm2) / aoi.areaKm2);
+    expect(withoutEast.coveragePct).toBeLessThan(plan.coveragePct - (50 * east.newKm2) / aoi.areaKm2);
+    expect(km2(withoutEast.uncovered)).toBeCloseTo(aoi.areaKm2 - withoutEast.coveredKm2, 6);
+    expect(withoutEast.targetPct).toBe(plan.targetPct);
   });
 });

@@ -1,0 +1,48 @@
+/**
+ * What a coverage batch does with its plan, pure and deterministic so the workflow can run it: the picks as
+ * examined items for the batch's fitting (owned ones become ALREADY_OWNED rows, the rest line items carrying
+ * their sub-area and project), and the coverage reached so far from the batch's rows.
+ */
+import type { ExaminedItem, ItemRow } from './batch-types';
+import type { CoveragePickRecord, CoveragePlanRecord, CoverageProgress } from './coverage-types';
+import { itemKey } from './item-key';
+
+export function examinedPicks(plan: CoveragePlanRecord, projectId: string): ExaminedItem[] {
+  return plan.picks.map((pick) => ({
+    collection: pick.collection,
+    item: pick.item,
+    level: pick.level,
+    price: pick.price,
+    problem: pick.level === null ? `the catalog gives no processing level for ${itemKey(pick)}` : null,
+    ownedIn: pick.owned ? pick.ownedIn : null,
+    inFlightIn: null,
+    ...(pick.geometry
+      ? { geometry: { type: 'Polygon' as const, coordinates: pick.geometry.coordinates }, projectId }
+      : {}),
+  }));
+}
+
+/** Rows that add their pick's coverage: bought, or owned already. */
+const COVERING: ReadonlySet<ItemRow[2]> = new Set<ItemRow[2]>(['PAID', 'ALREADY_OWNED']);
+
+/** The picks that cover their part so far: bought, or owned already. */
+export function coveringPicks(plan: CoveragePlanRecord, rows: ItemRow[]): CoveragePickRecord[] {
+  const covering = new Set(
+    rows.filter((row) => COVERING.has(row[2])).map(([collection, item]) => itemKey({ collection, item })),
+  );
+  return plan.picks.filter((pick) => covering.has(itemKey(pick)));
+}
+
+export function coverageProgress(plan: CoveragePlanRecord, rows: ItemRow[], dryRun: boolean): CoverageProgress {
+  const boughtKm2 = coveringPicks(plan, rows).reduce((sum, pick) => sum + pick.newKm2, 0);
+  return {
+    targetPct: plan.targetPct,
+    plannedPct: plan.coveragePct,
+    plannedCost: plan.cost,
+    boughtPct: plan.aoiKm2 > 0 ? (100 * boughtKm2) / plan.aoiKm2 : 0,
+    naiveCost: plan.baselines?.naiveCost ?? null,
+    stoppedBy: plan.stoppedBy,
+    picks: plan.picks.length,
+    dryRun,
+  };
+}
