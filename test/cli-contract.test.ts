@@ -120,7 +120,12 @@ test.each([
     /^dcp: option '--status <status>' argument 'GONE' is invalid\./,
   ],
   ['probe: a wrong secret', () => ['probe'], 6, 'the API does not answer everything a purchase needs: token'],
-  ['batch: no input file', () => ['batch', '--budget', '10'], 2, 'give exactly one of --search FILE or --items FILE'],
+  [
+    'batch: no input file',
+    () => ['batch', '--budget', '10'],
+    2,
+    'give exactly one of --search FILE, --items FILE or --aoi FILE',
+  ],
   ['batch status: an unknown batch', () => ['batch', 'status', 'no-such-batch'], 2, /^dcp: .*no-such-batch/],
   [
     'schedule pause: an unknown schedule',
@@ -141,7 +146,7 @@ test.each([
     /^dcp: command-argument value 'tcsh' is invalid for argument 'shell'\./,
   ],
   ['an unknown command', () => ['frobnicate'], 2, /^dcp: unknown command 'frobnicate'/],
-] as const)('%s: exits %d with one final dcp: line', async (_name, args, code, line) => {
+] as const)('%s: its exit code and one final dcp: line', async (_name, args, code, line) => {
   const env: Record<string, string> = args()[0] === 'probe' ? await wrongSecret() : {};
   expectFailure(await dcp([...args()], env), code, line);
 });
