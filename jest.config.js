@@ -1,7 +1,8 @@
 /**
- * Two tiers. `unit` (test/unit/): pure logic, no Temporal, no simulator, no build: `npm run test:unit`.
+ * Three tiers. `unit` (test/unit/): pure logic, no Temporal, no simulator, no build: `npm run test:unit`.
  * `integration` (the rest of test/): a real Temporal dev server (started once for the run by
- * test/global-setup.ts, only when a test of this tier runs) and the real simulator over HTTP. `npm test` runs both.
+ * test/global-setup.ts, only when a test of this tier runs) and the real simulator over HTTP. `production`
+ * (test/production/, jest.production.config.js): Temporal on PostgreSQL. `npm test` runs all three.
  */
 const common = {
   testEnvironment: 'node',
@@ -24,7 +25,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       roots: ['<rootDir>/test'],
-      testPathIgnorePatterns: ['/test/unit/'],
+      testPathIgnorePatterns: ['/test/unit/', '/test/production/'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
     },

@@ -17,6 +17,7 @@ import { startPurchase } from '../src/workflow-client/purchase-client';
 import { add, subtract } from '../src/shared/money';
 import type { PurchaseEnd, PurchaseInput, PurchaseResult } from '../src/shared/purchase-types';
 import { ACME, startInProcess, type InProcessSimulator } from '../test/support/simulator';
+import { patiently } from '../test/support/until';
 import { spawn } from 'node:child_process';
 
 export interface ChaosOptions {
@@ -41,18 +42,6 @@ export interface ChaosReport {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Retries a Temporal client call through the server restart. */
-async function patiently<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      if (attempt >= 120) throw err;
-      await sleep(500);
-    }
-  }
-}
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.log ?? (() => undefined);

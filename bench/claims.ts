@@ -78,7 +78,7 @@ export async function perItemWorkflowClaims(
   concurrency: number,
 ): Promise<ClaimDesignFigures> {
   const taskQueue = `bench-item-claims-${randomUUID().slice(0, 8)}`;
-  const connection = await NativeConnection.connect({ address: stack.temporal.address });
+  const connection = await NativeConnection.connect({ address: stack.engine.address });
   const worker = await Worker.create({
     connection,
     taskQueue,

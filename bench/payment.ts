@@ -140,7 +140,6 @@ export async function waitingWorkerMemory(
     await sleep(2_000);
     return { purchases: count, idleRssMb, waitingRssMb: rssMb(worker.pid as number) };
   } finally {
-    worker.kill('SIGTERM');
-    await new Promise((resolve) => worker.once('exit', resolve));
+    await stack.stopWorkerProcess(worker);
   }
 }

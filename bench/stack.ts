@@ -1,41 +1,37 @@
 /**
- * The stack a benchmark runs on: its own Temporal dev server (fresh database) and its own simulator
- * process, so nothing else on the machine shares them; workers are added per scenario.
+ * The stack a benchmark runs on: its own Temporal (a fresh dev server or production stack, see engine.ts) and
+ * its own simulator process, so nothing else on the machine shares them; workers are added per scenario.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { settingsEnvironment, simulatorSettings, type Settings } from '../src/config/settings';
 import { startSimulatorProcess, type SimulatorProcess } from '../local/simulator-process';
-import { resolveTemporalCli } from '../local/temporal-cli';
-import { startTemporalDevServer, type TemporalDevServer } from '../local/temporal-server';
 import { createPurchaseWorker } from '../src/runtime/purchase-worker';
 import { ACME, SimAdmin } from '../test/support/simulator';
+import type { CostProbe } from './cost';
+import { startEngine, type BenchEngine, type EngineName } from './engine';
 
 export const ACCOUNT = { clientId: ACME.clientId, clientSecret: ACME.clientSecret, organisationId: ACME.organisation };
 
 export class BenchStack {
   private constructor(
     readonly dir: string,
-    readonly cliPath: string,
-    readonly temporal: TemporalDevServer,
+    readonly engine: BenchEngine,
     readonly sim: SimulatorProcess,
     readonly admin: SimAdmin,
     readonly client: Client,
   ) {}
 
-  static async start(log: (line: string) => void): Promise<BenchStack> {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  static async start(engineName: EngineName, log: (line: string) => void): Promise<BenchStack> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-bench-'));
-    const cliPath = await resolveTemporalCli({ log });
-    const temporal = await startTemporalDevServer({
-      cliPath,
-      headless: true,
-      dbFilename: path.join(dir, 'temporal.db'),
-      logFile: path.join(dir, 'temporal.log'),
+    fs.chmodSync(dir, 0o711); // PostgreSQL, run as its own user when we are root, must reach its cluster inside
+    const engine = await startEngine(engineName, dir, log).catch((err: unknown) => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
     });
     const sim = await startSimulatorProcess({
       port: 0,
@@ -43,8 +39,8 @@ export class BenchStack {
       logFile: path.join(dir, 'simulator.log'),
       extraArgs: ['--items', '20000'],
     });
-    const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
-    return new BenchStack(dir, cliPath, temporal, sim, new SimAdmin(sim.url), client);
+    const client = new Client({ connection: await Connection.connect({ address: engine.address }) });
+    return new BenchStack(dir, engine, sim, new SimAdmin(sim.url), client);
   }
 
   settings(
@@ -53,7 +49,7 @@ export class BenchStack {
   ): Settings {
     return simulatorSettings({
       simulatorUrl: this.sim.url,
-      temporalAddress: this.temporal.address,
+      temporalAddress: this.engine.address,
       taskQueue,
       account: ACCOUNT,
       requestTimeoutMs: 10_000,
@@ -65,7 +61,7 @@ export class BenchStack {
 
   /** A worker in this process; stop it with the returned function. */
   async worker(settings: Settings): Promise<() => Promise<void>> {
-    const connection = await NativeConnection.connect({ address: this.temporal.address });
+    const connection = await NativeConnection.connect({ address: this.engine.address });
     const worker = await createPurchaseWorker({ connection, settings });
     const running = worker.run();
     return async () => {
@@ -75,7 +71,21 @@ export class BenchStack {
     };
   }
 
-  /** A worker as its own process (to measure its memory alone). */
+  /** What a purchase costs: the engine's processes, the simulator and these workers, and the server's metrics. */
+  costProbe(workers: ChildProcess[]): CostProbe {
+    return {
+      metricsUrl: this.engine.metricsUrl,
+      processes: async () => ({
+        ...(await this.engine.processes()),
+        ...Object.fromEntries(
+          workers.map((w, i) => [workers.length > 1 ? `worker ${i + 1}` : 'worker', w.pid as number]),
+        ),
+        simulator: this.sim.child.pid as number,
+      }),
+    };
+  }
+
+  /** A worker as its own process (to measure its memory or CPU alone). */
   workerProcess(settings: Settings): ChildProcess {
     return spawn(process.execPath, [path.resolve(__dirname, '../dist/src/worker.js')], {
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -83,10 +93,18 @@ export class BenchStack {
     });
   }
 
+  /** SIGTERM to a worker process; resolves once it has drained and exited. */
+  async stopWorkerProcess(worker: ChildProcess): Promise<void> {
+    if (worker.exitCode !== null || worker.signalCode !== null) return;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.kill('SIGTERM');
+    await exited;
+  }
+
   async stop(): Promise<void> {
     await this.client.connection.close();
     await this.sim.stop();
-    await this.temporal.stop();
+    await this.engine.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

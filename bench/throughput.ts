@@ -7,6 +7,7 @@ import { DataCosmosClient } from '../src/datacosmos';
 import { startPurchase } from '../src/workflow-client/purchase-client';
 import type { LineItem } from '../src/shared/purchase-types';
 import type { ItemSupply } from './catalog';
+import { measureCost, type CostProbe, type RunCost } from './cost';
 import { ACCOUNT, type BenchStack } from './stack';
 import { percentile, pool, round } from './stats';
 
@@ -91,18 +92,26 @@ export interface SideBySide {
   ratio: number;
   /** DataCosmos calls (token requests aside) per orchestrated purchase, from the simulator's counts. */
   apiCallsPerCreditsPurchase: number;
+  /** With a cost probe: what an orchestrated purchase cost the machine. */
+  cost?: RunCost;
 }
 
-/** The same number of credits purchases, at the same concurrency, through workflows and then through the pool. */
+/**
+ * The same number of credits purchases, at the same concurrency, through workflows and then through the pool;
+ * with `probe`, the workflows' run also measures what each purchase costs.
+ */
 export async function sideBySide(
   stack: BenchStack,
   supply: ItemSupply,
   taskQueue: string,
   count: number,
   concurrency: number,
+  probe?: CostProbe,
 ): Promise<SideBySide> {
   await stack.admin.clearStats();
-  const orchestrator = await orchestratedPurchases(stack, supply, taskQueue, count, concurrency);
+  const run = () => orchestratedPurchases(stack, supply, taskQueue, count, concurrency);
+  const measured = probe ? await measureCost(probe, count, run) : { result: await run(), cost: undefined };
+  const orchestrator = measured.result;
   const stats = await stack.admin.stats();
   const calls = Object.entries(stats.endpoints)
     .filter(([endpoint]) => endpoint !== 'token')
@@ -113,5 +122,6 @@ export async function sideBySide(
     plainPool,
     ratio: round(orchestrator.purchasesPerSecond / plainPool.purchasesPerSecond),
     apiCallsPerCreditsPurchase: round(calls / count, 2),
+    ...(measured.cost ? { cost: measured.cost } : {}),
   };
 }

@@ -6,14 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, ExitCode } from '../src/shared/errors';
-import { ChildExit, describeExit, isProcessAlive } from './child-process';
 import { assertPortFree, DEV_STACK_PORTS } from './ports';
-
 import { simulatorProgram, startSimulatorProcess } from './simulator-process';
-import { LocalStack, readStackFile, removeStackFile, writeStackFile } from '../src/config/stack-file';
+import { LocalStack, writeStackFile } from '../src/config/stack-file';
 import { resolveTemporalCli } from './temporal-cli';
 import { startTemporalDevServer } from './temporal-server';
-import { startWorkerProcess, workerProgram } from './worker-process';
+import { assertNoRunningStack, StackPart, stopParts, supervise } from './stack-parts';
+import { startWorkerProcess, workerEnvironment, workerProgram } from './worker-process';
 
 /** The organisation the simulator seeds, with its API client (not a secret: it only exists in the simulator). */
 export const SIMULATOR_ACCOUNT = { clientId: 'acme-pipeline', clientSecret: 'acme-secret-1001', organisationId: 1001 };
@@ -35,13 +34,6 @@ export interface DevStack {
   done: Promise<void>;
 }
 
-interface StackPart {
-  name: string;
-  logFile: string;
-  exited: Promise<ChildExit>;
-  stop(): Promise<void>;
-}
-
 export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dataDir = path.resolve(opts.dataDir);
@@ -55,9 +47,6 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
   fs.mkdirSync(path.join(dataDir, 'simulator'), { recursive: true });
 
   const parts: StackPart[] = [];
-  const stopParts = async () => {
-    for (const part of [...parts].reverse()) await part.stop();
-  };
   let stack: LocalStack;
   try {
     log(`starting the Temporal dev server on 127.0.0.1:${ports.temporal}`);
@@ -89,31 +78,14 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
     if (opts.worker) {
       log('starting the worker');
       const workerLog = path.join(dataDir, 'worker.log');
-      parts.push({ name: 'worker', logFile: workerLog, ...startWorkerProcess(stack, workerLog) });
+      parts.push({ name: 'worker', logFile: workerLog, ...startWorkerProcess(workerEnvironment(stack), workerLog) });
     }
     writeStackFile(dataDir, stack);
   } catch (err) {
-    await stopParts();
+    await stopParts(parts);
     throw err;
   }
-
-  let stopping: Promise<void> | undefined;
-  let settleDone: { resolve: () => void; reject: (err: Error) => void } | undefined;
-  const done = new Promise<void>((resolve, reject) => (settleDone = { resolve, reject }));
-  const shutDown = (failure?: Error) =>
-    (stopping ??= stopParts()
-      .then(() => removeStackFile(dataDir))
-      .then(() => (failure ? settleDone?.reject(failure) : settleDone?.resolve())));
-  for (const part of parts) {
-    part.exited.then(
-      (exit) => {
-        if (stopping) return;
-        void shutDown(new Error(`${part.name} ${describeExit(exit)} unexpectedly (log: ${part.logFile})`));
-      },
-      () => undefined,
-    );
-  }
-  return { stack, stop: () => shutDown(), done };
+  return { stack, ...supervise(parts, dataDir) };
 }
 
 async function checkBeforeStarting(
@@ -121,10 +93,7 @@ async function checkBeforeStarting(
   ports: { temporal: number; ui: number; sim: number },
   worker: boolean,
 ): Promise<void> {
-  const running = readRunningStack(dataDir);
-  if (running) {
-    throw new CliError(`a local stack is already running on ${dataDir} (pid ${running.pid})`, ExitCode.UNAVAILABLE);
-  }
+  assertNoRunningStack(dataDir);
   if (new Set(Object.values(ports)).size !== 3) {
     throw new CliError(`the Temporal, Web UI and simulator ports must differ`, ExitCode.USAGE);
   }
@@ -133,15 +102,4 @@ async function checkBeforeStarting(
   await assertPortFree(ports.sim, 'simulator');
   simulatorProgram();
   if (worker) workerProgram();
-}
-
-/** The stack file of a live `dcp dev` on this data dir; one left by a crashed run does not count. */
-function readRunningStack(dataDir: string): LocalStack | undefined {
-  let stack: LocalStack | undefined;
-  try {
-    stack = readStackFile(dataDir);
-  } catch {
-    return undefined; // unreadable: it will be overwritten
-  }
-  return stack && stack.pid !== process.pid && isProcessAlive(stack.pid) ? stack : undefined;
 }

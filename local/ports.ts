@@ -50,3 +50,13 @@ export async function freePort(): Promise<number> {
 
 /** The local stack's default ports. */
 export const DEV_STACK_PORTS = { temporalPort: 7233, uiPort: 8233, simPort: 8787 } as const;
+
+/** The production stack's defaults: Temporal's own ports, and PostgreSQL beside a system one on 5432. */
+export const PRODUCTION_STACK_PORTS = {
+  temporal: 7233,
+  postgres: 15432,
+  metrics: 8000,
+  sim: 8787,
+  webhook: 8788,
+} as const;
+export const PRODUCTION_HISTORY_SHARDS = 4;

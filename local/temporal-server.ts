@@ -2,11 +2,10 @@
  * Runs `temporal server start-dev` as a child process and waits until it is really usable:
  * accepting connections and showing our search attributes on the namespace.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
-import { ChildExit, describeExit, LoggedChild, spawnLogged } from './child-process';
+import { ChildExit, spawnLogged } from './child-process';
 import { freePort } from './ports';
+import { searchAttributesProblem, untilReady } from './temporal-readiness';
 
 export interface TemporalDevServerOptions {
   cliPath: string;
@@ -18,6 +17,8 @@ export interface TemporalDevServerOptions {
   /** SQLite file that keeps workflows across restarts; in memory without it. */
   dbFilename?: string;
   namespace?: string;
+  /** Serves the server's Prometheus metrics on 127.0.0.1:<port>/metrics (the benchmarks read them). */
+  metricsPort?: number;
   /** Where the server's own output goes (appended); discarded without it. */
   logFile?: string;
   readyTimeoutMs?: number;
@@ -50,6 +51,7 @@ function temporalDevServerArgs(opts: TemporalDevServerOptions & { port: number; 
     args.push('--db-filename', opts.dbFilename, '--sqlite-pragma', 'journal_mode=wal');
     args.push('--sqlite-pragma', 'synchronous=normal');
   }
+  if (opts.metricsPort) args.push('--metrics-port', String(opts.metricsPort));
   args.push('--namespace', opts.namespace, '--log-format', 'pretty', '--log-level', 'warn');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   for (const key of ['frontend.enableUpdateWorkflowExecution', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted']) {
@@ -68,7 +70,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   });
   const address = `${HOST}:${port}`;
   try {
-    await untilReady(address, namespace, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, server);
+    const ready = () => searchAttributesProblem(address, namespace);
+    await untilReady('Temporal dev server', server, ready, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
   } catch (err) {
     await server.stop();
     throw err;
@@ -82,37 +85,4 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     kill: server.kill,
     exited: server.exited,
   };
-}
-
-async function untilReady(address: string, namespace: string, timeoutMs: number, server: LoggedChild): Promise<void> {
-  let failure: string | undefined;
-  server.exited.then(
-    (exit) => (failure = describeExit(exit)),
-    (err: Error) => (failure = `could not be started (${err.message})`),
-  );
-  const deadline = Date.now() + timeoutMs;
-  let problem = 'not started';
-  while (Date.now() < deadline) {
-    if (failure) throw new Error(`Temporal dev server ${failure} before it was ready: ${server.lastLine}`);
-    problem = await readinessProblem(address, namespace);
-    if (!problem) return;
-    await sleep(250);
-  }
-  throw new Error(`Temporal dev server at ${address} not ready after ${timeoutMs} ms: ${problem}`);
-}
-
-/** '' when the server accepts connections and lists every search attribute, else what is missing. */
-async function readinessProblem(address: string, namespace: string): Promise<string> {
-  // lazy + ensureConnected rather than connect(), so a failed attempt's channel is closed too.
-  const connection = Connection.lazy({ address, connectTimeout: 2_000 });
-  try {
-    await connection.ensureConnected();
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing = Object.keys(SEARCH_ATTRIBUTES).filter((name) => !(name in (customAttributes ?? {})));
-    return missing.length ? `search attributes not registered yet: ${missing.join(', ')}` : '';
-  } catch (err) {
-    return (err as Error).message;
-  } finally {
-    await connection.close();
-  }
 }

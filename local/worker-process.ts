@@ -23,7 +23,8 @@ export function workerProgram(): string {
   return builtProgram('src/worker.js', 'worker');
 }
 
-export function startWorkerProcess(stack: LocalStack, logFile: string): LoggedChild {
-  const env = { ...process.env, ...workerEnvironment(stack) };
+/** `node dist/src/worker.js` with these variables on top of ours. */
+export function startWorkerProcess(variables: Record<string, string>, logFile: string): LoggedChild {
+  const env = { ...process.env, ...variables };
   return spawnLogged(process.execPath, [workerProgram()], { env, logFile, stopGraceMs: STOP_GRACE_MS });
 }

@@ -17,9 +17,9 @@ const SHELLS: Shell[] = ['bash', 'zsh', 'fish'];
 
 /** Present in a clone of the repository (dist/local/), absent from the production image. */
 const LOCAL_STACK_COMMANDS = '../local/commands';
-const LOCAL_STACK_COMMAND_NAMES = ['demo', 'dev', 'sim'];
+const LOCAL_STACK_COMMAND_NAMES = ['demo', 'dev', 'sim', 'stack'];
 
-/** demo, dev and sim: the development commands when installed, otherwise a clear refusal naming why. */
+/** demo, dev, sim and stack: the development commands when installed, otherwise a clear refusal naming why. */
 function registerLocalStackCommands(program: Command): void {
   let local: { registerLocalStackCommands(program: Command): void } | undefined;
   try {

@@ -146,7 +146,9 @@ describe('dcp batch --aoi', () => {
     });
     const badPct = await dcp(['batch', '--aoi', aoi, '--budget', '10', '--min-coverage', '120']);
     expect(badPct.code).toBe(2);
-    expect(badPct.stderr).toMatch(/option '--min-coverage <percent>' argument '120' is invalid\. must be a number from 0 to 100/);
+    expect(badPct.stderr).toMatch(
+      /option '--min-coverage <percent>' argument '120' is invalid\. must be a number from 0 to 100/,
+    );
   });
 
   test('--dry-run prints the plan, writes the map and GeoJSON, buys nothing; a real run reports coverage', async () => {

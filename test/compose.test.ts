@@ -1,15 +1,18 @@
 /**
  * The docker-compose stack validates with Debian's `docker-compose config` (no Docker engine needed) and
- * wires what the README promises: pinned images, Temporal on PostgreSQL with a volume, the search attributes
- * of src/shared/search-attributes.ts, a scalable worker built from the multi-stage Dockerfile, and settings
- * the worker and webhook accept.
+ * wires what docs/production.md promises: pinned images of the version the tests run and none deprecated,
+ * Temporal on PostgreSQL with a volume, one-shot jobs that run the very deploy scripts the native stack runs
+ * (schemas, namespace, the search attributes of src/shared/search-attributes.ts), a scalable worker built from
+ * the multi-stage Dockerfile, and settings the worker and webhook accept.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SEARCH_ATTRIBUTES_SPEC } from '../local/production-stack/deploy-scripts';
+import { PRODUCTION_HISTORY_SHARDS } from '../local/ports';
+import { TEMPORAL_SERVER_VERSION } from '../local/temporal-server-programs';
 import { loadSettings, loadWebhookSettings } from '../src/config/settings';
-import { SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 
 const ROOT = path.resolve(__dirname, '..');
 const SECRET = 'whsec_compose_test_0123456789';
@@ -21,6 +24,7 @@ interface Service {
   container_name?: string;
   ports?: unknown[];
   depends_on?: Record<string, { condition: string }>;
+  entrypoint?: string[];
   environment?: Record<string, string | null>;
   /** docker-compose 1.x prints the short syntax: `SOURCE:TARGET:MODE`. */
   volumes?: string[];
@@ -66,44 +70,74 @@ beforeAll(() => {
     );
 });
 
-test('the stack validates and has every part, with pinned images', () => {
+test('the stack validates and has every part, with pinned images of the tested version and none deprecated', () => {
   const services = resolvedServices({ DCP_WEBHOOK_SECRET: SECRET });
   expect(Object.keys(services).sort()).toEqual(
-    ['postgresql', 'search-attributes', 'simulator', 'temporal', 'temporal-ui', 'webhook', 'worker'].sort(),
+    [
+      'postgresql',
+      'temporal-schema',
+      'temporal',
+      'temporal-namespace',
+      'temporal-ui',
+      'webhook',
+      'worker',
+      'simulator',
+    ].sort(),
   );
   for (const [name, service] of Object.entries(services)) {
     expect([name, service.image]).toEqual([name, expect.stringMatching(/^[\w./-]+:[\w.-]+$/)]);
-    expect([name, service.image]).not.toEqual([name, expect.stringMatching(/:latest$/)]);
+    expect([name, service.image]).not.toEqual([name, expect.stringMatching(/:latest$|auto-setup/)]);
   }
-  expect(services.temporal.image).toMatch(/^temporalio\/auto-setup:/);
-  expect(services.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
-  expect(services.postgresql.volumes).toEqual(['postgresql-data:/var/lib/postgresql/data:rw']);
-  expect(services['search-attributes'].image).toMatch(/^temporalio\/admin-tools:/);
+  const version = TEMPORAL_SERVER_VERSION.replace(/^v/, '');
+  expect(services.temporal.image).toBe(`temporalio/server:${version}`);
+  expect(services['temporal-schema'].image).toBe(`temporalio/admin-tools:${version}-tctl-1.18.4-cli-1.5.0`);
+  expect(services['temporal-namespace'].image).toBe(services['temporal-schema'].image);
   expect(services['temporal-ui'].image).toMatch(/^temporalio\/ui:/);
+  expect(services.postgresql.volumes).toEqual(['postgresql-data:/var/lib/postgresql/data:rw']);
   // Every file the stack mounts is in the repository.
   for (const service of Object.values(services))
     for (const source of (service.volumes ?? []).map((v) => v.split(':')[0]))
       if (source.startsWith('/')) expect(existsSync(source)).toBe(true);
 });
 
-test('the search-attributes job registers exactly the attributes the workflows use', () => {
-  const job = resolvedServices({ DCP_WEBHOOK_SECRET: SECRET })['search-attributes'];
-  const listed = (job.environment?.SEARCH_ATTRIBUTES ?? '').split(/\s+/).filter(Boolean).sort();
-  expect(listed).toEqual(
-    Object.entries(SEARCH_ATTRIBUTES)
-      .map(([name, type]) => `${name}=${type}`)
-      .sort(),
-  );
-  expect(job.depends_on).toHaveProperty('temporal');
+test('Temporal runs on PostgreSQL with the shard count and dynamic config of the native stack', () => {
+  const { temporal } = resolvedServices({ DCP_WEBHOOK_SECRET: SECRET });
+  expect(temporal.environment).toMatchObject({
+    DB: 'postgres12',
+    POSTGRES_SEEDS: 'postgresql',
+    NUM_HISTORY_SHARDS: String(PRODUCTION_HISTORY_SHARDS),
+    DYNAMIC_CONFIG_FILE_PATH: 'config/dynamicconfig/production-sql.yaml',
+  });
+  expect(temporal.volumes).toEqual([`${ROOT}/deploy/temporal/dynamicconfig:/etc/temporal/config/dynamicconfig:ro`]);
+  expect(existsSync(path.join(ROOT, 'deploy/temporal/dynamicconfig/production-sql.yaml'))).toBe(true);
+  expect(temporal.depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
 });
 
-test('the worker is built from the Dockerfile, scalable, and starts only once the search attributes exist', () => {
+test('the one-shot jobs run the deploy scripts the native stack runs, in order', () => {
+  const services = resolvedServices({ DCP_WEBHOOK_SECRET: SECRET });
+  const schema = services['temporal-schema'];
+  expect(schema.volumes).toEqual([`${ROOT}/deploy/temporal/setup-postgres.sh:/deploy/setup-postgres.sh:ro`]);
+  expect(schema.entrypoint).toEqual(['sh', '/deploy/setup-postgres.sh']);
+  expect(schema.depends_on).toEqual({ postgresql: { condition: 'service_healthy' } });
+  const namespace = services['temporal-namespace'];
+  expect(namespace.volumes).toEqual([`${ROOT}/deploy/temporal/create-namespace.sh:/deploy/create-namespace.sh:ro`]);
+  expect(namespace.entrypoint).toEqual(['sh', '/deploy/create-namespace.sh']);
+  expect(namespace.depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
+});
+
+test('the namespace job registers exactly the attributes the workflows use', () => {
+  const job = resolvedServices({ DCP_WEBHOOK_SECRET: SECRET })['temporal-namespace'];
+  const listed = (job.environment?.SEARCH_ATTRIBUTES ?? '').split(/\s+/).filter(Boolean).sort();
+  expect(listed).toEqual(SEARCH_ATTRIBUTES_SPEC.split(' ').sort());
+});
+
+test('the worker is built from the Dockerfile, scalable, and starts once the namespace and its search attributes exist', () => {
   const { worker } = resolvedServices({ DCP_WEBHOOK_SECRET: SECRET });
   expect(worker.build).toMatchObject({ context: ROOT, dockerfile: 'Dockerfile', target: 'runtime' });
   expect(worker.command).toEqual(['node', 'dist/src/worker.js']);
   expect(worker.container_name).toBeUndefined(); // `--scale worker=N` needs neither fixed names nor host ports
   expect(worker.ports).toBeUndefined();
-  expect(worker.depends_on?.['search-attributes']).toEqual({ condition: 'service_completed_successfully' });
+  expect(worker.depends_on?.['temporal-namespace']).toEqual({ condition: 'service_completed_successfully' });
 
   const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
   expect(dockerfile.match(/^FROM \S+ AS \w+$/gm)).toHaveLength(3);

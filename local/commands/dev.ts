@@ -1,9 +1,9 @@
 /** `dcp dev`: the whole local stack in the foreground, until Ctrl-C. */
 import path from 'node:path';
 import { dataDir as defaultDataDir } from '../../src/config/settings';
-import { DevStack, startDevStack } from '../dev-stack';
+import { startDevStack } from '../dev-stack';
 import { LocalStack, stackFilePath } from '../../src/config/stack-file';
-import { CliError, ExitCode } from '../../src/shared/errors';
+import { runInForeground } from './foreground';
 
 export interface DevOptions {
   dataDir?: string;
@@ -15,34 +15,15 @@ export interface DevOptions {
 
 export async function runDev(opts: DevOptions): Promise<void> {
   const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : defaultDataDir();
-  // Listen before starting, so a signal during start-up still stops whatever was started.
-  let devStack: DevStack | undefined;
-  let stopRequested = false;
-  const onSignal = () => {
-    stopRequested = true;
-    void devStack?.stop();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    devStack = await startDevStack({
+  const start = () =>
+    startDevStack({
       dataDir,
       worker: opts.worker,
       temporalPort: opts.port,
       uiPort: opts.uiPort,
       simPort: opts.simPort,
     });
-    if (stopRequested) void devStack.stop();
-    else printStack(devStack.stack, dataDir);
-    await devStack.done;
-    process.stdout.write('local stack stopped\n');
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError((err as Error).message, ExitCode.FAILURE);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  await runInForeground(start, (dev) => printStack(dev.stack, dataDir), 'local stack stopped');
 }
 
 function printStack(stack: LocalStack, dataDir: string): void {

@@ -1,13 +1,14 @@
 /**
- * The development commands of `dcp` (demo, dev, sim): they run the local stack and ship with a clone of the
+ * The development commands of `dcp` (demo, dev, sim, stack): they run the local stacks and ship with a clone of the
  * repository, not with the production image. src/starter.ts loads this module when it is present. Definitions
  * only: what a command does is loaded when it runs.
  */
 import type { Command } from 'commander';
-import { filePath, port } from '../../src/cli/options';
-import { DEV_STACK_PORTS } from '../ports';
+import { filePath, integer, port } from '../../src/cli/options';
+import { DEV_STACK_PORTS, PRODUCTION_HISTORY_SHARDS, PRODUCTION_STACK_PORTS } from '../ports';
 import type { DemoOptions } from './demo';
 import type { DevOptions } from './dev';
+import type { StackOptions } from './stack';
 
 export function registerLocalStackCommands(program: Command): void {
   program
@@ -49,5 +50,47 @@ export function registerLocalStackCommands(program: Command): void {
     .action(async (args: string[]) => {
       const { runSimulator } = await import('./sim');
       process.exitCode = await runSimulator(args);
+    });
+
+  const stack = program.command('stack').description('run a stack of the deployment topologies on this machine');
+  stack
+    .command('production')
+    .description(
+      'Run docker-compose.yml without Docker: PostgreSQL, Temporal on it (schema and namespace jobs from ' +
+        'deploy/temporal/), the simulator, the webhook listener and the workers; state in the data dir',
+    )
+    .option('--data-dir <dir>', 'where the stack keeps its state (default: $DCP_DATA_DIR or .data)', filePath)
+    .option(
+      '--port <port>',
+      `Temporal gRPC port (default ${PRODUCTION_STACK_PORTS.temporal}, 0 a free port; fixed at first start)`,
+      port,
+    )
+    .option(
+      '--postgres-port <port>',
+      `PostgreSQL port (default ${PRODUCTION_STACK_PORTS.postgres}, 0 a free port; fixed at first start)`,
+      port,
+    )
+    .option('--metrics-port <port>', `Temporal server metrics port (default ${PRODUCTION_STACK_PORTS.metrics})`, port)
+    .option(
+      '--shards <n>',
+      `history shards (default ${PRODUCTION_HISTORY_SHARDS}; fixed at first start)`,
+      integer(1, 1024),
+    )
+    .option('--workers <n>', 'worker processes sharing the fleet budget', integer(0, 16), 2)
+    .option('--sim-port <port>', 'simulator port (0 a free port)', port, PRODUCTION_STACK_PORTS.sim)
+    .option('--webhook-port <port>', 'webhook listener port (0 a free port)', port, PRODUCTION_STACK_PORTS.webhook)
+    .action(async (options: StackOptions) => {
+      const { runProductionStack } = await import('./stack');
+      await runProductionStack(options);
+    });
+  stack
+    .command('prepare')
+    .description(
+      'Find, build or install what `stack production` runs (PostgreSQL, the Temporal server and schema tool, the ' +
+        'Temporal CLI) without starting anything: minutes the first time on a machine, then nothing',
+    )
+    .action(async () => {
+      const { prepareProductionStack } = await import('./stack');
+      await prepareProductionStack();
     });
 }

@@ -14,3 +14,15 @@ export async function until<T>(
   }
   throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
 }
+
+/** Retries a call, a moment apart, through an outage (a Temporal server or database restart); the last failure stands. */
+export async function patiently<T>(call: () => Promise<T>, attempts = 120): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}

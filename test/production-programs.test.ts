@@ -1,0 +1,123 @@
+/**
+ * How the native production stack finds its programs without downloading any: the Temporal server and schema
+ * tool (variables, PATH, the cache, else one Go build of both under the same lock as the CLI's), and PostgreSQL
+ * (POSTGRES_BIN_DIR, beside pg_ctl on PATH, Debian's directories newest first). A fake `go` stands in for the
+ * minutes of a real build.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { resolvePostgresBinDir } from '../local/production-stack/postgres-programs';
+import { resolveTemporalServerPrograms } from '../local/temporal-server-programs';
+
+const FAKE_GO = `#!/bin/sh
+PATH=/usr/bin:/bin
+case "$1" in
+  env) echo go1.26.0 ;;
+  install)
+    shift
+    echo "$*" >> "$FAKE_GO_CALLS"
+    [ "$CGO_ENABLED" = 0 ] || exit 9
+    for name in server sql; do printf '#!/bin/sh\\necho fake %s\\n' "$name" > "$GOBIN/$name"; chmod +x "$GOBIN/$name"; done ;;
+esac
+`;
+
+let root: string;
+let calls: string;
+
+function executable(file: string): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  return file;
+}
+
+function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { PATH: path.join(root, 'go-bin'), XDG_CACHE_HOME: path.join(root, 'cache'), FAKE_GO_CALLS: calls, ...extra };
+}
+
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'production-programs-'));
+  calls = path.join(root, 'go-calls');
+  fs.mkdirSync(path.join(root, 'go-bin'));
+  fs.writeFileSync(path.join(root, 'go-bin', 'go'), FAKE_GO, { mode: 0o755 });
+});
+
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('the Temporal server and its schema tool', () => {
+  test('are built once, together, from the server module of the tested version, into the cache', async () => {
+    const logs: string[] = [];
+    const [first, second] = await Promise.all([
+      resolveTemporalServerPrograms({ env: env(), log: (line) => logs.push(line) }),
+      resolveTemporalServerPrograms({ env: env(), log: (line) => logs.push(line) }),
+    ]);
+    const cacheDir = path.join(root, 'cache', 'datacosmos-purchase', 'temporal-server-v1.29.1');
+    expect(first).toEqual({
+      server: path.join(cacheDir, 'temporal-server'),
+      sqlTool: path.join(cacheDir, 'temporal-sql-tool'),
+    });
+    expect(second).toEqual(first);
+    expect(fs.readFileSync(calls, 'utf8').trim().split('\n')).toEqual([
+      'go.temporal.io/server/cmd/server@v1.29.1 go.temporal.io/server/cmd/tools/sql@v1.29.1',
+    ]);
+    expect(fs.readdirSync(cacheDir).sort()).toEqual(['temporal-server', 'temporal-sql-tool']);
+    expect(logs).toContain('waiting for process ' + process.pid + ', which is building the Temporal server');
+    expect(logs.some((line) => line.startsWith('built the Temporal server in'))).toBe(true);
+  });
+
+  test('each comes from its variable, then PATH, before any build', async () => {
+    const server = executable(path.join(root, 'elsewhere', 'server-1.29.1'));
+    const pathDir = path.join(root, 'path-bin');
+    const sqlTool = executable(path.join(pathDir, 'temporal-sql-tool'));
+    const found = await resolveTemporalServerPrograms({
+      env: env({ TEMPORAL_SERVER_PATH: server, PATH: `${pathDir}:${path.join(root, 'go-bin')}` }),
+    });
+    expect(found).toEqual({ server, sqlTool });
+    expect(fs.existsSync(calls)).toBe(false);
+  });
+
+  test('without Go, one error names every way to provide them', async () => {
+    const error = await resolveTemporalServerPrograms({ env: env({ PATH: root }) }).catch((err: Error) => err);
+    expect((error as Error).message).toMatch(
+      /^Temporal server not found and cannot be built \(no `go` on PATH\)\. .*set TEMPORAL_SERVER_PATH.*set TEMPORAL_SQL_TOOL_PATH.*put `temporal-server` and `temporal-sql-tool` on PATH.*install Go >= 1\.25.*temporalio\/admin-tools/,
+    );
+  });
+});
+
+describe('PostgreSQL', () => {
+  const programs = (dir: string) => ['initdb', 'pg_ctl', 'postgres'].map((name) => executable(path.join(dir, name)));
+
+  test('POSTGRES_BIN_DIR comes first, and must hold initdb, pg_ctl and postgres', async () => {
+    const dir = path.join(root, 'pg');
+    programs(dir);
+    expect(await resolvePostgresBinDir({ env: env({ POSTGRES_BIN_DIR: dir }) })).toBe(dir);
+    fs.rmSync(path.join(dir, 'initdb'));
+    await expect(resolvePostgresBinDir({ env: env({ POSTGRES_BIN_DIR: dir }) })).rejects.toThrow(
+      `POSTGRES_BIN_DIR=${dir} does not hold initdb, pg_ctl, postgres`,
+    );
+  });
+
+  test('pg_ctl on PATH is followed to the directory it links into', async () => {
+    const real = path.join(root, 'lib', 'postgresql', '16', 'bin');
+    programs(real);
+    const pathDir = path.join(root, 'path-bin');
+    fs.mkdirSync(pathDir);
+    fs.symlinkSync(path.join(real, 'pg_ctl'), path.join(pathDir, 'pg_ctl'));
+    expect(await resolvePostgresBinDir({ env: env({ PATH: pathDir }), debianRoot: path.join(root, 'none') })).toBe(
+      real,
+    );
+  });
+
+  test("Debian's directories are searched newest version first", async () => {
+    const debianRoot = path.join(root, 'lib', 'postgresql');
+    for (const version of ['9', '15', '13']) programs(path.join(debianRoot, version, 'bin'));
+    expect(await resolvePostgresBinDir({ env: env({ PATH: root }), debianRoot })).toBe(
+      path.join(debianRoot, '15', 'bin'),
+    );
+  });
+
+  test('when there is none and nothing can install it, the error says how to get it', async () => {
+    const error = resolvePostgresBinDir({ env: env({ PATH: root }), debianRoot: path.join(root, 'none') });
+    await expect(error).rejects.toThrow(/^PostgreSQL not found .*sudo apt-get install postgresql.*POSTGRES_BIN_DIR/);
+  });
+});
