@@ -63,6 +63,7 @@ export function formatBatchResult(r: BatchResult): string {
     `  spent:  ${r.spent} of ${r.budget} ${r.currency ?? ''}`.trimEnd(),
   ];
   if (r.coverage) lines.push(`  ${coverageText(r.coverage)}`);
+  if (r.ownershipUnknown) lines.push(`  note:   ${r.ownershipUnknown}`);
   for (const item of failed.slice(0, 10))
     lines.push(`  failed: ${item.collection}/${item.item}: ${item.reason ?? 'unknown'}`);
   if (failed.length > 10) lines.push(`  ... and ${failed.length - 10} more failed (see the report)`);
@@ -115,7 +116,7 @@ export function reportJson(r: BatchResult): Omit<BatchResult, 'rows'> & { items:
 /** What the plan expected and what the batch reached: coverage, km² bought, cost; and the naive choice's cost. */
 function coverageFigures(r: BatchResult) {
   const plan = r.coveragePlan as NonNullable<BatchResult['coveragePlan']>;
-  const covering = r.coverage?.dryRun ? [] : coveringPicks(plan, r.rows);
+  const covering = r.coverage?.dryRun ? [] : coveringPicks(plan, batchItems(r));
   return {
     aoiKm2: plan.aoiKm2,
     targetPct: plan.targetPct,

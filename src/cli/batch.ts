@@ -34,7 +34,10 @@ export async function batchStatus(id: string, json: boolean): Promise<void> {
   await withContext(async (ctx) => {
     const progress = await (await ctx.temporal()).workflow.getHandle(id).query(progressQuery);
     if (json) printJson(progress);
-    else process.stdout.write(`${progressLine(progress)}\n`);
+    else {
+      const note = progress.ownershipUnknown ? `  note: ${progress.ownershipUnknown}\n` : '';
+      process.stdout.write(`${progressLine(progress)}\n${note}`);
+    }
   });
 }
 

@@ -9,7 +9,7 @@ import { reachedPlan } from '../coverage/reached';
 import { coverageFigures, formatKm2 } from '../coverage/report-figures';
 import { coverageGeoJson } from '../coverage/report-geojson';
 import { coverageSvg } from '../coverage/report-svg';
-import type { BatchResult } from '../shared/batch-types';
+import { batchItems, type BatchResult } from '../shared/batch-types';
 import { coveringPicks } from '../shared/coverage-plan';
 import type { CoveragePickRecord } from '../shared/coverage-types';
 
@@ -46,7 +46,7 @@ function pickLine(pick: CoveragePickRecord, currency: string): string {
 export function writeCoverageReports(dir: string, aoi: Aoi, r: BatchResult): string[] {
   const plan = r.coveragePlan;
   if (!plan) return [];
-  const reached = reachedPlan(aoi, plan, r.coverage?.dryRun ? plan.picks : coveringPicks(plan, r.rows));
+  const reached = reachedPlan(aoi, plan, r.coverage?.dryRun ? plan.picks : coveringPicks(plan, batchItems(r)));
   mkdirSync(dir, { recursive: true });
   const svg = path.join(dir, 'coverage.svg');
   const geojson = path.join(dir, 'coverage.geojson');

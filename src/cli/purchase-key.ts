@@ -3,6 +3,7 @@
  * items again under the same organisation and contract finds the same purchase.
  */
 import { createHash } from 'node:crypto';
+import { itemKey } from '../shared/item-key';
 import type { LineItemInput } from '../shared/purchase-types';
 
 export function derivePurchaseId(
@@ -10,7 +11,7 @@ export function derivePurchaseId(
   contractId: number | undefined,
   items: LineItemInput[],
 ): string {
-  const lines = items.map((line) => `${line.collection}/${line.item}`).sort();
+  const lines = items.map(itemKey).sort();
   const digest = createHash('sha256')
     .update(JSON.stringify({ organisationId, contract: contractId ?? 'default', lines }))
     .digest('hex');

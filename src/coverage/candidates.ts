@@ -5,6 +5,7 @@
  * search are never looked at closely. Pure.
  */
 import type { MultiPolygon, Polygon } from 'geojson';
+import { itemKey } from '../shared/item-key';
 import { isDecimal } from '../shared/money';
 import {
   areaKm2,
@@ -114,10 +115,10 @@ export class Scene implements SceneFacts {
 /** The candidates that may overlap the AOI, in key order. */
 export function prepareScenes(aoi: Parts, aoiBox: Box, candidates: CoverageCandidate[], prefer: Preference): Scene[] {
   const keys = new Set<string>();
-  const sorted = [...candidates].sort((a, b) => compareText(keyOf(a), keyOf(b)));
+  const sorted = [...candidates].sort((a, b) => compareText(itemKey(a), itemKey(b)));
   const kept: { candidate: CoverageCandidate; key: string; footprint: Parts; box: Box; known: Known }[] = [];
   for (const candidate of sorted) {
-    const key = keyOf(candidate);
+    const key = itemKey(candidate);
     if (keys.has(key)) throw new RangeError(`candidate ${key} is given twice`);
     keys.add(key);
     const footprint = toParts(candidate.footprint);
@@ -209,9 +210,6 @@ function penaltiesOf(candidates: CoverageCandidate[], prefer: Preference): numbe
   return candidates.map(() => 0);
 }
 
-function keyOf(candidate: CoverageCandidate): string {
-  return `${candidate.collection}/${candidate.item}`;
-}
 
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

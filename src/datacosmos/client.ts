@@ -89,16 +89,21 @@ export class DataCosmosClient {
   /** Every collection, following `next` links page after page. */
   async listCollections(signal?: AbortSignal): Promise<StacCollection[]> {
     const collections: StacCollection[] = [];
-    const pages = followCursors('stac_collections', 'GET', async (next) => {
-      const reply = await this.transport.call({
-        endpoint: 'stac_collections',
-        method: 'GET',
-        path: next ?? paths.stacCollections,
-        reply: StacCollections,
-        signal,
-      });
-      return { collections: reply.collections, nextCursor: nextLinkPath(reply.links, this.options.apiUrl) };
-    });
+    const pages = followCursors(
+      'stac_collections',
+      'GET',
+      async (next) => {
+        const reply = await this.transport.call({
+          endpoint: 'stac_collections',
+          method: 'GET',
+          path: next ?? paths.stacCollections,
+          reply: StacCollections,
+          signal,
+        });
+        return { collections: reply.collections, nextCursor: nextLinkPath(reply.links, this.options.apiUrl) };
+      },
+      this.laterPages(signal),
+    );
     for await (const page of pages) collections.push(...page.collections);
     return collections;
   }
@@ -133,8 +138,11 @@ export class DataCosmosClient {
     opts: { maxItems?: number; signal?: AbortSignal } = {},
   ): AsyncIterable<StacItem[]> {
     let remaining = opts.maxItems ?? Infinity;
-    const pages = followCursors('stac_search', 'POST', (cursor) =>
-      this.search({ ...request, ...(cursor ? { cursor } : {}) }, opts.signal),
+    const pages = followCursors(
+      'stac_search',
+      'POST',
+      (cursor) => this.search({ ...request, ...(cursor ? { cursor } : {}) }, opts.signal),
+      this.laterPages(opts.signal),
     );
     for await (const page of pages) {
       if (remaining <= 0) return;
@@ -236,7 +244,16 @@ export class DataCosmosClient {
 
   /** Every page of the orders matching the query. */
   listAllOrders(query: Omit<ListOrdersQuery, 'cursor'>, opts: { signal?: AbortSignal } = {}): AsyncIterable<OrderPage> {
-    return followCursors('order_list', 'GET', (cursor) => this.listOrders({ ...query, cursor }, opts.signal));
+    return followCursors(
+      'order_list',
+      'GET',
+      (cursor) => this.listOrders({ ...query, cursor }, opts.signal),
+      this.laterPages(opts.signal),
+    );
+  }
+
+  private laterPages(signal: AbortSignal | undefined) {
+    return { retry: this.options.pageRetry, signal };
   }
 
   /**

@@ -24,6 +24,11 @@ export interface DataCosmosClientOptions {
   requestTimeoutMs?: number;
   /** Default {4, 200, 5000}; false = single attempt (activities: Temporal retries) */
   retry?: RetryPolicy | false;
+  /**
+   * Retries of a page after the first of a multi-page read (order list, search, collections), default
+   * {4, 200, 5000}: with `retry: false`, one rate-limited page would otherwise throw away the pages before it.
+   */
+  pageRetry?: RetryPolicy | false;
   /** Refresh the token this long before it expires, default 180 */
   tokenRefreshMarginS?: number;
   /** Pace requests to at most this many per second (all endpoints together); default unlimited */
@@ -59,6 +64,7 @@ export function resolveOptions(options: DataCosmosClientOptions): ResolvedOption
     audience: options.audience ?? AUDIENCE,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     retry: options.retry ?? DEFAULT_RETRY,
+    pageRetry: options.pageRetry ?? DEFAULT_RETRY,
     tokenRefreshMarginS: options.tokenRefreshMarginS ?? 180,
     onRequest: options.onRequest,
     maxRequestsPerSecond: options.maxRequestsPerSecond,

@@ -1,19 +1,27 @@
 import type { EndpointName } from './api-paths';
+import type { RetryPolicy } from './backoff';
 import { DataCosmosError } from './errors';
+import { withRetry } from './retry';
 
 /**
- * Fetches page after page by cursor until a page has none. A cursor that comes back a second time
- * would loop forever, so it fails as a schema error naming the endpoint.
+ * Fetches page after page by cursor until a page has none. A page after the first is retried in place per
+ * `laterPages.retry` (a failure there would throw away the pages already read). A cursor that comes back a
+ * second time would loop forever, so it fails as a schema error naming the endpoint.
  */
 export async function* followCursors<P extends { nextCursor: string | null }>(
   endpoint: EndpointName,
   method: string,
   fetchPage: (cursor: string | undefined) => Promise<P>,
+  laterPages: { retry: RetryPolicy | false; signal?: AbortSignal },
 ): AsyncGenerator<P> {
   const seen = new Set<string>();
   let cursor: string | undefined;
   for (;;) {
-    const page = await fetchPage(cursor);
+    const next = cursor;
+    const page =
+      next === undefined
+        ? await fetchPage(next)
+        : await withRetry(laterPages.retry, laterPages.signal, () => fetchPage(next));
     yield page;
     if (page.nextCursor === null) return;
     if (seen.has(page.nextCursor)) {

@@ -5,7 +5,7 @@
  * still fit.
  */
 import { add, compare } from './money';
-import type { ExaminedItem, ItemRow, PlannedItem } from './batch-types';
+import { SKIP_REASONS, type ExaminedItem, type ItemOutcome, type ItemReport, type PlannedItem } from './batch-types';
 import { itemKey } from './item-key';
 
 export interface FitState {
@@ -19,7 +19,7 @@ export interface FitState {
 
 export interface FitOutcome {
   planned: PlannedItem[];
-  rows: ItemRow[];
+  rows: ItemReport[];
 }
 
 export function ownedReason(orderId: string | null): string {
@@ -32,9 +32,9 @@ export function inFlightReason(purchaseId: string): string {
 
 export function fitChunk(state: FitState, examined: ExaminedItem[]): FitOutcome {
   const planned: PlannedItem[] = [];
-  const rows: ItemRow[] = [];
-  const skip = (e: ExaminedItem, outcome: ItemRow[2], reason: string | null, orderId: string | null = null) =>
-    rows.push([e.collection, e.item, outcome, e.price, orderId, reason, null]);
+  const rows: ItemReport[] = [];
+  const skip = (e: ExaminedItem, outcome: ItemOutcome, reason: string, orderId: string | null = null) =>
+    rows.push({ collection: e.collection, item: e.item, outcome, price: e.price, orderId, reason, delivery: null });
   for (const e of examined) {
     const key = itemKey(e);
     if (state.seen.has(key)) continue;
@@ -46,9 +46,9 @@ export function fitChunk(state: FitState, examined: ExaminedItem[]): FitOutcome 
     } else if (e.inFlightIn !== null) {
       skip(e, 'IN_FLIGHT', inFlightReason(e.inFlightIn));
     } else if (state.maxPricePerItem !== undefined && compare(e.price, state.maxPricePerItem) > 0) {
-      skip(e, 'SKIPPED_PRICE', null); // the shared reason of batch-types keeps 10,000 rows small
+      skip(e, 'SKIPPED_PRICE', SKIP_REASONS.SKIPPED_PRICE);
     } else if (compare(add(state.reserved, e.price), state.budget) > 0) {
-      skip(e, 'SKIPPED_BUDGET', null);
+      skip(e, 'SKIPPED_BUDGET', SKIP_REASONS.SKIPPED_BUDGET);
     } else {
       state.reserved = add(state.reserved, e.price);
       const part = e.geometry ? { geometry: e.geometry, projectId: e.projectId } : {};

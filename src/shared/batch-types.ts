@@ -69,9 +69,7 @@ export const DEFAULT_BATCH_HISTORY_EVENT_LIMIT = 5_000;
 export const MAX_ITEMS_PER_ORDER = 500;
 export const MAX_BATCH_CONCURRENCY = 200;
 
-/** One row of the batch report: `[collection, item, outcome, price, orderId, reason, delivery]`, compact for history. */
-export type ItemRow = [string, string, ItemOutcome, string | null, string | null, string | null, DeliveryState | null];
-
+/** One item of the batch report: what became of it, at what price, in which order. */
 export interface ItemReport {
   collection: string;
   item: string;
@@ -99,8 +97,10 @@ export interface BatchCarried {
   organisationId: number | null;
   /** Items priced and fitted but not yet ordered. */
   queue: PlannedItem[];
-  rows: ItemRow[];
+  rows: PackedRow[];
   cancelReason: string | null;
+  /** Why planning could not see what the organisation bought outside this product (absent in older runs). */
+  ownershipUnknown?: string;
   /** A coverage batch's plan, once made. */
   coverage?: CoveragePlanRecord;
 }
@@ -159,6 +159,11 @@ export interface BatchProgress {
   runs: number;
   startedAt: string;
   cancelReason: string | null;
+  /**
+   * Set when planning could not list the organisation's PAID orders: items bought outside this product (not
+   * through its purchases, whose claims are always checked) may be bought again. Says why.
+   */
+  ownershipUnknown: string | null;
   /** Coverage batches: coverage so far against the plan. */
   coverage?: CoverageProgress;
 }
@@ -167,22 +172,45 @@ export interface BatchResult extends Omit<BatchProgress, 'phase' | 'queued' | 'i
   end: 'COMPLETED' | 'CANCELLED';
   endedAt: string;
   /** One compact row per item (10,000 items fit a Temporal payload); read them with `batchItems`. */
-  rows: ItemRow[];
+  rows: PackedRow[];
   /** Coverage batches: the plan the batch bought by. */
   coveragePlan?: CoveragePlanRecord;
 }
 
-/** Skips share one reason each, so their rows leave it out and it is filled in here. */
-const SHARED_REASONS: Partial<Record<ItemOutcome, string>> = {
+/**
+ * An ItemReport as the batch carries it through continue-as-new and returns it:
+ * `[collection, item, outcome, price, orderId, reason, delivery]`, with a skip's shared reason left out. Positional
+ * only on the wire: the same 10,000 rows as named objects would make the batch's result about half as big again.
+ */
+export type PackedRow = [
+  string,
+  string,
+  ItemOutcome,
+  string | null,
+  string | null,
+  string | null,
+  DeliveryState | null,
+];
+
+/** Skips share one reason each, so packed rows leave it out and unpacking fills it in. */
+export const SKIP_REASONS = {
   SKIPPED_PRICE: 'price is over the per-item limit',
   SKIPPED_BUDGET: 'price does not fit the remaining budget (items are fitted in input order)',
-};
+} as const satisfies Partial<Record<ItemOutcome, string>>;
 
-export function batchItems(result: Pick<BatchResult, 'rows'>): ItemReport[] {
-  return result.rows.map(rowToReport);
+const sharedReason = (outcome: ItemOutcome): string | undefined =>
+  (SKIP_REASONS as Partial<Record<ItemOutcome, string>>)[outcome];
+
+export function packRow(r: ItemReport): PackedRow {
+  const reason = r.reason === sharedReason(r.outcome) ? null : r.reason;
+  return [r.collection, r.item, r.outcome, r.price, r.orderId, reason, r.delivery];
 }
 
-export function rowToReport(row: ItemRow): ItemReport {
+export function unpackRow(row: PackedRow): ItemReport {
   const [collection, item, outcome, price, orderId, reason, delivery] = row;
-  return { collection, item, outcome, price, orderId, reason: reason ?? SHARED_REASONS[outcome] ?? null, delivery };
+  return { collection, item, outcome, price, orderId, reason: reason ?? sharedReason(outcome) ?? null, delivery };
+}
+
+export function batchItems(result: Pick<BatchResult, 'rows'>): ItemReport[] {
+  return result.rows.map(unpackRow);
 }

@@ -3,7 +3,7 @@
  * examined items for the batch's fitting (owned ones become ALREADY_OWNED rows, the rest line items carrying
  * their sub-area and project), and the coverage reached so far from the batch's rows.
  */
-import type { ExaminedItem, ItemRow } from './batch-types';
+import type { ExaminedItem, ItemOutcome, ItemReport } from './batch-types';
 import type { CoveragePickRecord, CoveragePlanRecord, CoverageProgress } from './coverage-types';
 import { itemKey } from './item-key';
 
@@ -23,17 +23,15 @@ export function examinedPicks(plan: CoveragePlanRecord, projectId: string): Exam
 }
 
 /** Rows that add their pick's coverage: bought, or owned already. */
-const COVERING: ReadonlySet<ItemRow[2]> = new Set<ItemRow[2]>(['PAID', 'ALREADY_OWNED']);
+const COVERING: ReadonlySet<ItemOutcome> = new Set<ItemOutcome>(['PAID', 'ALREADY_OWNED']);
 
 /** The picks that cover their part so far: bought, or owned already. */
-export function coveringPicks(plan: CoveragePlanRecord, rows: ItemRow[]): CoveragePickRecord[] {
-  const covering = new Set(
-    rows.filter((row) => COVERING.has(row[2])).map(([collection, item]) => itemKey({ collection, item })),
-  );
+export function coveringPicks(plan: CoveragePlanRecord, rows: ItemReport[]): CoveragePickRecord[] {
+  const covering = new Set(rows.filter((row) => COVERING.has(row.outcome)).map(itemKey));
   return plan.picks.filter((pick) => covering.has(itemKey(pick)));
 }
 
-export function coverageProgress(plan: CoveragePlanRecord, rows: ItemRow[], dryRun: boolean): CoverageProgress {
+export function coverageProgress(plan: CoveragePlanRecord, rows: ItemReport[], dryRun: boolean): CoverageProgress {
   const boughtKm2 = coveringPicks(plan, rows).reduce((sum, pick) => sum + pick.newKm2, 0);
   return {
     targetPct: plan.targetPct,

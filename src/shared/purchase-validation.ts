@@ -2,6 +2,7 @@
  * Validation of a purchase before anything is sent. Pure, so the CLI rejects bad input before starting
  * a workflow and the workflow re-checks input from any other client with the same rules.
  */
+import { itemKey } from './item-key';
 import { compare, isDecimal } from './money';
 import { MAX_LINE_ITEMS, type PurchaseInput } from './purchase-types';
 
@@ -36,7 +37,7 @@ export function purchaseInputProblems(input: PurchaseInput): string[] {
     if ((line.geometry === undefined) !== (line.projectId === undefined)) {
       problems.push(`${at}: geometry and projectId go together (both or neither)`);
     }
-    const key = `${line.collection}/${line.item}`;
+    const key = itemKey(line);
     if (seen.has(key)) problems.push(`${at}: duplicate item ${key}`);
     seen.add(key);
   });

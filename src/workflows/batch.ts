@@ -30,7 +30,8 @@ import {
   DEFAULT_CHUNK_SIZE,
   DEFAULT_ITEMS_PER_ORDER,
   ITEM_OUTCOMES,
-  rowToReport,
+  packRow,
+  unpackRow,
   type BatchCarried,
   type BatchInput,
   type BatchPhase,
@@ -38,6 +39,7 @@ import {
   type BatchResult,
   type ExaminedItem,
   type ItemOutcome,
+  type ItemReport,
   type PlannedItem,
 } from '../shared/batch-types';
 import { batchInputProblems } from '../shared/batch-validation';
@@ -145,9 +147,9 @@ class Batch {
       rows: [],
       cancelReason: null,
     };
-    this.seen = new Set([...this.state.rows.map(([c, i]) => `${c}/${i}`), ...this.state.queue.map(itemKey)]);
+    this.seen = new Set([...this.items().map(itemKey), ...this.state.queue.map(itemKey)]);
     setHandler(progressQuery, () => this.progress());
-    setHandler(itemsQuery, () => this.state.rows.map(rowToReport));
+    setHandler(itemsQuery, () => this.items());
     setHandler(batchCancelSignal, (reason?: string) =>
       this.requestCancel(reason ? `cancelled: ${reason}` : 'cancelled'),
     );
@@ -229,6 +231,7 @@ class Batch {
         search: { ...this.input.search, cursor: s.cursor, limit },
       });
       examined = plan.examined.slice(0, limit);
+      s.ownershipUnknown ??= plan.ownershipUnknown;
       s.cursor = plan.nextCursor;
       s.exhausted =
         plan.nextCursor === null || s.examined + examined.length >= (this.input.search.maxItems ?? Infinity);
@@ -236,6 +239,7 @@ class Batch {
       const items = (this.input.items ?? []).slice(s.nextIndex, s.nextIndex + chunkSize);
       const plan = await this.api.planChunk({ contractId: s.contractId, claimScope: workflowInfo().taskQueue, items });
       examined = plan.examined;
+      s.ownershipUnknown ??= plan.ownershipUnknown;
       s.nextIndex += items.length;
       s.exhausted = s.nextIndex >= (this.input.items ?? []).length;
     }
@@ -256,7 +260,15 @@ class Batch {
     const { planned, rows } = fitChunk(fit, examined);
     s.reserved = fit.reserved;
     s.queue.push(...planned);
-    s.rows.push(...rows);
+    for (const row of rows) this.addRow(row);
+  }
+
+  private addRow(row: ItemReport): void {
+    this.state.rows.push(packRow(row));
+  }
+
+  private items(): ItemReport[] {
+    return this.state.rows.map(unpackRow);
   }
 
   /** Starts purchases for full groups (or the last, partial one) while the window has room. */
@@ -312,8 +324,7 @@ class Batch {
       this.state.reserved = subtract(this.state.reserved, planned);
       const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
       const reason = `purchase ${purchaseId} failed: ${cause instanceof Error ? cause.message : String(cause)}`;
-      for (const line of group)
-        this.state.rows.push([line.collection, line.item, 'FAILED', line.price, null, reason, null]);
+      for (const line of group) this.addRow(rowOf(line, 'FAILED', { reason }));
     }
   }
 
@@ -331,20 +342,15 @@ class Batch {
     for (const line of group) {
       const other = dropped.get(itemKey(line));
       if (other) {
-        s.rows.push([line.collection, line.item, other.outcome, line.price, other.orderId, droppedReason(other), null]);
+        this.addRow(rowOf(line, other.outcome, { orderId: other.orderId, reason: droppedReason(other) }));
         continue;
       }
       const delivery = deliveries.get(itemKey(line));
       const reason = delivery?.reason ?? (paid ? null : result.reason);
-      s.rows.push([
-        line.collection,
-        line.item,
-        outcome,
-        prices.get(itemKey(line)) ?? line.price,
-        result.orderId,
-        reason,
-        delivery?.state ?? null,
-      ]);
+      this.addRow({
+        ...rowOf(line, outcome, { orderId: result.orderId, reason, delivery: delivery?.state ?? null }),
+        price: prices.get(itemKey(line)) ?? line.price,
+      });
     }
   }
 
@@ -353,15 +359,7 @@ class Batch {
     const s = this.state;
     for (const line of s.queue.splice(0)) {
       s.reserved = subtract(s.reserved, line.price);
-      s.rows.push([
-        line.collection,
-        line.item,
-        'CANCELLED',
-        line.price,
-        null,
-        `${s.cancelReason}; no purchase was started`,
-        null,
-      ]);
+      this.addRow(rowOf(line, 'CANCELLED', { reason: `${s.cancelReason}; no purchase was started` }));
     }
     this.phase = 'DRAINING';
     await Promise.all(
@@ -395,7 +393,7 @@ class Batch {
   private progress(): BatchProgress {
     const s = this.state;
     const counts = Object.fromEntries(ITEM_OUTCOMES.map((o) => [o, 0])) as Record<ItemOutcome, number>;
-    for (const row of s.rows) counts[row[2]] += 1;
+    for (const row of s.rows) counts[unpackRow(row).outcome] += 1;
     let inFlight = 0;
     for (const group of this.running.values()) inFlight += group.length;
     return {
@@ -413,7 +411,10 @@ class Batch {
       runs: s.runs,
       startedAt: s.startedAt,
       cancelReason: s.cancelReason,
-      ...(s.coverage ? { coverage: coverageProgress(s.coverage, s.rows, this.input.coverage?.dryRun === true) } : {}),
+      ownershipUnknown: s.ownershipUnknown ?? s.coverage?.ownershipUnknown ?? null,
+      ...(s.coverage
+        ? { coverage: coverageProgress(s.coverage, this.items(), this.input.coverage?.dryRun === true) }
+        : {}),
     };
   }
 
@@ -428,4 +429,14 @@ class Batch {
       ...(this.state.coverage ? { coveragePlan: this.state.coverage } : {}),
     };
   }
+}
+
+/** The report row of a planned item: its price as planned, and whatever else is known. */
+function rowOf(
+  line: PlannedItem,
+  outcome: ItemOutcome,
+  known: Partial<Pick<ItemReport, 'orderId' | 'reason' | 'delivery'>>,
+): ItemReport {
+  const { orderId = null, reason = null, delivery = null } = known;
+  return { collection: line.collection, item: line.item, outcome, price: line.price, orderId, reason, delivery };
 }

@@ -23,6 +23,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { ItemDelivery } from '../shared/delivery-types';
+import { formatDuration } from '../shared/duration';
 import { METRIC } from '../shared/metric-names';
 import { compare } from '../shared/money';
 import { inFlightReason, ownedReason } from '../shared/batch-plan';
@@ -468,7 +469,7 @@ class Purchase {
     this.stopIfCancelled();
     if (!decided) {
       this.status.approval = 'TIMED_OUT';
-      throw new PurchaseEnded('REJECTED', `${over}; no approval within ${formatMs(timeoutMs)}`);
+      throw new PurchaseEnded('REJECTED', `${over}; no approval within ${formatDuration(timeoutMs)}`);
     }
     const decision = this.approvalDecision as ApprovalDecision;
     if (!decision.approved) {
@@ -741,7 +742,7 @@ class Purchase {
         if (this.status.paymentDeadline === null) {
           // The deadline starts when checkout issues a payment link; until then the window grows.
           this.paymentWindowMs += byMs;
-          return `payment window is now ${formatMs(this.paymentWindowMs)} from checkout`;
+          return `payment window is now ${formatDuration(this.paymentWindowMs)} from checkout`;
         }
         this.status.paymentDeadline = new Date(Date.parse(this.status.paymentDeadline) + byMs).toISOString();
         this.deadlineMoved = true;
@@ -811,10 +812,4 @@ function businessFailure(err: unknown): string | null {
 function failureMessage(err: unknown): string {
   if (err instanceof ActivityFailure) return err.cause?.message ?? err.message;
   return err instanceof Error ? err.message : String(err);
-}
-
-function formatMs(ms: number): string {
-  if (ms % 3600_000 === 0) return `${ms / 3600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

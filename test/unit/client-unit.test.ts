@@ -2,6 +2,7 @@
 import { backoffDelayMs, sleep } from '../../src/datacosmos/backoff';
 import { responseError, transportError, type Exchange } from '../../src/datacosmos/classify';
 import { checkoutLink, classifyStatus, DataCosmosError, parseRetryAfter } from '../../src/datacosmos';
+import { followCursors } from '../../src/datacosmos/pagination';
 import { withRetry } from '../../src/datacosmos/retry';
 import { formatPath, parseReply } from '../../src/datacosmos/schema-check';
 import { toSearchPage } from '../../src/datacosmos/search-page';
@@ -289,5 +290,50 @@ describe('toSearchPage', () => {
     expect(toSearchPage(page([{ rel: 'next', href: 'https://x/search?limit=5&cursor=h3' }])).nextCursor).toBe('h3');
     const last = toSearchPage(page([{ rel: 'self', href: '/search' }]));
     expect(last).toEqual({ items: [], nextCursor: null, matched: 12 });
+  });
+});
+
+describe('followCursors', () => {
+  const NO_WAIT = { maxAttempts: 3, baseDelayMs: 0, maxDelayMs: 1000 };
+  const rateLimited = () =>
+    new DataCosmosError('order_list: 429', {
+      kind: 'rate_limited',
+      endpoint: 'order_list',
+      method: 'GET',
+      retryable: true,
+      retryAfterMs: 0,
+    });
+  /** Three pages, c1 then c2; `failures[cursor]` rate-limited replies before a page answers. */
+  function pagesWith(failures: Record<string, number>) {
+    const calls: string[] = [];
+    const fetchPage = async (cursor: string | undefined) => {
+      const at = cursor ?? 'first';
+      calls.push(at);
+      if ((failures[at] ?? 0) > 0) {
+        failures[at]--;
+        throw rateLimited();
+      }
+      return { page: at, nextCursor: at === 'first' ? 'c1' : at === 'c1' ? 'c2' : null };
+    };
+    return { calls, fetchPage };
+  }
+  async function readAll(fetchPage: Parameters<typeof followCursors>[2], retry: typeof NO_WAIT | false) {
+    const pages: unknown[] = [];
+    for await (const page of followCursors('order_list', 'GET', fetchPage, { retry })) pages.push(page);
+    return pages;
+  }
+
+  it('retries a rate-limited later page in place instead of starting over', async () => {
+    const { calls, fetchPage } = pagesWith({ c1: 2 });
+    expect(await readAll(fetchPage, NO_WAIT)).toHaveLength(3);
+    expect(calls).toEqual(['first', 'c1', 'c1', 'c1', 'c2']);
+  });
+
+  it('leaves the first page to the caller, and gives up on a later page when its retries run out', async () => {
+    await expect(readAll(pagesWith({ first: 1 }).fetchPage, NO_WAIT)).rejects.toMatchObject({ kind: 'rate_limited' });
+    const { calls, fetchPage } = pagesWith({ c2: 5 });
+    await expect(readAll(fetchPage, NO_WAIT)).rejects.toMatchObject({ kind: 'rate_limited' });
+    expect(calls).toEqual(['first', 'c1', 'c2', 'c2', 'c2']);
+    await expect(readAll(pagesWith({ c1: 1 }).fetchPage, false)).rejects.toMatchObject({ kind: 'rate_limited' });
   });
 });
