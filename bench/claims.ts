@@ -9,6 +9,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { claimItemsUpdate, settleClaimsSignal } from '../src/shared/claim-messages';
 import { byShard, CLAIM_SHARDS, registryId, type ClaimScope } from '../src/shared/claim-types';
+import { claimsTaskQueue } from '../src/shared/task-queues';
 import { startPurchase } from '../src/workflow-client/purchase-client';
 import type { ItemSupply } from './catalog';
 import { settleItemClaimSignal } from './claim-prototype/workflows';
@@ -52,7 +53,7 @@ export async function registryClaims(
       args: [{ ...scope, holder: `holder-${tag}-${i}`, items }],
       startWorkflowOperation: new WithStartWorkflowOperation('claimRegistryWorkflow', {
         workflowId: registryId(scope, shard),
-        taskQueue,
+        taskQueue: claimsTaskQueue(taskQueue),
         args: [{ ...scope, shard }],
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),

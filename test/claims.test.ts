@@ -3,7 +3,10 @@
  * in the organisation's claim registry. Owned means PAID; an unpaid order keeps the item in flight; a cancelled
  * one, an ended holder without an order, or an operator frees it.
  */
+import { byShard, registryId } from '../src/shared/claim-types';
+import { itemKey } from '../src/shared/item-key';
 import { approveUpdate } from '../src/shared/purchase-messages';
+import { claimsTaskQueue } from '../src/shared/task-queues';
 import { lookUpClaims } from '../src/workflow-client/claims';
 import { until } from './support/until';
 import { runDcp } from './support/dcp';
@@ -11,6 +14,9 @@ import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
 onePurchaseEnvPerFile((started) => (env = started));
+
+/** The SDK's default maxConcurrentWorkflowTaskExecutions, which the worker keeps. */
+const WORKFLOW_TASK_SLOTS = 40;
 
 const scope = () => ({ taskQueue: env.taskQueue, organisationId: 1001 });
 
@@ -155,3 +161,15 @@ test('an operator releases the claim of an unpaid order; dcp redrive takes the c
     await env.admin.setCredits(1001, '100000');
   }
 });
+
+test('more purchases claim at once than a worker has workflow task slots: the registries still answer', async () => {
+  // A purchase's workflow task waits on its claim; the registries run on a queue of their own, so purchases that
+  // fill every workflow task slot of the purchase queue cannot keep the registries from answering them.
+  const items = await env.items(WORKFLOW_TASK_SLOTS + 20);
+  const handles = await Promise.all(items.map((line) => env.buy({ items: [line] })));
+  const results = await Promise.all(handles.map((handle) => handle.result()));
+  expect(results.filter((r) => r.end !== 'COMPLETED')).toEqual([]);
+  const [shard] = [...byShard([itemKey(items[0])])][0];
+  const registry = await env.client.workflow.getHandle(registryId(scope(), shard)).describe();
+  expect(registry.taskQueue).toBe(claimsTaskQueue(env.taskQueue));
+}, 120_000);

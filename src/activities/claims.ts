@@ -15,6 +15,7 @@ import {
   type RegistryInput,
 } from '../shared/claim-types';
 import { DataCosmosOrderIdKey, OrderStatusKey } from '../shared/search-attributes';
+import { claimsTaskQueue } from '../shared/task-queues';
 import { apiStep, cancellation, isFinalApiFailure } from './failures';
 
 /** Names the registry workflow type without importing workflow code. */
@@ -30,7 +31,7 @@ export function createClaimActivities(deps: ClaimActivityDependencies) {
   const { client } = deps;
   return {
     /**
-     * Claims the items in their registries (started on first use, on this workflow queue), all registries at once.
+     * Claims the items in their registries (started on first use, on the claims queue of this workflow queue), all registries at once.
      * Idempotent: the same holder asking again gets its own claims again.
      */
     async claimItems(request: ClaimRequest): Promise<ClaimGrant[]> {
@@ -47,7 +48,7 @@ export function createClaimActivities(deps: ClaimActivityDependencies) {
             args: [{ ...request, items }],
             startWorkflowOperation: new WithStartWorkflowOperation(REGISTRY_WORKFLOW, {
               workflowId: registryId(request, shard),
-              taskQueue: request.taskQueue,
+              taskQueue: claimsTaskQueue(request.taskQueue),
               args: [input],
               workflowIdConflictPolicy: 'USE_EXISTING',
             }),

@@ -19,7 +19,7 @@ import { temporalConnectionOptions } from '../config/temporal-connection';
 import type { DataCosmosClient } from '../datacosmos';
 import { CliError, ExitCode } from '../shared/errors';
 import { HISTOGRAM_BUCKETS } from '../shared/metric-names';
-import { datacosmosTaskQueue } from '../shared/task-queues';
+import { claimsTaskQueue, datacosmosTaskQueue } from '../shared/task-queues';
 import { activityLogContext } from './activity-log-context';
 import { createLogger, withReadableErrors } from './logger';
 import { activityRetryMetrics, datacosmosRequestMetrics } from './metrics';
@@ -34,16 +34,13 @@ export interface PurchaseWorkerOptions {
   identity?: string;
 }
 
-/** The two Temporal workers of one process, run and stopped together. */
+/** The workers of one process: purchase and batch workflows, claim registries, and DataCosmos activities. */
 export class PurchaseWorker {
-  constructor(
-    readonly workflows: Worker,
-    readonly datacosmos: Worker,
-  ) {}
+  constructor(private readonly workers: Worker[]) {}
 
-  /** Runs both until shutdown; when one fails, the other is stopped too and the failure is thrown. */
+  /** Runs them all until shutdown; when one fails, the others are stopped too and the failure is thrown. */
   async run(): Promise<void> {
-    const runs = [this.workflows.run(), this.datacosmos.run()];
+    const runs = this.workers.map((worker) => worker.run());
     try {
       await Promise.all(runs);
     } catch (err) {
@@ -54,7 +51,7 @@ export class PurchaseWorker {
   }
 
   shutdown(): void {
-    for (const worker of [this.workflows, this.datacosmos]) {
+    for (const worker of this.workers) {
       if (worker.getState() === 'RUNNING') worker.shutdown();
     }
   }
@@ -73,7 +70,7 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
       onRequest: datacosmosRequestMetrics(meter),
       onPricingFallback: (reason) => Runtime.instance().logger.warn(reason, { component: 'datacosmos' }),
     });
-  // One set of activities (one client, contract cache and download limit) serves both queues.
+  // One set of activities (one client, contract cache and download limit) serves every queue.
   const activities = createActivities({
     client,
     organisationId: settings.datacosmos.organisationId,
@@ -90,7 +87,7 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     interceptors: { activity: [activityRetryMetrics(meter), activityLogContext] },
   };
   const fleetRate = settings.datacosmos.fleetMaxRequestsPerSecond;
-  const [workflows, datacosmos] = await Promise.all([
+  const workers = await Promise.all([
     Worker.create({
       ...common,
       taskQueue: settings.temporal.taskQueue,
@@ -99,13 +96,22 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     }),
     Worker.create({
       ...common,
+      taskQueue: claimsTaskQueue(settings.temporal.taskQueue),
+      workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH },
+      maxCachedWorkflows: CLAIM_REGISTRY_CACHE,
+    }),
+    Worker.create({
+      ...common,
       taskQueue: datacosmosTaskQueue(settings.temporal.taskQueue),
       // Every worker of the fleet sends the same rate; the server applies it to the queue as a whole.
       ...(fleetRate ? { maxTaskQueueActivitiesPerSecond: fleetRate } : {}),
     }),
   ]);
-  return new PurchaseWorker(workflows, datacosmos);
+  return new PurchaseWorker(workers);
 }
+
+/** Workflows the claims worker keeps cached: sixteen registries per organisation, for several organisations. */
+const CLAIM_REGISTRY_CACHE = 64;
 
 const TEMPORAL_LOG_LEVEL: Record<Settings['worker']['logLevel'], LogLevel> = {
   debug: 'DEBUG',
@@ -150,6 +156,7 @@ export async function runWorker(settings: Settings): Promise<void> {
         namespace: settings.temporal.namespace,
         taskQueue: settings.temporal.taskQueue,
         datacosmosTaskQueue: datacosmosTaskQueue(settings.temporal.taskQueue),
+        claimsTaskQueue: claimsTaskQueue(settings.temporal.taskQueue),
         fleetMaxRequestsPerSecond: settings.datacosmos.fleetMaxRequestsPerSecond ?? null,
         api: settings.datacosmos.apiUrl,
         organisationId: settings.datacosmos.organisationId,

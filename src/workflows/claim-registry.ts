@@ -26,7 +26,7 @@ import type {
   RegistryInput,
   SettleClaims,
 } from '../shared/claim-types';
-import { datacosmosQueueOption } from './datacosmos-queue';
+import { datacosmosTaskQueue } from '../shared/task-queues';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -49,7 +49,12 @@ class ClaimRegistry {
     this.claims = new Map((input.claims ?? []).map((claim) => [claim.item, claim]));
     const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
     this.holderApi = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry });
-    this.orderApi = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry, ...datacosmosQueueOption() });
+    // The order reads share the purchases' DataCosmos queue, and with it the fleet budget.
+    this.orderApi = proxyActivities<Activities>({
+      startToCloseTimeout: '2m',
+      retry,
+      taskQueue: datacosmosTaskQueue(input.taskQueue),
+    });
     setHandler(claimItemsUpdate, (request) => this.grant(request), {
       validator: (request: ClaimRequest) => {
         if (!request || typeof request.holder !== 'string' || !Array.isArray(request.items)) {

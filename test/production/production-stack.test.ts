@@ -32,13 +32,15 @@ let stack: TemporalOnPostgres;
 let app: TierApp;
 let dir: string;
 let report: TierReport;
+/** Ends the run's background fault loop when the tier is torn down before the run finished. */
+const teardown = new AbortController();
 
 beforeAll(async () => {
   const log = (line: string) => process.stderr.write(`[production tier] ${line}\n`);
   stack = await TemporalOnPostgres.attach(process.env.DCP_TEST_PRODUCTION_STACK as string);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-production-tier-'));
   app = await TierApp.start(stack.address, dir, 2);
-  report = await runTier(stack, app, PLAN, log);
+  report = await runTier(stack, app, PLAN, log, teardown.signal);
   log(
     `${report.purchases.length} purchases and ${report.batches.length} batches in ${report.seconds} s; ` +
       `faults: ${report.faults.map((f) => `${f.what} (${f.atSeconds} s)`).join('; ')}`,
@@ -46,6 +48,7 @@ beforeAll(async () => {
 }, 9 * 60_000);
 
 afterAll(async () => {
+  teardown.abort();
   await app?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -64,6 +64,7 @@ export async function runTier(
   app: TierApp,
   plan: TierPlan,
   log: (line: string) => void,
+  stopped: AbortSignal,
 ): Promise<TierReport> {
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 1000);
@@ -92,7 +93,7 @@ export async function runTier(
     await runner.untilStage(handle, 'AWAITING_APPROVAL');
     await patiently(() => handle.executeUpdate(approveUpdate, { args: [{ approved: true, note: 'production tier' }] }));
   });
-  const faults = strikeFaults(stack, app, seconds, log);
+  const faults = strikeFaults(stack, app, seconds, log, stopped);
   const phase1 = await Promise.all([runner.results(credits), runner.results(approvals)]);
   const batchResults = await Promise.all(batches.map(({ handle }) => patiently(() => handle.result())));
   await approving;
@@ -194,6 +195,7 @@ async function strikeFaults(
   app: TierApp,
   seconds: () => number,
   log: (line: string) => void,
+  stopped: AbortSignal,
 ): Promise<Fault[]> {
   const steps: Array<[number, string, () => Promise<void>]> = [
     [100, 'worker 1 killed (SIGKILL) and restarted', () => app.killAndRestartWorker(0)],
@@ -209,7 +211,9 @@ async function strikeFaults(
   ];
   const faults: Fault[] = [];
   for (const [threshold, what, strike] of steps) {
-    const paid = await untilPaidOrders(app, threshold);
+    const paid = await untilPaidOrders(app, threshold, stopped);
+    // A run given up on (the test's time ran out) strikes nothing more at a stack being torn down.
+    if (paid === undefined) break;
     await strike();
     faults.push({ what, atPaidOrders: paid, atSeconds: seconds() });
     log(`${what} at ${paid} paid orders, ${seconds()} s into the run`);
@@ -217,10 +221,15 @@ async function strikeFaults(
   return faults;
 }
 
-async function untilPaidOrders(app: TierApp, count: number): Promise<number> {
-  for (;;) {
-    const paid = (await app.admin.orders(ACME.organisation)).filter((o) => o.status === 'PAID').length;
-    if (paid >= count) return paid;
+async function untilPaidOrders(app: TierApp, count: number, stopped: AbortSignal): Promise<number | undefined> {
+  while (!stopped.aborted) {
+    const orders = await app.admin.orders(ACME.organisation).catch((err: unknown) => {
+      if (stopped.aborted) return [];
+      throw err;
+    });
+    const paid = orders.filter((o) => o.status === 'PAID').length;
+    if (paid >= count && !stopped.aborted) return paid;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+  return undefined;
 }
