@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { claimItemsUpdate, settleClaimsSignal } from '../src/shared/claim-messages';
+import { claimItemsUpdate, settleClaimsUpdate } from '../src/shared/claim-messages';
 import { byShard, CLAIM_SHARDS, registryId, type ClaimScope } from '../src/shared/claim-types';
 import { claimsTaskQueue } from '../src/shared/task-queues';
 import { startPurchase } from '../src/workflow-client/purchase-client';
@@ -63,9 +63,9 @@ export async function registryClaims(
   const elapsedMs = performance.now() - started;
   await pool(count, concurrency, async (i) => {
     const [[shard, items]] = [...byShard([item(i)])];
-    await stack.client.workflow
-      .getHandle(registryId(scope, shard))
-      .signal(settleClaimsSignal, { holder: `holder-${tag}-${i}`, items, settlement: { outcome: 'RELEASED' } });
+    await stack.client.workflow.getHandle(registryId(scope, shard)).executeUpdate(settleClaimsUpdate, {
+      args: [{ holder: `holder-${tag}-${i}`, items, settlement: { outcome: 'RELEASED' } }],
+    });
   });
   const shards = Array.from({ length: CLAIM_SHARDS }, (_, shard) => registryId(scope, shard));
   const events = (await Promise.all(shards.map((id) => historyLength(stack, id)))).reduce((a, b) => a + b, 0);

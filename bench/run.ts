@@ -10,18 +10,20 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ENGINES, type EngineName } from './engine';
+import { recordBaseline } from './cost-report';
 import { markdownSummary, svgChart, type Check } from './report';
 import { coverageScenario, plan, runScenarios, SCENARIOS, type Findings, type Scenario } from './scenarios';
 import { BenchStack } from './stack';
 
 interface Options {
   quick: boolean;
+  recordBaseline: boolean;
   only?: Scenario[];
   engine: EngineName | 'both';
 }
 
 /** With both engines, what tells them apart; the simulator's capacity does not depend on the engine. */
-const BOTH_ENGINES_DEFAULT: Scenario[] = ['simulator', 'throughput', 'rate-limit', 'memory'];
+const BOTH_ENGINES_DEFAULT: Scenario[] = ['simulator', 'throughput', 'cost', 'rate-limit', 'memory'];
 
 async function main(options: Options): Promise<void> {
   const n = plan(options.quick);
@@ -53,6 +55,10 @@ async function main(options: Options): Promise<void> {
       checks.push(...findings.checks.map((c) => ({ ...c, name: `${label}${c.name}` })));
       details.push(`**${stack.engine.description}**`, '', ...findings.details, '');
       costs.push([engine, findings]);
+      if (options.recordBaseline && findings.purchaseCosts) {
+        recordBaseline(engine, findings.purchaseCosts, `npm run bench -- ${process.argv.slice(2).join(' ')}`);
+        log(`cost baseline recorded in bench/cost-baseline.json`);
+      }
     } finally {
       await stack.stop();
     }
@@ -98,6 +104,7 @@ function costTable(costs: Array<[string, Findings]>): string[] {
 
 const program = new Command('bench')
   .option('--quick', 'smaller numbers, for a quick look', false)
+  .option('--record-baseline', "keep this run's purchase costs as the baseline (bench/cost-baseline.json)", false)
   .option('--only <scenarios>', `comma-separated: ${SCENARIOS.join(', ')}`, (text) =>
     text.split(',').map((s) => {
       if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only: unknown scenario "${s}"`);

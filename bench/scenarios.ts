@@ -2,6 +2,7 @@
  * The benchmark scenarios, run on one stack (one Temporal engine), and coverage planning, which needs none: what
  * each measures, its targets, and one line of detail per measure.
  */
+import os from 'node:os';
 import { resolveTemporalCli } from '../local/temporal-cli';
 import { CLAIM_SHARDS } from '../src/shared/claim-types';
 import { startPurchase } from '../src/workflow-client/purchase-client';
@@ -9,9 +10,11 @@ import { ItemSupply } from './catalog';
 import { claimCostPerPurchase, perItemWorkflowClaims, registryClaims } from './claims';
 import { runCoverageBench, type CoverageBenchRow } from './coverage';
 import type { RunCost } from './cost';
+import { costChecks, costTables, readBaseline } from './cost-report';
 import { creditsPurchaseEvents, longWait } from './history';
 import { paymentDetection, waitingWorkerMemory } from './payment';
 import type { Check } from './report';
+import { costPlanItems, measurePurchaseCosts, serverCpu, type CostPlan, type ModeCost } from './purchase-cost';
 import { measureSimulatorCapacity } from './sim-capacity';
 import { ACCOUNT, type BenchStack } from './stack';
 import { startup } from './startup';
@@ -22,6 +25,7 @@ import { TASK_QUEUE } from '../src/shared/purchase-types';
 export const SCENARIOS = [
   'simulator',
   'throughput',
+  'cost',
   'rate-limit',
   'payment',
   'history',
@@ -45,6 +49,7 @@ export function plan(quick: boolean) {
         waitSeconds: 60,
         claims: 300,
         startupRuns: 5,
+        cost: costPlan(10, 30),
       }
     : {
         simSeconds: 10,
@@ -57,9 +62,21 @@ export function plan(quick: boolean) {
         waitSeconds: 400,
         claims: 1000,
         startupRuns: 15,
+        cost: costPlan(30, 100),
       };
 }
 export type Plan = ReturnType<typeof plan>;
+
+/** `each` purchases of each kind one at a time, as many at 1 at a time beside the pool, `atFive` at 5 at a time. */
+function costPlan(each: number, atFive: number): CostPlan {
+  return {
+    each,
+    latency: [
+      { concurrency: 1, purchases: each },
+      { concurrency: 5, purchases: atFive },
+    ],
+  };
+}
 
 export interface Findings {
   results: Record<string, unknown>;
@@ -67,6 +84,8 @@ export interface Findings {
   details: string[];
   /** What a credits purchase cost (the throughput scenario at 0 ms latency). */
   cost?: RunCost;
+  /** What a purchase costs by kind and worker mode (the cost scenario). */
+  purchaseCosts?: ModeCost[];
 }
 
 /** CPU per process and persistence writes of one purchase, in one line. */
@@ -94,11 +113,12 @@ export async function runScenarios(
   const checks: Check[] = [];
   const details: string[] = [];
   let cost: RunCost | undefined;
+  let purchaseCosts: ModeCost[] | undefined;
   await stack.admin.setCredits(1001, '1000000000');
   const sweepItems = 2 * n.sweep.purchases * n.sweep.concurrencies.length;
   const supply = await ItemSupply.load(
     stack.sim.url,
-    4 * n.purchases + sweepItems + n.rateLimited + n.payments + n.waiting + 20,
+    4 * n.purchases + sweepItems + costPlanItems(n.cost) + n.rateLimited + n.payments + n.waiting + 20,
   );
 
   if (selected.has('simulator')) {
@@ -126,17 +146,25 @@ export async function runScenarios(
       for (const latencyMs of [0, 100]) {
         await stack.admin.setFaults(latencyMs ? { seed: 1, endpoints: { '*': { latencyMs } } } : {});
         log(`throughput at ${latencyMs} ms API latency: ${n.purchases} purchases, ${n.concurrency} at a time`);
-        const probe = latencyMs === 0 ? stack.costProbe([worker]) : undefined;
-        const run = await sideBySide(stack, supply, 'bench-throughput', n.purchases, n.concurrency, probe);
+        const run = await sideBySide(
+          stack,
+          supply,
+          'bench-throughput',
+          n.purchases,
+          n.concurrency,
+          stack.costProbe([worker]),
+        );
         const { orchestrator, plainPool: plain, ratio } = run;
         runs[`latency${latencyMs}ms`] = run;
         details.push(
           `- Throughput at ${latencyMs} ms latency: orchestrator ${orchestrator.purchasesPerSecond}/s (p50 ${orchestrator.p50Ms} ms, p99 ${orchestrator.p99Ms} ms), plain pool ${plain.purchasesPerSecond}/s (p50 ${plain.p50Ms} ms, p99 ${plain.p99Ms} ms), ratio ${ratio}.`,
         );
-        if (run.cost) {
+        if (run.cost && latencyMs === 0) {
           cost = run.cost;
           details.push(`- Cost of a credits purchase at 0 ms latency: ${costLine(run.cost)}.`);
         }
+        if (run.cost && latencyMs === 100)
+          details.push(`- ${cpuCeiling(run.orchestrator.purchasesPerSecond, run.cost)}`);
         if (latencyMs === 100)
           checks.push({
             name: 'orchestrator / plain pool at 100 ms',
@@ -177,6 +205,14 @@ export async function runScenarios(
     } finally {
       await stack.stopWorkerProcess(worker);
     }
+  }
+
+  if (selected.has('cost')) {
+    purchaseCosts = await measurePurchaseCosts(stack, supply, n.cost, log);
+    results.purchaseCosts = purchaseCosts;
+    const baseline = readBaseline(stack.engine.name);
+    checks.push(...costChecks(purchaseCosts, baseline));
+    details.push(...costTables(purchaseCosts, baseline));
   }
 
   if (selected.has('rate-limit')) {
@@ -344,7 +380,19 @@ export async function runScenarios(
       `- Worker memory: ${memory.idleRssMb} MB idle, ${memory.waitingRssMb} MB with ${memory.purchases} purchases waiting on payment.`,
     );
   }
-  return { results, checks, details, cost };
+  return { results, checks, details, cost, purchaseCosts };
+}
+
+/** How much of the machine a run used: purchases/s times CPU per purchase (server and worker, then all), in cores. */
+function cpuCeiling(purchasesPerSecond: number, cost: RunCost): string {
+  const cores = (ms: number) => round((purchasesPerSecond * ms) / 1000, 2);
+  const serverAndWorker = serverCpu(cost) + (cost.cpuMsPerPurchase.worker ?? 0);
+  const all = cost.cpuMsPerPurchase.total;
+  return (
+    `CPU at 100 ms latency, 50 at a time: ${purchasesPerSecond} purchases/s x ${round(serverAndWorker, 1)} ms (server + worker) = ` +
+    `${cores(serverAndWorker)} cores, ${cores(all)} with the simulator (${all} ms), of ${os.cpus().length}; ` +
+    `at this cost the cores allow ${round((os.cpus().length * 1000) / all, 1)} purchases/s.`
+  );
 }
 
 /** Plan costs against buying every intersecting scene whole (and clipped), at >= 98 % coverage; planning time. */

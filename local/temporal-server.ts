@@ -54,9 +54,14 @@ function temporalDevServerArgs(opts: TemporalDevServerOptions & { port: number; 
   if (opts.metricsPort) args.push('--metrics-port', String(opts.metricsPort));
   args.push('--namespace', opts.namespace, '--log-format', 'pretty', '--log-level', 'warn');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
-  for (const key of ['frontend.enableUpdateWorkflowExecution', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted']) {
-    args.push('--dynamic-config-value', `${key}=true`);
-  }
+  // Eager activity dispatch: an activity scheduled on the workflow's own queue comes back with the workflow task's
+  // reply, without a trip through matching (purchases on a worker without a fleet budget).
+  const flags = [
+    'frontend.enableUpdateWorkflowExecution',
+    'frontend.enableUpdateWorkflowExecutionAsyncAccepted',
+    'system.enableActivityEagerExecution',
+  ];
+  for (const key of flags) args.push('--dynamic-config-value', `${key}=true`);
   return args;
 }
 

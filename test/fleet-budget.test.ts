@@ -24,6 +24,8 @@ interface Run {
   requests: number;
   /** Workers that ran DataCosmos activities, by the identity in ActivityTaskStarted. */
   apiWorkers: Set<string>;
+  /** The DataCosmos steps the purchases scheduled on the budget queue, by activity type. */
+  apiSteps: Set<string>;
 }
 
 /** Runs PURCHASES credits purchases at once on fresh workers with these API settings; all must complete. */
@@ -40,24 +42,35 @@ async function run(
     expect(results.map((r) => r.end)).toEqual(results.map(() => 'COMPLETED'));
     const stats = await sim.admin.stats();
     const apiWorkers = new Set<string>();
-    for (const handle of handles) for (const id of await apiActivityWorkers(handle, env.taskQueue)) apiWorkers.add(id);
-    return { rateLimited: stats.rateLimited, requests: stats.total, apiWorkers };
+    const apiSteps = new Set<string>();
+    for (const handle of handles) {
+      const onQueue = await apiActivities(handle, env.taskQueue);
+      for (const { identity, type } of onQueue) {
+        apiWorkers.add(identity);
+        apiSteps.add(type);
+      }
+    }
+    return { rateLimited: stats.rateLimited, requests: stats.total, apiWorkers, apiSteps };
   } finally {
     await env.close();
   }
 }
 
-async function apiActivityWorkers(handle: WorkflowHandle, taskQueue: string): Promise<string[]> {
+/** The activities a purchase ran on the DataCosmos queue: the worker that ran each, and its type. */
+async function apiActivities(
+  handle: WorkflowHandle,
+  taskQueue: string,
+): Promise<Array<{ identity: string; type: string }>> {
   const { events } = await handle.fetchHistory();
-  const scheduledOnApiQueue = new Set(
+  const typeOnApiQueue = new Map(
     (events ?? [])
       .filter((e) => e.activityTaskScheduledEventAttributes?.taskQueue?.name === datacosmosTaskQueue(taskQueue))
-      .map((e) => String(e.eventId)),
+      .map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes?.activityType?.name as string]),
   );
   return (events ?? [])
     .map((e) => e.activityTaskStartedEventAttributes)
-    .filter((a) => a && scheduledOnApiQueue.has(String(a.scheduledEventId)))
-    .map((a) => a!.identity as string);
+    .filter((a) => a && typeOnApiQueue.has(String(a.scheduledEventId)))
+    .map((a) => ({ identity: a!.identity as string, type: typeOnApiQueue.get(String(a!.scheduledEventId)) as string }));
 }
 
 let oneWorker: Run;
@@ -67,6 +80,8 @@ test('one worker within the fleet budget: no request answered 429', async () => 
   expect(oneWorker.requests).toBeGreaterThanOrEqual(3 * PURCHASES);
   expect(oneWorker.rateLimited).toBe(0);
   expect(oneWorker.apiWorkers).toEqual(new Set(['worker-0']));
+  // With a budget every DataCosmos step goes through its queue, the checkout too (a local activity without one).
+  expect(oneWorker.apiSteps).toEqual(new Set(['priceItems', 'createOrderOnce', 'checkoutOrder']));
 }, 90_000);
 
 test('two workers sharing the fleet budget: no more 429s than one, and both call DataCosmos', async () => {

@@ -3,6 +3,7 @@ import { startPurchase } from '../src/workflow-client/purchase-client';
 import type { PurchaseResult } from '../src/shared/purchase-types';
 import { subAreaOf } from './support/orders';
 import { searchWithPrices } from './support/batch-env';
+import { runDcp } from './support/dcp';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
@@ -93,6 +94,21 @@ test('the purchase is visible through search attributes and its history stays sm
   const text = JSON.stringify(history);
   expect(text).not.toContain(env.account.clientSecret);
   expect(text).not.toContain(await env.token());
+});
+
+test('without a fleet budget: three workflow tasks, pricing and the create eagerly on the workflow queue, checkout local', async () => {
+  const result = await (await env.buy({ items: await env.items(1) })).result();
+  expect(result.end).toBe('COMPLETED');
+  const events = (await env.client.workflow.getHandle(result.purchaseId).fetchHistory()).events ?? [];
+  expect(events.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(3);
+  const scheduled = events
+    .map((e) => e.activityTaskScheduledEventAttributes)
+    .filter((a) => a !== null && a !== undefined)
+    .map((a) => `${a.activityType?.name} on ${a.taskQueue?.name}`);
+  expect(scheduled).toEqual([`priceItems on ${env.taskQueue}`, `createOrderOnce on ${env.taskQueue}`]);
+  // The timeline still shows the checkout, read from its local activity's marker.
+  const timeline = await runDcp(env.settings, ['status', result.purchaseId, '--history']);
+  expect(timeline.stdout).toMatch(/activity\s+checkout: order \S+ PAID/);
 });
 
 test('buying the same purchase again reports the finished one and buys nothing', async () => {

@@ -5,14 +5,16 @@
 import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import type { DataCosmosClient } from '../datacosmos';
-import { claimItemsUpdate } from '../shared/claim-messages';
+import { claimItemsUpdate, settleClaimsUpdate } from '../shared/claim-messages';
 import {
   byShard,
   registryId,
   type ClaimGrant,
   type ClaimRequest,
+  type ClaimScope,
   type HolderFacts,
   type RegistryInput,
+  type SettleClaims,
 } from '../shared/claim-types';
 import { DataCosmosOrderIdKey, OrderStatusKey } from '../shared/search-attributes';
 import { claimsTaskQueue } from '../shared/task-queues';
@@ -57,6 +59,24 @@ export function createClaimActivities(deps: ClaimActivityDependencies) {
       );
       const byItem = new Map(grants.flat().map((grant) => [grant.item, grant]));
       return request.items.map((item) => byItem.get(item) as ClaimGrant);
+    },
+
+    /**
+     * Settles an ending holder's claims in their registries, each by one update. A registry that cannot be told
+     * (not running, or unreachable now) finds the holder ended at its next check and settles the same way.
+     */
+    async settleClaims(request: ClaimScope & SettleClaims): Promise<void> {
+      const temporal = Context.current().client;
+      await Promise.all(
+        [...byShard(request.items)].map(([shard, items]) =>
+          temporal.workflow
+            .getHandle(registryId(request, shard))
+            .executeUpdate(settleClaimsUpdate, {
+              args: [{ holder: request.holder, items, settlement: request.settlement }],
+            })
+            .catch(() => undefined),
+        ),
+      );
     },
 
     /** Whether each holder still runs, and the order it left (its last search attributes) when it does not. */

@@ -25,6 +25,8 @@ export interface ActivityDependencies {
   maxParallelDownloads?: number;
   /** How often claim registries check held and watched claims (tests make it short). */
   claimCheckEveryMs?: number;
+  /** Whether a fleet budget governs the DataCosmos calls (its queue's rate limit); then every call goes through it. */
+  fleetBudget?: boolean;
 }
 
 export function createActivities(deps: ActivityDependencies) {
@@ -33,6 +35,11 @@ export function createActivities(deps: ActivityDependencies) {
   const lookbackMs = deps.orderLookbackMs ?? 5 * 60_000;
 
   return {
+    /** Where workflows of this worker run DataCosmos calls that may skip the queue: 'local' unless a fleet budget governs them. */
+    async datacosmosPlacement(): Promise<'local' | 'queue'> {
+      return deps.fleetBudget ? 'queue' : 'local';
+    },
+
     async resolveContract(input: { contractId?: number }): Promise<ResolvedContract> {
       const all = await apiStep(() =>
         contracts.get(organisationId, () =>

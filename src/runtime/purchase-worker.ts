@@ -75,6 +75,7 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     client,
     organisationId: settings.datacosmos.organisationId,
     claimCheckEveryMs: settings.worker.claimCheckEveryMs,
+    fleetBudget: settings.datacosmos.fleetMaxRequestsPerSecond !== undefined,
   });
   const common: Omit<WorkerOptions, 'taskQueue'> = {
     connection,

@@ -22,27 +22,22 @@ export async function startOnce<W extends Workflow>(
   workflowType: string,
   options: WorkflowStartOptions<W> & { workflowId: string },
 ): Promise<StartedOnce<W>> {
-  const existing = await describeIfExists(client, options.workflowId);
-  if (existing !== null) {
-    return {
-      handle: client.workflow.getHandle(options.workflowId),
-      origin: existing === 'RUNNING' ? 'running' : 'finished',
-    };
-  }
+  // Start first and look only on a conflict: a new purchase costs one call, not a describe and a start.
   try {
     const handle = await client.workflow.start<W>(workflowType, {
       ...options,
-      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
     return { handle, origin: 'started' };
   } catch (err) {
-    // Another client started or finished the same id between our look and our start.
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return { handle: client.workflow.getHandle(options.workflowId), origin: 'finished' };
-    }
-    throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+  const status = await describeIfExists(client, options.workflowId);
+  return {
+    handle: client.workflow.getHandle(options.workflowId),
+    origin: status === 'RUNNING' ? 'running' : 'finished',
+  };
 }
 
 /** The execution status name of the workflow with this id, or null when there is none. */

@@ -16,7 +16,7 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { claimItemsUpdate, claimsQuery, releaseClaimsUpdate, settleClaimsSignal } from '../shared/claim-messages';
+import { claimItemsUpdate, claimsQuery, releaseClaimsUpdate, settleClaimsUpdate } from '../shared/claim-messages';
 import type {
   Claim,
   ClaimGrant,
@@ -62,7 +62,7 @@ class ClaimRegistry {
         }
       },
     });
-    setHandler(settleClaimsSignal, (settlement) => this.settle(settlement));
+    setHandler(settleClaimsUpdate, (settlement) => this.settle(settlement));
     setHandler(releaseClaimsUpdate, ({ items }) => this.release(items));
     setHandler(claimsQuery, (filter) =>
       [...this.claims.values()].filter(

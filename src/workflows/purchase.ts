@@ -7,7 +7,6 @@
 import {
   ActivityFailure,
   ApplicationFailure,
-  getExternalWorkflowHandle,
   CancellationScope,
   allHandlersFinished,
   condition,
@@ -27,8 +26,7 @@ import { formatDuration } from '../shared/duration';
 import { METRIC } from '../shared/metric-names';
 import { compare } from '../shared/money';
 import { inFlightReason, ownedReason } from '../shared/batch-plan';
-import { settleClaimsSignal } from '../shared/claim-messages';
-import { byShard, registryId, type ClaimGrant, type ClaimSettlement } from '../shared/claim-types';
+import type { ClaimGrant, ClaimSettlement } from '../shared/claim-types';
 import { UNSETTLED_FAILURES } from '../shared/failure-types';
 import { itemKey } from '../shared/item-key';
 import {
@@ -93,9 +91,10 @@ export async function purchaseWorkflow(input: PurchaseInput): Promise<PurchaseRe
 
 class Purchase {
   private readonly status: PurchaseStatus;
-  private readonly api: Activities;
-  private readonly moneyApi: Activities;
-  private readonly pollApi: Activities;
+  /** The DataCosmos steps, on the DataCosmos queue until the worker says it has no fleet budget. */
+  private steps: DataCosmosSteps;
+  /** Whether this run has learnt where its worker runs the DataCosmos steps. */
+  private stepsPlaced = false;
   /** The contract look-up (cached per worker): run inside the workflow task to save a server round trip. */
   private readonly contractApi: Activities;
   private readonly claimApi: Activities;
@@ -152,22 +151,17 @@ class Purchase {
       ...(input.redriveOf ? { redriveOf: input.redriveOf } : {}),
       dropped: carried?.dropped ?? [],
     };
-    const timeoutMs = input.activityTimeoutMs ?? DEFAULT_ACTIVITY_TIMEOUT_MS;
-    const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
-    const base: ActivityOptions = { startToCloseTimeout: timeoutMs, retry, ...datacosmosQueueOption() };
-    // Look-ups give up after a while: nothing has been bought yet, so FAILED is safe.
-    this.api = proxyActivities<Activities>({ ...base, scheduleToCloseTimeout: '10m' });
-    // Creating and paying retry until they succeed or fail for good: giving up could lose an order.
-    this.moneyApi = proxyActivities<Activities>(base);
-    // A poll that keeps failing is recorded and retried at the next poll; the deadline bounds the wait.
-    this.pollApi = proxyActivities<Activities>({ ...base, scheduleToCloseTimeout: '5m' });
+    const timeoutMs = this.stepTimeoutMs();
+    const retry = STEP_RETRY;
+    this.steps = datacosmosSteps('queue', timeoutMs);
     // A local activity always runs in the workflow's worker (its one DataCosmos call is cached per worker).
     this.contractApi = proxyLocalActivities<Activities>({
       startToCloseTimeout: timeoutMs,
       retry,
       scheduleToCloseTimeout: '10m',
     });
-    // Claims are updates sent through the Temporal client; as a local activity no server round trip schedules them.
+    // Claims are updates sent through the Temporal client; as local activities no server round trip schedules them
+    // (nor the worker's answer to where the DataCosmos steps run).
     this.claimApi = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry });
     // Downloads heartbeat their bytes: a killed worker's download is retried (and resumed) elsewhere.
     this.deliveryApi = proxyActivities<Activities>({
@@ -213,6 +207,7 @@ class Purchase {
     this.validate();
     this.stopIfCancelled();
 
+    await this.placeSteps();
     this.setStage('RESOLVING_CONTRACT');
     this.contract = await this.contractApi.resolveContract({ contractId: this.input.contractId });
     this.status.organisationId = this.contract.organisationId;
@@ -227,7 +222,7 @@ class Purchase {
 
     this.setStage('PRICING');
     // A regular activity: a cancel that arrives while prices are fetched is seen before ordering.
-    const quote = await this.api.priceItems({ contractId: this.contract.contractId, items });
+    const quote = await this.steps.api.priceItems({ contractId: this.contract.contractId, items });
     this.recordQuote(quote);
     this.stopIfCancelled();
     await this.enforceBudget(quote);
@@ -329,14 +324,27 @@ class Purchase {
           ? { outcome: 'WATCH', orderId }
           : { outcome: 'RELEASED' };
     const scope = { taskQueue: workflowInfo().taskQueue, organisationId: this.status.organisationId as number };
-    await Promise.all(
-      [...byShard(this.claimed)].map(([shard, items]) =>
-        getExternalWorkflowHandle(registryId(scope, shard))
-          .signal(settleClaimsSignal, { holder: this.status.purchaseId, items, settlement })
-          // A registry that cannot be told finds this purchase ended at its next check, and settles the same way.
-          .catch(() => undefined),
-      ),
-    );
+    // From a local activity: no signal to send from a workflow task of its own, one update per registry.
+    await this.claimApi.settleClaims({ ...scope, holder: this.status.purchaseId, items: this.claimed, settlement });
+  }
+
+  private stepTimeoutMs(): number {
+    return this.input.activityTimeoutMs ?? DEFAULT_ACTIVITY_TIMEOUT_MS;
+  }
+
+  /**
+   * Without a fleet budget nothing needs the DataCosmos queue's rate limit: checkout and polls run as local
+   * activities in the workflow task that decided them (no task of their own to schedule and complete), pricing and
+   * the create on the workflow's own queue. Checkout runs in the task that read the created order, after a cancel
+   * could be seen, so a cancel during the create still leaves the order unpaid; pricing and the create stay
+   * activities because each must end in a task where a cancel is seen before the next step.
+   * Asked once per run; the answer is in the history, so a replay on any worker takes the same path.
+   */
+  private async placeSteps(): Promise<void> {
+    if (this.stepsPlaced) return;
+    this.stepsPlaced = true;
+    const placement = await this.claimApi.datacosmosPlacement();
+    if (placement === 'local') this.steps = datacosmosSteps(placement, this.stepTimeoutMs());
   }
 
   /**
@@ -348,7 +356,7 @@ class Purchase {
     let lookFirst = false;
     for (;;) {
       try {
-        const order = await this.moneyApi.createOrderOnce({ ...request, ...(lookFirst ? { lookFirst } : {}) });
+        const order = await this.steps.moneyApi.createOrderOnce({ ...request, ...(lookFirst ? { lookFirst } : {}) });
         this.settled();
         return order;
       } catch (err) {
@@ -374,7 +382,7 @@ class Purchase {
   private async checkOut(orderId: string): Promise<OrderSummary | null> {
     for (;;) {
       try {
-        const order = await this.moneyApi.checkoutOrder({ orderId });
+        const order = await this.steps.checkoutApi.checkoutOrder({ orderId });
         this.settled();
         return order;
       } catch (err) {
@@ -485,6 +493,7 @@ class Purchase {
    */
   private async waitForPayment(): Promise<void> {
     this.setStage('AWAITING_PAYMENT');
+    await this.placeSteps();
     const poll = this.input.poll ?? DEFAULT_POLL;
     const historyLimit = this.input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
     const orderId = this.status.orderId as string;
@@ -524,7 +533,7 @@ class Purchase {
    */
   private async pollOrder(orderId: string): Promise<OrderSummary | null> {
     try {
-      const order = await this.pollApi.getOrder({ orderId });
+      const order = await this.steps.pollApi.getOrder({ orderId });
       this.status.polls += 1;
       this.recordOrder(order);
       if (this.status.attention !== null) {
@@ -712,7 +721,7 @@ class Purchase {
         this.adopting = true;
         try {
           const request = this.orderRequest as CreateOrderInput;
-          this.adopted = await this.api.adoptOrder({ ...request, orderId });
+          this.adopted = await this.steps.api.adoptOrder({ ...request, orderId });
           return this.status;
         } catch (err) {
           // The update fails with the reason (the purchase stays as it was), not with "activity task failed".
@@ -762,6 +771,46 @@ class Purchase {
     );
   }
 }
+
+interface DataCosmosSteps {
+  /** Look-ups give up after a while: nothing has been bought yet, so FAILED is safe. */
+  api: Activities;
+  /** Creating and paying retry until they succeed or fail for good: giving up could lose an order. */
+  moneyApi: Activities;
+  checkoutApi: Activities;
+  /** A poll that keeps failing is recorded and retried at the next poll; the deadline bounds the wait. */
+  pollApi: Activities;
+}
+
+/**
+ * The DataCosmos steps of a placement. 'queue': every step an activity on the DataCosmos queue, whose rate limit is
+ * the fleet budget. 'local' (no budget): pricing and the create on the workflow's own queue, where the server can
+ * hand the activity to the worker with the workflow task's reply (eager dispatch), and checkout and polls as local
+ * activities.
+ */
+function datacosmosSteps(placement: 'local' | 'queue', timeoutMs: number): DataCosmosSteps {
+  const options: ActivityOptions = { startToCloseTimeout: timeoutMs, retry: STEP_RETRY };
+  const base = placement === 'queue' ? { ...options, ...datacosmosQueueOption() } : options;
+  const moneyApi = proxyActivities<Activities>(base);
+  const api = proxyActivities<Activities>({ ...base, scheduleToCloseTimeout: '10m' });
+  if (placement === 'queue') {
+    return {
+      api,
+      moneyApi,
+      checkoutApi: moneyApi,
+      pollApi: proxyActivities({ ...base, scheduleToCloseTimeout: '5m' }),
+    };
+  }
+  return {
+    api,
+    moneyApi,
+    checkoutApi: proxyLocalActivities<Activities>(options),
+    pollApi: proxyLocalActivities<Activities>({ ...options, scheduleToCloseTimeout: '5m' }),
+  };
+}
+
+/** How every DataCosmos step retries: soon at first, then at most once a minute. */
+const STEP_RETRY: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
 
 /** Stages worth a search-attribute update: where a purchase can rest, and its ends. The rest pass in moments. */
 const PUBLISHED_STAGES: ReadonlySet<PurchaseStage> = new Set<PurchaseStage>([

@@ -24,6 +24,7 @@ test('the dynamic config validates against the server and sets only the reviewed
     'limit.maxIDLength',
     'matching.numTaskqueueReadPartitions',
     'matching.numTaskqueueWritePartitions',
+    'system.enableActivityEagerExecution',
   ]);
 });
 

@@ -139,14 +139,22 @@ test('dcp list --stage works on SQL visibility, also with --batch', async () => 
   expect(listed('--stage', 'COMPLETED', '--batch', first.batchId)).toHaveLength(paid);
 });
 
-test('the webhook found each card purchase by its order id and signalled it', () => {
-  const handled = fs
-    .readFileSync(app.webhookLog, 'utf8')
-    .split('\n')
-    .filter((line) => line.includes('"payment event handled"') && line.includes('"outcome":"signalled"'));
-  const cardOrders = new Set(report.purchases.filter((p) => p.kind === 'card').map((p) => p.result.orderId));
-  const signalled = new Set(handled.map((line) => (JSON.parse(line) as { orderId: string }).orderId));
-  expect([...cardOrders].filter((id) => !signalled.has(id as string))).toEqual([]);
+test('the webhook found each card purchase by its order id and signalled it', async () => {
+  const cardOrders = report.purchases.filter((p) => p.kind === 'card').map((p) => p.result.orderId as string);
+  // The webhook writes its line once the signal is sent, and the purchase may end before the line reaches the file.
+  const unsignalled = async () => {
+    const signalled = new Set(
+      fs
+        .readFileSync(app.webhookLog, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"payment event handled"') && line.includes('"outcome":"signalled"'))
+        .map((line) => (JSON.parse(line) as { orderId: string }).orderId),
+    );
+    return cardOrders.filter((id) => !signalled.has(id));
+  };
+  expect(
+    await until('every card order signalled in the webhook log', unsignalled, (left) => left.length === 0, 10_000),
+  ).toEqual([]);
 });
 
 test('every worker serves its metrics', async () => {
