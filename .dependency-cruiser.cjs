@@ -69,7 +69,7 @@ module.exports = {
       name: 'activities-below-runtime',
       severity: 'error',
       from: { path: '^src/activities/' },
-      to: { path: above('cli', 'runtime', 'webhook', 'config', 'workflows') },
+      to: { path: above('cli', 'runtime', 'webhook', 'workflow-client', 'config', 'workflows') },
     },
     {
       name: 'runtime-below-cli',

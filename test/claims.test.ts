@@ -7,7 +7,7 @@ import { byShard, registryId } from '../src/shared/claim-types';
 import { itemKey } from '../src/shared/item-key';
 import { approveUpdate } from '../src/shared/purchase-messages';
 import { claimsTaskQueue } from '../src/shared/task-queues';
-import { lookUpClaims } from '../src/workflow-client/claims';
+import { lookUpClaims } from '../src/activities/claims';
 import { until } from './support/until';
 import { runDcp } from './support/dcp';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';

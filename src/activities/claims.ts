@@ -1,14 +1,17 @@
 /**
- * Claim activities: talking to the claim registries through the Temporal client (the registry is a workflow; a
- * workflow cannot send another one an update), and the facts a registry checks its claims against.
+ * The claim registries seen from outside, through the Temporal client: the claim activities (a registry is a
+ * workflow, and a workflow cannot send another one an update), the facts a registry checks its claims against, and
+ * the look-ups and releases that batch planning and `dcp claims` make.
  */
 import { Context } from '@temporalio/activity';
-import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { DataCosmosClient } from '../datacosmos';
-import { claimItemsUpdate, settleClaimsUpdate } from '../shared/claim-messages';
+import { claimItemsUpdate, claimsQuery, releaseClaimsUpdate, settleClaimsUpdate } from '../shared/claim-messages';
 import {
   byShard,
+  CLAIM_SHARDS,
   registryId,
+  type Claim,
   type ClaimGrant,
   type ClaimRequest,
   type ClaimScope,
@@ -19,6 +22,55 @@ import {
 import { DataCosmosOrderIdKey, OrderStatusKey } from '../shared/search-attributes';
 import { claimsTaskQueue } from '../shared/task-queues';
 import { apiStep, cancellation, isFinalApiFailure } from './failures';
+
+/** The claims of these items in their registries, for batch planning (the ownership activity) and `dcp claims`. */
+export async function lookUpClaims(
+  temporal: Pick<Client, 'workflow'>,
+  scope: ClaimScope,
+  items: string[],
+): Promise<Claim[]> {
+  const found = await Promise.all(
+    [...byShard(items)].map(([shard, wanted]) => registryClaims(temporal, scope, shard, { items: wanted })),
+  );
+  return found.flat();
+}
+
+/** Every claim of the organisation, from all its registries (a registry not started yet has none). */
+export async function allClaims(temporal: Pick<Client, 'workflow'>, scope: ClaimScope): Promise<Claim[]> {
+  const shards = Array.from({ length: CLAIM_SHARDS }, (_, shard) => shard);
+  return (await Promise.all(shards.map((shard) => registryClaims(temporal, scope, shard)))).flat();
+}
+
+async function registryClaims(
+  temporal: Pick<Client, 'workflow'>,
+  scope: ClaimScope,
+  shard: number,
+  filter?: { items: string[] },
+): Promise<Claim[]> {
+  try {
+    return await temporal.workflow.getHandle(registryId(scope, shard)).query(claimsQuery, filter);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return [];
+    throw err;
+  }
+}
+
+/** Releases held or watched claims of these items; returns the claims released. */
+export async function releaseClaims(
+  temporal: Pick<Client, 'workflow'>,
+  scope: ClaimScope,
+  items: string[],
+  reason: string,
+): Promise<Claim[]> {
+  const released = await Promise.all(
+    [...byShard(items)].map(([shard, wanted]) =>
+      temporal.workflow
+        .getHandle(registryId(scope, shard))
+        .executeUpdate(releaseClaimsUpdate, { args: [{ items: wanted, reason }] }),
+    ),
+  );
+  return released.flat();
+}
 
 /** Names the registry workflow type without importing workflow code. */
 const REGISTRY_WORKFLOW = 'claimRegistryWorkflow';

@@ -8,7 +8,7 @@ import type { DataCosmosClient } from '../datacosmos';
 import type { Geometry } from '../datacosmos/api-schemas';
 import { FAILURE } from '../shared/failure-types';
 import { itemKey } from '../shared/item-key';
-import { lookUpClaims } from '../workflow-client/claims';
+import { lookUpClaims } from './claims';
 import { apiStep, cancellation, isFinalApiFailure } from './failures';
 
 export interface Ownership {

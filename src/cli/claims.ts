@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Claim, ClaimState } from '../shared/claim-types';
 import { CliError, ExitCode } from '../shared/errors';
 import { itemKey } from '../shared/item-key';
-import { allClaims, lookUpClaims, releaseClaims } from '../workflow-client/claims';
+import { allClaims, lookUpClaims, releaseClaims } from '../activities/claims';
 import type { LineItemInput } from '../shared/purchase-types';
 import { withContext } from './context';
 import { formatTable, printJson } from './output';
