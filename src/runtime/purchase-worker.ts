@@ -1,6 +1,7 @@
 /**
- * The worker runtime: the two Temporal workers of one process (the workflows' queue, and the DataCosmos
- * queue whose server-side rate limit is the fleet's API budget), logging and metrics around them.
+ * The worker runtime: the three Temporal workers of one process (the workflows' queue, the claim registries'
+ * queue, and the DataCosmos queue whose server-side rate limit is the fleet's API budget), logging and metrics
+ * around them.
  */
 import { existsSync } from 'node:fs';
 import {
