@@ -6,27 +6,11 @@ import type { DeliverOptions, ItemDelivery } from './delivery-types';
 
 export const TASK_QUEUE = 'datacosmos-purchase';
 
-export type PurchaseStage =
-  | 'VALIDATING'
-  | 'RESOLVING_CONTRACT'
-  | 'CLAIMING'
-  | 'PRICING'
-  | 'AWAITING_APPROVAL'
-  | 'ORDERING'
-  | 'CHECKOUT'
-  | 'AWAITING_PAYMENT'
-  /** Rests until an operator acts or a later try settles it: an order's fate that the API does not tell. */
-  | 'NEEDS_ATTENTION'
-  | 'PAID'
-  | 'DELIVERING'
-  | PurchaseEnd;
-
 /**
  * ALREADY_OWNED and IN_FLIGHT: nothing was left to buy, every item being owned (a PAID order holds it) or held by
  * another purchase; no order was created.
  */
-export type PurchaseEnd = 'COMPLETED' | 'CANCELLED' | 'EXPIRED' | 'REJECTED' | 'FAILED' | 'ALREADY_OWNED' | 'IN_FLIGHT';
-export const PURCHASE_ENDS: readonly PurchaseEnd[] = [
+export const PURCHASE_ENDS = [
   'COMPLETED',
   'CANCELLED',
   'EXPIRED',
@@ -34,7 +18,25 @@ export const PURCHASE_ENDS: readonly PurchaseEnd[] = [
   'FAILED',
   'ALREADY_OWNED',
   'IN_FLIGHT',
-];
+] as const;
+export type PurchaseEnd = (typeof PURCHASE_ENDS)[number];
+
+/** Every stage, in the order a purchase passes them, its ends last (`dcp list --stage` offers them). */
+export const PURCHASE_STAGES = [
+  'VALIDATING',
+  'RESOLVING_CONTRACT',
+  'CLAIMING',
+  'PRICING',
+  'AWAITING_APPROVAL',
+  'ORDERING',
+  'CHECKOUT',
+  'AWAITING_PAYMENT',
+  // Rests until an operator acts or a later try settles it: an order's fate that the API does not tell.
+  'NEEDS_ATTENTION',
+  'DELIVERING',
+  ...PURCHASE_ENDS,
+] as const;
+export type PurchaseStage = (typeof PURCHASE_STAGES)[number];
 
 /** An item a purchase did not buy because another purchase owns or holds it. */
 export interface DroppedItem {

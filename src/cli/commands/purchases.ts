@@ -3,29 +3,10 @@
  * definitions only; the work is loaded when a command runs.
  */
 import { Command, Option } from 'commander';
+import { PURCHASE_STAGES } from '../../shared/purchase-types';
 import type { ListFilters } from '../list';
 import { decimalNumber, duration, freeText, id, integer, itemRef, repeatable } from '../options';
 
-/** The stages a purchase can be listed by (PurchaseStage in src/shared/purchase-types.ts). */
-const STAGES = [
-  'VALIDATING',
-  'RESOLVING_CONTRACT',
-  'CLAIMING',
-  'PRICING',
-  'AWAITING_APPROVAL',
-  'ORDERING',
-  'CHECKOUT',
-  'AWAITING_PAYMENT',
-  'NEEDS_ATTENTION',
-  'DELIVERING',
-  'COMPLETED',
-  'CANCELLED',
-  'EXPIRED',
-  'REJECTED',
-  'FAILED',
-  'ALREADY_OWNED',
-  'IN_FLIGHT',
-];
 const ORDER_STATUSES = ['UNPAID', 'PAID', 'CANCELLED'];
 const CLAIM_STATES = ['HELD', 'WATCHING', 'OWNED'];
 
@@ -98,7 +79,7 @@ export function registerPurchaseCommands(program: Command): void {
   program
     .command('list')
     .description('list purchases, newest first')
-    .addOption(new Option('--stage <stage>', 'only purchases at this stage').choices(STAGES))
+    .addOption(new Option('--stage <stage>', 'only purchases at this stage').choices(PURCHASE_STAGES))
     .addOption(new Option('--order-status <status>', 'only orders in this status').choices(ORDER_STATUSES))
     .option('--batch <id>', 'only purchases of this batch', id)
     .option('--running', 'only purchases still in flight', false)
