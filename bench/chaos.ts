@@ -95,7 +95,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     log(`starting ${inputs.length} purchases`);
     const results: Promise<PurchaseResult>[] = inputs.map(async (input) => {
       const { handle } = await patiently(() =>
-        startPurchase(client, { taskQueue, organisationId: ACME.organisation }, input),
+        startPurchase(client, { taskQueue: settings.temporal.taskQueue, organisationId: ACME.organisation }, input),
       );
       return patiently(() => handle.result());
     });
@@ -141,7 +141,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const stillRunning = (
       await patiently(() =>
         client.workflow.count(
-          `TaskQueue = "${taskQueue}" AND WorkflowType = "purchaseWorkflow" AND ExecutionStatus = "Running"`,
+          `TaskQueue = "${settings.temporal.taskQueue}" AND WorkflowType = "purchaseWorkflow" AND ExecutionStatus = "Running"`,
         ),
       )
     ).count;

@@ -43,7 +43,10 @@ export async function registryClaims(
   count: number,
   concurrency: number,
 ): Promise<ClaimDesignFigures> {
-  const scope: ClaimScope = { taskQueue, organisationId: 9000 + Math.floor(Math.random() * 999) };
+  const scope: ClaimScope = {
+    taskQueue: stack.queue(taskQueue),
+    organisationId: 9000 + Math.floor(Math.random() * 999),
+  };
   const tag = randomUUID().slice(0, 8);
   const item = (i: number) => `bench-claims/${tag}-${i}`;
   const started = performance.now();
@@ -53,7 +56,7 @@ export async function registryClaims(
       args: [{ ...scope, holder: `holder-${tag}-${i}`, items }],
       startWorkflowOperation: new WithStartWorkflowOperation('claimRegistryWorkflow', {
         workflowId: registryId(scope, shard),
-        taskQueue: claimsTaskQueue(taskQueue),
+        taskQueue: claimsTaskQueue(scope.taskQueue),
         args: [{ ...scope, shard }],
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),
@@ -160,7 +163,7 @@ export async function claimCostPerPurchase(
   for (let i = 0; i < count; i++) {
     const { handle } = await startPurchase(
       stack.client,
-      { taskQueue, organisationId: ACCOUNT.organisationId },
+      { taskQueue: stack.queue(taskQueue), organisationId: ACCOUNT.organisationId },
       { purchaseId: `bench-claim-cost-${randomUUID()}`, items: supply.take(1) },
     );
     await handle.result();

@@ -7,7 +7,7 @@ import { ACCOUNT, type BenchStack } from './stack';
 export async function creditsPurchaseEvents(stack: BenchStack, supply: ItemSupply, taskQueue: string): Promise<number> {
   const { handle } = await startPurchase(
     stack.client,
-    { taskQueue, organisationId: ACCOUNT.organisationId },
+    { taskQueue: stack.queue(taskQueue), organisationId: ACCOUNT.organisationId },
     { purchaseId: `bench-history-${randomUUID()}`, items: supply.take(1) },
   );
   await handle.result();
@@ -28,7 +28,7 @@ export async function longWait(
 ): Promise<{ seconds: number; polls: number; runs: number; largestRunEvents: number; end: string }> {
   const { handle } = await startPurchase(
     stack.client,
-    { taskQueue, organisationId: ACCOUNT.organisationId },
+    { taskQueue: stack.queue(taskQueue), organisationId: ACCOUNT.organisationId },
     {
       purchaseId: `bench-wait-${randomUUID()}`,
       items: supply.take(1),

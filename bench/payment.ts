@@ -88,7 +88,7 @@ async function payAtRandomMoments(
   poll: PollSchedule,
   signalled: boolean,
 ): Promise<DetectionFigures> {
-  const handles = await startWaitingPurchases(stack.client, supply, taskQueue, count, { poll });
+  const handles = await startWaitingPurchases(stack.client, supply, stack.queue(taskQueue), count, { poll });
   const orderIds = await Promise.all(handles.map(untilAwaitingPayment));
   const delays: number[] = [];
   const polls: number[] = [];
@@ -129,10 +129,10 @@ export async function waitingWorkerMemory(
   try {
     await sleep(3_000);
     const idleRssMb = rssMb(worker.pid as number);
-    await startWaitingPurchases(stack.client, supply, taskQueue, count, {
+    await startWaitingPurchases(stack.client, supply, stack.queue(taskQueue), count, {
       poll: { firstMs: 600_000, factor: 1, capMs: 600_000 },
     });
-    const query = `TaskQueue = "${taskQueue}" AND PurchaseStage = "AWAITING_PAYMENT"`;
+    const query = `TaskQueue = "${stack.queue(taskQueue)}" AND PurchaseStage = "AWAITING_PAYMENT"`;
     for (let waited = 0; (await stack.client.workflow.count(query)).count < count; waited += 1) {
       if (waited > 900) throw new Error(`not all ${count} purchases reached AWAITING_PAYMENT`);
       await sleep(1_000);

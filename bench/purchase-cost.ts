@@ -142,7 +142,7 @@ async function warmRegistries(stack: BenchStack, supply: ItemSupply, taskQueue: 
   if (perShard.size < CLAIM_SHARDS) throw new Error(`${WARM_ITEMS} items reach only ${perShard.size} claim shards`);
   const { handle } = await startPurchase(
     stack.client,
-    { taskQueue, organisationId: ACCOUNT.organisationId },
+    { taskQueue: stack.queue(taskQueue), organisationId: ACCOUNT.organisationId },
     { purchaseId: `bench-cost-warm-${randomUUID().slice(0, 8)}`, items: [...perShard.values()] },
   );
   const result = await handle.result();
@@ -208,7 +208,7 @@ async function historyCounts(stack: BenchStack, purchaseId: string): Promise<His
 async function creditsPurchase(stack: BenchStack, supply: ItemSupply, taskQueue: string, purchaseId: string) {
   const { handle } = await startPurchase(
     stack.client,
-    { taskQueue, organisationId: ACCOUNT.organisationId },
+    { taskQueue: stack.queue(taskQueue), organisationId: ACCOUNT.organisationId },
     { purchaseId, items: supply.take(1), activityTimeoutMs: 30_000 },
   );
   const result = await handle.result();
@@ -225,7 +225,7 @@ async function cardPurchase(stack: BenchStack, supply: ItemSupply, taskQueue: st
   const readsBefore = await orderReads(stack);
   const { handle } = await startPurchase(
     stack.client,
-    { taskQueue, organisationId: ACCOUNT.organisationId },
+    { taskQueue: stack.queue(taskQueue), organisationId: ACCOUNT.organisationId },
     { purchaseId, items: [line], activityTimeoutMs: 30_000 },
   );
   const deadline = Date.now() + 60_000;

@@ -285,7 +285,7 @@ export async function runScenarios(
       const purchaseId = `bench-startup-${Date.now()}`;
       const { handle } = await startPurchase(
         stack.client,
-        { taskQueue: 'bench-startup', organisationId: ACCOUNT.organisationId },
+        { taskQueue: settings.temporal.taskQueue, organisationId: ACCOUNT.organisationId },
         { purchaseId, items: supply.take(1) },
       );
       await handle.result();

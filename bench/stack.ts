@@ -59,6 +59,11 @@ export class BenchStack {
     });
   }
 
+  /** The workflows' queue that workers of `settings(base)` poll: the base name and this simulator's target. */
+  queue(base: string): string {
+    return this.settings(base).temporal.taskQueue;
+  }
+
   /** A worker in this process; stop it with the returned function. */
   async worker(settings: Settings): Promise<() => Promise<void>> {
     const connection = await NativeConnection.connect({ address: this.engine.address });

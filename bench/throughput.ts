@@ -42,7 +42,7 @@ export async function orchestratedPurchases(
   const durations = await pool(count, concurrency, async (i) => {
     const { handle } = await startPurchase(
       stack.client,
-      { taskQueue, organisationId: ACCOUNT.organisationId },
+      { taskQueue: stack.queue(taskQueue), organisationId: ACCOUNT.organisationId },
       { purchaseId: `bench-${tag}-${i}`, items: supply.take(1), activityTimeoutMs: 30_000 },
     );
     const result = await handle.result();

@@ -23,8 +23,12 @@ export function workerProgram(): string {
   return builtProgram('src/worker.js', 'worker');
 }
 
-/** `node dist/src/worker.js` with these variables on top of ours. */
+/**
+ * `node dist/src/worker.js` with these variables on top of ours, less our own DataCosmos and Temporal settings: a
+ * shell set up for a real account must not point the local stack's worker at it (or at its Temporal server).
+ */
 export function startWorkerProcess(variables: Record<string, string>, logFile: string): LoggedChild {
-  const env = { ...process.env, ...variables };
+  const ours = Object.entries(process.env).filter(([name]) => !/^(DATACOSMOS|TEMPORAL)_/.test(name));
+  const env = { ...Object.fromEntries(ours), ...variables };
   return spawnLogged(process.execPath, [workerProgram()], { env, logFile, stopGraceMs: STOP_GRACE_MS });
 }

@@ -163,7 +163,12 @@ test('the default environment is one the worker and the webhook accept, and the 
   const environment = (service: Service) =>
     Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, v ?? '']));
   const worker = loadSettings(environment(services.worker), '/nowhere');
-  expect(worker.temporal).toEqual({ address: 'temporal:7233', namespace: 'default', taskQueue: 'datacosmos-purchase' });
+  expect(worker.temporal).toEqual({
+    address: 'temporal:7233',
+    namespace: 'default',
+    taskQueueBase: 'datacosmos-purchase',
+    taskQueue: 'datacosmos-purchase/1002@simulator:8787',
+  });
   expect(worker.datacosmos.apiUrl).toBe('http://simulator:8787');
   // The fleet's budget stays under the simulator's limit per client, however many workers are scaled.
   const simulatorArgs = services.simulator.command ?? [];

@@ -3,59 +3,24 @@
  * writes stack.json, refuses taken ports without starting anything, stops every child on SIGTERM,
  * resumes on the same data dir (there with the worker, which then polls), and stops the rest when a child dies.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { isProcessAlive, waitForExit } from '../local/child-process';
-import { assertPortFree, freePort } from '../local/ports';
+import { assertPortFree } from '../local/ports';
 import { LocalStack, readStackFile, stackFilePath } from '../src/config/stack-file';
 import { ContractsResponse, OrderResponse, StacItemCollection, TokenResponse } from '../src/datacosmos/api-schemas';
 import { paths, UNCONFIRMED_PATHS, withOrderId } from '../src/datacosmos/api-paths';
 import { TASK_QUEUE } from '../src/shared/purchase-types';
+import { freePorts, startDev, untilRunning, type Dev, type Ports } from './support/dev-process';
+import { targetTaskQueue } from '../src/shared/target';
+import { queuePollers } from '../src/workflow-client/task-queue-pollers';
 
 jest.setTimeout(120_000);
 
 const DCP = path.resolve(__dirname, '..', 'dist', 'src', 'starter.js');
-
-interface Ports {
-  temporal: number;
-  ui: number;
-  sim: number;
-}
-
-interface Dev {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-}
-
-async function freePorts(): Promise<Ports> {
-  return { temporal: await freePort(), ui: await freePort(), sim: await freePort() };
-}
-
-function startDev(dataDir: string, ports: Ports, worker = false): Dev {
-  const args = [DCP, 'dev', ...(worker ? [] : ['--no-worker']), '--data-dir', dataDir];
-  args.push('--port', String(ports.temporal), '--ui-port', String(ports.ui), '--sim-port', String(ports.sim));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { child, stdout: () => stdout, stderr: () => stderr };
-}
-
-/** Resolves once dev says it runs; fails with its output if it exits first. */
-function untilRunning(dev: Dev): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (dev.stdout().includes('press Ctrl-C to stop')) resolve();
-    };
-    dev.child.stdout?.on('data', check);
-    dev.child.once('exit', (code) => reject(new Error(`dcp dev exited with ${code}: ${dev.stderr()}`)));
-  });
-}
 
 /** pids of the programs dev started (Linux /proc), with their command lines. */
 function childrenOf(pid: number): { pid: number; cmdline: string }[] {
@@ -125,15 +90,10 @@ async function getOrderId(stack: LocalStack, orderId: string): Promise<string> {
   return OrderResponse.parse(await call(`${stack.datacosmos.apiUrl}${path}`, { headers })).data.id;
 }
 
-/** Waits until some worker polls the purchase task queue for workflow tasks. */
-async function untilWorkerPolls(client: Client): Promise<void> {
-  for (;;) {
-    const { pollers } = await client.workflowService.describeTaskQueue({
-      namespace: 'default',
-      taskQueue: { name: TASK_QUEUE },
-      taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
-    });
-    if (pollers && pollers.length > 0) return;
+/** Waits until some worker polls the purchase task queue of the stack's simulator target for workflow tasks. */
+async function untilWorkerPolls(client: Client, stack: LocalStack): Promise<void> {
+  const taskQueue = targetTaskQueue(TASK_QUEUE, stack.datacosmos);
+  while ((await queuePollers(client, taskQueue)).length === 0) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -242,7 +202,7 @@ test('started again on the same data dir, it resumes: the order and the workflow
   expect(await getOrderId(stack, orderId)).toBe(orderId);
   const description = await withTemporal(stack, (client) => client.workflow.getHandle(workflowId).describe());
   expect(description.status.name).toBe('RUNNING');
-  await withTemporal(stack, untilWorkerPolls);
+  await withTemporal(stack, (client) => untilWorkerPolls(client, stack));
 });
 
 test('when a child dies, dev says which, stops the rest and exits 1', async () => {

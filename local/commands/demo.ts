@@ -12,7 +12,14 @@ import { startDevStack } from '../dev-stack';
 import type { LocalStack } from '../../src/config/stack-file';
 import { followPurchase, startPurchase, type PurchaseHandle } from '../../src/workflow-client/purchase-client';
 import { approveUpdate, paymentCompletedSignal, statusQuery } from '../../src/shared/purchase-messages';
-import type { LineItemInput, PurchaseInput, PurchaseResult, PurchaseStatus } from '../../src/shared/purchase-types';
+import {
+  TASK_QUEUE,
+  type LineItemInput,
+  type PurchaseInput,
+  type PurchaseResult,
+  type PurchaseStatus,
+} from '../../src/shared/purchase-types';
+import { targetTaskQueue } from '../../src/shared/target';
 import { CliError, ExitCode } from '../../src/shared/errors';
 import { formatResult, stageLine } from '../../src/cli/purchase-report';
 
@@ -129,7 +136,10 @@ class Demo {
   private async start(input: PurchaseInput): Promise<PurchaseHandle> {
     const { handle } = await startPurchase(
       this.client,
-      { taskQueue: 'datacosmos-purchase', organisationId: this.stack.datacosmos.organisationId },
+      {
+        taskQueue: targetTaskQueue(TASK_QUEUE, this.stack.datacosmos),
+        organisationId: this.stack.datacosmos.organisationId,
+      },
       input,
     );
     this.say(`   started ${input.purchaseId}: ${this.workflowLink(input.purchaseId)}`);

@@ -33,7 +33,7 @@ export function createBatchActivities(deps: BatchActivityDependencies) {
         if (price) inline.set(key, price);
       }
       const known = [...stacItems.values()].map((s) => ({ collection: s.collection, item: s.id }));
-      const prices = await priceRest(client, input.contractId, known, inline);
+      const prices = await priceRest(client, input.contractId, known, inline, cancellation());
       const { owned, inFlight, unknown } = await ownershipOf(
         client,
         { claimScope: input.claimScope, organisationId },
@@ -96,5 +96,9 @@ async function lookUpItems(
   contractId: number,
   items: LineItemInput[],
 ): Promise<{ stacItems: Map<string, StacItem>; asked: LineItemInput[]; nextCursor: null }> {
-  return { stacItems: await lookUpCatalogItems(client, contractId, items), asked: items, nextCursor: null };
+  return {
+    stacItems: await lookUpCatalogItems(client, contractId, items, cancellation()),
+    asked: items,
+    nextCursor: null,
+  };
 }

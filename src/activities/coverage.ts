@@ -130,6 +130,7 @@ async function scenePrices(
     contractId,
     items.map((s) => ({ collection: s.collection, item: s.id })),
     inline,
+    cancellation(),
   );
 }
 

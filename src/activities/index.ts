@@ -51,7 +51,7 @@ export function createActivities(deps: ActivityDependencies) {
 
     /** Prices every line item under the contract; looks up missing levels in the catalog in the same call. */
     async priceItems(input: { contractId: number; items: LineItemInput[] }): Promise<Quote> {
-      return priceLineItems(client, input.contractId, input.items);
+      return priceLineItems(client, input.contractId, input.items, cancellation());
     },
 
     /**

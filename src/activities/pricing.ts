@@ -8,7 +8,7 @@ import type { DataCosmosClient, StacItem } from '../datacosmos';
 import { itemKey } from '../shared/item-key';
 import { add } from '../shared/money';
 import type { LineItemInput, PricedLineItem, Quote } from '../shared/purchase-types';
-import { apiStep, businessRule, cancellation } from './failures';
+import { apiStep, businessRule } from './failures';
 
 export interface ItemPriceFact {
   price: string;
@@ -28,6 +28,7 @@ export async function priceRest(
   contractId: number,
   refs: Array<Pick<LineItemInput, 'collection' | 'item' | 'geometry'>>,
   known: Map<string, ItemPriceFact>,
+  signal: AbortSignal,
 ): Promise<Map<string, ItemPriceFact>> {
   const missing = refs.filter((ref) => !known.has(itemKey(ref)));
   if (missing.length > 0) {
@@ -35,7 +36,7 @@ export async function priceRest(
       client.priceItems(
         contractId,
         missing.map(({ collection, item, geometry }) => ({ collection, item, ...(geometry ? { geometry } : {}) })),
-        cancellation(),
+        signal,
       ),
     );
     for (const p of prices) known.set(itemKey(p), { price: p.final, currency: p.currency });
@@ -48,6 +49,7 @@ export async function lookUpCatalogItems(
   client: DataCosmosClient,
   contractId: number | undefined,
   items: Array<{ collection: string; item: string }>,
+  signal: AbortSignal,
 ): Promise<Map<string, StacItem>> {
   const found = new Map<string, StacItem>();
   if (items.length === 0) return found;
@@ -58,7 +60,7 @@ export async function lookUpCatalogItems(
     ...(contractId !== undefined ? { contract_id: contractId } : {}),
   };
   await apiStep(async () => {
-    for await (const page of client.searchAll(request, { signal: cancellation() })) {
+    for await (const page of client.searchAll(request, { signal })) {
       for (const stacItem of page) found.set(itemKey({ collection: stacItem.collection, item: stacItem.id }), stacItem);
     }
   });
@@ -68,14 +70,16 @@ export async function lookUpCatalogItems(
 /**
  * A quote for the purchase's line items. Every item is looked up in the catalog first (one search with the
  * contract): an unknown item or a level the catalog does not give it fails here, before any order; a missing level
- * is filled in; inline prices are used. Items without an inline price are priced through the client.
+ * is filled in; inline prices are used. Items without an inline price are priced through the client. `dcp quote`
+ * prices through this same function.
  */
 export async function priceLineItems(
   client: DataCosmosClient,
   contractId: number,
   items: LineItemInput[],
+  signal: AbortSignal,
 ): Promise<Quote> {
-  const catalog = await lookUpCatalogItems(client, contractId, items);
+  const catalog = await lookUpCatalogItems(client, contractId, items, signal);
   // An inline price is the whole scene's: a sub-area is priced through the API's sub-area pricing.
   const parts = new Set(items.filter((line) => line.geometry).map(itemKey));
   const known = new Map<string, ItemPriceFact>();
@@ -84,7 +88,7 @@ export async function priceLineItems(
     if (price && !parts.has(key)) known.set(key, price);
   }
   const levels = new Map(items.map((line) => [itemKey(line), levelOf(catalog, line)]));
-  const prices = await priceRest(client, contractId, items, known);
+  const prices = await priceRest(client, contractId, items, known, signal);
   const priced: PricedLineItem[] = items.map((line) => {
     const key = itemKey(line);
     const price = prices.get(key);

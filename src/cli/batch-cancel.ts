@@ -15,8 +15,14 @@ export interface BatchCancellation {
   purchases: number;
 }
 
-export async function cancelBatch(client: Client, batchId: string, reason?: string): Promise<BatchCancellation> {
-  const running = await runningPurchaseIds(client, batchId);
+/** Purchases are looked for on `taskQueue` only: the DataCosmos target of these settings. */
+export async function cancelBatch(
+  client: Client,
+  taskQueue: string,
+  batchId: string,
+  reason?: string,
+): Promise<BatchCancellation> {
+  const running = await runningPurchaseIds(client, taskQueue, batchId);
   if (await isRunningBatchWorkflow(client, batchId)) {
     await client.workflow.getHandle(batchId).signal(batchCancelSignal, reason);
     return { viaBatchWorkflow: true, purchases: running.length };
@@ -38,9 +44,10 @@ async function isRunningBatchWorkflow(client: Client, batchId: string): Promise<
   }
 }
 
-async function runningPurchaseIds(client: Client, batchId: string): Promise<string[]> {
+async function runningPurchaseIds(client: Client, taskQueue: string, batchId: string): Promise<string[]> {
   const ids: string[] = [];
-  for await (const wf of client.workflow.list({ query: purchaseListQuery({ batch: batchId, running: true }) })) {
+  const query = purchaseListQuery({ batch: batchId, running: true, taskQueue });
+  for await (const wf of client.workflow.list({ query })) {
     ids.push(wf.workflowId);
   }
   return ids;

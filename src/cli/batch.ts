@@ -14,6 +14,7 @@ import type { AoiOptions } from './aoi-options';
 import { batchShape, type BatchShapeOptions } from './batch-options';
 import { formatCoveragePlan, writeCoverageReports } from './coverage-report';
 import { withContext } from './context';
+import { noteIfNoWorker } from './worker-wait';
 import { printJson } from './output';
 import { CliError, ExitCode } from '../shared/errors';
 import { ItemFileError, readItemFile, readSearchFile } from './item-files';
@@ -90,6 +91,7 @@ export async function runBatchCommand(options: BatchOptions): Promise<number> {
       const note = { started: 'started', running: 'attached to running', finished: 'reporting finished' }[origin];
       process.stderr.write(`${note} batch ${input.batchId}\n`);
     }
+    if (origin !== 'finished') await noteIfNoWorker(client, ctx.settings.temporal.taskQueue, 'the batch');
     if (!options.wait && origin !== 'finished') {
       if (options.json) printJson({ batchId: input.batchId, origin });
       else process.stdout.write(`${input.batchId}\n`);

@@ -15,6 +15,8 @@ export interface ListFilters {
   olderThan?: number;
   /** Milliseconds: only purchases started more recently than this. */
   newerThan?: number;
+  /** Only purchases of this task queue (the configured DataCosmos target's); unset with --all-targets. */
+  taskQueue?: string;
   limit: number;
 }
 
@@ -25,6 +27,7 @@ export interface ListFilters {
 export function purchaseListQuery(filters: Omit<ListFilters, 'limit'>, now = Date.now()): string {
   const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
   const clauses = [`WorkflowType = "purchaseWorkflow"`];
+  if (filters.taskQueue) clauses.push(`TaskQueue = ${quote(filters.taskQueue)}`);
   if (filters.stage) clauses.push(`PurchaseStage = ${quote(filters.stage)}`);
   if (filters.orderStatus) clauses.push(`OrderStatus = ${quote(filters.orderStatus)}`);
   if (filters.batch) clauses.push(`BatchId = ${quote(filters.batch)}`);
@@ -43,6 +46,7 @@ interface PurchaseRow {
   total: string;
   started: string;
   status: string;
+  taskQueue: string;
 }
 
 async function listPurchases(client: Client, filters: ListFilters): Promise<PurchaseRow[]> {
@@ -58,21 +62,27 @@ async function listPurchases(client: Client, filters: ListFilters): Promise<Purc
       total: first('TotalPrice'),
       started: wf.startTime.toISOString(),
       status: wf.status.name,
+      taskQueue: wf.taskQueue,
     });
     if (rows.length >= filters.limit) break;
   }
   return rows;
 }
 
-export async function list(options: ListFilters & { json: boolean }): Promise<void> {
+export async function list(options: ListFilters & { json: boolean; allTargets: boolean }): Promise<void> {
   await withContext(async (ctx) => {
-    const rows = await listPurchases(await ctx.temporal(), options);
+    const taskQueue = options.allTargets ? undefined : ctx.settings.temporal.taskQueue;
+    const rows = await listPurchases(await ctx.temporal(), { ...options, taskQueue });
     if (options.json) return printJson(rows);
+    const headers = ['PURCHASE', 'STAGE', 'ORDER STATUS', 'ORDER', 'TOTAL', 'STARTED'];
+    const cells = rows.map((r) => [r.purchaseId, r.stage, r.orderStatus, r.orderId, r.total, r.started]);
     process.stdout.write(
-      `${formatTable(
-        ['PURCHASE', 'STAGE', 'ORDER STATUS', 'ORDER', 'TOTAL', 'STARTED'],
-        rows.map((r) => [r.purchaseId, r.stage, r.orderStatus, r.orderId, r.total, r.started]),
-      )}\n`,
+      options.allTargets
+        ? `${formatTable(
+            [...headers, 'TASK QUEUE'],
+            cells.map((c, i) => [...c, rows[i].taskQueue]),
+          )}\n`
+        : `${formatTable(headers, cells)}\n`,
     );
   });
 }
@@ -81,7 +91,7 @@ export async function watch(options: { interval: number; once: boolean }): Promi
   await withContext(async (ctx) => {
     const client = await ctx.temporal();
     for (;;) {
-      const table = await watchTable(client);
+      const table = await watchTable(client, ctx.settings.temporal.taskQueue);
       process.stdout.write(options.once ? `${table}\n` : `\x1b[2J\x1b[H${new Date().toISOString()}\n${table}\n`);
       if (options.once) return;
       await new Promise((resolve) => setTimeout(resolve, options.interval * 1000));
@@ -89,8 +99,8 @@ export async function watch(options: { interval: number; once: boolean }): Promi
   });
 }
 
-async function watchTable(client: Client): Promise<string> {
-  const rows = await listPurchases(client, { running: true, limit: 50 });
+async function watchTable(client: Client, taskQueue: string): Promise<string> {
+  const rows = await listPurchases(client, { running: true, taskQueue, limit: 50 });
   const now = Date.now();
   const cells = await Promise.all(
     rows.map(async (row) => {

@@ -1,5 +1,10 @@
 /** Commands on one purchase by id: status (and its history), cancel (or a batch's), approve, extend, paid, adopt. */
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  isGrpcDeadlineError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
 import {
   adoptOrderUpdate,
   approveUpdate,
@@ -16,6 +21,7 @@ import { withContext } from './context';
 import { printJson } from './output';
 import { CliError, ExitCode } from '../shared/errors';
 import { formatResult, formatStatus } from './purchase-report';
+import { formatWorkerWait, missingWorker, STATUS_QUERY_DEADLINE_MS, workerWait, type WorkerWait } from './worker-wait';
 
 async function purchaseHandle(client: Client, id: string): Promise<PurchaseHandle> {
   const handle = client.workflow.getHandle(id) as PurchaseHandle;
@@ -53,9 +59,14 @@ export async function showStatus(id: string, options: { history: boolean; json: 
     const client = await ctx.temporal();
     const handle = await purchaseHandle(client, id);
     if (options.history) return printTimeline(client, id, options.json);
-    const { status } = await handle.describe();
-    if (status.name === 'RUNNING') {
-      const current: PurchaseStatus = await handle.query(statusQuery);
+    const description = await handle.describe();
+    if (description.status.name === 'RUNNING') {
+      const current = await runningStatus(client, handle, description);
+      if ('waitingForWorker' in current) {
+        if (options.json) printJson(current);
+        else process.stdout.write(`${formatWorkerWait(current, ctx.settings.temporal.taskQueue)}\n`);
+        return;
+      }
       if (options.json) printJson(current);
       else process.stdout.write(`${formatStatus(current)}\n`);
       return;
@@ -66,6 +77,22 @@ export async function showStatus(id: string, options: { history: boolean; json: 
   });
 }
 
+/** The purchase's own status, or why no worker can give it (none serves its target's queue, or none answered). */
+async function runningStatus(
+  client: Client,
+  handle: PurchaseHandle,
+  description: WorkflowExecutionDescription,
+): Promise<PurchaseStatus | WorkerWait> {
+  const missing = await missingWorker(client, description.taskQueue);
+  if (missing !== null) return workerWait(description, missing);
+  try {
+    return await client.withDeadline(Date.now() + STATUS_QUERY_DEADLINE_MS, () => handle.query(statusQuery));
+  } catch (err) {
+    if (!isGrpcDeadlineError(err)) throw err;
+    return workerWait(description, `no worker answered a status query within ${STATUS_QUERY_DEADLINE_MS / 1000} s`);
+  }
+}
+
 export async function cancel(id: string | undefined, options: { batch?: string; reason?: string }): Promise<void> {
   if ((id === undefined) === (options.batch === undefined)) {
     throw new CliError('cancel: give exactly one of a purchase ID or --batch ID', ExitCode.USAGE);
@@ -73,7 +100,12 @@ export async function cancel(id: string | undefined, options: { batch?: string; 
   await withContext(async (ctx) => {
     if (options.batch !== undefined) {
       const client = await ctx.temporal();
-      const { viaBatchWorkflow, purchases } = await cancelBatch(client, options.batch, options.reason);
+      const { viaBatchWorkflow, purchases } = await cancelBatch(
+        client,
+        ctx.settings.temporal.taskQueue,
+        options.batch,
+        options.reason,
+      );
       process.stdout.write(
         viaBatchWorkflow
           ? `cancel sent to batch ${options.batch}: it cancels its ${purchases} running purchases\n`

@@ -5,6 +5,7 @@ import type { CommandContext } from './context';
 import { note, printJson } from './output';
 import { CliError, ExitCode } from '../shared/errors';
 import { END_EXIT_CODE, formatResult, stageLine } from './purchase-report';
+import { noteIfNoWorker } from './worker-wait';
 
 export interface RunOptions {
   wait: boolean;
@@ -27,6 +28,7 @@ export async function runPurchase(ctx: CommandContext, input: PurchaseInput, opt
         ? `purchase ${input.purchaseId} already ran; reporting its result (use --purchase-id for a new purchase)`
         : `started purchase ${input.purchaseId}`;
   if (!options.json) process.stderr.write(`${started}\n`);
+  if (origin !== 'finished') await noteIfNoWorker(client, ctx.settings.temporal.taskQueue, 'the purchase');
   if (!options.wait && origin !== 'finished') {
     if (options.json) printJson({ purchaseId: input.purchaseId, origin });
     else process.stdout.write(`${input.purchaseId}\n`);

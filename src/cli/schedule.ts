@@ -17,6 +17,7 @@ import { coverageRequest } from './aoi-request';
 import type { AoiOptions } from './aoi-options';
 import { batchShape, type BatchShapeOptions } from './batch-options';
 import { withContext, type CommandContext } from './context';
+import { noteIfNoWorker } from './worker-wait';
 import { formatTable, printJson } from './output';
 import { formatDuration } from '../shared/duration';
 import { CliError, ExitCode } from '../shared/errors';
@@ -35,7 +36,8 @@ export interface CreateOptions extends BatchShapeOptions, AoiOptions {
 export async function createSchedule(options: CreateOptions): Promise<void> {
   const request = scheduleRequest(options);
   await withContext(async (ctx) => {
-    await createBatchSchedule(await ctx.temporal(), {
+    const client = await ctx.temporal();
+    await createBatchSchedule(client, {
       ...request,
       taskQueue: ctx.settings.temporal.taskQueue,
       organisationId: ctx.settings.datacosmos.organisationId,
@@ -45,12 +47,15 @@ export async function createSchedule(options: CreateOptions): Promise<void> {
       throw err;
     });
     process.stdout.write(`${request.scheduleId}\n`);
+    await noteIfNoWorker(client, ctx.settings.temporal.taskQueue, 'each run');
   });
 }
 
-export async function listSchedules(json: boolean): Promise<void> {
+export async function listSchedules(options: { json: boolean; allTargets: boolean }): Promise<void> {
+  const { json } = options;
   await withContext(async (ctx) => {
-    const schedules = await listBatchSchedules(await ctx.temporal());
+    const taskQueue = options.allTargets ? undefined : ctx.settings.temporal.taskQueue;
+    const schedules = await listBatchSchedules(await ctx.temporal(), taskQueue);
     if (json) printJson(schedules);
     else process.stdout.write(`${formatSchedules(schedules)}\n`);
   });

@@ -15,7 +15,7 @@ export async function runWebhook(options: { port: number; host: string }): Promi
     const webhook = createPaymentWebhook({
       ...webhookSettings,
       guard: new ReplayGuard(webhookSettings.toleranceS),
-      signalPaid: temporalPaymentSignaller(await ctx.temporal()),
+      signalPaid: temporalPaymentSignaller(await ctx.temporal(), ctx.settings.temporal.taskQueue),
       log,
     });
     const server = await startWebhookServer({ ...options, webhook }).catch((err: NodeJS.ErrnoException) => {
@@ -23,7 +23,12 @@ export async function runWebhook(options: { port: number; host: string }): Promi
     });
     process.stdout.write(`${JSON.stringify({ event: 'listening', url: server.url, port: server.port })}\n`);
     log.info(
-      { url: server.url, temporal: ctx.settings.temporal.address, namespace: ctx.settings.temporal.namespace },
+      {
+        url: server.url,
+        temporal: ctx.settings.temporal.address,
+        namespace: ctx.settings.temporal.namespace,
+        taskQueue: ctx.settings.temporal.taskQueue,
+      },
       'webhook listening',
     );
     await stopSignal();

@@ -11,6 +11,7 @@ import { UNCONFIRMED_PATH_VARIABLES, PATHS_WITH_ORDER_ID, type UnconfirmedPath }
 import { AUDIENCE } from '../datacosmos/api-schemas';
 import { PRICING_MODES, type PricingMode } from '../datacosmos/options';
 import { TASK_QUEUE } from '../shared/purchase-types';
+import { targetTaskQueue, type DataCosmosTarget } from '../shared/target';
 
 /** TLS to the Temporal frontend (Temporal Cloud, or a self-hosted server with TLS): file paths, read at connect time. */
 export interface TemporalTlsSettings {
@@ -23,6 +24,9 @@ export interface TemporalTlsSettings {
 export interface TemporalSettings {
   address: string;
   namespace: string;
+  /** TEMPORAL_TASK_QUEUE: the base name of this deployment's task queues. */
+  taskQueueBase: string;
+  /** The workflows' queue of this DataCosmos target (`<base>/<organisation>@<API host>`): only its workers poll it. */
   taskQueue: string;
   uiUrl?: string;
   /** Absent: plaintext (the local stack, a private network). */
@@ -109,6 +113,9 @@ const httpUrl = z
 
 const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be HOST:PORT');
 
+/** The target is appended after a `/`, so the base itself is a plain name. */
+const taskQueueBase = z.string().regex(/^[\w.-]{1,200}$/, 'must be 1 to 200 letters, digits, ".", "_" or "-"');
+
 const readableFile = z.string().refine((file) => {
   try {
     accessSync(file, constants.R_OK);
@@ -139,7 +146,6 @@ const TemporalTlsSchema = z
 const EnvironmentSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
   DATACOSMOS_API_URL: httpUrl.default('https://app.open-cosmos.com'),
   DATACOSMOS_AUTH_URL: httpUrl.default('https://login.open-cosmos.com'),
   DATACOSMOS_AUDIENCE: z.string().min(1).default(AUDIENCE),
@@ -193,6 +199,7 @@ const WorkerEnvironmentSchema = z
       .optional(),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     CLAIM_CHECK_INTERVAL_S: positiveInt('the interval in seconds').default(600),
+    TEMPORAL_TASK_QUEUE: taskQueueBase.default(TASK_QUEUE),
   })
   .extend(ApiShapeSchema.shape);
 
@@ -226,6 +233,20 @@ function temporalSecurity(e: z.infer<typeof TemporalTlsSchema>): Pick<TemporalSe
   };
 }
 
+/** The DataCosmos target these settings order on: their API and organisation. */
+export function settingsTarget(settings: Settings): DataCosmosTarget {
+  return { apiUrl: settings.datacosmos.apiUrl, organisationId: settings.datacosmos.organisationId };
+}
+
+/** The base queue name and the queue of the target it serves. */
+function queues(
+  base: string,
+  apiUrl: string,
+  organisationId: number,
+): Pick<TemporalSettings, 'taskQueueBase' | 'taskQueue'> {
+  return { taskQueueBase: base, taskQueue: targetTaskQueue(base, { apiUrl, organisationId }) };
+}
+
 export function dataDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
   return path.resolve(cwd, env.DCP_DATA_DIR || '.data');
 }
@@ -252,7 +273,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
       temporal: {
         address: e.TEMPORAL_ADDRESS,
         namespace: e.TEMPORAL_NAMESPACE,
-        taskQueue: e.TEMPORAL_TASK_QUEUE,
+        ...queues(worker.TEMPORAL_TASK_QUEUE, e.DATACOSMOS_API_URL, e.DATACOSMOS_ORGANISATION_ID),
         ...temporalSecurity(e),
       },
       datacosmos: {
@@ -284,7 +305,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     temporal: {
       address: stack.temporal.address,
       namespace: stack.temporal.namespace,
-      taskQueue: vars.TEMPORAL_TASK_QUEUE ?? TASK_QUEUE,
+      ...queues(worker.TEMPORAL_TASK_QUEUE, stack.datacosmos.apiUrl, stack.datacosmos.organisationId),
       uiUrl: stack.temporal.uiUrl,
     },
     datacosmos: {
@@ -309,6 +330,7 @@ export interface SimulatorAccount {
 export function simulatorSettings(options: {
   simulatorUrl: string;
   temporalAddress: string;
+  /** The base name: the settings' queue is this simulator's target queue under it. */
   taskQueue: string;
   account: SimulatorAccount;
   requestTimeoutMs?: number;
@@ -318,7 +340,11 @@ export function simulatorSettings(options: {
 }): Settings {
   return {
     source: 'environment',
-    temporal: { address: options.temporalAddress, namespace: 'default', taskQueue: options.taskQueue },
+    temporal: {
+      address: options.temporalAddress,
+      namespace: 'default',
+      ...queues(options.taskQueue, options.simulatorUrl, options.account.organisationId),
+    },
     datacosmos: {
       apiUrl: options.simulatorUrl,
       authUrl: options.simulatorUrl,
@@ -347,7 +373,7 @@ export function settingsEnvironment(settings: Settings): Record<string, string> 
   const env: Record<string, string> = {
     TEMPORAL_ADDRESS: settings.temporal.address,
     TEMPORAL_NAMESPACE: settings.temporal.namespace,
-    TEMPORAL_TASK_QUEUE: settings.temporal.taskQueue,
+    TEMPORAL_TASK_QUEUE: settings.temporal.taskQueueBase,
     DATACOSMOS_API_URL: d.apiUrl,
     DATACOSMOS_AUTH_URL: d.authUrl,
     DATACOSMOS_AUDIENCE: d.audience,

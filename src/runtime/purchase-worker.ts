@@ -4,6 +4,7 @@
  * around them.
  */
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import {
   DefaultLogger,
   NativeConnection,
@@ -14,12 +15,13 @@ import {
 } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createDataCosmosClient } from '../config/datacosmos-client';
-import { distPath } from '../config/package-root';
-import type { Settings } from '../config/settings';
+import { distPath, packageVersion } from '../config/package-root';
+import { settingsTarget, type Settings } from '../config/settings';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import type { DataCosmosClient } from '../datacosmos';
 import { CliError, ExitCode } from '../shared/errors';
 import { HISTOGRAM_BUCKETS } from '../shared/metric-names';
+import { targetName } from '../shared/target';
 import { claimsTaskQueue, datacosmosTaskQueue } from '../shared/task-queues';
 import { activityLogContext } from './activity-log-context';
 import { createLogger, withReadableErrors } from './logger';
@@ -81,7 +83,7 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
   const common: Omit<WorkerOptions, 'taskQueue'> = {
     connection,
     namespace: settings.temporal.namespace,
-    ...(options.identity ? { identity: options.identity } : {}),
+    identity: options.identity ?? workerIdentity(),
     activities,
     maxConcurrentActivityTaskExecutions: settings.worker.maxConcurrentActivities,
     maxActivitiesPerSecond: settings.worker.maxActivitiesPerSecond,
@@ -110,6 +112,11 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     }),
   ]);
   return new PurchaseWorker(workers);
+}
+
+/** `pid@host datacosmos-purchase/VERSION`: what `dcp doctor` and `temporal task-queue describe` show of a poller. */
+export function workerIdentity(): string {
+  return `${process.pid}@${os.hostname()} datacosmos-purchase/${packageVersion()}`;
 }
 
 /** Workflows the claims worker keeps cached: sixteen registries per organisation, for several organisations. */
@@ -160,6 +167,7 @@ export async function runWorker(settings: Settings): Promise<void> {
         datacosmosTaskQueue: datacosmosTaskQueue(settings.temporal.taskQueue),
         claimsTaskQueue: claimsTaskQueue(settings.temporal.taskQueue),
         fleetMaxRequestsPerSecond: settings.datacosmos.fleetMaxRequestsPerSecond ?? null,
+        target: targetName(settingsTarget(settings)),
         api: settings.datacosmos.apiUrl,
         organisationId: settings.datacosmos.organisationId,
         source: settings.source,

@@ -33,12 +33,15 @@ export interface BatchScheduleSummary {
   nextRunAt: string | null;
   lastRunAt: string | null;
   lastBatchId: string | null;
+  /** The task queue of its runs: the DataCosmos target they buy on. */
+  taskQueue: string | null;
 }
 
 /** Kept in the schedule's memo, since a schedule listing does not carry the action's arguments. */
 interface ScheduleMemo {
   windowMs: number;
   budgetPerRun: string;
+  taskQueue: string;
 }
 
 /** The batch input each run of a schedule starts with (the workflow makes the id and window its own). */
@@ -50,7 +53,11 @@ export function scheduledBatchInput(
 
 export function createBatchSchedule(client: Client, options: BatchScheduleOptions): Promise<ScheduleHandle> {
   const input = scheduledBatchInput(options);
-  const memo: ScheduleMemo = { windowMs: options.windowMs ?? options.everyMs, budgetPerRun: input.budget };
+  const memo: ScheduleMemo = {
+    windowMs: options.windowMs ?? options.everyMs,
+    budgetPerRun: input.budget,
+    taskQueue: options.taskQueue,
+  };
   return client.schedule.create<typeof batchPurchaseWorkflow>({
     scheduleId: options.scheduleId,
     spec: { intervals: [{ every: options.everyMs }] },
@@ -68,11 +75,13 @@ export function createBatchSchedule(client: Client, options: BatchScheduleOption
   });
 }
 
-/** Schedules that start batches (others in the namespace are left out). */
-export async function listBatchSchedules(client: Client): Promise<BatchScheduleSummary[]> {
+/** Schedules that start batches (others in the namespace are left out), on this task queue only when one is given. */
+export async function listBatchSchedules(client: Client, taskQueue?: string): Promise<BatchScheduleSummary[]> {
   const found: BatchScheduleSummary[] = [];
   for await (const schedule of client.schedule.list()) {
-    if (schedule.action?.workflowType === BATCH_WORKFLOW) found.push(summarise(schedule));
+    if (schedule.action?.workflowType !== BATCH_WORKFLOW) continue;
+    const summary = summarise(schedule);
+    if (taskQueue === undefined || summary.taskQueue === taskQueue) found.push(summary);
   }
   return found.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
 }
@@ -95,5 +104,6 @@ function summarise(schedule: ScheduleSummary): BatchScheduleSummary {
     nextRunAt: schedule.info.nextActionTimes[0]?.toISOString() ?? null,
     lastRunAt: last?.scheduledAt.toISOString() ?? null,
     lastBatchId: last?.action.workflow.workflowId ?? null,
+    taskQueue: memo.taskQueue ?? null,
   };
 }

@@ -10,6 +10,7 @@ import {
   type WorkflowStartOptions,
 } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
+import { CliError, ExitCode } from '../shared/errors';
 
 export interface StartedOnce<W extends Workflow> {
   handle: WorkflowHandle<W>;
@@ -33,10 +34,19 @@ export async function startOnce<W extends Workflow>(
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
-  const status = await describeIfExists(client, options.workflowId);
+  const existing = await client.workflow.getHandle(options.workflowId).describe();
+  // The id is taken on another DataCosmos target (its own task queue): attaching would report another target's
+  // purchase as this one.
+  if (existing.taskQueue !== options.taskQueue) {
+    throw new CliError(
+      `${options.workflowId} is already used on task queue ${existing.taskQueue}, another DataCosmos target ` +
+        `than this one (${options.taskQueue}): choose another id`,
+      ExitCode.USAGE,
+    );
+  }
   return {
     handle: client.workflow.getHandle(options.workflowId),
-    origin: status === 'RUNNING' ? 'running' : 'finished',
+    origin: existing.status.name === 'RUNNING' ? 'running' : 'finished',
   };
 }
 

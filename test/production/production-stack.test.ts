@@ -15,7 +15,7 @@ import { batchItems } from '../../src/shared/batch-types';
 import { itemKey } from '../../src/shared/item-key';
 import { METRIC } from '../../src/shared/metric-names';
 import { until } from '../support/until';
-import { TASK_QUEUE, TierApp } from './support/tier-app';
+import { TierApp } from './support/tier-app';
 import { PURCHASE_KINDS, runTier, type PurchaseKind, type TierReport } from './support/tier-run';
 
 const PLAN = { perKind: 100, batchSize: 500, batchOverlap: 250 };
@@ -113,7 +113,7 @@ test('a worker, the Temporal server and PostgreSQL failed mid-run, and nothing i
     'PostgreSQL restarted in immediate mode',
   ]);
   // Visibility records a close a moment after the result is out.
-  const query = `TaskQueue = "${TASK_QUEUE}" AND ExecutionStatus = "Running"`;
+  const query = `TaskQueue = "${app.taskQueue}" AND ExecutionStatus = "Running"`;
   await until(
     'no workflow left running',
     () => app.client.workflow.count(query),

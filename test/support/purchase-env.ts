@@ -36,7 +36,8 @@ const nextCursor = new Map<string, string | undefined>();
 let itemQueue: Promise<unknown> = Promise.resolve();
 
 export class PurchaseEnv {
-  readonly taskQueue = `test-${randomUUID()}`;
+  /** The base name of this environment's queues; its workers poll the simulator target's queues under it. */
+  readonly queueBase = `test-${randomUUID()}`;
   private workers: Array<{ worker: PurchaseWorker; running: Promise<void>; connection: NativeConnection }> = [];
 
   private constructor(
@@ -72,7 +73,7 @@ export class PurchaseEnv {
     return simulatorSettings({
       simulatorUrl: this.sim.url,
       temporalAddress: this.temporalAddress,
-      taskQueue: this.taskQueue,
+      taskQueue: this.queueBase,
       account: {
         clientId: this.account.clientId,
         clientSecret: this.account.clientSecret,
@@ -81,6 +82,11 @@ export class PurchaseEnv {
       // Claim registries look at claims left behind every second, not every ten minutes.
       worker: { claimCheckEveryMs: 1_000 },
     });
+  }
+
+  /** The workflows' queue of this environment's target. */
+  get taskQueue(): string {
+    return this.settings.temporal.taskQueue;
   }
 
   /** A worker in this process; `datacosmos` overrides its API settings (pace, fleet budget). */

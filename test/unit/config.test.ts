@@ -48,7 +48,8 @@ describe('configuration', () => {
     expect(s.temporal).toMatchObject({
       address: '127.0.0.1:7233',
       namespace: 'default',
-      taskQueue: 'datacosmos-purchase',
+      taskQueueBase: 'datacosmos-purchase',
+      taskQueue: 'datacosmos-purchase/42@app.open-cosmos.com',
     });
   });
 

@@ -1,4 +1,5 @@
 import { derivePurchaseId } from '../../src/cli/purchase-key';
+import { targetName, targetTaskQueue } from '../../src/shared/target';
 import { parseDuration } from '../../src/shared/duration';
 import { parseItemRef } from '../../src/cli/options';
 import type { PurchaseInput } from '../../src/shared/purchase-types';
@@ -48,16 +49,34 @@ describe('purchase input validation', () => {
 });
 
 describe('purchase key', () => {
-  test('is the same for the same items in any order and differs by contract or organisation', () => {
+  test('is the same for the same items in any order and differs by contract, organisation or API', () => {
     const a = [
       { collection: 'c', item: '1' },
       { collection: 'c', item: '2' },
     ];
     const b = [...a].reverse();
-    expect(derivePurchaseId(1001, undefined, a)).toBe(derivePurchaseId(1001, undefined, b));
-    expect(derivePurchaseId(1001, undefined, a)).not.toBe(derivePurchaseId(1001, 5002, a));
-    expect(derivePurchaseId(1001, undefined, a)).not.toBe(derivePurchaseId(1002, undefined, a));
-    expect(derivePurchaseId(1001, undefined, a)).toMatch(/^purchase-1001-[0-9a-f]{20}$/);
+    const real = { apiUrl: 'https://app.open-cosmos.com', organisationId: 1001 };
+    expect(derivePurchaseId(real, undefined, a)).toBe(derivePurchaseId(real, undefined, b));
+    expect(derivePurchaseId(real, undefined, a)).not.toBe(derivePurchaseId(real, 5002, a));
+    expect(derivePurchaseId(real, undefined, a)).not.toBe(
+      derivePurchaseId({ ...real, organisationId: 1002 }, undefined, a),
+    );
+    const test = { ...real, apiUrl: 'https://test.app.open-cosmos.com' };
+    expect(derivePurchaseId(real, undefined, a)).not.toBe(derivePurchaseId(test, undefined, a));
+    expect(derivePurchaseId(real, undefined, a)).toMatch(/^purchase-1001-[0-9a-f]{20}$/);
+  });
+});
+
+describe('DataCosmos targets', () => {
+  test('are named by organisation and API host (and path), and each has its own task queue', () => {
+    expect(targetName({ apiUrl: 'https://app.open-cosmos.com', organisationId: 42 })).toBe('42@app.open-cosmos.com');
+    expect(targetName({ apiUrl: 'http://127.0.0.1:8787/', organisationId: 1001 })).toBe('1001@127.0.0.1:8787');
+    expect(targetName({ apiUrl: 'https://gw.example.com/datacosmos/', organisationId: 7 })).toBe(
+      '7@gw.example.com/datacosmos',
+    );
+    expect(targetTaskQueue('datacosmos-purchase', { apiUrl: 'https://app.open-cosmos.com', organisationId: 42 })).toBe(
+      'datacosmos-purchase/42@app.open-cosmos.com',
+    );
   });
 });
 

@@ -77,11 +77,12 @@ export function registerScheduleCommands(program: Command): void {
     });
   schedule
     .command('list')
-    .description('batch schedules: state, period, window, budget per run, next and last run')
+    .description('batch schedules of this DataCosmos target: state, period, window, budget per run, next and last run')
+    .option('--all-targets', 'schedules of every DataCosmos target on this Temporal namespace', false)
     .option('--json', 'print as JSON', false)
-    .action(async (options: { json: boolean }) => {
+    .action(async (options: { json: boolean; allTargets: boolean }) => {
       const { listSchedules } = await import('../schedule');
-      await listSchedules(options.json);
+      await listSchedules(options);
     });
   const control: Array<[ScheduleAction, string]> = [
     ['pause', 'stop starting runs until resumed'],

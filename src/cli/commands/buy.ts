@@ -26,6 +26,12 @@ export function registerBuyCommands(program: Command): void {
       'after payment, download every asset into this directory (on the worker machine)',
       filePath,
     )
+    .option(
+      '--aoi <file>',
+      'buy only the part of each scene inside this area (GeoJSON), cut as a coverage batch cuts its scenes',
+      filePath,
+    )
+    .option('--project-id <id>', 'with --aoi: the project of the cut line items (default: the purchase id)', id)
     .addOption(
       new Option('--when-claimed <mode>', 'items another purchase is buying: drop them (reported IN_FLIGHT) or wait')
         .choices(['drop', 'wait'])

@@ -1,7 +1,23 @@
-/** Commands that ask the DataCosmos API directly (search, orders, probe): definitions only. */
+/**
+ * Commands that ask the DataCosmos API directly (search, quote, orders, probe) and the readiness check of a target
+ * (doctor): definitions only.
+ */
 import { Command, Option } from 'commander';
 import type { OrdersOptions, SearchOptions } from '../catalog';
-import { bbox, datetime, decimalNumber, filePath, id, instant, integer, positiveInteger, repeatable } from '../options';
+import type { DoctorOptions } from '../doctor';
+import type { QuoteOptions } from '../quote';
+import {
+  bbox,
+  datetime,
+  decimalNumber,
+  filePath,
+  id,
+  instant,
+  integer,
+  itemRef,
+  positiveInteger,
+  repeatable,
+} from '../options';
 
 export function registerDataCosmosCommands(program: Command): void {
   program
@@ -19,6 +35,38 @@ export function registerDataCosmosCommands(program: Command): void {
     .action(async (options: SearchOptions) => {
       const { search } = await import('../catalog');
       await search(options);
+    });
+
+  program
+    .command('quote')
+    .description(
+      'what buying these items would cost under the contract, priced as a purchase prices them; nothing is ordered',
+    )
+    .requiredOption('--item <collection/item[@level]>', 'an item to price (repeat for several)', repeatable(itemRef))
+    .option('--contract <id>', 'contract id (default: the organisation default contract)', positiveInteger)
+    .option(
+      '--aoi <file>',
+      'price only the part of each scene inside this area (GeoJSON), as `buy --aoi` buys it',
+      filePath,
+    )
+    .option('--json', 'print JSON', false)
+    .action(async (options: QuoteOptions) => {
+      const { quote } = await import('../quote');
+      await quote(options);
+    });
+
+  program
+    .command('doctor')
+    .description(
+      'whether a purchase on these settings would work now, spending nothing: settings, token, contract, ' +
+        'Temporal and its search attributes, a worker for this target, and every API endpoint a purchase uses',
+    )
+    .option('--contract <id>', 'check this contract instead of the default one', positiveInteger)
+    .option('--order <order-id>', 'also read this order of your organisation (order details endpoint)', id)
+    .option('--json', 'print JSON', false)
+    .action(async (options: DoctorOptions) => {
+      const { doctor } = await import('../doctor');
+      process.exitCode = await doctor(options);
     });
 
   program

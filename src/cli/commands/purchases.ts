@@ -78,7 +78,7 @@ export function registerPurchaseCommands(program: Command): void {
 
   program
     .command('list')
-    .description('list purchases, newest first')
+    .description('list the purchases of this DataCosmos target (API and organisation), newest first')
     .addOption(new Option('--stage <stage>', 'only purchases at this stage').choices(PURCHASE_STAGES))
     .addOption(new Option('--order-status <status>', 'only orders in this status').choices(ORDER_STATUSES))
     .option('--batch <id>', 'only purchases of this batch', id)
@@ -86,15 +86,20 @@ export function registerPurchaseCommands(program: Command): void {
     .option('--older-than <duration>', 'only purchases started longer ago, e.g. 24h', duration)
     .option('--newer-than <duration>', 'only purchases started more recently, e.g. 30m', duration)
     .option('--limit <n>', 'at most this many', integer(1, 10_000), 100)
+    .option(
+      '--all-targets',
+      'purchases of every DataCosmos target on this Temporal namespace, not only this one',
+      false,
+    )
     .option('--json', 'print JSON', false)
-    .action(async (options: ListFilters & { json: boolean }) => {
+    .action(async (options: ListFilters & { json: boolean; allTargets: boolean }) => {
       const { list } = await import('../list');
       await list(options);
     });
 
   program
     .command('watch')
-    .description('live table of purchases in flight: stage, order, age, next check')
+    .description('live table of purchases in flight on this DataCosmos target: stage, order, age, next check')
     .option('--interval <seconds>', 'refresh period', decimalNumber(0.5, 3600), 2)
     .option('--once', 'print the table once and exit', false)
     .action(async (options: { interval: number; once: boolean }) => {

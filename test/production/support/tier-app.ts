@@ -16,7 +16,8 @@ import { startWebhookProcess } from '../../../local/webhook-process';
 import { startWorkerProcess } from '../../../local/worker-process';
 import { ACME, SimAdmin } from '../../support/simulator';
 
-export const TASK_QUEUE = 'production-tier';
+/** The base name of the tier's queues; the workers poll the tier simulator's target queues under it. */
+const QUEUE_BASE = 'production-tier';
 /** The fleet's DataCosmos budget, shared by every worker, under the simulator's limit per API client. */
 export const FLEET_MAX_REQUESTS_PER_SECOND = 80;
 const SIMULATOR_RATE_LIMIT = 100;
@@ -42,12 +43,17 @@ export class TierApp {
     this.admin = new SimAdmin(simulator.url);
   }
 
+  /** The workflows' queue of the tier's target. */
+  get taskQueue(): string {
+    return this.settings.temporal.taskQueue;
+  }
+
   static async start(temporalAddress: string, dir: string, workers: number): Promise<TierApp> {
     const simPort = await freePort();
     const settings = simulatorSettings({
       simulatorUrl: `http://127.0.0.1:${simPort}`,
       temporalAddress,
-      taskQueue: TASK_QUEUE,
+      taskQueue: QUEUE_BASE,
       account: { clientId: ACME.clientId, clientSecret: ACME.clientSecret, organisationId: ACME.organisation },
       requestTimeoutMs: 10_000,
       maxRequestsPerSecond: SIMULATOR_RATE_LIMIT / 2,

@@ -22,7 +22,7 @@ import { startBatch } from '../../../src/workflow-client/batch-client';
 import { startPurchase, type PurchaseHandle } from '../../../src/workflow-client/purchase-client';
 import { ACME } from '../../support/simulator';
 import { patiently } from '../../support/until';
-import { TASK_QUEUE, type TierApp } from './tier-app';
+import type { TierApp } from './tier-app';
 
 export const PURCHASE_KINDS = ['credits', 'approval', 'card', 'cancel', 'expiry'] as const;
 export type PurchaseKind = (typeof PURCHASE_KINDS)[number];
@@ -70,7 +70,7 @@ export async function runTier(
   const seconds = () => Math.round((Date.now() - started) / 1000);
   const singles = PURCHASE_KINDS.length * plan.perKind;
   const supply = await ItemSupply.load(app.simulator.url, singles + 2 * plan.batchSize - plan.batchOverlap);
-  const runner = new PurchaseRunner(app.client, `tier-${Date.now().toString(36)}`);
+  const runner = new PurchaseRunner(app.client, app.taskQueue, `tier-${Date.now().toString(36)}`);
   await app.admin.setCredits(ACME.organisation, START_CREDITS);
 
   log('phase 1: credits and approved purchases, two overlapping batches; a worker, the server and PostgreSQL fail');
@@ -80,7 +80,7 @@ export async function runTier(
     batchItems.map((items, n) =>
       startBatch(
         app.client,
-        { taskQueue: TASK_QUEUE, organisationId: ACME.organisation },
+        { taskQueue: app.taskQueue, organisationId: ACME.organisation },
         { batchId: `${runner.tag}-batch-${n}`, items, budget: START_CREDITS, ...TIMINGS },
       ),
     ),
@@ -148,6 +148,7 @@ class PurchaseRunner {
 
   constructor(
     private readonly client: Client,
+    private readonly taskQueue: string,
     readonly tag: string,
   ) {}
 
@@ -155,7 +156,7 @@ class PurchaseRunner {
     return Array.from({ length: count }, () => {
       const items = supply.take(1);
       const input: PurchaseInput = { purchaseId: `${this.tag}-${kind}-${this.next++}`, items, ...TIMINGS, ...extra };
-      const options = { taskQueue: TASK_QUEUE, organisationId: ACME.organisation };
+      const options = { taskQueue: this.taskQueue, organisationId: ACME.organisation };
       const handle = patiently(() => startPurchase(this.client, options, input)).then((s) => s.handle);
       return { kind, items, handle };
     });
