@@ -32,6 +32,8 @@ export interface DoctorCheck {
   fix?: string;
   /** The exit code when this is the first failing check. */
   exitCode?: ExitCode;
+  /** Not answered, but a purchase does without it (an endpoint whose work another one does). */
+  optional?: true;
 }
 
 /** Runs every check (none stops the others, except where one needs another's answer) and returns the exit code. */
@@ -132,7 +134,8 @@ function endpointChecks(probe: ProbeReport): DoctorCheck[] {
       return {
         check: `api ${row.endpoint}`,
         ok,
-        detail: `${row.method} ${row.path}: ${row.status}${row.detail ? ` ${row.detail}` : ''}${row.ok || needed ? '' : ' (not needed)'}`,
+        detail: `${row.method} ${row.path}: ${row.status}${row.detail ? ` ${row.detail}` : ''}`,
+        ...(row.ok || needed ? {} : { optional: true as const }),
         ...(ok
           ? {}
           : {
@@ -250,7 +253,7 @@ function report(checks: DoctorCheck[], json: boolean): number {
   const failed = checks.find((check) => !check.ok);
   if (json) printJson({ ok: failed === undefined, checks });
   else {
-    const rows = checks.map((c) => [c.check, c.ok ? 'ok' : 'FAILED', c.detail]);
+    const rows = checks.map((c) => [c.check, c.optional ? 'not needed' : c.ok ? 'ok' : 'FAILED', c.detail]);
     process.stdout.write(`${formatTable(['CHECK', 'RESULT', 'DETAIL'], rows)}\n`);
   }
   if (failed === undefined) return ExitCode.OK;

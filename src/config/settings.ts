@@ -114,7 +114,13 @@ const httpUrl = z
 const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be HOST:PORT');
 
 /** The target is appended after a `/`, so the base itself is a plain name. */
-const taskQueueBase = z.string().regex(/^[\w.-]{1,200}$/, 'must be 1 to 200 letters, digits, ".", "_" or "-"');
+const taskQueueBase = z.string().regex(/^[\w.-]{1,100}$/, 'must be 1 to 100 letters, digits, ".", "_" or "-"');
+
+/**
+ * The longest queue name of a target: the server keeps task queue names and workflow ids (a claim registry's id
+ * holds the queue name) in 255-character columns on PostgreSQL.
+ */
+const MAX_TASK_QUEUE_LENGTH = 200;
 
 const readableFile = z.string().refine((file) => {
   try {
@@ -244,7 +250,15 @@ function queues(
   apiUrl: string,
   organisationId: number,
 ): Pick<TemporalSettings, 'taskQueueBase' | 'taskQueue'> {
-  return { taskQueueBase: base, taskQueue: targetTaskQueue(base, { apiUrl, organisationId }) };
+  const taskQueue = targetTaskQueue(base, { apiUrl, organisationId });
+  if (taskQueue.length > MAX_TASK_QUEUE_LENGTH) {
+    throw new CliError(
+      `invalid configuration: the task queue of this target, ${taskQueue}, is longer than ${MAX_TASK_QUEUE_LENGTH} ` +
+        'characters: shorten TEMPORAL_TASK_QUEUE or the path of DATACOSMOS_API_URL',
+      ExitCode.USAGE,
+    );
+  }
+  return { taskQueueBase: base, taskQueue };
 }
 
 export function dataDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {

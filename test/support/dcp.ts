@@ -11,8 +11,14 @@ export interface DcpRun {
   stderr: string;
 }
 
-export function runDcp(settings: Settings, args: string[], timeoutMs = 60_000): Promise<DcpRun> {
-  const env = { PATH: process.env.PATH as string, ...settingsEnvironment(settings) };
+/** `extraEnv` changes or adds variables on top of the settings' (a wrong secret, another queue). */
+export function runDcp(
+  settings: Settings,
+  args: string[],
+  timeoutMs = 60_000,
+  extraEnv: Record<string, string> = {},
+): Promise<DcpRun> {
+  const env = { PATH: process.env.PATH as string, ...settingsEnvironment(settings), ...extraEnv };
   return new Promise((resolve) => {
     execFile(process.execPath, [DCP, ...args], { env, timeout: timeoutMs }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),

@@ -53,6 +53,18 @@ describe('configuration', () => {
     });
   });
 
+  test('the task queue names the target, within the length the server keeps', () => {
+    const local = loadSettings({ ...production, DATACOSMOS_API_URL: 'http://127.0.0.1:8787/' }, '/');
+    expect(local.temporal.taskQueue).toBe('datacosmos-purchase/42@127.0.0.1:8787');
+    expect(() => loadSettings({ ...production, TEMPORAL_TASK_QUEUE: 'a/b' }, '/')).toThrow(
+      'TEMPORAL_TASK_QUEUE must be 1 to 100 letters, digits, ".", "_" or "-"',
+    );
+    const longPath = `https://gw.example.com/${'p'.repeat(200)}`;
+    expect(() => loadSettings({ ...production, DATACOSMOS_API_URL: longPath }, '/')).toThrow(
+      /the task queue of this target, .*, is longer than 200 characters: shorten TEMPORAL_TASK_QUEUE/,
+    );
+  });
+
   test('the API shape: pricing endpoint and the assumed paths, overridable and checked', () => {
     expect(loadSettings(production, '/').datacosmos).toMatchObject({ pricing: 'auto', paths: {} });
     const moved = loadSettings(
