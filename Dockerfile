@@ -1,11 +1,13 @@
 # syntax=docker/dockerfile:1
 # Two images from one build: `runtime` (the default: worker, webhook listener, operator commands) holds only the
 # product; `simulator` holds the DataCosmos simulator, a development tool that the product never imports.
+# test/production/images.test.ts builds and runs both without a Docker engine, by interpreting this file: an
+# instruction or form it does not know fails that test until the interpreter learns it.
 
 # Builder: every dependency, then the product and the simulator are compiled and the workflows bundled.
 FROM node:20.19-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json tsconfig.product.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json tsconfig.product.json tsconfig.simulator.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY src ./src
 COPY simulator ./simulator

@@ -435,3 +435,11 @@ export function loadWebhookSettings(env: NodeJS.ProcessEnv = process.env): Webho
   const e = parseOrThrow(WebhookEnvironmentSchema, defined(env));
   return { secret: e.DCP_WEBHOOK_SECRET, toleranceS: e.DCP_WEBHOOK_TOLERANCE_S };
 }
+
+/** Every variable the settings above read, for the worker, `dcp` and the webhook (docker-compose.yml's env file). */
+export const SETTINGS_VARIABLES: readonly string[] = [
+  EnvironmentSchema,
+  TemporalTlsSchema,
+  WorkerEnvironmentSchema,
+  WebhookEnvironmentSchema,
+].flatMap((schema) => Object.keys(schema.shape));

@@ -226,7 +226,8 @@ export async function spawnSimulator(
   };
 }
 
-async function listeningLine(
+/** The listening line of a simulator program that was just started, or its failure to start. */
+export async function listeningLine(
   child: ChildProcess,
   exited: Promise<number | null>,
 ): Promise<{ url: string; port: number }> {
