@@ -4,6 +4,7 @@ import { CommanderError } from 'commander';
 import { flushed } from './cli/output';
 import { buildProgram } from './cli/program';
 import { CliError, ExitCode } from './shared/errors';
+import { oneLine } from './shared/one-line';
 
 async function main(argv: string[]): Promise<number> {
   try {
@@ -15,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`dcp: ${message.split('\n')[0]}\n`);
+    process.stderr.write(`dcp: ${oneLine(message)}\n`);
     return err instanceof CliError ? err.exitCode : ExitCode.FAILURE;
   }
 }

@@ -10,6 +10,7 @@ import { registerDataCosmosCommands } from './commands/datacosmos';
 import { registerProcessCommands } from './commands/processes';
 import { registerPurchaseCommands } from './commands/purchases';
 import type { Shell } from './completion';
+import { usageErrorLine } from './usage-error';
 
 const SHELLS: Shell[] = ['bash', 'zsh', 'fish'];
 
@@ -45,7 +46,7 @@ export function buildProgram(): Command {
     .description('Durable purchases of DataCosmos catalog imagery, on Temporal')
     .exitOverride()
     // Usage errors read like every other failure: one line, prefixed with the program name.
-    .configureOutput({ outputError: (text, write) => write(`dcp: ${text.replace(/^error: /, '').trimEnd()}\n`) });
+    .configureOutput({ outputError: (text, write) => write(`dcp: ${usageErrorLine(text)}\n`) });
   registerLocalStackCommands(program);
   registerBuyCommands(program);
   registerBatchCommands(program);
