@@ -1,6 +1,6 @@
 /**
  * What a claim costs, and the two designs weighed for it, side by side on the same server: the claim registry
- * (one workflow per organisation shard, claims as updates, settled by signal) and one claim workflow per item
+ * (one workflow per organisation shard, claims and settlements as updates) and one claim workflow per item
  * (claims by workflow-id uniqueness, settled by signal). Each claims `count` distinct items, `concurrency` at a
  * time, then settles them; reported: claims per second, claim latency, and history events per claimed item.
  */
@@ -173,11 +173,7 @@ export async function claimCostPerPurchase(
     const claim = steps.find((step) => step.type === 'claimItems');
     if (!contract || !claim) throw new Error(`purchase ${handle.workflowId} has no contract or claim step`);
     stepMs.push(claim.at - contract.at);
-    const signals = events.filter(
-      (e) =>
-        e.signalExternalWorkflowExecutionInitiatedEventAttributes || e.externalWorkflowExecutionSignaledEventAttributes,
-    ).length;
-    purchaseEvents = 1 + signals;
+    purchaseEvents = steps.filter((step) => step.type === 'claimItems' || step.type === 'settleClaims').length;
   }
   return {
     purchases: count,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The simulator as a program. Prints one JSON line `{"event":"listening",...}` on stdout when
- * ready (logs go to stderr); exits 3 when the port is taken, 2 on bad options, 0 on SIGINT/SIGTERM.
+ * ready (logs go to stderr); exits 7 when the port is taken (as `dcp` does), 2 on bad options, 0 on SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof PortInUseError) {
       process.stderr.write(`${error.message}\n`);
-      process.exit(3);
+      process.exit(7);
     }
     if (error instanceof DataDirConflict) {
       process.stderr.write(`simulator: ${error.message}\n`);

@@ -1,70 +1,10 @@
 #!/usr/bin/env node
-/**
- * `dcp`: the command line of datacosmos-purchase. Command definitions (src/cli/commands/) load only the option
- * parsers; what a command does is loaded when it runs, so `dcp --help` and quick commands start fast.
- */
-import { Argument, Command, CommanderError } from 'commander';
-import { registerBatchCommands, registerScheduleCommands } from './cli/commands/batch';
-import { registerBuyCommands } from './cli/commands/buy';
-import { registerDataCosmosCommands } from './cli/commands/datacosmos';
-import { registerProcessCommands } from './cli/commands/processes';
-import { registerPurchaseCommands } from './cli/commands/purchases';
-import type { Shell } from './cli/completion';
+/** `dcp`: the command line of datacosmos-purchase (the command tree is src/cli/program.ts). */
+import { CommanderError } from 'commander';
 import { flushed } from './cli/output';
+import { buildProgram } from './cli/program';
 import { CliError, ExitCode } from './shared/errors';
-
-const SHELLS: Shell[] = ['bash', 'zsh', 'fish'];
-
-/** Present in a clone of the repository (dist/local/), absent from the production image. */
-const LOCAL_STACK_COMMANDS = '../local/commands';
-const LOCAL_STACK_COMMAND_NAMES = ['demo', 'dev', 'sim', 'stack'];
-
-/** demo, dev, sim and stack: the development commands when installed, otherwise a clear refusal naming why. */
-function registerLocalStackCommands(program: Command): void {
-  let local: { registerLocalStackCommands(program: Command): void } | undefined;
-  try {
-    local = require(LOCAL_STACK_COMMANDS);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
-  }
-  if (local) return local.registerLocalStackCommands(program);
-  for (const name of LOCAL_STACK_COMMAND_NAMES) {
-    program
-      .command(name, { hidden: true })
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .action(() => {
-        throw new CliError(
-          `${name} runs the local development stack, which this installation does not include (use a clone of the repository)`,
-          ExitCode.USAGE,
-        );
-      });
-  }
-}
-
-function buildProgram(): Command {
-  const program = new Command('dcp')
-    .description('Durable purchases of DataCosmos catalog imagery, on Temporal')
-    .exitOverride()
-    // Usage errors read like every other failure: one line, prefixed with the program name.
-    .configureOutput({ outputError: (text, write) => write(`dcp: ${text.replace(/^error: /, '').trimEnd()}\n`) });
-  registerLocalStackCommands(program);
-  registerBuyCommands(program);
-  registerBatchCommands(program);
-  registerScheduleCommands(program);
-  registerPurchaseCommands(program);
-  registerDataCosmosCommands(program);
-  registerProcessCommands(program);
-  program
-    .command('completion')
-    .description('print a completion script: eval "$(dcp completion bash)", or zsh, or fish')
-    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(SHELLS))
-    .action(async (shell: Shell) => {
-      const { completionScript } = await import('./cli/completion');
-      process.stdout.write(completionScript(program, shell));
-    });
-  return program;
-}
+import { oneLine } from './shared/one-line';
 
 async function main(argv: string[]): Promise<number> {
   try {
@@ -76,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`dcp: ${message.split('\n')[0]}\n`);
+    process.stderr.write(`dcp: ${oneLine(message)}\n`);
     return err instanceof CliError ? err.exitCode : ExitCode.FAILURE;
   }
 }

@@ -5,6 +5,7 @@
 import { loadSettings } from './config/settings';
 import { runWorker } from './runtime/purchase-worker';
 import { CliError, ExitCode } from './shared/errors';
+import { oneLine } from './shared/one-line';
 
 if (require.main === module) {
   Promise.resolve()
@@ -12,7 +13,7 @@ if (require.main === module) {
     .then(
       () => process.exit(ExitCode.OK),
       (err: unknown) => {
-        process.stderr.write(`worker: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.stderr.write(`worker: ${oneLine(err instanceof Error ? err.message : String(err))}\n`);
         process.exit(err instanceof CliError ? err.exitCode : ExitCode.FAILURE);
       },
     );

@@ -105,7 +105,7 @@ describe('dcp batch --aoi', () => {
     [
       'a Point',
       { type: 'Point', coordinates: [2, 41] },
-      /^dcp: aoi-a-point\.geojson: type Point is not a Polygon or MultiPolygon\n$/,
+      /^dcp: aoi-a-point\.geojson: type "Point" is not a Polygon or MultiPolygon\n$/,
     ],
     [
       'an unclosed ring',

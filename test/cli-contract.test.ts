@@ -173,6 +173,23 @@ test('a batch with a failed item: the report on stdout, exit 8, one final line',
   expectFailure(run, 8, /^dcp: batch \S+ finished with 1 failed item\(s\)$/);
 });
 
+test('a value with a newline, and a 5 MB item id in a file: exit 2 and one short dcp: line', async () => {
+  const newline = await dcp(['buy', '--item', items[4], '--purchase-id', 'two\nlines']);
+  expectFailure(newline, 2, /^dcp: option '--purchase-id <key>' argument 'two\\nlines' is invalid\. /);
+  expect(newline.stderr.trimEnd().split('\n')).toHaveLength(1);
+
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-contract-')), 'huge-id.json');
+  const id = `menut-l1c-cogs/${'x'.repeat(5 * 1024 * 1024)}`;
+  fs.writeFileSync(file, JSON.stringify([id]));
+  const huge = await dcp(['batch', '--items', file, '--budget', '10']);
+  expectFailure(
+    huge,
+    2,
+    `huge-id.json entry 1: "${id.slice(0, 80)}…" (${id.length} characters) is not COLLECTION/ITEM or COLLECTION/ITEM@LEVEL`,
+  );
+  expect(huge.stderr.length).toBeLessThan(300);
+});
+
 test('successes: results on stdout, nothing that reads as a failure on stderr', async () => {
   for (const args of [
     ['status', paid.purchaseId, '--json'],

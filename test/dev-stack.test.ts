@@ -227,7 +227,7 @@ test('`dcp sim` passes its options to the simulator and its exit code back', asy
   const { port } = JSON.parse(line) as { port: number };
 
   const taken = spawn(process.execPath, [DCP, 'sim', '--port', String(port), '--data-dir', path.join(root, 'sim2')]);
-  expect(await waitForExit(taken)).toEqual({ code: 3, signal: null });
+  expect(await waitForExit(taken)).toEqual({ code: 7, signal: null });
 
   sim.kill('SIGTERM');
   expect(await waitForExit(sim)).toEqual({ code: 0, signal: null });

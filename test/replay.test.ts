@@ -1,7 +1,6 @@
 /**
  * Replays every committed purchase and batch history against today's workflow code: a change that would break
- * workflows already running (non-determinism) fails here. Histories come from `npm run histories:record` and
- * `npm run histories:record-batch`.
+ * workflows already running (non-determinism) fails here. Histories come from `npm run histories:record`.
  */
 import fs from 'node:fs';
 import path from 'node:path';

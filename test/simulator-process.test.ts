@@ -1,9 +1,13 @@
-/** The simulator program's process contract: listening line, port-in-use exit 3, graceful SIGTERM. */
+/**
+ * The simulator program's process contract: listening line, port-in-use exit 7 (also through `dcp sim`), graceful
+ * SIGTERM.
+ */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { spawnSimulator, tempDataDir } from './support/simulator';
 
 const MAIN = path.resolve(__dirname, '../dist/simulator/main.js');
+const DCP = path.resolve(__dirname, '../dist/src/starter.js');
 
 test('prints one listening line, answers, and exits 0 on SIGTERM', async () => {
   const sim = await spawnSimulator({ args: ['--items', '200'] });
@@ -14,11 +18,14 @@ test('prints one listening line, answers, and exits 0 on SIGTERM', async () => {
   expect(await sim.stop()).toBe(0);
 });
 
-test('a taken port gives one clear line on stderr and exit code 3', async () => {
+test.each([
+  ['the simulator', [MAIN]],
+  ['dcp sim', [DCP, 'sim']],
+])('a taken port: %s prints one clear line on stderr and exits 7', async (_name, program) => {
   const first = await spawnSimulator({ args: ['--items', '100'] });
   try {
     const child = spawn(process.execPath, [
-      MAIN,
+      ...program,
       '--port',
       String(first.port),
       '--data-dir',
@@ -29,7 +36,7 @@ test('a taken port gives one clear line on stderr and exit code 3', async () => 
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code).toBe(3);
+    expect(code).toBe(7);
     expect(stderr.trim()).toBe(`simulator: port ${first.port} is already in use`);
   } finally {
     await first.stop();

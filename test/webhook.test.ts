@@ -124,7 +124,7 @@ describe('dcp webhook', () => {
 
     expect(await post(event, () => header)).toEqual({
       status: 400,
-      body: { error: `event ${event.id} was already received (replayed)` },
+      body: { error: `event "${event.id}" was already received (replayed)` },
     });
     // A later, different event for the finished purchase is acknowledged without a retry loop.
     const late = await post(checkoutCompletedEvent(`evt_late_${orderId}`, { order_id: orderId }));

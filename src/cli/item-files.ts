@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { BatchSearch } from '../shared/batch-types';
 import type { LineItemInput } from '../shared/purchase-types';
 import { idProblem, jsonDepthProblem, LIMITS } from '../shared/input-limits';
+import { oneLine, quoteValue } from '../shared/one-line';
 import { parseItemRef } from './options';
 
 export type ItemFileFormat = 'json' | 'csv' | 'ndjson';
@@ -23,7 +24,9 @@ export function formatOf(file: string): ItemFileFormat {
   if (ext === '.json' || ext === '.geojson') return 'json';
   if (ext === '.csv') return 'csv';
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
-  throw new ItemFileError(`${path.basename(file)}: unknown item file type "${ext}" (use .json, .csv or .ndjson)`);
+  throw new ItemFileError(
+    `${path.basename(file)}: unknown item file type ${quoteValue(ext)} (use .json, .csv or .ndjson)`,
+  );
 }
 
 export function parseItemFile(text: string, format: ItemFileFormat, name: string): LineItemInput[] {
@@ -81,7 +84,7 @@ function toItem(entry: unknown, where: string): LineItemInput {
     try {
       return parseItemRef(entry);
     } catch {
-      throw new ItemFileError(`${where}: "${entry}" is not COLLECTION/ITEM or COLLECTION/ITEM@LEVEL`);
+      throw new ItemFileError(`${where}: ${quoteValue(entry)} is not COLLECTION/ITEM or COLLECTION/ITEM@LEVEL`);
     }
   }
   if (!isObject(entry)) throw new ItemFileError(`${where}: expected an item object or a "COLLECTION/ITEM" string`);
@@ -114,10 +117,14 @@ export function parseSearch(text: string, name: string): BatchSearch {
   const value = parseJson(text, name);
   if (!isObject(value)) throw new ItemFileError(`${name}: expected a JSON object with search fields`);
   const unknown = Object.keys(value).filter((key) => !SEARCH_FIELDS.includes(key));
-  if (unknown.length > 0)
+  if (unknown.length > 0) {
+    // The first few name the mistake; a file of thousands of them must not make a line as long.
+    const named = unknown.slice(0, 3).map((key) => quoteValue(key));
+    const more = unknown.length > named.length ? ` and ${unknown.length - named.length} more` : '';
     throw new ItemFileError(
-      `${name}: unknown search field(s) ${unknown.join(', ')} (known: ${SEARCH_FIELDS.join(', ')})`,
+      `${name}: unknown search field(s) ${named.join(', ')}${more} (known: ${SEARCH_FIELDS.join(', ')})`,
     );
+  }
   const { limit, ...search } = value as BatchSearch & { limit?: number };
   if (
     search.collections !== undefined &&
@@ -146,7 +153,7 @@ function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ItemFileError(`${where}: invalid JSON (${(err as Error).message})`);
+    throw new ItemFileError(`${where}: invalid JSON (${oneLine((err as Error).message)})`);
   }
 }
 

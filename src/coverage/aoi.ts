@@ -6,6 +6,7 @@
  * Pure.
  */
 import type { MultiPolygon, Position } from 'geojson';
+import { oneLine, quoteValue } from '../shared/one-line';
 import { areaKm2, boxOf, union, type Box, type Parts } from './geometry';
 
 export const MAX_AOI_VERTICES = 10_000;
@@ -32,7 +33,7 @@ export function parseAoi(text: string, source = 'aoi'): Aoi {
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new AoiError(`${source}: is not JSON: ${(error as Error).message}`);
+    throw new AoiError(`${source}: is not JSON: ${oneLine((error as Error).message)}`);
   }
   return aoiFromGeoJson(doc, source);
 }
@@ -85,7 +86,7 @@ class AoiReader {
       if (geometry.coordinates.length === 0) return this.fail(coordinates, 'is empty');
       return geometry.coordinates.map((polygon, i) => this.polygon(polygon, `${coordinates}[${i}]`));
     }
-    const type = typeof geometry.type === 'string' ? `type ${geometry.type}` : 'no GeoJSON type';
+    const type = typeof geometry.type === 'string' ? `type ${quoteValue(geometry.type)}` : 'no GeoJSON type';
     return this.fail(path, `${type} is not a Polygon or MultiPolygon`);
   }
 

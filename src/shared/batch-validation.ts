@@ -1,5 +1,6 @@
 /** Checks a batch input before any side effect; used by the CLI and again by the workflow. Pure. */
 import { compare, isDecimal } from './money';
+import { quoteValue } from './one-line';
 import { MAX_BATCH_CONCURRENCY, MAX_ITEMS_PER_ORDER, type BatchInput } from './batch-types';
 import { MAX_COVERAGE_CANDIDATES, PREFERENCES, type CoverageRequest } from './coverage-types';
 
@@ -9,9 +10,10 @@ export function batchInputProblems(input: BatchInput): string[] {
   if ([input.search, input.items, input.coverage].filter((source) => source !== undefined).length !== 1)
     problems.push('give exactly one of a search, an item list or an area of interest');
   if (input.items !== undefined && input.items.length === 0) problems.push('the item list is empty');
-  if (!positiveAmount(input.budget)) problems.push(`budget "${input.budget}" is not a positive decimal amount`);
+  if (!positiveAmount(input.budget))
+    problems.push(`budget ${quoteValue(String(input.budget))} is not a positive decimal amount`);
   if (input.maxPricePerItem !== undefined && !positiveAmount(input.maxPricePerItem)) {
-    problems.push(`maxPricePerItem "${input.maxPricePerItem}" is not a positive decimal amount`);
+    problems.push(`maxPricePerItem ${quoteValue(String(input.maxPricePerItem))} is not a positive decimal amount`);
   }
   const perOrder = input.itemsPerOrder;
   if (perOrder !== undefined && !(Number.isInteger(perOrder) && perOrder >= 1 && perOrder <= MAX_ITEMS_PER_ORDER)) {

@@ -1,10 +1,13 @@
 /** Durations on the command line: "90s", "30m", "72h", "7d", "500ms", or combined like "1h30m". */
+import { quoteValue } from './one-line';
+
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
 const DURATION = /^(\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
 
 export function parseDuration(text: string, what: string): number {
   const trimmed = text.trim();
-  if (!DURATION.test(trimmed)) throw new RangeError(`${what}: "${text}" is not a duration (like 90s, 30m, 72h, 7d)`);
+  if (!DURATION.test(trimmed))
+    throw new RangeError(`${what}: ${quoteValue(text)} is not a duration (like 90s, 30m, 72h, 7d)`);
   let total = 0;
   for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g))
     total += Number(amount) * UNIT_MS[unit];

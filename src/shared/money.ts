@@ -2,6 +2,7 @@
  * Decimal money arithmetic on strings, backed by BigInt so sums are exact.
  * Pure (no I/O, no Date): safe to import from workflow code.
  */
+import { quoteValue } from './one-line';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
@@ -15,7 +16,7 @@ export function isDecimal(value: string): boolean {
 }
 
 function parse(value: string): Scaled {
-  if (!DECIMAL.test(value)) throw new RangeError(`not a decimal amount: "${value}"`);
+  if (!DECIMAL.test(value)) throw new RangeError(`not a decimal amount: ${quoteValue(value)}`);
   const negative = value.startsWith('-');
   const [whole, fraction = ''] = (negative ? value.slice(1) : value).split('.');
   const units = BigInt(whole + fraction);

@@ -3,6 +3,7 @@
  * a workflow and the workflow re-checks input from any other client with the same rules.
  */
 import { itemKey } from './item-key';
+import { quoteValue } from './one-line';
 import { compare, isDecimal } from './money';
 import { MAX_LINE_ITEMS, type PurchaseInput } from './purchase-types';
 
@@ -47,10 +48,10 @@ export function purchaseInputProblems(input: PurchaseInput): string[] {
   const budget = input.budget;
   if (budget) {
     if (typeof budget.maxTotal !== 'string' || !isDecimal(budget.maxTotal) || compare(budget.maxTotal, '0') <= 0) {
-      problems.push(`budget.maxTotal: must be a positive decimal amount, got "${budget.maxTotal}"`);
+      problems.push(`budget.maxTotal: must be a positive decimal amount, got ${quoteValue(String(budget.maxTotal))}`);
     }
     if (budget.currency !== undefined && !CURRENCY.test(budget.currency)) {
-      problems.push(`budget.currency: must be a 3-letter ISO 4217 code, got "${budget.currency}"`);
+      problems.push(`budget.currency: must be a 3-letter ISO 4217 code, got ${quoteValue(String(budget.currency))}`);
     }
     if (budget.approval !== 'reject' && budget.approval !== 'wait') {
       problems.push('budget.approval: must be "reject" or "wait"');

@@ -7,6 +7,7 @@ import type { Logger } from '../runtime/logger';
 import { CHECKOUT_COMPLETED, CheckoutSessionSchema, PaymentEventSchema } from './webhook-event';
 import { verifySignature } from './webhook-signature';
 import { jsonDepthProblem } from '../shared/input-limits';
+import { quoteValue } from '../shared/one-line';
 import type { PaymentSignaller } from './purchase-signaller';
 import type { ReplayGuard } from './replay-guard';
 
@@ -44,10 +45,11 @@ export function createPaymentWebhook(options: PaymentWebhookOptions): PaymentWeb
     if (!session.success)
       return refuse(
         400,
-        `malformed ${type} event ${id}: data.object.${session.error.issues[0]?.path.join('.')} ${session.error.issues[0]?.message}`,
+        `malformed ${type} event ${quoteValue(id)}: data.object.${session.error.issues[0]?.path.join('.')} ${session.error.issues[0]?.message}`,
       );
     const orderId = session.data.order_id;
-    if (!guard.claim(id)) return refuse(400, `event ${id} was already received (replayed)`, { event: id, orderId });
+    if (!guard.claim(id))
+      return refuse(400, `event ${quoteValue(id)} was already received (replayed)`, { event: id, orderId });
     try {
       const result = await signalPaid(orderId, session.data.client_reference_id);
       if (result.outcome === 'unknown') {

@@ -1,5 +1,5 @@
 /**
- * One purchase of DataCosmos imagery, as in the lifecycle of DESIGN.md:
+ * One purchase of DataCosmos imagery, as in the lifecycle of the README ("How a purchase runs"):
  * VALIDATING -> RESOLVING_CONTRACT -> PRICING -> [AWAITING_APPROVAL] -> ORDERING -> CHECKOUT
  *   -> AWAITING_PAYMENT -> COMPLETED, or CANCELLED | EXPIRED | REJECTED | FAILED.
  * Deterministic: all I/O is in activities; Date is the SDK's workflow clock.

@@ -2,19 +2,36 @@
  * Properties over thousands of generated inputs, for everything that reads outside input: the item-file parsers,
  * the option parsers and the webhook body. Each input ends in a valid result or in the one refusal the command
  * turns into exit 2 with one `dcp:` line (ItemFileError, commander's InvalidArgumentError, a 4xx reply): never
- * another error, a hang or a crash. A sample of them runs through the real `dcp` program in test/cli-contract.test.ts.
+ * another error, a hang or a crash. A value quoted into a refusal is escaped and shortened (quoteValue), so the
+ * line stays one short line whatever the value. A sample of them runs through the real `dcp` program in
+ * test/cli-contract.test.ts.
  */
 import { InvalidArgumentError } from 'commander';
 import fc from 'fast-check';
 import pino from 'pino';
 import { ItemFileError, parseItemFile, parseSearch, type ItemFileFormat } from '../../src/cli/item-files';
 import { amount, bbox, datetime, duration, id, integer, itemRef } from '../../src/cli/options';
+import { quoteValue } from '../../src/shared/one-line';
 import { createPaymentWebhook } from '../../src/webhook/payment-webhook';
 import { ReplayGuard } from '../../src/webhook/replay-guard';
 import { signatureHeader } from '../../src/webhook/webhook-signature';
 import { itemishText } from '../support/arbitraries';
+import { parseOnly } from '../support/parse-only';
 
 const RUNS = 2_000;
+
+/** What no one-line message may hold: control and format characters, line separators, lone surrogates. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+/** Strings with what breaks lines and quotes, of any length up to `maxLength`. */
+const awkwardText = (maxLength: number) =>
+  fc.oneof(
+    fc.string({ unit: 'binary', maxLength }),
+    fc.string({
+      unit: fc.constantFrom('a', '\n', '\r', '"', "'", '\\', '\u2028', '\u202e', '\ud800', '\u0000'),
+      maxLength,
+    }),
+  );
 
 /** The refusals a command turns into exit 2 and one line. */
 function isRefusal(err: unknown): boolean {
@@ -27,7 +44,7 @@ function refusedOrValid<T>(read: () => T, valid: (value: T) => boolean): boolean
   } catch (err) {
     if (!isRefusal(err)) throw err;
     const message = (err as Error).message;
-    return message.length > 0 && !message.includes('\n');
+    return message.length > 0 && !UNPRINTABLE.test(message);
   }
 }
 
@@ -42,6 +59,46 @@ test('item files: any text in any format is a list of items or one refusal line'
     ),
     { numRuns: RUNS },
   );
+});
+
+test('item files: a huge value in any place is refused in one short line', () => {
+  const huge = fc.string({ unit: 'binary', minLength: 300, maxLength: 20_000 });
+  const files = fc.oneof(
+    huge.map((value): [string, ItemFileFormat] => [JSON.stringify([value]), 'json']),
+    huge.map((value): [string, ItemFileFormat] => [JSON.stringify([`c/${value}`]), 'json']),
+    huge.map((value): [string, ItemFileFormat] => [`${JSON.stringify({ collection: 'c', item: value })}\n`, 'ndjson']),
+    huge.map((value): [string, ItemFileFormat] => [`collection,item\nc,${value.replace(/[,\r\n]/g, '')}`, 'csv']),
+    huge.map((value): [string, ItemFileFormat] => [`[${value}`, 'json']),
+  );
+  fc.assert(
+    fc.property(files, ([text, format]) =>
+      refusedOrValid(
+        () => parseItemFile(text, format, 'items'),
+        () => true,
+      ),
+    ),
+    { numRuns: 200 },
+  );
+  fc.assert(
+    fc.property(files, ([text, format]) => {
+      try {
+        parseItemFile(text, format, 'items');
+        return true;
+      } catch (err) {
+        return (err as Error).message.length <= 300;
+      }
+    }),
+    { numRuns: 200 },
+  );
+  const fiveMegabytes = 'x'.repeat(5 * 1024 * 1024);
+  expect(() => parseItemFile(JSON.stringify([`c/${fiveMegabytes}`]), 'json', 'items.json')).toThrow(
+    `items.json entry 1: "c/${'x'.repeat(78)}…" (${fiveMegabytes.length + 2} characters) is not COLLECTION/ITEM`,
+  );
+  const manyFields = Object.fromEntries(
+    [...Array(10_000).keys()].map((k) => [`${fiveMegabytes.slice(0, 100)}${k}`, 1]),
+  );
+  expect(() => parseSearch(JSON.stringify({ [fiveMegabytes]: 1 }), 's.json')).toThrow(/^s\.json: .{0,300}$/);
+  expect(() => parseSearch(JSON.stringify(manyFields), 's.json')).toThrow(/^s\.json: .{0,400} and 9997 more /);
 });
 
 test('item files: CSV lines built from item parts read back as those items, or are refused', () => {
@@ -90,6 +147,47 @@ test('option parsers: any text is a value in range or one refusal naming what is
       { numRuns: RUNS },
     );
   }
+});
+
+test('quoted values: one line, shortened past max with the length, read back by JSON.parse', () => {
+  fc.assert(
+    fc.property(awkwardText(400), fc.integer({ min: 1, max: 120 }), (value, max) => {
+      const whole = quoteValue(value, { max: Infinity });
+      const short = quoteValue(value, { max });
+      if (UNPRINTABLE.test(whole) || UNPRINTABLE.test(short) || JSON.parse(whole) !== value) return false;
+      if (short === whole) return whole.length <= max + 2;
+      const cut = /^("[^]*)…" \((\d+) characters\)$/.exec(short);
+      return (
+        cut !== null &&
+        cut[1].length - 1 <= max &&
+        Number(cut[2]) === value.length &&
+        value.startsWith(JSON.parse(`${cut[1]}"`) as string)
+      );
+    }),
+    { numRuns: RUNS },
+  );
+  expect(quoteValue("it's", { quote: "'" })).toBe("'it\\'s'");
+});
+
+test('usage errors: whatever an option value or a word holds, one dcp: line of bounded length', async () => {
+  const lines = [
+    (value: string) => ['buy', '--item', 'c/i', '--purchase-id', value],
+    (value: string) => ['list', '--limit', value],
+    (value: string) => ['completion', value],
+    (value: string) => ['list', `--${value}`],
+    (value: string) => [`x${value}`],
+  ];
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...lines), fc.oneof(awkwardText(50), awkwardText(5_000)), async (line, value) => {
+      const parsed = await parseOnly(line(value));
+      if (!parsed.error) return parsed.command !== undefined;
+      return /^dcp: [^\n]{1,300}\n$/.test(parsed.stderr) && !UNPRINTABLE.test(parsed.stderr.trimEnd());
+    }),
+    { numRuns: 500 },
+  );
+  const huge = await parseOnly(['buy', '--item', 'c/i', '--purchase-id', 'x'.repeat(5 * 1024 * 1024)]);
+  expect(huge.stderr).toMatch(/^dcp: option '--purchase-id <key>' argument 'x+…' \(5242880 characters\) is invalid\./);
+  expect(huge.stderr.length).toBeLessThan(300);
 });
 
 test('webhook bodies: any body, signed or not, gets a 2xx or a 4xx with a reason, never a crash', async () => {

@@ -55,7 +55,9 @@ test('search files: STAC fields and maxItems (or limit); unknown or malformed fi
     bbox: [1, 2, 3, 4],
     maxItems: 20,
   });
-  expect(() => parseSearch('{"colections":["c"]}', 's.json')).toThrow(/^s\.json: unknown search field\(s\) colections/);
+  expect(() => parseSearch('{"colections":["c"]}', 's.json')).toThrow(
+    /^s\.json: unknown search field\(s\) "colections"/,
+  );
   expect(() => parseSearch('{"bbox":[1,2]}', 's.json')).toThrow('s.json: "bbox" must be [west, south, east, north]');
   expect(() => parseSearch('{"maxItems":0}', 's.json')).toThrow('s.json: "maxItems" must be a positive whole number');
 });

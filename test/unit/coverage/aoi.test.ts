@@ -79,12 +79,12 @@ describe('reading an area of interest', () => {
     const point = { type: 'Point', coordinates: [10, 45] };
     expect(
       refusal(collection(feature(polygon(square(10, 45, 0.1))), feature(polygon(square(11, 45, 0.1))), feature(point))),
-    ).toBe('aoi.geojson: features[2].geometry: type Point is not a Polygon or MultiPolygon');
+    ).toBe('aoi.geojson: features[2].geometry: type "Point" is not a Polygon or MultiPolygon');
     expect(refusal('{"type": "Polygon", ')).toMatch(/^aoi\.geojson: is not JSON: /);
     expect(refusal([1, 2])).toBe('aoi.geojson: is not a GeoJSON object');
     expect(refusal({ coordinates: [] })).toBe('aoi.geojson: no GeoJSON type is not a Polygon or MultiPolygon');
     expect(refusal({ type: 'GeometryCollection', geometries: [] })).toBe(
-      'aoi.geojson: type GeometryCollection is not a Polygon or MultiPolygon',
+      'aoi.geojson: type "GeometryCollection" is not a Polygon or MultiPolygon',
     );
     expect(refusal(collection())).toBe('aoi.geojson: features: is empty: no polygon to cover');
     expect(refusal(collection(feature(null)))).toBe(
