@@ -227,7 +227,11 @@ test('`dcp sim` passes its options to the simulator and its exit code back', asy
   const { port } = JSON.parse(line) as { port: number };
 
   const taken = spawn(process.execPath, [DCP, 'sim', '--port', String(port), '--data-dir', path.join(root, 'sim2')]);
+  let stderr = '';
+  taken.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   expect(await waitForExit(taken)).toEqual({ code: 7, signal: null });
+  // The simulator's own line, then dcp's final one.
+  expect(stderr.trimEnd().split('\n').at(-1)).toBe('dcp: the simulator exited with code 7');
 
   sim.kill('SIGTERM');
   expect(await waitForExit(sim)).toEqual({ code: 0, signal: null });

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { waitForExit } from '../child-process';
 import { simulatorProgram } from '../simulator-process';
+import { CliError, type ExitCode } from '../../src/shared/errors';
 
 export async function runSimulator(args: string[]): Promise<number> {
   const child = spawn(process.execPath, [simulatorProgram(), ...args], { stdio: 'inherit' });
@@ -12,7 +13,12 @@ export async function runSimulator(args: string[]): Promise<number> {
   process.on('SIGTERM', relay);
   try {
     const { code, signal } = await waitForExit(child);
-    return code ?? 128 + (signal ? os.constants.signals[signal] : 0);
+    const exitCode = code ?? 128 + (signal ? os.constants.signals[signal] : 0);
+    // The simulator said why on its own stderr; the last line is dcp's, as for every failing command.
+    if (exitCode !== 0 && signal === null) {
+      throw new CliError(`the simulator exited with code ${exitCode}`, exitCode as ExitCode);
+    }
+    return exitCode;
   } finally {
     process.off('SIGINT', relay);
     process.off('SIGTERM', relay);
