@@ -44,6 +44,13 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(coverage|shared)/' },
     },
     {
+      name: 'page-store-low',
+      severity: 'error',
+      comment: 'stored pages sit under the activities and the workflow client, over the shared rules only',
+      from: { path: '^src/page-store/' },
+      to: { path: '^src/', pathNot: '^src/(page-store|shared)/' },
+    },
+    {
       name: 'workflows-sandboxed',
       severity: 'error',
       comment: 'workflow code is deterministic: it imports only shared modules (activity types are type-only)',

@@ -22,8 +22,8 @@ export type CostMode = (typeof COST_MODES)[number];
 /** A fleet budget far above what one machine sends: it routes the steps through the budget queue, never slows them. */
 const UNLIMITING_BUDGET = 1_000;
 const API_LATENCY_MS = 100;
-/** Items looked through for one in every claim shard (about 54 are needed on average for 16 shards). */
-const WARM_ITEMS = 120;
+/** Items looked through for one in every claim shard (about 300 are needed on average for 64 shards). */
+const WARM_ITEMS = 800;
 /** How long the processes are watched at rest before a one-at-a-time run, to take their upkeep out of its CPU. */
 const REST_MS = 3_000;
 
@@ -132,7 +132,7 @@ async function modeCost(
 
 /**
  * One purchase with an item in every claim shard: every registry of the organisation runs before the measured
- * purchases, so none of them pays for starting one (a cost an organisation pays 16 times, ever).
+ * purchases, so none of them pays for starting one (a cost an organisation pays once per shard, ever).
  */
 async function warmRegistries(stack: BenchStack, supply: ItemSupply, taskQueue: string): Promise<void> {
   const perShard = new Map<number, LineItem>();

@@ -12,6 +12,7 @@ import { runCoverageBench, type CoverageBenchRow } from './coverage';
 import type { RunCost } from './cost';
 import { costChecks, costTables, readBaseline } from './cost-report';
 import { creditsPurchaseEvents, longWait } from './history';
+import { largeBatch, largeBatchLine } from './large-batch';
 import { paymentDetection, waitingWorkerMemory } from './payment';
 import type { Check } from './report';
 import { costPlanItems, measurePurchaseCosts, serverCpu, type CostPlan, type ModeCost } from './purchase-cost';
@@ -33,6 +34,7 @@ export const SCENARIOS = [
   'claims',
   'startup',
   'coverage',
+  'large-batch',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -50,6 +52,7 @@ export function plan(quick: boolean) {
         claims: 300,
         startupRuns: 5,
         cost: costPlan(10, 30),
+        largeBatch: { items: 10_000, buySample: 100 },
       }
     : {
         simSeconds: 10,
@@ -63,6 +66,7 @@ export function plan(quick: boolean) {
         claims: 1000,
         startupRuns: 15,
         cost: costPlan(30, 100),
+        largeBatch: { items: 50_000, buySample: 500 },
       };
 }
 export type Plan = ReturnType<typeof plan>;
@@ -116,10 +120,18 @@ export async function runScenarios(
   let purchaseCosts: ModeCost[] | undefined;
   await stack.admin.setCredits(1001, '1000000000');
   const sweepItems = 2 * n.sweep.purchases * n.sweep.concurrencies.length;
+  const largeItems = selected.has('large-batch') ? n.largeBatch.items + n.largeBatch.buySample : 0;
   const supply = await ItemSupply.load(
     stack.sim.url,
-    4 * n.purchases + sweepItems + costPlanItems(n.cost) + n.rateLimited + n.payments + n.waiting + 20,
+    4 * n.purchases + sweepItems + costPlanItems(n.cost) + n.rateLimited + n.payments + n.waiting + 20 + largeItems,
   );
+
+  if (selected.has('large-batch')) {
+    log(`a batch of ${n.largeBatch.items} items: planning, then a sample bought at the default settings`);
+    const figures = await largeBatch(stack, supply, n.largeBatch.items, n.largeBatch.buySample);
+    results.largeBatch = figures;
+    details.push(largeBatchLine(figures));
+  }
 
   if (selected.has('simulator')) {
     log('simulator capacity (GET order, faults off)');

@@ -37,7 +37,7 @@ export class BenchStack {
       port: 0,
       dataDir: path.join(dir, 'simulator'),
       logFile: path.join(dir, 'simulator.log'),
-      extraArgs: ['--items', '20000'],
+      extraArgs: ['--items', '80000'],
     });
     const client = new Client({ connection: await Connection.connect({ address: engine.address }) });
     return new BenchStack(dir, engine, sim, new SimAdmin(sim.url), client);

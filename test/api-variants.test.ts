@@ -5,8 +5,7 @@
  * ends COMPLETED with exactly one order, configured through the product's environment variables alone; a create
  * whose outcome cannot be settled rests in NEEDS_ATTENTION, never a second order, never FAILED while paid.
  */
-import { formatBatchResult } from '../src/cli/batch-report';
-import { batchItems } from '../src/shared/batch-types';
+import { formatBatchResult, loadBatchReport } from '../src/cli/batch-report';
 import { adoptOrderUpdate, approveUpdate, paymentCompletedSignal } from '../src/shared/purchase-messages';
 import { kill9 } from './support/kill';
 import { runBatch } from './support/batch-env';
@@ -104,11 +103,12 @@ describe.each(VARIANTS)('the %s API', (variant) => {
   test('a batch buys its items, and says when what was bought outside this product cannot be seen', async () => {
     const items = await acme.items(2);
     const result = await (await runBatch(acme, { budget: '100000', items })).result();
-    expect(batchItems(result).map((row) => row.outcome)).toEqual(['PAID', 'PAID']);
+    const report = await loadBatchReport(acme.client, result);
+    expect(report.items.map((row) => row.outcome)).toEqual(['PAID', 'PAID']);
     expect(result.ownershipUnknown).toEqual(
       variant === 'documented' ? expect.stringMatching(/^orders paid outside this product cannot be seen: /) : null,
     );
-    if (variant === 'documented') expect(formatBatchResult(result)).toContain(`note:   ${result.ownershipUnknown}`);
+    if (variant === 'documented') expect(formatBatchResult(report)).toContain(`note:   ${result.ownershipUnknown}`);
   });
 
   test('the worker is killed during checkout: a new worker finishes with exactly one order', async () => {

@@ -5,7 +5,6 @@
  * ALREADY_OWNED or IN_FLIGHT; the credits charged are exactly the paid orders' totals.
  */
 import type { ChildProcess } from 'node:child_process';
-import { batchItems } from '../src/shared/batch-types';
 import { add, subtract } from '../src/shared/money';
 import { runBatch } from './support/batch-env';
 import { runDcp } from './support/dcp';
@@ -75,7 +74,7 @@ test('four overlapping batches and dcp buy at the same instant, with faults and 
   // Every request for an item either bought it (its one order) or says who did.
   const paidBy = new Map<string, number>();
   for (const result of results) {
-    for (const row of batchItems(result)) {
+    for (const row of await env.batchItems(result)) {
       expect(['PAID', 'ALREADY_OWNED', 'IN_FLIGHT']).toContain(row.outcome);
       if (row.outcome === 'PAID') paidBy.set(row.item, (paidBy.get(row.item) ?? 0) + 1);
       if (row.outcome === 'ALREADY_OWNED') expect(row.orderId).toBe(orderOf.get(row.item));

@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { purchaseTimeline } from '../src/workflow-client/purchase-timeline';
-import { batchItems } from '../src/shared/batch-types';
 import type { PurchaseResult } from '../src/shared/purchase-types';
 import { purchaseListQuery } from '../src/cli/list';
 import { runBatch } from './support/batch-env';
@@ -192,7 +191,7 @@ test('cancel --batch: a batch workflow is told to cancel, and it cancels its own
     0,
     `cancel sent to batch ${batch.workflowId}: it cancels its 2 running purchases`,
   ]);
-  const outcomes = batchItems(await batch.result()).map((row) => row.outcome);
+  const outcomes = (await card.batchItems(await batch.result())).map((row) => row.outcome);
   expect(outcomes).toEqual(['CANCELLED', 'CANCELLED']);
 }, 60_000);
 

@@ -19,9 +19,9 @@ test('prints one listening line, answers, and exits 0 on SIGTERM', async () => {
 });
 
 test.each([
-  ['the simulator', [MAIN]],
-  ['dcp sim', [DCP, 'sim']],
-])('a taken port: %s prints one clear line on stderr and exits 7', async (_name, program) => {
+  ['the simulator', [MAIN], ''],
+  ['dcp sim', [DCP, 'sim'], '\ndcp: the simulator exited with code 7'],
+])('a taken port: %s prints one clear line on stderr and exits 7', async (_name, program, last) => {
   const first = await spawnSimulator({ args: ['--items', '100'] });
   try {
     const child = spawn(process.execPath, [
@@ -37,7 +37,8 @@ test.each([
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(7);
-    expect(stderr.trim()).toBe(`simulator: port ${first.port} is already in use`);
+    // dcp sim ends, as every failing dcp command does, with its own `dcp:` line.
+    expect(stderr.trim()).toBe(`simulator: port ${first.port} is already in use${last}`);
   } finally {
     await first.stop();
   }

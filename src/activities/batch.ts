@@ -5,13 +5,14 @@
  * Only decisions-free facts come back; the batch workflow decides.
  */
 import type { DataCosmosClient, StacItem } from '../datacosmos';
-import type { ExaminedItem, PlanChunkInput, PlanChunkResult } from '../shared/batch-types';
+import type { BatchSearch, ExaminedItem, PlanChunkInput, PlanChunkResult } from '../shared/batch-types';
 import { itemKey } from '../shared/item-key';
 import type { LineItemInput } from '../shared/purchase-types';
 import { createDeliveryActivities } from './delivery';
 import { apiStep, cancellation } from './failures';
 import { ownershipOf } from './ownership';
 import { inlinePrice, levelMismatch, lookUpCatalogItems, priceRest, type ItemPriceFact } from './pricing';
+import { storedItems, storedText } from './stored-input';
 
 export interface BatchActivityDependencies {
   client: DataCosmosClient;
@@ -24,9 +25,14 @@ export function createBatchActivities(deps: BatchActivityDependencies) {
   const { client, organisationId } = deps;
   return {
     async planChunk(input: PlanChunkInput): Promise<PlanChunkResult> {
+      const stored = input.storedItems;
       const { stacItems, asked, nextCursor } = input.search
-        ? await searchPage(client, input.contractId, input.search)
-        : await lookUpItems(client, input.contractId, input.items ?? []);
+        ? await searchPage(client, input.contractId, await withStoredFields(input.search))
+        : await lookUpItems(
+            client,
+            input.contractId,
+            stored ? await storedItems(stored.list, stored.from, stored.count) : (input.items ?? []),
+          );
       const inline = new Map<string, ItemPriceFact>();
       for (const [key, stacItem] of stacItems) {
         const price = inlinePrice(stacItem);
@@ -66,6 +72,12 @@ export function createBatchActivities(deps: BatchActivityDependencies) {
     },
     ...createDeliveryActivities(deps),
   };
+}
+
+/** A search whose bulk was stored: its stored fields, under the ones it carries (cursor, limit, datetime). */
+async function withStoredFields<S extends BatchSearch>(search: S): Promise<S> {
+  const { stored, ...inline } = search;
+  return stored ? ({ ...(JSON.parse(await storedText(stored)) as BatchSearch), ...inline } as S) : search;
 }
 
 async function searchPage(

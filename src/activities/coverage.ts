@@ -9,15 +9,19 @@
  */
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { DataCosmosClient, StacItem } from '../datacosmos';
-import { aoiFromGeoJson, AoiError, type Aoi } from '../coverage/aoi';
-import { planCoverage, type CoverageCandidate, type CoveragePlan } from '../coverage/plan';
+import { aoiFromGeoJson, AoiError, planningAoi, type Aoi } from '../coverage/aoi';
+import type { CoverageCandidate, CoveragePlan } from '../coverage/plan';
 import type { CoveragePickRecord, CoveragePlanRecord, PlanCoverageInput } from '../shared/coverage-types';
 import { MAX_COVERAGE_CANDIDATES } from '../shared/coverage-types';
 import { itemKey } from '../shared/item-key';
 import { add, compare, divide, subtract, toDecimal } from '../shared/money';
+import { Context } from '@temporalio/activity';
+import { storeList } from '../page-store/page-store';
 import { apiStep, businessRule, cancellation } from './failures';
 import { ownershipOf, type Ownership } from './ownership';
 import { inlinePrice, priceRest, type ItemPriceFact } from './pricing';
+import { planOffThread } from './plan-off-thread';
+import { storedText } from './stored-input';
 
 export interface CoverageActivityDependencies {
   client: DataCosmosClient;
@@ -34,9 +38,12 @@ const MAX_PLANS = 3;
 export function createCoverageActivities(deps: CoverageActivityDependencies) {
   const { client, organisationId } = deps;
   return {
+    /** Plans, then stores the picks in pages of the batch (a plan over thousands of scenes is large). */
     async planCoverage(input: PlanCoverageInput): Promise<CoveragePlanRecord> {
       const { request } = input;
-      const aoi = readAoi(request.aoi);
+      const aoi = planningAoi(
+        readAoi(request.storedAoi ? JSON.parse(await storedText(request.storedAoi)) : request.aoi),
+      );
       const cap = request.maxCandidates ?? MAX_COVERAGE_CANDIDATES;
       const found = await searchArea(client, input.contractId, aoi, input.request, cap);
       const inCap = found.slice(0, cap);
@@ -45,7 +52,7 @@ export function createCoverageActivities(deps: CoverageActivityDependencies) {
       const ownership = await ownershipOf(client, { claimScope: input.claimScope, organisationId }, items.map(keyOf));
       const candidates = items.flatMap((stacItem) => candidateOf(stacItem, prices.get(keyOf(stacItem)), ownership));
       const levels = new Map(items.map((s) => [keyOf(s), s.properties['processing:level'] ?? null]));
-      const record = (plan: CoveragePlan, picks: CoveragePickRecord[]): CoveragePlanRecord => {
+      const record = (plan: CoveragePlan, picks: CoveragePickRecord[]): PlanWithPicks => {
         const { uncovered: _uncovered, ...figures } = plan;
         return {
           ...figures,
@@ -59,21 +66,33 @@ export function createCoverageActivities(deps: CoverageActivityDependencies) {
       };
       const options = { minCoveragePct: request.minCoveragePct, prefer: request.prefer, clip: request.clip };
       let budget = input.budget;
-      const first = planCoverage(aoi, candidates, { ...options, budget });
+      const first = await planOffThread(aoi, candidates, { ...options, budget });
       let plan = first;
       for (let plans = 1; ; plans++) {
         const picks = await pricedPicks(client, input.contractId, plan, levels, ownership);
         const result = record({ ...plan, baselines: first.baselines }, picks);
         const over = subtract(result.cost, input.budget);
-        if (compare(over, '0') <= 0 || plans === MAX_PLANS) return result;
+        if (compare(over, '0') <= 0 || plans === MAX_PLANS) return storePicks(input, result);
         budget = compare(over, budget) >= 0 ? '0' : subtract(budget, over);
-        plan = planCoverage(aoi, candidates, { ...options, budget, baselines: false });
+        plan = await planOffThread(aoi, candidates, { ...options, budget, baselines: false });
       }
     },
   };
 }
 
-function readAoi(geometry: MultiPolygon): Aoi {
+/** A plan whose picks are still in hand, before they are stored. */
+type PlanWithPicks = Omit<CoveragePlanRecord, 'picks'> & { picks: CoveragePickRecord[] };
+
+async function storePicks(input: PlanCoverageInput, plan: PlanWithPicks): Promise<CoveragePlanRecord> {
+  const picks = await storeList(
+    Context.current().client,
+    { taskQueue: input.taskQueue, owner: { kind: 'workflow', id: input.batchId }, name: 'picks' },
+    plan.picks,
+  );
+  return { ...plan, picks };
+}
+
+function readAoi(geometry: unknown): Aoi {
   try {
     return aoiFromGeoJson(geometry, 'aoi');
   } catch (err) {

@@ -14,6 +14,7 @@ import { chooseContract, createContractCache, type ContractCache } from './contr
 import { apiStep, businessRule, cancellation, isFinalApiFailure, unsettled } from './failures';
 import { checkAdoptable, findOrderForItems, readOrder, summarizeOrder } from './orders';
 import { priceLineItems } from './pricing';
+import { createStoredPageActivities } from './stored-pages';
 
 export interface ActivityDependencies {
   client: DataCosmosClient;
@@ -167,5 +168,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createBatchActivities(deps),
     ...createCoverageActivities(deps),
     ...createClaimActivities(deps),
+    ...createStoredPageActivities(),
   };
 }

@@ -4,17 +4,28 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  ITEM_OUTCOMES,
-  batchItems,
-  type BatchProgress,
-  type BatchResult,
-  type ItemReport,
-} from '../shared/batch-types';
+import type { Client } from '@temporalio/client';
+import { ITEM_OUTCOMES, type BatchProgress, type BatchResult, type ItemReport } from '../shared/batch-types';
 import { formatPct } from '../coverage/report-figures';
 import { coveringPicks } from '../shared/coverage-plan';
-import type { CoverageProgress } from '../shared/coverage-types';
+import type { CoveragePickRecord, CoverageProgress } from '../shared/coverage-types';
 import { ExitCode } from '../shared/errors';
+import { readBatchItems, readCoveragePicks } from '../workflow-client/batch-client';
+
+/** A batch's result with what it keeps in stored pages read back: every item's row, and a coverage plan's picks. */
+export interface BatchReport {
+  result: BatchResult;
+  items: ItemReport[];
+  picks: CoveragePickRecord[] | null;
+}
+
+export async function loadBatchReport(client: Client, result: BatchResult): Promise<BatchReport> {
+  const [items, picks] = await Promise.all([
+    readBatchItems(client, result),
+    result.coveragePlan ? readCoveragePicks(client, result.coveragePlan) : Promise.resolve(null),
+  ]);
+  return { result, items, picks };
+}
 
 export const REPORT_COLUMNS: ReadonlyArray<keyof ItemReport> = [
   'collection',
@@ -54,8 +65,7 @@ export function coverageText(c: CoverageProgress): string {
     : `coverage ${formatPct(c.boughtPct)} bought of ${planned}`;
 }
 
-export function formatBatchResult(r: BatchResult): string {
-  const items = batchItems(r);
+export function formatBatchResult({ result: r, items }: BatchReport): string {
   const failed = items.filter((i) => i.outcome === 'FAILED' || i.delivery === 'FAILED');
   const lines = [
     `batch ${r.batchId}: ${r.end}${r.cancelReason ? ` (${r.cancelReason})` : ''}`,
@@ -71,14 +81,13 @@ export function formatBatchResult(r: BatchResult): string {
 }
 
 /** Why the batch's command fails, with its exit code: cancelled, or items that failed, expired or were not delivered. */
-export function batchFailure(r: BatchResult): { code: ExitCode; message: string } | null {
+export function batchFailure({ result: r, items }: BatchReport): { code: ExitCode; message: string } | null {
   if (r.end === 'CANCELLED') {
     return {
       code: ExitCode.CANCELLED,
       message: `batch ${r.batchId} was CANCELLED: ${r.cancelReason ?? 'no reason given'}`,
     };
   }
-  const items = batchItems(r);
   const count = (test: (i: ItemReport) => boolean) => items.filter(test).length;
   const failed = count((i) => i.outcome === 'FAILED');
   const expired = count((i) => i.outcome === 'EXPIRED');
@@ -93,11 +102,11 @@ export function batchFailure(r: BatchResult): { code: ExitCode; message: string 
 }
 
 /** Writes DIR/BATCH.json (the whole result) and DIR/BATCH.csv (one row per item); returns their paths. */
-export function writeReports(dir: string, r: BatchResult): string[] {
+export function writeReports(dir: string, report: BatchReport): string[] {
   mkdirSync(dir, { recursive: true });
-  const base = path.join(dir, r.batchId.replace(/[^\w.-]+/g, '_'));
-  writeFileSync(`${base}.json`, `${JSON.stringify(reportJson(r), null, 2)}\n`);
-  const rows = batchItems(r).map((item) => REPORT_COLUMNS.map((column) => csvCell(item[column])).join(','));
+  const base = path.join(dir, report.result.batchId.replace(/[^\w.-]+/g, '_'));
+  writeFileSync(`${base}.json`, `${JSON.stringify(reportJson(report), null, 2)}\n`);
+  const rows = report.items.map((item) => REPORT_COLUMNS.map((column) => csvCell(item[column])).join(','));
   writeFileSync(`${base}.csv`, [REPORT_COLUMNS.join(','), ...rows].join('\n') + '\n');
   return [`${base}.json`, `${base}.csv`];
 }
@@ -107,16 +116,20 @@ function csvCell(value: string | null): string {
   return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** The result as users read it: rows expanded into named fields; a coverage batch's figures. */
-export function reportJson(r: BatchResult): Omit<BatchResult, 'rows'> & { items: ItemReport[] } {
-  const { rows: _rows, ...summary } = r;
-  return { ...summary, ...(r.coveragePlan ? { coverageFigures: coverageFigures(r) } : {}), items: batchItems(r) };
+/** The result as users read it: every row with named fields; a coverage batch's figures. */
+export function reportJson(report: BatchReport): Omit<BatchResult, 'rows' | 'rowPages'> & { items: ItemReport[] } {
+  const { rows: _rows, rowPages: _pages, ...summary } = report.result;
+  return {
+    ...summary,
+    ...(report.result.coveragePlan ? { coverageFigures: coverageFigures(report) } : {}),
+    items: report.items,
+  };
 }
 
 /** What the plan expected and what the batch reached: coverage, km² bought, cost; and the naive choice's cost. */
-function coverageFigures(r: BatchResult) {
+function coverageFigures({ result: r, items, picks }: BatchReport) {
   const plan = r.coveragePlan as NonNullable<BatchResult['coveragePlan']>;
-  const covering = r.coverage?.dryRun ? [] : coveringPicks(plan, batchItems(r));
+  const covering = r.coverage?.dryRun ? [] : coveringPicks(picks ?? [], items);
   return {
     aoiKm2: plan.aoiKm2,
     targetPct: plan.targetPct,

@@ -18,7 +18,15 @@ import { noteIfNoWorker } from './worker-wait';
 import { printJson } from './output';
 import { CliError, ExitCode } from '../shared/errors';
 import { ItemFileError, readItemFile, readSearchFile } from './item-files';
-import { batchFailure, doneCount, formatBatchResult, progressLine, reportJson, writeReports } from './batch-report';
+import {
+  batchFailure,
+  doneCount,
+  formatBatchResult,
+  loadBatchReport,
+  progressLine,
+  reportJson,
+  writeReports,
+} from './batch-report';
 
 export interface BatchOptions extends BatchShapeOptions, AoiOptions {
   search?: string;
@@ -97,15 +105,15 @@ export async function runBatchCommand(options: BatchOptions): Promise<number> {
       else process.stdout.write(`${input.batchId}\n`);
       return ExitCode.OK;
     }
-    const result = await follow(handle, options.json);
+    const report = await loadBatchReport(client, await follow(handle, options.json));
     if (options.report) {
-      const files = writeReports(options.report, result);
-      if (aoi) files.push(...writeCoverageReports(options.report, aoi, result));
+      const files = writeReports(options.report, report);
+      if (aoi) files.push(...writeCoverageReports(options.report, aoi, report));
       if (!options.json) process.stderr.write(`report: ${files.join(', ')}\n`);
     }
-    if (options.json) printJson(reportJson(result));
-    else process.stdout.write(`${options.dryRun ? formatCoveragePlan(result) : formatBatchResult(result)}\n`);
-    const failure = batchFailure(result);
+    if (options.json) printJson(reportJson(report));
+    else process.stdout.write(`${options.dryRun ? formatCoveragePlan(report) : formatBatchResult(report)}\n`);
+    const failure = batchFailure(report);
     if (failure) throw new CliError(failure.message, failure.code);
     return ExitCode.OK;
   });

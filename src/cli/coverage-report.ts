@@ -9,16 +9,17 @@ import { reachedPlan } from '../coverage/reached';
 import { coverageFigures, formatKm2 } from '../coverage/report-figures';
 import { coverageGeoJson } from '../coverage/report-geojson';
 import { coverageSvg } from '../coverage/report-svg';
-import { batchItems, type BatchResult } from '../shared/batch-types';
 import { coveringPicks } from '../shared/coverage-plan';
 import type { CoveragePickRecord } from '../shared/coverage-types';
+import type { BatchReport } from './batch-report';
 
 const MAX_LISTED_PICKS = 50;
 
 /** The plan of a dry run: its figures, where it chose from, and every pick in the order chosen. */
-export function formatCoveragePlan(r: BatchResult): string {
-  const plan = r.coveragePlan;
-  if (!plan) return `batch ${r.batchId}: no coverage plan`;
+export function formatCoveragePlan({ result: r, picks }: BatchReport): string {
+  const record = r.coveragePlan;
+  if (!record || !picks) return `batch ${r.batchId}: no coverage plan`;
+  const plan = { ...record, picks };
   const currency = r.currency ?? '';
   const lines = [
     `batch ${r.batchId}: plan only (--dry-run), nothing bought`,
@@ -43,10 +44,11 @@ function pickLine(pick: CoveragePickRecord, currency: string): string {
 }
 
 /** Writes DIR/coverage.svg and DIR/coverage.geojson of the coverage reached; returns their paths. */
-export function writeCoverageReports(dir: string, aoi: Aoi, r: BatchResult): string[] {
-  const plan = r.coveragePlan;
-  if (!plan) return [];
-  const reached = reachedPlan(aoi, plan, r.coverage?.dryRun ? plan.picks : coveringPicks(plan, batchItems(r)));
+export function writeCoverageReports(dir: string, aoi: Aoi, { result: r, items, picks }: BatchReport): string[] {
+  const record = r.coveragePlan;
+  if (!record || !picks) return [];
+  const plan = { ...record, picks };
+  const reached = reachedPlan(aoi, plan, r.coverage?.dryRun ? picks : coveringPicks(picks, items));
   mkdirSync(dir, { recursive: true });
   const svg = path.join(dir, 'coverage.svg');
   const geojson = path.join(dir, 'coverage.geojson');

@@ -7,9 +7,17 @@
  */
 import type { MultiPolygon, Position } from 'geojson';
 import { oneLine, quoteValue } from '../shared/one-line';
-import { areaKm2, boxOf, union, type Box, type Parts } from './geometry';
+import { areaKm2, boxOf, simplified, union, vertexCount, type Box, type Parts } from './geometry';
 
 export const MAX_AOI_VERTICES = 10_000;
+/** Above this many vertices, coverage planning works on a simplified outline of the area (planningAoi). */
+export const PLANNING_VERTICES = 1_000;
+/**
+ * How far that outline may stray from the area's own, in metres: far inside the 50 m margin each sub-area is grown
+ * by, so the sub-areas still reach the area's own outline, while a 10,000-vertex circle plans as about a hundred.
+ */
+export const PLANNING_TOLERANCE_METERS = 10;
+const METERS_PER_DEGREE = 111_320;
 export const MAX_AOI_BYTES = 1024 * 1024;
 
 export interface Aoi {
@@ -51,6 +59,18 @@ export function aoiFromGeoJson(doc: unknown, source = 'aoi'): Aoi {
   const area = areaKm2(parts);
   if (!(area > 0)) throw new AoiError(`${source}: the area of interest has no area`);
   return { geometry: { type: 'MultiPolygon', coordinates: parts }, areaKm2: area, box: boxOf(parts) };
+}
+
+/**
+ * The area as coverage planning uses it: itself, or with more than PLANNING_VERTICES vertices its outline simplified
+ * within PLANNING_TOLERANCE_METERS. Every polygon operation of the plan touches the outline, so its cost grows with
+ * the vertex count: planning 10,000 scenes against a 10,000-vertex outline would take the better part of an hour.
+ */
+export function planningAoi(aoi: Aoi): Aoi {
+  if (vertexCount(aoi.geometry.coordinates) <= PLANNING_VERTICES) return aoi;
+  // The union mends any crossing the simplification may have made.
+  const parts = union(simplified(aoi.geometry.coordinates, PLANNING_TOLERANCE_METERS / METERS_PER_DEGREE));
+  return { geometry: { type: 'MultiPolygon', coordinates: parts }, areaKm2: areaKm2(parts), box: boxOf(parts) };
 }
 
 class AoiReader {

@@ -119,8 +119,8 @@ export function workerIdentity(): string {
   return `${process.pid}@${os.hostname()} datacosmos-purchase/${packageVersion()}`;
 }
 
-/** Workflows the claims worker keeps cached: sixteen registries per organisation, for several organisations. */
-const CLAIM_REGISTRY_CACHE = 64;
+/** Workflows the claims worker keeps cached: the 64 registries of an organisation, for several organisations. */
+const CLAIM_REGISTRY_CACHE = 256;
 
 const TEMPORAL_LOG_LEVEL: Record<Settings['worker']['logLevel'], LogLevel> = {
   debug: 'DEBUG',

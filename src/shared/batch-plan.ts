@@ -52,7 +52,8 @@ export function fitChunk(state: FitState, examined: ExaminedItem[]): FitOutcome 
     } else {
       state.reserved = add(state.reserved, e.price);
       const part = e.geometry ? { geometry: e.geometry, projectId: e.projectId } : {};
-      planned.push({ collection: e.collection, item: e.item, level: e.level, price: e.price, ...part });
+      const cover = e.coverKm2 !== undefined ? { coverKm2: e.coverKm2 } : {};
+      planned.push({ collection: e.collection, item: e.item, level: e.level, price: e.price, ...part, ...cover });
     }
   }
   return { planned, rows };

@@ -5,6 +5,7 @@
 import type { CoveragePlanRecord, CoverageProgress, CoverageRequest } from './coverage-types';
 import type { DeliverOptions, DeliveryState } from './delivery-types';
 import type { LineItem, LineItemInput, PollSchedule } from './purchase-types';
+import type { StoredList } from './stored-pages';
 
 export type ItemOutcome =
   'PAID' | 'CANCELLED' | 'EXPIRED' | 'FAILED' | 'SKIPPED_BUDGET' | 'SKIPPED_PRICE' | 'ALREADY_OWNED' | 'IN_FLIGHT';
@@ -27,14 +28,22 @@ export interface BatchSearch {
   datetime?: string;
   query?: Record<string, Record<string, number>>;
   maxItems?: number;
+  /**
+   * A search too large to carry in a workflow's input (a large `intersects`): its other fields as JSON text in
+   * stored pages, merged under the fields given here when a page of the search is read.
+   */
+  stored?: StoredList;
 }
 
 export interface BatchInput {
   /** The batch id; equal to the workflow id. */
   batchId: string;
-  /** Exactly one of search, items and coverage. */
+  /** Exactly one of search, items, storedItems and coverage. */
   search?: BatchSearch;
+  /** An item list small enough to carry inline (INLINE_BYTES of JSON at most). */
   items?: LineItemInput[];
+  /** A larger item list, in stored pages (`startBatch` stores one that does not fit inline). */
+  storedItems?: StoredList;
   /** Cover an area of interest: the batch plans which scenes (or parts of them) to buy, then buys them. */
   coverage?: CoverageRequest;
   /** Decimal string, in the contract's currency: the most the whole batch may spend. */
@@ -95,18 +104,28 @@ export interface BatchCarried {
   spent: string;
   nextGroup: number;
   organisationId: number | null;
-  /** Items priced and fitted but not yet ordered. */
+  /** Items priced and fitted but not yet ordered; stored in pages when large, and read back by the next run. */
   queue: PlannedItem[];
+  storedQueue?: StoredList;
+  /** The report: rows already stored in pages, then the rows of the page being filled (PAGE_BYTES at most). */
+  rowPages: StoredList;
   rows: PackedRow[];
+  /** Rows by outcome, all of them (stored or not). */
+  counts: Record<ItemOutcome, number>;
   cancelReason: string | null;
   /** Why planning could not see what the organisation bought outside this product (absent in older runs). */
   ownershipUnknown?: string;
-  /** A coverage batch's plan, once made. */
+  /** A coverage batch's plan, once made (its picks in stored pages), and the picks examined so far. */
   coverage?: CoveragePlanRecord;
+  nextPick?: number;
+  /** AOI km² newly covered by picks bought or owned so far. */
+  coveredKm2?: number;
 }
 
 export interface PlannedItem extends LineItem {
   price: string;
+  /** A coverage pick: the area of interest it newly covers, counted once it is bought or owned. */
+  coverKm2?: number;
 }
 
 /** What planning learns about one examined item. */
@@ -122,6 +141,8 @@ export interface ExaminedItem {
   /** A sub-area to buy (coverage batches), with the project it is bought for. */
   geometry?: LineItem['geometry'];
   projectId?: string;
+  /** A coverage pick: the area of interest it newly covers. */
+  coverKm2?: number;
 }
 
 export interface PlanChunkInput {
@@ -130,6 +151,8 @@ export interface PlanChunkInput {
   claimScope: string;
   search?: BatchSearch & { cursor: string | null; limit: number };
   items?: LineItemInput[];
+  /** A slice of a stored item list: `count` items from index `from`. */
+  storedItems?: { list: StoredList; from: number; count: number };
 }
 
 export interface PlanChunkResult {
@@ -171,9 +194,13 @@ export interface BatchProgress {
 export interface BatchResult extends Omit<BatchProgress, 'phase' | 'queued' | 'inFlight'> {
   end: 'COMPLETED' | 'CANCELLED';
   endedAt: string;
-  /** One compact row per item (10,000 items fit a Temporal payload); read them with `batchItems`. */
+  /**
+   * The report, one compact row per examined item: the rows in stored pages, then the last rows; a client reads
+   * them all with `readBatchItems` (src/workflow-client/batch-client.ts).
+   */
+  rowPages: StoredList;
   rows: PackedRow[];
-  /** Coverage batches: the plan the batch bought by. */
+  /** Coverage batches: the plan the batch bought by (its picks in stored pages). */
   coveragePlan?: CoveragePlanRecord;
 }
 
@@ -211,6 +238,6 @@ export function unpackRow(row: PackedRow): ItemReport {
   return { collection, item, outcome, price, orderId, reason: reason ?? sharedReason(outcome) ?? null, delivery };
 }
 
-export function batchItems(result: Pick<BatchResult, 'rows'>): ItemReport[] {
-  return result.rows.map(unpackRow);
+export function noCounts(): Record<ItemOutcome, number> {
+  return Object.fromEntries(ITEM_OUTCOMES.map((outcome) => [outcome, 0])) as Record<ItemOutcome, number>;
 }

@@ -3,13 +3,17 @@ import { compare, isDecimal } from './money';
 import { quoteValue } from './one-line';
 import { MAX_BATCH_CONCURRENCY, MAX_ITEMS_PER_ORDER, type BatchInput } from './batch-types';
 import { MAX_COVERAGE_CANDIDATES, PREFERENCES, type CoverageRequest } from './coverage-types';
+import { INLINE_BYTES, jsonBytes } from './stored-pages';
 
 export function batchInputProblems(input: BatchInput): string[] {
   const problems: string[] = [];
   if (!input.batchId || /\s/.test(input.batchId)) problems.push('batchId must be a non-empty id without spaces');
-  if ([input.search, input.items, input.coverage].filter((source) => source !== undefined).length !== 1)
+  const sources = [input.search, input.items, input.storedItems, input.coverage];
+  if (sources.filter((source) => source !== undefined).length !== 1)
     problems.push('give exactly one of a search, an item list or an area of interest');
   if (input.items !== undefined && input.items.length === 0) problems.push('the item list is empty');
+  if (input.storedItems !== undefined && input.storedItems.count === 0) problems.push('the item list is empty');
+
   if (!positiveAmount(input.budget))
     problems.push(`budget ${quoteValue(String(input.budget))} is not a positive decimal amount`);
   if (input.maxPricePerItem !== undefined && !positiveAmount(input.maxPricePerItem)) {
@@ -41,10 +45,23 @@ export function batchInputProblems(input: BatchInput): string[] {
   return problems;
 }
 
+/**
+ * What the batch workflow itself also checks of the input it was started with: a list carried inline stays small
+ * (`startBatch` stores a larger one in pages before it starts the batch; a client that does not is refused).
+ */
+export function startedInputProblems(input: BatchInput): string[] {
+  const bytes = input.items === undefined ? 0 : jsonBytes(input.items);
+  return bytes > INLINE_BYTES
+    ? [`the item list is ${bytes} bytes, over the ${INLINE_BYTES} a batch carries inline: start it with startBatch`]
+    : [];
+}
+
 function coverageProblems(c: CoverageRequest): string[] {
   const problems: string[] = [];
-  if (c.aoi?.type !== 'MultiPolygon' || !Array.isArray(c.aoi.coordinates) || c.aoi.coordinates.length === 0)
-    problems.push('coverage aoi must be a MultiPolygon with at least one polygon');
+  if (c.storedAoi === undefined) {
+    if (c.aoi?.type !== 'MultiPolygon' || !Array.isArray(c.aoi.coordinates) || c.aoi.coordinates.length === 0)
+      problems.push('coverage aoi must be a MultiPolygon with at least one polygon');
+  } else if (c.aoi !== undefined) problems.push('coverage takes an aoi or a stored aoi, not both');
   const pct = c.minCoveragePct;
   if (pct !== undefined && !(typeof pct === 'number' && pct > 0 && pct <= 100))
     problems.push('coverage minCoveragePct must be above 0 and at most 100');

@@ -4,6 +4,7 @@
  * The plan leaves out the uncovered remainder (it may be large); the report works it out again from the picks.
  */
 import type { MultiPolygon, Polygon } from 'geojson';
+import type { StoredList } from './stored-pages';
 
 export type Preference = 'newest' | 'least-cloud' | 'cheapest';
 export const PREFERENCES: readonly Preference[] = ['newest', 'least-cloud', 'cheapest'];
@@ -13,8 +14,10 @@ export const MAX_COVERAGE_CANDIDATES = 10_000;
 
 /** What a coverage batch covers, where it looks, and how it chooses. */
 export interface CoverageRequest {
-  /** The area of interest, as parsed and united (see src/coverage/aoi.ts). */
-  aoi: MultiPolygon;
+  /** The area of interest, as parsed and united (see src/coverage/aoi.ts); or, when large, storedAoi. */
+  aoi?: MultiPolygon;
+  /** A large area of interest as GeoJSON text in stored pages (`dcp` stores one over INLINE_BYTES). */
+  storedAoi?: StoredList;
   collections?: string[];
   datetime?: string;
   /** Only items with `eo:cloud_cover` below this percentage. */
@@ -36,6 +39,10 @@ export interface CoverageRequest {
 }
 
 export interface PlanCoverageInput {
+  /** The batch: it owns the pages the plan's picks are stored in. */
+  batchId: string;
+  /** The batch's workflow task queue. */
+  taskQueue: string;
   contractId: number;
   /** The batch's workflow task queue, whose claim registries say what is owned or being bought. */
   claimScope: string;
@@ -100,8 +107,8 @@ export interface CoveragePickRecord extends CoveragePick {
  * (the price under the contract they will be charged).
  */
 export interface CoveragePlanRecord extends CoverageFigures {
-  /** In the order chosen. */
-  picks: CoveragePickRecord[];
+  /** The picks (CoveragePickRecord), in the order chosen, in stored pages: a plan over many scenes is large. */
+  picks: StoredList;
   /** Catalog items the plan chose from. */
   candidates: number;
   /** Whether the search had more items than the plan could choose from. */

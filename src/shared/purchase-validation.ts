@@ -6,6 +6,8 @@ import { itemKey } from './item-key';
 import { quoteValue } from './one-line';
 import { compare, isDecimal } from './money';
 import { MAX_LINE_ITEMS, type PurchaseInput } from './purchase-types';
+import { MAX_LINE_ITEMS_BYTES } from './purchase-groups';
+import { jsonBytes } from './stored-pages';
 
 const PURCHASE_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
 const CURRENCY = /^[A-Z]{3}$/;
@@ -21,6 +23,13 @@ export function purchaseInputProblems(input: PurchaseInput): string[] {
   const items = Array.isArray(input.items) ? input.items : [];
   if (items.length === 0) problems.push('items: at least one line item is required');
   if (items.length > MAX_LINE_ITEMS) problems.push(`items: at most ${MAX_LINE_ITEMS} line items per purchase`);
+  const bytes = jsonBytes(items);
+  if (bytes > MAX_LINE_ITEMS_BYTES) {
+    problems.push(
+      `items: ${bytes} bytes of line items, over the ${MAX_LINE_ITEMS_BYTES} one purchase carries ` +
+        '(sub-areas take room): split them over several purchases, or buy them with `dcp batch`',
+    );
+  }
   const seen = new Set<string>();
   items.forEach((line, i) => {
     const at = `items[${i}]`;

@@ -7,7 +7,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { statusQuery } from '../shared/purchase-messages';
 import type { PurchaseInput, PurchaseResult, PurchaseStatus } from '../shared/purchase-types';
-import { itemKey } from '../shared/item-key';
+import { purchaseItemsValue } from '../shared/purchase-groups';
 import { BatchIdKey, OrganisationIdKey, PurchaseItemsKey, PurchaseStageKey } from '../shared/search-attributes';
 import { followWorkflow } from './follow-workflow';
 import { startOnce, type StartedOnce } from './start-once';
@@ -25,7 +25,7 @@ export function startPurchase(
   const typedSearchAttributes: ConstructorParameters<typeof TypedSearchAttributes>[0] = [
     { key: PurchaseStageKey, value: 'VALIDATING' },
     { key: OrganisationIdKey, value: String(options.organisationId) },
-    { key: PurchaseItemsKey, value: input.items.map(itemKey) },
+    { key: PurchaseItemsKey, value: purchaseItemsValue(input.items) },
   ];
   if (input.batchId) typedSearchAttributes.push({ key: BatchIdKey, value: input.batchId });
   return startOnce<typeof purchaseWorkflow>(client, 'purchaseWorkflow', {

@@ -7,6 +7,7 @@ import { ScheduleOverlapPolicy, type Client, type ScheduleHandle, type ScheduleS
 import type { BatchInput } from '../shared/batch-types';
 import { OrganisationIdKey } from '../shared/search-attributes';
 import type { batchPurchaseWorkflow } from '../workflows/batch';
+import { storeLargeInput } from './batch-client';
 
 const BATCH_WORKFLOW = 'batchPurchaseWorkflow';
 
@@ -51,8 +52,11 @@ export function scheduledBatchInput(
   return { ...options.batch, batchId: options.scheduleId, schedule: { windowMs: options.windowMs ?? options.everyMs } };
 }
 
-export function createBatchSchedule(client: Client, options: BatchScheduleOptions): Promise<ScheduleHandle> {
-  const input = scheduledBatchInput(options);
+/** A large search or area is stored in pages the schedule owns (kept while the schedule exists). */
+export async function createBatchSchedule(client: Client, options: BatchScheduleOptions): Promise<ScheduleHandle> {
+  const owner = { kind: 'schedule' as const, id: options.scheduleId };
+  const batch = await storeLargeInput(client, options.taskQueue, owner, options.batch);
+  const input = scheduledBatchInput({ ...options, batch });
   const memo: ScheduleMemo = {
     windowMs: options.windowMs ?? options.everyMs,
     budgetPerRun: input.budget,

@@ -3,6 +3,7 @@
  * reported, and nothing is started again. Shared by purchases and batches, whose ids are their keys.
  */
 import {
+  ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type Client,
@@ -32,7 +33,7 @@ export async function startOnce<W extends Workflow>(
     });
     return { handle, origin: 'started' };
   } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw tooLargeRefusal(err) ?? err;
   }
   const existing = await client.workflow.getHandle(options.workflowId).describe();
   // The id is taken on another DataCosmos target (its own task queue): attaching would report another target's
@@ -48,6 +49,21 @@ export async function startOnce<W extends Workflow>(
     handle: client.workflow.getHandle(options.workflowId),
     origin: existing.status.name === 'RUNNING' ? 'running' : 'finished',
   };
+}
+
+/**
+ * The server's refusal of an input over its payload limits, as one line that names the limit: large inputs are
+ * stored in pages before a start, so this is a last line of defence, never a failure to start with exit 1.
+ */
+function tooLargeRefusal(err: unknown): CliError | null {
+  const cause = err instanceof ServiceError ? err.cause : err;
+  const message = cause instanceof Error ? cause.message : '';
+  if (!/size exceeds|larger than max|message too large|exceeds limit/i.test(message)) return null;
+  return new CliError(
+    `the input is over Temporal's payload limits (${message.split('\n')[0]}): give fewer items, a smaller area ` +
+      'or a smaller search',
+    ExitCode.USAGE,
+  );
 }
 
 /** The execution status name of the workflow with this id, or null when there is none. */

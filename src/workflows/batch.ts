@@ -23,13 +23,13 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { fitChunk, inFlightReason, ownedReason } from '../shared/batch-plan';
-import { batchCancelSignal, itemsQuery, progressQuery } from '../shared/batch-messages';
+import { batchCancelSignal, progressQuery } from '../shared/batch-messages';
 import {
   DEFAULT_BATCH_CONCURRENCY,
   DEFAULT_BATCH_HISTORY_EVENT_LIMIT,
   DEFAULT_CHUNK_SIZE,
   DEFAULT_ITEMS_PER_ORDER,
-  ITEM_OUTCOMES,
+  noCounts,
   packRow,
   unpackRow,
   type BatchCarried,
@@ -42,13 +42,15 @@ import {
   type ItemReport,
   type PlannedItem,
 } from '../shared/batch-types';
-import { batchInputProblems } from '../shared/batch-validation';
-import { coverageProgress, examinedPicks } from '../shared/coverage-plan';
-import type { CoverageRequest } from '../shared/coverage-types';
+import { batchInputProblems, startedInputProblems } from '../shared/batch-validation';
+import { COVERING, coverageProgress, examinedPicks } from '../shared/coverage-plan';
+import type { CoveragePickRecord, CoverageRequest } from '../shared/coverage-types';
 import { itemKey } from '../shared/item-key';
 import { add, subtract } from '../shared/money';
 import { cancelSignal } from '../shared/purchase-messages';
 import type { DroppedItem, PurchaseEnd, PurchaseInput, PurchaseResult } from '../shared/purchase-types';
+import { purchaseItemsValue, takeGroup } from '../shared/purchase-groups';
+import { INLINE_BYTES, jsonBytes, PAGE_BYTES, paginate, storedList, type StoredList } from '../shared/stored-pages';
 import {
   BatchIdKey,
   OrganisationIdKey,
@@ -108,6 +110,7 @@ class Batch {
   private readonly api: Activities;
   /** Coverage planning reads every page of a search over the area and works on polygons: it may take minutes. */
   private readonly planApi: Activities;
+  private readonly storeApi: Activities;
   private readonly groupSize: number;
   private readonly concurrency: number;
   private readonly historyLimit: number;
@@ -115,6 +118,8 @@ class Batch {
   private readonly seen: Set<string>;
   private readonly running = new Map<string, PlannedItem[]>();
   private phase: BatchPhase = 'PLANNING';
+  /** Bytes of the carried rows as JSON: a page is stored once they fill one. */
+  private rowBytes: number;
 
   constructor(private readonly input: BatchInput) {
     this.groupSize = input.itemsPerOrder ?? DEFAULT_ITEMS_PER_ORDER;
@@ -124,6 +129,11 @@ class Batch {
       startToCloseTimeout: input.activityTimeoutMs ? input.activityTimeoutMs * 6 : '2m',
       retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
       ...datacosmosQueueOption(),
+    });
+    // Stored pages are written and read through the Temporal client, on the batch's own queue.
+    this.storeApi = proxyActivities<Activities>({
+      startToCloseTimeout: '1m',
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
     });
     this.planApi = proxyActivities<Activities>({
       startToCloseTimeout: '10m',
@@ -144,12 +154,16 @@ class Batch {
       nextGroup: 0,
       organisationId: null,
       queue: [],
+      rowPages: { owner: { kind: 'workflow', id: input.batchId }, name: 'rows', pages: 0, count: 0, pageCounts: [] },
       rows: [],
+      counts: noCounts(),
       cancelReason: null,
     };
-    this.seen = new Set([...this.items().map(itemKey), ...this.state.queue.map(itemKey)]);
+    // What this run has examined: the rows still carried and the queue (an item repeated further apart in a search
+    // is examined again, and its claim then reports it as owned or in flight: never ordered twice).
+    this.seen = new Set([...this.state.rows.map((row) => itemKey(unpackRow(row))), ...this.state.queue.map(itemKey)]);
+    this.rowBytes = jsonBytes(this.state.rows);
     setHandler(progressQuery, () => this.progress());
-    setHandler(itemsQuery, () => this.items());
     setHandler(batchCancelSignal, (reason?: string) =>
       this.requestCancel(reason ? `cancelled: ${reason}` : 'cancelled'),
     );
@@ -161,7 +175,9 @@ class Batch {
 
   async run(): Promise<BatchResult> {
     if (!this.input.carried) await this.start();
+    await this.restoreQueue();
     while (this.state.cancelReason === null) {
+      await this.storeFullRowPages();
       if (this.historyFull()) await this.drainAndContinueAsNew();
       if (!this.state.exhausted && this.state.queue.length < this.groupSize * this.concurrency) {
         await this.planNextChunk();
@@ -174,13 +190,14 @@ class Batch {
       await condition(() => this.running.size < running || this.state.cancelReason !== null);
     }
     if (this.state.cancelReason !== null) await this.stopPurchases();
+    await this.storeFullRowPages();
     return this.finish();
   }
 
   // --- steps -----------------------------------------------------------------------------------
 
   private async start(): Promise<void> {
-    const problems = batchInputProblems(this.input);
+    const problems = [...batchInputProblems(this.input), ...startedInputProblems(this.input)];
     if (problems.length > 0)
       throw ApplicationFailure.nonRetryable(`invalid batch: ${problems.join('; ')}`, 'InvalidBatch');
     const contract = await this.api.resolveContract({ contractId: this.input.contractId });
@@ -204,16 +221,16 @@ class Batch {
     this.phase = 'PLANNING';
     const s = this.state;
     s.coverage = await this.planApi.planCoverage({
+      batchId: this.input.batchId,
+      taskQueue: workflowInfo().taskQueue,
       contractId: s.contractId,
       claimScope: workflowInfo().taskQueue,
       request: coverage,
       budget: this.input.budget,
     });
-    s.exhausted = true;
-    if (coverage.dryRun) return;
-    const examined = examinedPicks(s.coverage, coverage.projectId ?? this.input.batchId);
-    s.examined = examined.length;
-    this.fit(examined);
+    s.nextPick = 0;
+    s.coveredKm2 = 0;
+    s.exhausted = coverage.dryRun === true || s.coverage.picks.count === 0;
   }
 
   /** Reads, prices and classifies the next chunk of the input, and fits it into the budget. */
@@ -221,13 +238,14 @@ class Batch {
     this.phase = 'PLANNING';
     const chunkSize = this.input.chunkSize ?? DEFAULT_CHUNK_SIZE;
     const s = this.state;
-    let examined;
+    const claimScope = workflowInfo().taskQueue;
+    let examined: ExaminedItem[];
     if (this.input.search) {
       const left = (this.input.search.maxItems ?? Infinity) - s.examined;
       const limit = Math.min(chunkSize, left);
       const plan = await this.api.planChunk({
         contractId: s.contractId,
-        claimScope: workflowInfo().taskQueue,
+        claimScope,
         search: { ...this.input.search, cursor: s.cursor, limit },
       });
       examined = plan.examined.slice(0, limit);
@@ -235,9 +253,23 @@ class Batch {
       s.cursor = plan.nextCursor;
       s.exhausted =
         plan.nextCursor === null || s.examined + examined.length >= (this.input.search.maxItems ?? Infinity);
+    } else if (s.coverage) {
+      examined = await this.examineNextPicks(s.coverage.picks);
+    } else if (this.input.storedItems) {
+      const list = this.input.storedItems;
+      const count = Math.min(chunkSize, list.count - s.nextIndex);
+      const plan = await this.api.planChunk({
+        contractId: s.contractId,
+        claimScope,
+        storedItems: { list, from: s.nextIndex, count },
+      });
+      examined = plan.examined;
+      s.ownershipUnknown ??= plan.ownershipUnknown;
+      s.nextIndex += count;
+      s.exhausted = s.nextIndex >= list.count;
     } else {
       const items = (this.input.items ?? []).slice(s.nextIndex, s.nextIndex + chunkSize);
-      const plan = await this.api.planChunk({ contractId: s.contractId, claimScope: workflowInfo().taskQueue, items });
+      const plan = await this.api.planChunk({ contractId: s.contractId, claimScope, items });
       examined = plan.examined;
       s.ownershipUnknown ??= plan.ownershipUnknown;
       s.nextIndex += items.length;
@@ -245,6 +277,16 @@ class Batch {
     }
     s.examined += examined.length;
     this.fit(examined);
+  }
+
+  /** The next stored page of the coverage plan's picks, as examined items. */
+  private async examineNextPicks(picks: StoredList): Promise<ExaminedItem[]> {
+    const s = this.state;
+    const page = s.nextPick ?? 0;
+    const values = (await this.storeApi.readStoredPage({ list: picks, page })) as CoveragePickRecord[];
+    s.nextPick = page + 1;
+    s.exhausted = page + 1 >= picks.pages;
+    return examinedPicks(values, this.input.coverage?.projectId ?? this.input.batchId);
   }
 
   /** Fits examined items into the budget: the affordable ones are queued, the others get their rows. */
@@ -260,15 +302,57 @@ class Batch {
     const { planned, rows } = fitChunk(fit, examined);
     s.reserved = fit.reserved;
     s.queue.push(...planned);
-    for (const row of rows) this.addRow(row);
+    const cover = new Map(examined.map((e) => [itemKey(e), e.coverKm2]));
+    for (const row of rows) this.addRow(row, cover.get(itemKey(row)));
   }
 
-  private addRow(row: ItemReport): void {
-    this.state.rows.push(packRow(row));
+  /** One item's row; a coverage pick bought or owned adds the area it newly covers. */
+  private addRow(row: ItemReport, coverKm2?: number): void {
+    const s = this.state;
+    const packed = packRow(row);
+    s.rows.push(packed);
+    this.rowBytes += jsonBytes(packed) + 1;
+    s.counts[row.outcome] += 1;
+    if (coverKm2 !== undefined && COVERING.has(row.outcome)) s.coveredKm2 = (s.coveredKm2 ?? 0) + coverKm2;
   }
 
-  private items(): ItemReport[] {
-    return this.state.rows.map(unpackRow);
+  /** Rows that fill a page are stored (a page at a time, oldest first): the carried rows stay under a page. */
+  private async storeFullRowPages(): Promise<void> {
+    const s = this.state;
+    while (this.rowBytes >= PAGE_BYTES) {
+      const [page] = paginate(s.rows, PAGE_BYTES);
+      const rest = s.rows.slice(page.length);
+      const list = s.rowPages;
+      await this.storeApi.storePage({ taskQueue: workflowInfo().taskQueue, list, page: list.pages, values: page });
+      s.rowPages = {
+        ...list,
+        pages: list.pages + 1,
+        count: list.count + page.length,
+        pageCounts: [...list.pageCounts, page.length],
+      };
+      s.rows = rest;
+      this.rowBytes = jsonBytes(rest);
+    }
+  }
+
+  private async storeQueue(queue: PlannedItem[], name: string): Promise<StoredList> {
+    const pages = paginate(queue);
+    const list = storedList({ kind: 'workflow', id: this.input.batchId }, name, pages);
+    const taskQueue = workflowInfo().taskQueue;
+    await Promise.all(pages.map((values, page) => this.storeApi.storePage({ taskQueue, list, page, values })));
+    return list;
+  }
+
+  /** A queue stored by the previous run (it was too large to carry) is read back before anything else. */
+  private async restoreQueue(): Promise<void> {
+    const stored = this.state.storedQueue;
+    if (!stored) return;
+    for (let page = 0; page < stored.pages; page++) {
+      const values = (await this.storeApi.readStoredPage({ list: stored, page })) as PlannedItem[];
+      this.state.queue.push(...values);
+      for (const line of values) this.seen.add(itemKey(line));
+    }
+    delete this.state.storedQueue;
   }
 
   /** Starts purchases for full groups (or the last, partial one) while the window has room. */
@@ -278,7 +362,7 @@ class Batch {
       this.running.size < this.concurrency &&
       (s.queue.length >= this.groupSize || (s.exhausted && s.queue.length > 0))
     ) {
-      const group = s.queue.splice(0, this.groupSize);
+      const group = takeGroup(s.queue, this.groupSize);
       const purchaseId = `${this.input.batchId}/${s.nextGroup}`;
       s.nextGroup += 1;
       this.running.set(purchaseId, group);
@@ -313,7 +397,7 @@ class Batch {
         typedSearchAttributes: [
           { key: BatchIdKey, value: this.input.batchId },
           { key: PurchaseStageKey, value: 'VALIDATING' },
-          { key: PurchaseItemsKey, value: group.map(itemKey) },
+          { key: PurchaseItemsKey, value: purchaseItemsValue(group) },
           ...(this.state.organisationId === null
             ? []
             : [{ key: OrganisationIdKey, value: String(this.state.organisationId) }]),
@@ -342,15 +426,21 @@ class Batch {
     for (const line of group) {
       const other = dropped.get(itemKey(line));
       if (other) {
-        this.addRow(rowOf(line, other.outcome, { orderId: other.orderId, reason: droppedReason(other) }));
+        this.addRow(
+          rowOf(line, other.outcome, { orderId: other.orderId, reason: droppedReason(other) }),
+          line.coverKm2,
+        );
         continue;
       }
       const delivery = deliveries.get(itemKey(line));
       const reason = delivery?.reason ?? (paid ? null : result.reason);
-      this.addRow({
-        ...rowOf(line, outcome, { orderId: result.orderId, reason, delivery: delivery?.state ?? null }),
-        price: prices.get(itemKey(line)) ?? line.price,
-      });
+      this.addRow(
+        {
+          ...rowOf(line, outcome, { orderId: result.orderId, reason, delivery: delivery?.state ?? null }),
+          price: prices.get(itemKey(line)) ?? line.price,
+        },
+        line.coverKm2,
+      );
     }
   }
 
@@ -374,17 +464,26 @@ class Batch {
 
   private historyFull(): boolean {
     const info = workflowInfo();
-    return info.historyLength >= this.historyLimit || info.continueAsNewSuggested;
+    return (
+      info.historyLength >= this.historyLimit || info.historySize >= MAX_HISTORY_BYTES || info.continueAsNewSuggested
+    );
   }
 
   /** Lets running purchases end (their results belong to this run), then carries the state into a new run. */
   private async drainAndContinueAsNew(): Promise<never> {
     this.phase = 'DRAINING';
     await condition(() => this.running.size === 0);
+    await this.storeFullRowPages();
     await condition(allHandlersFinished);
     const s = this.state;
+    let carried: BatchCarried = { ...s, runs: s.runs + 1 };
+    if (jsonBytes(s.queue) > INLINE_BYTES) {
+      // A long queue of planned items goes to pages of its own; the next run reads it back first.
+      carried = { ...carried, queue: [], storedQueue: await this.storeQueue(s.queue, `queue-${s.runs}`) };
+    }
+    // An inline item list goes on from where this run stopped; a stored one keeps its index.
     const rest = this.input.items?.slice(s.nextIndex);
-    const carried: BatchCarried = { ...s, runs: s.runs + 1, nextIndex: 0 };
+    if (rest) carried.nextIndex = 0;
     return continueAsNew<typeof batchPurchaseWorkflow>({ ...this.input, ...(rest ? { items: rest } : {}), carried });
   }
 
@@ -392,14 +491,12 @@ class Batch {
 
   private progress(): BatchProgress {
     const s = this.state;
-    const counts = Object.fromEntries(ITEM_OUTCOMES.map((o) => [o, 0])) as Record<ItemOutcome, number>;
-    for (const row of s.rows) counts[unpackRow(row).outcome] += 1;
     let inFlight = 0;
     for (const group of this.running.values()) inFlight += group.length;
     return {
       batchId: this.input.batchId,
       phase: this.phase,
-      counts,
+      counts: { ...s.counts },
       examined: s.examined,
       inputExhausted: s.exhausted,
       queued: s.queue.length,
@@ -413,7 +510,7 @@ class Batch {
       cancelReason: s.cancelReason,
       ownershipUnknown: s.ownershipUnknown ?? s.coverage?.ownershipUnknown ?? null,
       ...(s.coverage
-        ? { coverage: coverageProgress(s.coverage, this.items(), this.input.coverage?.dryRun === true) }
+        ? { coverage: coverageProgress(s.coverage, s.coveredKm2 ?? 0, this.input.coverage?.dryRun === true) }
         : {}),
     };
   }
@@ -425,6 +522,7 @@ class Batch {
       ...progress,
       end: this.state.cancelReason === null ? 'COMPLETED' : 'CANCELLED',
       endedAt: new Date().toISOString(),
+      rowPages: this.state.rowPages,
       rows: this.state.rows,
       ...(this.state.coverage ? { coveragePlan: this.state.coverage } : {}),
     };
@@ -432,6 +530,12 @@ class Batch {
 }
 
 /** The report row of a planned item: its price as planned, and whatever else is known. */
+/**
+ * A run's history in bytes at most (and a planning step more): a chunk's planning moves about 100 KB through the
+ * history, and a history any page of which passes gRPC's 4 MB could not be fetched whole by a client or a worker.
+ */
+const MAX_HISTORY_BYTES = 2 * 1024 * 1024;
+
 function rowOf(
   line: PlannedItem,
   outcome: ItemOutcome,

@@ -42,6 +42,7 @@ export async function claimRegistryWorkflow(input: RegistryInput): Promise<void>
 
 class ClaimRegistry {
   private readonly claims: Map<string, Claim>;
+
   private readonly holderApi: Activities;
   private readonly orderApi: Activities;
 
@@ -177,7 +178,7 @@ class ClaimRegistry {
 
   private historyFull(): boolean {
     const info = workflowInfo();
-    return info.historyLength >= HISTORY_EVENT_LIMIT || info.continueAsNewSuggested;
+    return info.historyLength >= (this.input.historyEventLimit ?? HISTORY_EVENT_LIMIT) || info.continueAsNewSuggested;
   }
 }
 

@@ -11,7 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { TemporalOnPostgres } from '../../local/production-stack/temporal-on-postgres';
 import { settingsEnvironment } from '../../src/config/settings';
-import { batchItems } from '../../src/shared/batch-types';
 import { itemKey } from '../../src/shared/item-key';
 import { METRIC } from '../../src/shared/metric-names';
 import { until } from '../support/until';
@@ -79,9 +78,9 @@ test('one order per purchase (simulator audit), the one each purchase reports', 
 
 test('the batches bought every one of their items, each row naming its order', () => {
   const ordersOf = ordersByItem(report);
-  for (const result of report.batches) {
+  for (const [n, result] of report.batches.entries()) {
     expect(result.end).toBe('COMPLETED');
-    const rows = batchItems(result);
+    const rows = report.batchRows[n];
     expect(rows.filter((row) => !['PAID', 'ALREADY_OWNED', 'IN_FLIGHT'].includes(row.outcome))).toEqual([]);
     const paid = rows.filter((row) => row.outcome === 'PAID');
     expect(paid.filter((row) => !(ordersOf.get(itemKey(row)) ?? []).includes(row.orderId as string))).toEqual([]);
@@ -90,7 +89,7 @@ test('the batches bought every one of their items, each row naming its order', (
   expect(union.size).toBe(2 * PLAN.batchSize - PLAN.batchOverlap);
   expect([...union].filter((key) => !ordersOf.has(key))).toEqual([]);
   // No stray orders: every order of a batch item is one a batch reports as its purchase's.
-  const reported = new Set(report.batches.flatMap((result) => batchItems(result).map((row) => row.orderId)));
+  const reported = new Set(report.batchRows.flatMap((rows) => rows.map((row) => row.orderId)));
   const stray = [...union].flatMap((key) => (ordersOf.get(key) ?? []).filter((id) => !reported.has(id)));
   expect(stray).toEqual([]);
 });
@@ -136,7 +135,7 @@ test('dcp list --stage works on SQL visibility, also with --batch', async () => 
   expect(listed('--stage', 'EXPIRED')).toEqual(ids('expiry'));
   expect(listed('--stage', 'CANCELLED')).toEqual(ids('cancel'));
   const [first] = report.batches;
-  const paid = batchItems(first).filter((row) => row.outcome === 'PAID').length;
+  const paid = report.batchRows[0].filter((row) => row.outcome === 'PAID').length;
   expect(listed('--stage', 'COMPLETED', '--batch', first.batchId)).toHaveLength(paid);
 });
 

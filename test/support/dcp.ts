@@ -20,8 +20,11 @@ export function runDcp(
 ): Promise<DcpRun> {
   const env = { PATH: process.env.PATH as string, ...settingsEnvironment(settings), ...extraEnv };
   return new Promise((resolve) => {
-    execFile(process.execPath, [DCP, ...args], { env, timeout: timeoutMs }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [DCP, ...args],
+      { env, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

@@ -13,6 +13,9 @@ import { startPurchase, type PurchaseHandle } from '../../src/workflow-client/pu
 import { statusQuery } from '../../src/shared/purchase-messages';
 import type { PurchaseInput, PurchaseStage, PurchaseStatus } from '../../src/shared/purchase-types';
 import { createPurchaseWorker, type PurchaseWorker } from '../../src/runtime/purchase-worker';
+import type { BatchResult, ItemReport } from '../../src/shared/batch-types';
+import type { CoveragePickRecord, CoveragePlanRecord } from '../../src/shared/coverage-types';
+import { readBatchItems, readCoveragePicks } from '../../src/workflow-client/batch-client';
 import { ACME, SimAdmin, getToken, startInProcess, type InProcessSimulator, type SeedClient } from './simulator';
 import { Connection } from '@temporalio/client';
 import { testTemporalAddress } from './temporal';
@@ -172,6 +175,16 @@ export class PurchaseEnv {
       item: f.id,
       level: f.properties['processing:level'],
     }));
+  }
+
+  /** Every row of a batch's report, read back from its stored pages. */
+  batchItems(result: Pick<BatchResult, 'rowPages' | 'rows'>): Promise<ItemReport[]> {
+    return readBatchItems(this.client, result);
+  }
+
+  /** The picks of a coverage batch's plan, read back from their stored pages. */
+  coveragePicks(plan: CoveragePlanRecord): Promise<CoveragePickRecord[]> {
+    return readCoveragePicks(this.client, plan);
   }
 
   token(): Promise<string> {

@@ -15,10 +15,10 @@ import { pool } from '../../../bench/stats';
 import type { TemporalOnPostgres } from '../../../local/production-stack/temporal-on-postgres';
 import type { OrderAudit } from '../../../simulator/order-model';
 import { add, subtract } from '../../../src/shared/money';
-import type { BatchResult } from '../../../src/shared/batch-types';
+import type { BatchResult, ItemReport } from '../../../src/shared/batch-types';
 import { approveUpdate, cancelSignal, statusQuery } from '../../../src/shared/purchase-messages';
 import type { LineItem, PurchaseInput, PurchaseResult, PurchaseStage } from '../../../src/shared/purchase-types';
-import { startBatch } from '../../../src/workflow-client/batch-client';
+import { readBatchItems, startBatch } from '../../../src/workflow-client/batch-client';
 import { startPurchase, type PurchaseHandle } from '../../../src/workflow-client/purchase-client';
 import { ACME } from '../../support/simulator';
 import { patiently } from '../../support/until';
@@ -43,6 +43,8 @@ export interface Fault {
 export interface TierReport {
   purchases: Array<{ kind: PurchaseKind; items: LineItem[]; result: PurchaseResult }>;
   batches: BatchResult[];
+  /** Each batch's report rows, read back from its stored pages. */
+  batchRows: ItemReport[][];
   /** Items of each batch, in input order. */
   batchItems: LineItem[][];
   /** Every order of the organisation, at the end (simulator audit). */
@@ -96,6 +98,7 @@ export async function runTier(
   const faults = strikeFaults(stack, app, seconds, log, stopped);
   const phase1 = await Promise.all([runner.results(credits), runner.results(approvals)]);
   const batchResults = await Promise.all(batches.map(({ handle }) => patiently(() => handle.result())));
+  const batchRows = await Promise.all(batchResults.map((result) => readBatchItems(app.client, result)));
   await approving;
   const faultLog = await faults;
 
@@ -128,6 +131,7 @@ export async function runTier(
   return {
     purchases: [...phase1, ...phase2].flat(),
     batches: batchResults,
+    batchRows,
     batchItems,
     orders: await app.admin.orders(ACME.organisation),
     credits: creditsReport,

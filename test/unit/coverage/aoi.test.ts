@@ -1,5 +1,13 @@
 import turfArea from '@turf/area';
-import { AoiError, MAX_AOI_BYTES, MAX_AOI_VERTICES, parseAoi } from '../../../src/coverage/aoi';
+import {
+  AoiError,
+  MAX_AOI_BYTES,
+  MAX_AOI_VERTICES,
+  parseAoi,
+  planningAoi,
+  PLANNING_TOLERANCE_METERS,
+  PLANNING_VERTICES,
+} from '../../../src/coverage/aoi';
 
 const square = (west: number, south: number, size: number) => [
   [
@@ -186,5 +194,31 @@ describe('reading an area of interest', () => {
     );
     const padded = JSON.stringify(polygon(square(10, 45, 0.1))) + ' '.repeat(MAX_AOI_BYTES);
     expect(refusal(padded)).toMatch(/^aoi\.geojson: is \d+ bytes, more than the 1048576 allowed$/);
+  });
+});
+
+describe('the outline coverage planning uses', () => {
+  const circle = (vertices: number, radiusDegrees: number) => {
+    const ring = Array.from({ length: vertices }, (_, i) => {
+      const angle = (2 * Math.PI * i) / vertices;
+      return [2.35 + radiusDegrees * Math.cos(angle), 41.6 + radiusDegrees * Math.sin(angle)];
+    });
+    return parseAoi(JSON.stringify(polygon([[...ring, ring[0]]])), 'circle.geojson');
+  };
+
+  test('an area of up to PLANNING_VERTICES vertices is planned as it is', () => {
+    const aoi = circle(PLANNING_VERTICES, 0.2);
+    expect(planningAoi(aoi)).toBe(aoi);
+  });
+
+  test('a 10,000-vertex outline is planned as a few hundred, within the tolerance of the original', () => {
+    const aoi = circle(MAX_AOI_VERTICES - 1, 0.2);
+    const planned = planningAoi(aoi);
+    const vertices = planned.geometry.coordinates.flat().reduce((n, ring) => n + ring.length - 1, 0);
+    expect(vertices).toBeLessThan(PLANNING_VERTICES);
+    // The outlines part by at most the tolerance all round: the areas differ by less than perimeter x tolerance.
+    const perimeterKm = 2 * Math.PI * 0.2 * 111.32;
+    expect(Math.abs(planned.areaKm2 - aoi.areaKm2)).toBeLessThan((perimeterKm * PLANNING_TOLERANCE_METERS) / 1000);
+    expect(planned.areaKm2).toBeGreaterThan(0.99 * aoi.areaKm2);
   });
 });
