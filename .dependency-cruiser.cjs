@@ -1,7 +1,8 @@
 /**
  * The allowed import directions (README "Layout"): dependencies point down, from the entry points through the CLI,
  * the worker runtime and the workflow client, to the activities and workflows, the API client, and the pure shared
- * modules at the bottom. The development tools (local/, simulator/) sit beside the product, never inside it.
+ * modules at the bottom. The development tools (local/, simulator/) sit beside the product, never inside it; tests
+ * (test/) and benchmarks (bench/) share their support through harness/ and import nothing of each other.
  * `npm run lint` checks it; test/architecture.test.ts too.
  */
 const above = (...layers) => `^src/(${layers.join('|')})/`;
@@ -89,6 +90,26 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/webhook/' },
       to: { path: above('cli', 'runtime'), dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'nothing-imports-tests-or-benches',
+      severity: 'error',
+      comment: 'tests and benchmarks share their support through harness/ alone; the product and tools use neither',
+      from: { pathNot: '^test/' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'benches-apart',
+      severity: 'error',
+      from: { pathNot: '^bench/' },
+      to: { path: '^bench/' },
+    },
+    {
+      name: 'harness-for-tests-and-benches',
+      severity: 'error',
+      comment: 'the product and the development tools never import the test and benchmark harness',
+      from: { path: '^(src|local|simulator)/' },
+      to: { path: '^harness/' },
     },
     {
       name: 'entry-points-on-top',

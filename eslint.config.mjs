@@ -60,7 +60,7 @@ export default tseslint.config(
   },
   {
     // Tests read raw replies and documents as they come.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'harness/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

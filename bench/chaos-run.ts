@@ -1,7 +1,7 @@
 /** `npm run chaos [-- --purchases N --kills K]`: the chaos run with its one summary line; exit 1 if a promise broke. */
 import { Command } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { brokenPromises, runChaos, summaryLine } from './chaos';
+import { brokenPromises, runChaos, summaryLine } from '../harness/chaos';
 
 const options = new Command('chaos')
   .option('--purchases <n>', 'how many purchases', (t) => Number(t), 300)

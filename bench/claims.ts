@@ -11,11 +11,11 @@ import { claimItemsUpdate, settleClaimsUpdate } from '../src/shared/claim-messag
 import { byShard, CLAIM_SHARDS, registryId, type ClaimScope } from '../src/shared/claim-types';
 import { claimsTaskQueue } from '../src/shared/task-queues';
 import { startPurchase } from '../src/workflow-client/purchase-client';
-import type { ItemSupply } from './catalog';
+import type { ItemSupply } from '../harness/catalog';
 import { settleItemClaimSignal } from './claim-prototype/workflows';
 import { ACCOUNT } from './stack';
 import type { BenchStack } from './stack';
-import { percentile, pool, round } from './stats';
+import { percentile, pool, round } from '../harness/stats';
 
 export interface ClaimDesignFigures {
   claims: number;

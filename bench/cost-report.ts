@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { KindCost, ModeCost } from './purchase-cost';
 import type { Check } from './report';
-import { round } from './stats';
+import { round } from '../harness/stats';
 
 export const BASELINE_PATH = path.resolve(__dirname, 'cost-baseline.json');
 

@@ -12,7 +12,7 @@ import { coverageBaselines, type CoverageBaselines } from '../src/coverage/basel
 import { planCoverage, type CoverageCandidate, type CoveragePlan } from '../src/coverage/plan';
 import { coverageSvg } from '../src/coverage/report-svg';
 import { mulberry32 } from '../simulator/prng';
-import { round } from './stats';
+import { round } from '../harness/stats';
 
 export interface CoverageBenchRow {
   area: string;

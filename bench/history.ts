@@ -1,7 +1,7 @@
 /** History size: a credits purchase, and a payment wait long enough to continue as new. */
 import { randomUUID } from 'node:crypto';
 import { startPurchase } from '../src/workflow-client/purchase-client';
-import type { ItemSupply } from './catalog';
+import type { ItemSupply } from '../harness/catalog';
 import { ACCOUNT, type BenchStack } from './stack';
 
 export async function creditsPurchaseEvents(stack: BenchStack, supply: ItemSupply, taskQueue: string): Promise<number> {

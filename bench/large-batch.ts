@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_BATCH_CONCURRENCY, DEFAULT_ITEMS_PER_ORDER, type BatchResult } from '../src/shared/batch-types';
 import { startBatch } from '../src/workflow-client/batch-client';
-import type { ItemSupply } from './catalog';
+import type { ItemSupply } from '../harness/catalog';
 import { ACCOUNT, type BenchStack } from './stack';
-import { round } from './stats';
+import { round } from '../harness/stats';
 
 export interface LargeBatchFigures {
   items: number;

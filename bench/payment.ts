@@ -8,9 +8,9 @@ import type { Client } from '@temporalio/client';
 import { startPurchase, type PurchaseHandle } from '../src/workflow-client/purchase-client';
 import { paymentCompletedSignal, statusQuery } from '../src/shared/purchase-messages';
 import { DEFAULT_POLL, type PollSchedule, type PurchaseInput } from '../src/shared/purchase-types';
-import type { ItemSupply } from './catalog';
+import type { ItemSupply } from '../harness/catalog';
 import { ACCOUNT, type BenchStack } from './stack';
-import { percentile, pool, round } from './stats';
+import { percentile, pool, round } from '../harness/stats';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -10,10 +10,10 @@ import { itemKey } from '../src/shared/item-key';
 import { paymentCompletedSignal } from '../src/shared/purchase-messages';
 import type { LineItem } from '../src/shared/purchase-types';
 import { startPurchase } from '../src/workflow-client/purchase-client';
-import type { ItemSupply } from './catalog';
+import type { ItemSupply } from '../harness/catalog';
 import { measureCost, type RunCost } from './cost';
 import { ACCOUNT, type BenchStack } from './stack';
-import { round } from './stats';
+import { round } from '../harness/stats';
 import { orchestratedPurchases, sideBySide } from './throughput';
 
 export const COST_MODES = ['no budget', 'fleet budget'] as const;

@@ -6,7 +6,7 @@ import os from 'node:os';
 import { resolveTemporalCli } from '../local/temporal-cli';
 import { CLAIM_SHARDS } from '../src/shared/claim-types';
 import { startPurchase } from '../src/workflow-client/purchase-client';
-import { ItemSupply } from './catalog';
+import { ItemSupply } from '../harness/catalog';
 import { claimCostPerPurchase, perItemWorkflowClaims, registryClaims } from './claims';
 import { runCoverageBench, type CoverageBenchRow } from './coverage';
 import type { RunCost } from './cost';
@@ -19,7 +19,7 @@ import { costPlanItems, measurePurchaseCosts, serverCpu, type CostPlan, type Mod
 import { measureSimulatorCapacity } from './sim-capacity';
 import { ACCOUNT, type BenchStack } from './stack';
 import { startup } from './startup';
-import { round } from './stats';
+import { round } from '../harness/stats';
 import { orchestratedPurchases, sideBySide } from './throughput';
 import { TASK_QUEUE } from '../src/shared/purchase-types';
 

@@ -2,7 +2,7 @@
 import { Pool } from 'undici';
 import { DataCosmosClient } from '../src/datacosmos';
 import type { LineItem } from '../src/shared/purchase-types';
-import { percentile, round } from './stats';
+import { percentile, round } from '../harness/stats';
 import { ACCOUNT } from './stack';
 
 export interface SimCapacity {

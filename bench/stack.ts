@@ -8,10 +8,11 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { settingsEnvironment, simulatorSettings, type Settings } from '../src/config/settings';
+import { settingsEnvironment, type Settings } from '../src/config/settings';
+import { simulatorSettings } from '../harness/simulator-settings';
 import { startSimulatorProcess, type SimulatorProcess } from '../local/simulator-process';
 import { createPurchaseWorker } from '../src/runtime/purchase-worker';
-import { ACME, SimAdmin } from '../test/support/simulator';
+import { ACME, SimAdmin } from '../harness/simulator';
 import type { CostProbe } from './cost';
 import { startEngine, type BenchEngine, type EngineName } from './engine';
 

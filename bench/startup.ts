@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { settingsEnvironment, type Settings } from '../src/config/settings';
-import { percentile, round } from './stats';
+import { percentile, round } from '../harness/stats';
 
 const DCP = path.resolve(__dirname, '../dist/src/starter.js');
 

@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { DataCosmosClient } from '../src/datacosmos';
 import { startPurchase } from '../src/workflow-client/purchase-client';
 import type { LineItem } from '../src/shared/purchase-types';
-import type { ItemSupply } from './catalog';
+import type { ItemSupply } from '../harness/catalog';
 import { measureCost, type CostProbe, type RunCost } from './cost';
 import { ACCOUNT, type BenchStack } from './stack';
-import { percentile, pool, round } from './stats';
+import { percentile, pool, round } from '../harness/stats';
 
 export interface RunFigures {
   purchases: number;

@@ -1,22 +1,15 @@
 /** Runs the purchase worker program against the local stack. */
 import { LoggedChild, spawnLogged } from './child-process';
 import { builtProgram } from './programs';
-import { LocalStack } from '../src/config/stack-file';
+import { stackVariables } from '../src/config/settings';
+import type { LocalStack } from '../src/config/stack-file';
 
 // The worker drains its activities for up to 10 s on SIGTERM (shutdownGraceTime).
 const STOP_GRACE_MS = 15_000;
 
-/** Exactly the variables the worker reads to find the local stack (README "Configuration"). */
+/** The variables that point a worker at the local stack: the ones its stack file stands for. */
 export function workerEnvironment(stack: LocalStack): Record<string, string> {
-  return {
-    TEMPORAL_ADDRESS: stack.temporal.address,
-    TEMPORAL_NAMESPACE: stack.temporal.namespace,
-    DATACOSMOS_API_URL: stack.datacosmos.apiUrl,
-    DATACOSMOS_AUTH_URL: stack.datacosmos.authUrl,
-    DATACOSMOS_CLIENT_ID: stack.datacosmos.clientId,
-    DATACOSMOS_CLIENT_SECRET: stack.datacosmos.clientSecret,
-    DATACOSMOS_ORGANISATION_ID: String(stack.datacosmos.organisationId),
-  };
+  return stackVariables(stack);
 }
 
 export function workerProgram(): string {

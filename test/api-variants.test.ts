@@ -10,7 +10,7 @@ import { adoptOrderUpdate, approveUpdate, paymentCompletedSignal } from '../src/
 import { kill9 } from './support/kill';
 import { runBatch } from './support/batch-env';
 import { PurchaseEnv } from './support/purchase-env';
-import { ACME, BLUE_FIELDS, holdRequests, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, BLUE_FIELDS, holdRequests, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 const VARIANTS = ['full', 'documented'] as const;
 

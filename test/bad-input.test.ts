@@ -181,7 +181,7 @@ const cases: Case[] = [
     args: () => ['list'],
     env: () => ({ ...production(), DATACOSMOS_ORGANISATION_ID: 'acme' }),
     code: 2,
-    message: 'DATACOSMOS_ORGANISATION_ID the organisation id must be a positive whole number',
+    message: 'DATACOSMOS_ORGANISATION_ID must be a positive whole number',
   },
   {
     name: 'API URL not http',

@@ -15,8 +15,8 @@ import { assetsOf, multihash } from './support/assets';
 import { coveredPct, regionAoi, runBatch } from './support/batch-env';
 import { kill9 } from './support/kill';
 import { PurchaseEnv } from './support/purchase-env';
-import { holdRequests } from './support/simulator';
-import { until } from './support/until';
+import { holdRequests } from '../harness/simulator';
+import { until } from '../harness/until';
 
 let env: PurchaseEnv;
 let worker: ChildProcess | undefined;

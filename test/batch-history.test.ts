@@ -5,7 +5,7 @@
  */
 import { runBatch } from './support/batch-env';
 import { PurchaseEnv } from './support/purchase-env';
-import { startInProcess, type InProcessSimulator } from './support/simulator';
+import { startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 let env: PurchaseEnv;

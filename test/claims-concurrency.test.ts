@@ -10,7 +10,7 @@ import { runBatch } from './support/batch-env';
 import { runDcp } from './support/dcp';
 import { kill9 } from './support/kill';
 import { PurchaseEnv } from './support/purchase-env';
-import { until } from './support/until';
+import { until } from '../harness/until';
 
 let env: PurchaseEnv;
 let worker: ChildProcess;

@@ -8,7 +8,7 @@ import { itemKey } from '../src/shared/item-key';
 import { approveUpdate } from '../src/shared/purchase-messages';
 import { claimsTaskQueue } from '../src/shared/task-queues';
 import { lookUpClaims } from '../src/activities/claims';
-import { until } from './support/until';
+import { until } from '../harness/until';
 import { runDcp } from './support/dcp';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 

@@ -166,7 +166,7 @@ test('unknown purchase id, unreachable Temporal and bad configuration each exit 
   const badEnv = await dcp(['list'], { ...production, DATACOSMOS_ORGANISATION_ID: 'acme' });
   expect(badEnv.code).toBe(2);
   expect(badEnv.stderr.trim()).toBe(
-    'dcp: invalid configuration: DATACOSMOS_ORGANISATION_ID the organisation id must be a positive whole number',
+    'dcp: invalid configuration: DATACOSMOS_ORGANISATION_ID must be a positive whole number',
   );
   for (const run of [unknown, unreachable, badEnv]) {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);

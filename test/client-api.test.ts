@@ -11,7 +11,14 @@ import {
   type StacItem,
 } from '../src/datacosmos';
 import type { CreatedOrder } from '../src/datacosmos/types';
-import { ACME, BLUE_FIELDS, CIRRUS, spawnSimulator, type SeedClient, type SimulatorProcess } from './support/simulator';
+import {
+  ACME,
+  BLUE_FIELDS,
+  CIRRUS,
+  spawnSimulator,
+  type SeedClient,
+  type SimulatorProcess,
+} from '../harness/simulator';
 import { failure } from './support/failure';
 
 let sim: SimulatorProcess;

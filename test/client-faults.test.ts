@@ -11,7 +11,7 @@ import {
   type RequestEvent,
   type StacItem,
 } from '../src/datacosmos';
-import { ACME, spawnSimulator, type SimulatorProcess } from './support/simulator';
+import { ACME, spawnSimulator, type SimulatorProcess } from '../harness/simulator';
 import type { FaultSpec } from '../simulator/faults';
 import type { EndpointName } from '../src/datacosmos/api-paths';
 import { failure } from './support/failure';

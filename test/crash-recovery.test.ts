@@ -9,7 +9,7 @@ import { startTemporalDevServer, type TemporalDevServer } from '../local/tempora
 import { paymentCompletedSignal } from '../src/shared/purchase-messages';
 import { kill9 } from './support/kill';
 import { PurchaseEnv } from './support/purchase-env';
-import { holdRequests, startInProcess, type InProcessSimulator } from './support/simulator';
+import { holdRequests, startInProcess, type InProcessSimulator } from '../harness/simulator';
 import { startOwnDevServer } from './support/temporal';
 
 let sim: InProcessSimulator;

@@ -12,8 +12,8 @@ import { spawnLogged, type LoggedChild } from '../local/child-process';
 import { startSimulatorProcess, type SimulatorProcess } from '../local/simulator-process';
 import { readStackFile, type LocalStack } from '../src/config/stack-file';
 import { freePorts, startDev, untilRunning, type Dev } from './support/dev-process';
-import { ACME, SimAdmin } from './support/simulator';
-import { until } from './support/until';
+import { ACME, SimAdmin } from '../harness/simulator';
+import { until } from '../harness/until';
 
 jest.setTimeout(180_000);
 

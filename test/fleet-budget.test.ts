@@ -6,7 +6,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { datacosmosTaskQueue } from '../src/shared/task-queues';
 import { PurchaseEnv } from './support/purchase-env';
-import { startInProcess, type InProcessSimulator } from './support/simulator';
+import { startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 const API_LIMIT = 10; // requests/s per API client, in the simulator
 const FLEET_BUDGET = 8; // DataCosmos activity starts/s across the fleet

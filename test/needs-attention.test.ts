@@ -8,7 +8,7 @@ import { adoptOrderUpdate } from '../src/shared/purchase-messages';
 import type { PurchaseStatus } from '../src/shared/purchase-types';
 import { runDcp } from './support/dcp';
 import { PurchaseEnv } from './support/purchase-env';
-import { ACME, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 let env: PurchaseEnv;

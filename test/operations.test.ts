@@ -14,7 +14,7 @@ import { runDcp } from './support/dcp';
 import { historyFile } from './support/histories';
 import type { PurchaseHandle } from '../src/workflow-client/purchase-client';
 import { PurchaseEnv } from './support/purchase-env';
-import { ACME, BLUE_FIELDS, CIRRUS, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, BLUE_FIELDS, CIRRUS, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 /** Credits cover everything. */

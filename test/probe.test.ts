@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../local/ports';
-import { simulatorSettings } from '../src/config/settings';
+import { simulatorSettings } from '../harness/simulator-settings';
 import { runDcp } from './support/dcp';
 import { orderCatalogItems } from './support/orders';
-import { ACME, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 beforeAll(async () => {

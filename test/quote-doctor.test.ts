@@ -12,7 +12,7 @@ import type { DoctorCheck } from '../src/cli/doctor';
 import type { PurchaseResult } from '../src/shared/purchase-types';
 import { runDcp } from './support/dcp';
 import { PurchaseEnv } from './support/purchase-env';
-import { call } from './support/simulator';
+import { call } from '../harness/simulator';
 
 let env: PurchaseEnv;
 let dir: string;

@@ -15,7 +15,7 @@ import type { batchPurchaseWorkflow } from '../src/workflows/batch';
 import { regionAoi } from './support/batch-env';
 import { runDcp, type DcpRun } from './support/dcp';
 import { PurchaseEnv } from './support/purchase-env';
-import { until } from './support/until';
+import { until } from '../harness/until';
 
 let env: PurchaseEnv;
 let dir: string;

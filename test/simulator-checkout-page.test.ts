@@ -1,7 +1,7 @@
 /** The card checkout page: paying marks the order PAID once; an unpaid session expires and cancels the order. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkout, orderCatalogItems } from './support/orders';
-import { BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
+import { BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 let token: string;

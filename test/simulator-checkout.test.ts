@@ -2,7 +2,7 @@
 import { OrderResponse } from '../src/datacosmos/api-schemas';
 import { subtract } from '../src/shared/money';
 import { checkout, createOrder, findItems, orderCatalogItems } from './support/orders';
-import { ACME, BLUE_FIELDS, CIRRUS, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, BLUE_FIELDS, CIRRUS, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 beforeAll(async () => {

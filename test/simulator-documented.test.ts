@@ -15,7 +15,7 @@ import {
   startInProcess,
   type ApiResponse,
   type InProcessSimulator,
-} from './support/simulator';
+} from '../harness/simulator';
 
 const ORDERS = '/api/data/v0/order/orders';
 const POLICIES = `/api/data/v1/dpap/organisations/${ACME.organisation}/policies`;

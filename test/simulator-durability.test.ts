@@ -2,7 +2,7 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkout, createOrder, findItems, orderCatalogItems } from './support/orders';
-import { ACME, BLUE_FIELDS, call, getToken, spawnSimulator } from './support/simulator';
+import { ACME, BLUE_FIELDS, call, getToken, spawnSimulator } from '../harness/simulator';
 
 test('orders, credits, checkout sessions and settings survive kill -9', async () => {
   const sim = await spawnSimulator({ args: ['--items', '300'] });

@@ -12,7 +12,7 @@ import {
   startInProcess,
   tempDataDir,
   type InProcessSimulator,
-} from './support/simulator';
+} from '../harness/simulator';
 
 let sim: InProcessSimulator;
 let token: string;

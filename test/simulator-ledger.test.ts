@@ -1,7 +1,7 @@
 /** Ledger atomicity: 50 concurrent checkouts against credits for only some of them never overdraw the balance. */
 import { add, compare, subtract } from '../src/shared/money';
 import { checkout, createOrder, findItems } from './support/orders';
-import { CIRRUS, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
+import { CIRRUS, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 beforeAll(async () => {

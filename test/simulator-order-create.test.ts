@@ -10,7 +10,7 @@ import {
   getToken,
   startInProcess,
   type InProcessSimulator,
-} from './support/simulator';
+} from '../harness/simulator';
 
 let sim: InProcessSimulator;
 let acme: string;

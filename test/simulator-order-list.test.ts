@@ -1,7 +1,7 @@
 /** Listing orders: newest first, status and created_after filters, cursor paging, own organisation only. */
 import { OrderList } from '../src/datacosmos/api-schemas';
 import { createOrder, findItems } from './support/orders';
-import { ACME, call, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, call, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 let acme: string;

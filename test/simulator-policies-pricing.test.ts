@@ -1,7 +1,7 @@
 /** Contracts (policies) of the caller's organisation, and v0/v1 pricing under them. */
 import { ContractsResponse, PriceBatchResponse, PriceResponse } from '../src/datacosmos/api-schemas';
 import { multiply, roundTo, toDecimal } from '../src/shared/money';
-import { ACME, BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 let acme: string;

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { spawnSimulator, tempDataDir } from './support/simulator';
+import { spawnSimulator, tempDataDir } from '../harness/simulator';
 
 const MAIN = path.resolve(__dirname, '../dist/simulator/main.js');
 const DCP = path.resolve(__dirname, '../dist/src/starter.js');

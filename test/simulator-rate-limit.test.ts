@@ -1,5 +1,5 @@
 /** The rate limit: 429 with Retry-After and the error envelope, counted in stats, one bucket per token or per client. */
-import { ACME, BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 beforeAll(async () => {

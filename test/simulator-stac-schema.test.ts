@@ -8,7 +8,7 @@ import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { createHash } from 'node:crypto';
-import { ACME, call, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, call, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 const SCHEMAS = path.resolve(__dirname, 'fixtures/stac-schemas');
 const ITEM = 'https://schemas.stacspec.org/v1.0.0/item-spec/json-schema/item.json#';

@@ -1,6 +1,6 @@
 /** STAC search: every filter, validation of bad input, and cursor paging (GET and POST) with no gaps or duplicates. */
 import { StacItemCollection } from '../src/datacosmos/api-schemas';
-import { ACME, BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 let token: string;

@@ -1,6 +1,6 @@
 /** Storage downloads: only items of the caller's PAID orders (else 403), byte ranges (206), bad ranges (416). */
 import { checkout, createOrder, findItems } from './support/orders';
-import { ACME, BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 let acme: string;

@@ -6,7 +6,7 @@
 import turfArea from '@turf/area';
 import { normalize } from '../src/shared/money';
 import { findItems, orderBody, subAreaOf, type CatalogRef } from './support/orders';
-import { ACME, call, getToken, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, call, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 let token: string;

@@ -1,7 +1,7 @@
 /** OAuth client credentials: good and bad credentials, audience, expiry, and tokens surviving a restart. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AUDIENCE } from '../src/datacosmos/api-schemas';
-import { ACME, call, getToken, spawnSimulator, startInProcess, type InProcessSimulator } from './support/simulator';
+import { ACME, call, getToken, spawnSimulator, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;
 beforeAll(async () => {

@@ -17,8 +17,8 @@ import { startSimulatorProcess, type SimulatorProcess } from '../local/simulator
 import { readStackFile, type LocalStack } from '../src/config/stack-file';
 import type { BatchResult } from '../src/shared/batch-types';
 import { freePorts, startDev, untilRunning, type Dev } from './support/dev-process';
-import { ACME, SimAdmin } from './support/simulator';
-import { until } from './support/until';
+import { ACME, SimAdmin } from '../harness/simulator';
+import { until } from '../harness/until';
 
 jest.setTimeout(180_000);
 

@@ -9,7 +9,7 @@ import { checkoutCompletedEvent } from '../src/webhook/webhook-event';
 import { signatureHeader, verifySignature } from '../src/webhook/webhook-signature';
 import { ReplayGuard } from '../src/webhook/replay-guard';
 import { PurchaseEnv } from './support/purchase-env';
-import { spawnSimulator } from './support/simulator';
+import { spawnSimulator } from '../harness/simulator';
 
 const SECRET = 'whsec_test_0123456789abcdef';
 const HOUR_POLLS = { firstMs: 3_600_000, factor: 1, capMs: 3_600_000 };

@@ -120,7 +120,7 @@ test('a bad variable is named in one line and exits 2; an unreachable Temporal e
   });
   expect(await bad.exited).toBe(2);
   expect(bad.stderr().trim()).toBe(
-    'worker: invalid configuration: DATACOSMOS_ORGANISATION_ID the organisation id must be a positive whole number; METRICS_PORT must be a port number',
+    'worker: invalid configuration: DATACOSMOS_ORGANISATION_ID must be a positive whole number; METRICS_PORT must be a port number',
   );
 
   const unreachable = runWorker({

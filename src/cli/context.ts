@@ -1,5 +1,6 @@
 /** What every `dcp` command that talks to Temporal or DataCosmos shares: settings, clients, output. */
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure, Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { FAILURE } from '../shared/failure-types';
 import { loadSettings, type Settings } from '../config/settings';
 import type { DataCosmosClient } from '../datacosmos';
 import { DataCosmosError } from '../datacosmos/errors';
@@ -58,6 +59,10 @@ export async function withContext<T>(body: (ctx: CommandContext) => Promise<T>):
 
 export function asCliError(err: unknown): unknown {
   if (err instanceof CliError) return err;
+  // A purchase or batch its own rules refused (the one way bad input ends a workflow): a usage error.
+  if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure) {
+    if (err.cause.type === FAILURE.invalidInput) return new CliError(err.cause.message, ExitCode.USAGE);
+  }
   if (err instanceof WorkflowNotFoundError)
     return new CliError(`no purchase with id ${err.workflowId}`, ExitCode.USAGE);
   if (err instanceof DataCosmosError) {

@@ -21,7 +21,14 @@ import { withContext } from './context';
 import { printJson } from './output';
 import { CliError, ExitCode } from '../shared/errors';
 import { formatResult, formatStatus } from './purchase-report';
-import { formatWorkerWait, missingWorker, STATUS_QUERY_DEADLINE_MS, workerWait, type WorkerWait } from './worker-wait';
+import {
+  formatWorkerWait,
+  missingWorker,
+  STATUS_QUERY_DEADLINE_MS,
+  UNSEEN_WORKER_QUERY_DEADLINE_MS,
+  workerWait,
+  type WorkerWait,
+} from './worker-wait';
 
 async function purchaseHandle(client: Client, id: string): Promise<PurchaseHandle> {
   const handle = client.workflow.getHandle(id) as PurchaseHandle;
@@ -77,19 +84,23 @@ export async function showStatus(id: string, options: { history: boolean; json: 
   });
 }
 
-/** The purchase's own status, or why no worker can give it (none serves its target's queue, or none answered). */
+/**
+ * The purchase's own status, or why no worker can give it (none serves its target's queue, or none answered).
+ * A queue with no pollers on record still gets a short query: the server's poller list can lag a worker that has
+ * just started or that polls another partition of the queue, and a worker that answers is the better witness.
+ */
 async function runningStatus(
   client: Client,
   handle: PurchaseHandle,
   description: WorkflowExecutionDescription,
 ): Promise<PurchaseStatus | WorkerWait> {
   const missing = await missingWorker(client, description.taskQueue);
-  if (missing !== null) return workerWait(description, missing);
+  const deadlineMs = missing === null ? STATUS_QUERY_DEADLINE_MS : UNSEEN_WORKER_QUERY_DEADLINE_MS;
   try {
-    return await client.withDeadline(Date.now() + STATUS_QUERY_DEADLINE_MS, () => handle.query(statusQuery));
+    return await client.withDeadline(Date.now() + deadlineMs, () => handle.query(statusQuery));
   } catch (err) {
     if (!isGrpcDeadlineError(err)) throw err;
-    return workerWait(description, `no worker answered a status query within ${STATUS_QUERY_DEADLINE_MS / 1000} s`);
+    return workerWait(description, missing ?? `no worker answered a status query within ${deadlineMs / 1000} s`);
   }
 }
 

@@ -17,6 +17,8 @@ export interface WorkerWait {
 
 /** How long a status query may wait for a worker before the purchase is reported as waiting for one. */
 export const STATUS_QUERY_DEADLINE_MS = 10_000;
+/** How long it may wait when the server has seen no poller on the queue (a worker may still answer). */
+export const UNSEEN_WORKER_QUERY_DEADLINE_MS = 2_000;
 
 /** Why no worker serves this queue now, or null when one polls it. */
 export async function missingWorker(client: Client, taskQueue: string): Promise<string | null> {

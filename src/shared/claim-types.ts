@@ -13,13 +13,13 @@
  */
 export const CLAIM_SHARDS = 64;
 
-export type ClaimState =
-  /** A running purchase holds the item: it may create an order for it. */
-  | 'HELD'
-  /** Its purchase ended with an order not known to be paid or cancelled: the order's fate decides. */
-  | 'WATCHING'
-  /** A PAID order holds the item: it is never bought again. */
-  | 'OWNED';
+/**
+ * HELD: a running purchase holds the item and may create an order for it. WATCHING: its purchase ended with an
+ * order not known to be paid or cancelled, and the order's fate decides. OWNED: a PAID order holds the item, which
+ * is never bought again.
+ */
+export const CLAIM_STATES = ['HELD', 'WATCHING', 'OWNED'] as const;
+export type ClaimState = (typeof CLAIM_STATES)[number];
 
 export interface Claim {
   item: string;
@@ -107,3 +107,6 @@ export function byShard(items: readonly string[]): Map<number, string[]> {
   }
   return groups;
 }
+
+/** How often, by default, a registry checks held claims whose holder may have ended and watched orders. */
+export const DEFAULT_CLAIM_CHECK_S = 600;

@@ -13,6 +13,11 @@ export const FAILURE = {
   unsupported: 'DataCosmos.unsupported',
   /** A reply that lacks what a decision needs. */
   schema: 'DataCosmos.schema',
+  /**
+   * A purchase or batch started with input its rules refuse (or a budget in another currency than its contract):
+   * the workflow fails with this type before any side effect, the one way bad input ends.
+   */
+  invalidInput: 'InvalidInput',
 } as const;
 
 /**

@@ -52,7 +52,8 @@ export interface DroppedItem {
  * An order's status as DataCosmos reports it: UNPAID, PAID or CANCELLED are documented; any other value is kept
  * as it came and treated as not final (the purchase keeps checking).
  */
-export type OrderStatus = 'UNPAID' | 'PAID' | 'CANCELLED' | (string & {});
+export const ORDER_STATUSES = ['UNPAID', 'PAID', 'CANCELLED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number] | (string & {});
 /** CARD, BANK_TRANSFER or NOT_REQUIRED are documented; any other value is shown as it came. */
 export type PaymentMethod = 'CARD' | 'BANK_TRANSFER' | 'NOT_REQUIRED' | (string & {});
 

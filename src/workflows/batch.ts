@@ -8,7 +8,6 @@
  * and continues as new.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
   ParentClosePolicy,
   allHandlersFinished,
@@ -22,7 +21,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { fitChunk, inFlightReason, ownedReason } from '../shared/batch-plan';
+import { groupEnded, groupFailed, groupPurchaseInput, rowOf } from '../shared/batch-groups';
+import { fitChunk } from '../shared/batch-plan';
+import { currencyMismatch } from '../shared/budget-rules';
+import { STEP_RETRY } from '../shared/retry-policies';
+import { invalidInput } from '../shared/step-failures';
 import { batchCancelSignal, progressQuery } from '../shared/batch-messages';
 import {
   DEFAULT_BATCH_CONCURRENCY,
@@ -38,7 +41,6 @@ import {
   type BatchProgress,
   type BatchResult,
   type ExaminedItem,
-  type ItemOutcome,
   type ItemReport,
   type PlannedItem,
 } from '../shared/batch-types';
@@ -46,9 +48,8 @@ import { batchInputProblems, startedInputProblems } from '../shared/batch-valida
 import { COVERING, coverageProgress, examinedPicks } from '../shared/coverage-plan';
 import type { CoveragePickRecord, CoverageRequest } from '../shared/coverage-types';
 import { itemKey } from '../shared/item-key';
-import { add, subtract } from '../shared/money';
+import { subtract } from '../shared/money';
 import { cancelSignal } from '../shared/purchase-messages';
-import type { DroppedItem, PurchaseEnd, PurchaseInput, PurchaseResult } from '../shared/purchase-types';
 import { purchaseItemsValue, takeGroup } from '../shared/purchase-groups';
 import { INLINE_BYTES, jsonBytes, PAGE_BYTES, paginate, storedList, type StoredList } from '../shared/stored-pages';
 import {
@@ -62,16 +63,6 @@ import { datacosmosQueueOption } from './datacosmos-queue';
 import { purchaseWorkflow } from './purchase';
 
 type Activities = ReturnType<typeof createActivities>;
-
-const PURCHASE_OUTCOME: Record<PurchaseEnd, ItemOutcome> = {
-  COMPLETED: 'PAID',
-  CANCELLED: 'CANCELLED',
-  EXPIRED: 'EXPIRED',
-  REJECTED: 'FAILED',
-  FAILED: 'FAILED',
-  ALREADY_OWNED: 'ALREADY_OWNED',
-  IN_FLIGHT: 'IN_FLIGHT',
-};
 
 export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchResult> {
   const batch = new Batch(input.schedule ? startScheduledRun(input) : input);
@@ -102,10 +93,6 @@ function startScheduledRun(input: BatchInput): BatchInput {
   };
 }
 
-function droppedReason(d: DroppedItem): string {
-  return d.outcome === 'ALREADY_OWNED' ? ownedReason(d.orderId) : inFlightReason(d.purchaseId);
-}
-
 class Batch {
   private readonly api: Activities;
   /** Coverage planning reads every page of a search over the area and works on polygons: it may take minutes. */
@@ -127,17 +114,17 @@ class Batch {
     this.historyLimit = input.historyEventLimit ?? DEFAULT_BATCH_HISTORY_EVENT_LIMIT;
     this.api = proxyActivities<Activities>({
       startToCloseTimeout: input.activityTimeoutMs ? input.activityTimeoutMs * 6 : '2m',
-      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+      retry: STEP_RETRY,
       ...datacosmosQueueOption(),
     });
     // Stored pages are written and read through the Temporal client, on the batch's own queue.
     this.storeApi = proxyActivities<Activities>({
       startToCloseTimeout: '1m',
-      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+      retry: STEP_RETRY,
     });
     this.planApi = proxyActivities<Activities>({
       startToCloseTimeout: '10m',
-      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+      retry: STEP_RETRY,
       ...datacosmosQueueOption(),
     });
     this.state = input.carried ?? {
@@ -198,15 +185,10 @@ class Batch {
 
   private async start(): Promise<void> {
     const problems = [...batchInputProblems(this.input), ...startedInputProblems(this.input)];
-    if (problems.length > 0)
-      throw ApplicationFailure.nonRetryable(`invalid batch: ${problems.join('; ')}`, 'InvalidBatch');
+    if (problems.length > 0) throw invalidInput('batch', problems);
     const contract = await this.api.resolveContract({ contractId: this.input.contractId });
-    if (this.input.currency && this.input.currency !== contract.currency) {
-      throw ApplicationFailure.nonRetryable(
-        `budget currency ${this.input.currency} differs from contract ${contract.contractId}'s currency ${contract.currency}`,
-        'InvalidBatch',
-      );
-    }
+    const mismatch = currencyMismatch(this.input.currency, contract);
+    if (mismatch) throw invalidInput('batch', [mismatch]);
     this.state.contractId = contract.contractId;
     this.state.currency = contract.currency;
     this.state.organisationId = contract.organisationId;
@@ -371,77 +353,31 @@ class Batch {
   }
 
   private async buyGroup(purchaseId: string, group: PlannedItem[]): Promise<void> {
-    const planned = add(...group.map((line) => line.price));
-    const input: PurchaseInput = {
-      purchaseId,
-      items: group.map(({ collection, item, level, geometry, projectId }) => ({
-        collection,
-        item,
-        level,
-        ...(geometry ? { geometry, projectId } : {}),
-      })),
-      contractId: this.state.contractId,
-      // The planned total is the purchase's own budget: a price that rose since planning is never paid.
-      budget: { maxTotal: planned, currency: this.state.currency, approval: 'reject' },
-      batchId: this.input.batchId,
-      ...(this.input.deliver ? { deliver: this.input.deliver } : {}),
-      ...(this.input.activityTimeoutMs ? { activityTimeoutMs: this.input.activityTimeoutMs } : {}),
-      ...(this.input.poll ? { poll: this.input.poll } : {}),
-      ...(this.input.paymentWindowMs ? { paymentWindowMs: this.input.paymentWindowMs } : {}),
-    };
+    const s = this.state;
+    const contract = { contractId: s.contractId, currency: s.currency };
+    let ended;
     try {
       const child = await startChild(purchaseWorkflow, {
         workflowId: purchaseId,
-        args: [input],
+        args: [groupPurchaseInput(this.input, contract, purchaseId, group)],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
         typedSearchAttributes: [
           { key: BatchIdKey, value: this.input.batchId },
           { key: PurchaseStageKey, value: 'VALIDATING' },
           { key: PurchaseItemsKey, value: purchaseItemsValue(group) },
-          ...(this.state.organisationId === null
-            ? []
-            : [{ key: OrganisationIdKey, value: String(this.state.organisationId) }]),
+          ...(s.organisationId === null ? [] : [{ key: OrganisationIdKey, value: String(s.organisationId) }]),
         ],
       });
-      this.recordPurchase(group, planned, await child.result());
+      const result = await child.result();
+      ended = groupEnded(group, { reserved: s.reserved, spent: s.spent }, result);
     } catch (err) {
-      this.state.reserved = subtract(this.state.reserved, planned);
       const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
       const reason = `purchase ${purchaseId} failed: ${cause instanceof Error ? cause.message : String(cause)}`;
-      for (const line of group) this.addRow(rowOf(line, 'FAILED', { reason }));
+      ended = groupFailed(group, { reserved: s.reserved, spent: s.spent }, reason);
     }
-  }
-
-  private recordPurchase(group: PlannedItem[], planned: string, result: PurchaseResult): void {
-    const s = this.state;
-    const outcome = PURCHASE_OUTCOME[result.end];
-    const paid = outcome === 'PAID';
-    s.reserved = add(subtract(s.reserved, planned), paid ? (result.total ?? planned) : '0');
-    if (paid) s.spent = add(s.spent, result.total ?? planned);
-    const prices = new Map(
-      result.lineItems.map((line) => [itemKey(line), 'price' in line ? (line.price as string) : null]),
-    );
-    const deliveries = new Map((result.delivery ?? []).map((d) => [itemKey(d), d]));
-    const dropped = new Map((result.dropped ?? []).map((d) => [itemKey(d), d]));
-    for (const line of group) {
-      const other = dropped.get(itemKey(line));
-      if (other) {
-        this.addRow(
-          rowOf(line, other.outcome, { orderId: other.orderId, reason: droppedReason(other) }),
-          line.coverKm2,
-        );
-        continue;
-      }
-      const delivery = deliveries.get(itemKey(line));
-      const reason = delivery?.reason ?? (paid ? null : result.reason);
-      this.addRow(
-        {
-          ...rowOf(line, outcome, { orderId: result.orderId, reason, delivery: delivery?.state ?? null }),
-          price: prices.get(itemKey(line)) ?? line.price,
-        },
-        line.coverKm2,
-      );
-    }
+    s.reserved = ended.reserved;
+    s.spent = ended.spent;
+    for (const { row, coverKm2 } of ended.rows) this.addRow(row, coverKm2);
   }
 
   /** Cancel: nothing new starts, queued items are reported, running purchases are asked to end cleanly. */
@@ -529,18 +465,8 @@ class Batch {
   }
 }
 
-/** The report row of a planned item: its price as planned, and whatever else is known. */
 /**
  * A run's history in bytes at most (and a planning step more): a chunk's planning moves about 100 KB through the
  * history, and a history any page of which passes gRPC's 4 MB could not be fetched whole by a client or a worker.
  */
 const MAX_HISTORY_BYTES = 2 * 1024 * 1024;
-
-function rowOf(
-  line: PlannedItem,
-  outcome: ItemOutcome,
-  known: Partial<Pick<ItemReport, 'orderId' | 'reason' | 'delivery'>>,
-): ItemReport {
-  const { orderId = null, reason = null, delivery = null } = known;
-  return { collection: line.collection, item: line.item, outcome, price: line.price, orderId, reason, delivery };
-}

@@ -13,25 +13,26 @@ import {
   proxyActivities,
   setHandler,
   workflowInfo,
-  type RetryPolicy,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { claimItemsUpdate, claimsQuery, releaseClaimsUpdate, settleClaimsUpdate } from '../shared/claim-messages';
-import type {
-  Claim,
-  ClaimGrant,
-  ClaimRequest,
-  ClaimSettlement,
-  HolderFacts,
-  RegistryInput,
-  SettleClaims,
+import {
+  DEFAULT_CLAIM_CHECK_S,
+  type Claim,
+  type ClaimGrant,
+  type ClaimRequest,
+  type ClaimSettlement,
+  type HolderFacts,
+  type RegistryInput,
+  type SettleClaims,
 } from '../shared/claim-types';
+import { STEP_RETRY } from '../shared/retry-policies';
 import { datacosmosTaskQueue } from '../shared/task-queues';
 
 type Activities = ReturnType<typeof createActivities>;
 
 /** Held and watched claims are checked this often by default. */
-const DEFAULT_CHECK_EVERY_MS = 10 * 60_000;
+const DEFAULT_CHECK_EVERY_MS = DEFAULT_CLAIM_CHECK_S * 1000;
 /** Continue as new well before Temporal's own suggestion: the state, not the history, is what matters. */
 const HISTORY_EVENT_LIMIT = 4_000;
 
@@ -48,7 +49,7 @@ class ClaimRegistry {
 
   constructor(private readonly input: RegistryInput) {
     this.claims = new Map((input.claims ?? []).map((claim) => [claim.item, claim]));
-    const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
+    const retry = STEP_RETRY;
     this.holderApi = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry });
     // The order reads share the purchases' DataCosmos queue, and with it the fleet budget.
     this.orderApi = proxyActivities<Activities>({

@@ -5,6 +5,7 @@
  */
 import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { HOUSEKEEPING_RETRY } from '../shared/retry-policies';
 import type { StoredPage } from '../shared/stored-pages';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -19,7 +20,7 @@ const HISTORY_EVENT_LIMIT = 1_000;
 export async function storedPageWorkflow(page: StoredPage): Promise<void> {
   const { ownerGone } = proxyActivities<Pick<Activities, 'ownerGone'>>({
     startToCloseTimeout: '1m',
-    retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '10m' },
+    retry: HOUSEKEEPING_RETRY,
   });
   const info = workflowInfo();
   // Only the first run waits for an owner that has not appeared yet; by a later run it has, or never will.

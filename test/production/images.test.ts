@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../local/ports';
 import { buildImages, imageCommand, inImage, type Image } from '../support/image-builder';
-import { BLUE_FIELDS, call, getToken, listeningLine } from '../support/simulator';
+import { BLUE_FIELDS, call, getToken, listeningLine } from '../../harness/simulator';
 
 const ROOT = path.resolve(__dirname, '../..');
 const into = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-images-'));

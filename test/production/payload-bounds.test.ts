@@ -23,7 +23,7 @@ import { claimsTaskQueue } from '../../src/shared/task-queues';
 import { runDcp } from '../support/dcp';
 import { largestPayloads, PAYLOAD_WARN_BYTES, type LargestPayload } from '../support/payloads';
 import { PurchaseEnv } from '../support/purchase-env';
-import { call, startInProcess, type InProcessSimulator } from '../support/simulator';
+import { call, startInProcess, type InProcessSimulator } from '../../harness/simulator';
 
 jest.setTimeout(600_000);
 
@@ -156,7 +156,9 @@ test('purchases at the most one purchase carries: 500 line items, and line items
   await expectWithinBounds(many.workflowId);
   await expectWithinBounds(clipped.workflowId);
   const over = await env.buy({ items: [...parts, ...parts.slice(0, 1).map((p) => ({ ...p, item: `${p.item}-x` }))] });
-  expect(await over.result()).toMatchObject({ end: 'FAILED', reason: expect.stringContaining('bytes of line items') });
+  await expect(over.result()).rejects.toMatchObject({
+    cause: { type: 'InvalidInput', message: expect.stringContaining('bytes of line items') },
+  });
 });
 
 test('a claim registry holding 100,000 owned items carries them through continue-as-new, and answers', async () => {

@@ -13,7 +13,7 @@ import { TemporalOnPostgres } from '../../local/production-stack/temporal-on-pos
 import { settingsEnvironment } from '../../src/config/settings';
 import { itemKey } from '../../src/shared/item-key';
 import { METRIC } from '../../src/shared/metric-names';
-import { until } from '../support/until';
+import { until } from '../../harness/until';
 import { TierApp } from './support/tier-app';
 import { PURCHASE_KINDS, runTier, type PurchaseKind, type TierReport } from './support/tier-run';
 

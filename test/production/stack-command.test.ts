@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runningServer } from '../../local/production-stack/server-process';
 import { freePort } from '../../local/ports';
-import { until } from '../support/until';
+import { until } from '../../harness/until';
 
 const DCP = path.resolve(__dirname, '../../dist/src/starter.js');
 /** Temporal's ports are fixed at the first start (0: free ones); the simulator keeps its port, as its links do. */
@@ -90,7 +90,12 @@ function untilStages(what: string, expected: Record<string, string>): Promise<un
 
 /** Pays a purchase's order on the simulator's checkout page (its payment link), as its buyer would. */
 async function payOnCheckoutPage(purchaseId: string): Promise<void> {
-  const { checkoutUrl } = JSON.parse(dcp('status', purchaseId, '--json')) as { checkoutUrl: string };
+  // A status that shows no link (a worker not yet seen on the queue) is read again; the last one is in the failure.
+  const { checkoutUrl } = await until(
+    `the payment link of ${purchaseId} in dcp status`,
+    async () => JSON.parse(dcp('status', purchaseId, '--json')) as { checkoutUrl?: string },
+    (status) => typeof status.checkoutUrl === 'string',
+  );
   const paid = await fetch(`${checkoutUrl}/pay`, { method: 'POST' });
   expect(paid.status).toBe(200);
 }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDevStack, type DevStack } from '../../local/dev-stack';
 import { freePort } from '../../local/ports';
-import { SimAdmin } from './simulator';
+import { SimAdmin } from '../../harness/simulator';
 
 const DCP = path.resolve(__dirname, '../../dist/src/starter.js');
 

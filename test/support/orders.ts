@@ -1,5 +1,5 @@
 /** Helpers to find catalog items and place orders against the simulator in tests. */
-import { call, type SeedClient } from './simulator';
+import { call, type SeedClient } from '../../harness/simulator';
 
 export interface CatalogRef {
   collection: string;

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { settingsEnvironment, simulatorSettings, type Settings } from '../../src/config/settings';
+import { settingsEnvironment, type Settings } from '../../src/config/settings';
+import { simulatorSettings } from '../../harness/simulator-settings';
 import { startPurchase, type PurchaseHandle } from '../../src/workflow-client/purchase-client';
 import { statusQuery } from '../../src/shared/purchase-messages';
 import type { PurchaseInput, PurchaseStage, PurchaseStatus } from '../../src/shared/purchase-types';
@@ -16,7 +17,14 @@ import { createPurchaseWorker, type PurchaseWorker } from '../../src/runtime/pur
 import type { BatchResult, ItemReport } from '../../src/shared/batch-types';
 import type { CoveragePickRecord, CoveragePlanRecord } from '../../src/shared/coverage-types';
 import { readBatchItems, readCoveragePicks } from '../../src/workflow-client/batch-client';
-import { ACME, SimAdmin, getToken, startInProcess, type InProcessSimulator, type SeedClient } from './simulator';
+import {
+  ACME,
+  SimAdmin,
+  getToken,
+  startInProcess,
+  type InProcessSimulator,
+  type SeedClient,
+} from '../../harness/simulator';
 import { Connection } from '@temporalio/client';
 import { testTemporalAddress } from './temporal';
 

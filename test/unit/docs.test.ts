@@ -11,6 +11,8 @@ import { figuresIn, STAMP } from '../support/doc-figures';
 import { ownText, readDoc, sectionAt, type Doc } from '../support/markdown';
 import { commandsOf, parseOnly } from '../support/parse-only';
 import { buildProgram } from '../../src/cli/program';
+import { PRODUCTION_VARIABLES } from '../../src/config/settings';
+import { README, settingsTable, tableIn } from '../../harness/settings-table';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FILES = [
@@ -276,4 +278,16 @@ const inGitCheckout = fs.existsSync(path.join(ROOT, '.git'));
     }
   }
   expect(wrong).toEqual([]);
+});
+
+test('the README settings table is the one the code has (`npm run docs:settings` writes it)', () => {
+  const readme = fs.readFileSync(README, 'utf8');
+  expect(tableIn(readme)).toBe(settingsTable());
+});
+
+test('the README names exactly the variables that switch the local stack off', () => {
+  const readme = fs.readFileSync(README, 'utf8');
+  const sentence = readme.slice(readme.indexOf('When **none** of'), readme.indexOf('is set, they use the local stack'));
+  const named = [...sentence.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]);
+  expect([...named].sort()).toEqual([...PRODUCTION_VARIABLES].sort());
 });

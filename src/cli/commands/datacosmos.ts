@@ -3,6 +3,7 @@
  * (doctor): definitions only.
  */
 import { Command, Option } from 'commander';
+import { ORDER_STATUSES } from '../../shared/purchase-types';
 import type { OrdersOptions, SearchOptions } from '../catalog';
 import type { DoctorOptions } from '../doctor';
 import type { QuoteOptions } from '../quote';
@@ -72,7 +73,7 @@ export function registerDataCosmosCommands(program: Command): void {
   program
     .command('orders')
     .description("the organisation's DataCosmos orders, newest first")
-    .addOption(new Option('--status <status>', 'only orders in this status').choices(['UNPAID', 'PAID', 'CANCELLED']))
+    .addOption(new Option('--status <status>', 'only orders in this status').choices([...ORDER_STATUSES]))
     .option('--since <iso-time>', 'only orders created after this time', instant)
     .option('--limit <n>', 'at most this many', integer(1, 10_000), 50)
     .option('--json', 'print JSON', false)

@@ -3,12 +3,10 @@
  * definitions only; the work is loaded when a command runs.
  */
 import { Command, Option } from 'commander';
-import { PURCHASE_STAGES } from '../../shared/purchase-types';
+import { CLAIM_STATES } from '../../shared/claim-types';
+import { ORDER_STATUSES, PURCHASE_STAGES } from '../../shared/purchase-types';
 import type { ListFilters } from '../list';
 import { decimalNumber, duration, freeText, id, integer, itemRef, repeatable } from '../options';
-
-const ORDER_STATUSES = ['UNPAID', 'PAID', 'CANCELLED'];
-const CLAIM_STATES = ['HELD', 'WATCHING', 'OWNED'];
 
 export function registerPurchaseCommands(program: Command): void {
   program
@@ -80,7 +78,7 @@ export function registerPurchaseCommands(program: Command): void {
     .command('list')
     .description('list the purchases of this DataCosmos target (API and organisation), newest first')
     .addOption(new Option('--stage <stage>', 'only purchases at this stage').choices(PURCHASE_STAGES))
-    .addOption(new Option('--order-status <status>', 'only orders in this status').choices(ORDER_STATUSES))
+    .addOption(new Option('--order-status <status>', 'only orders in this status').choices([...ORDER_STATUSES]))
     .option('--batch <id>', 'only purchases of this batch', id)
     .option('--running', 'only purchases still in flight', false)
     .option('--older-than <duration>', 'only purchases started longer ago, e.g. 24h', duration)
@@ -112,7 +110,7 @@ export function registerPurchaseCommands(program: Command): void {
     .description("the organisation's item claims: who owns each item (PAID order) or is buying it")
     .option('--item <collection/item>', 'only this item (repeat for several)', repeatable(itemRef))
     .option('--holder <purchase-id>', 'only the claims of this purchase', id)
-    .addOption(new Option('--state <state>', 'only claims in this state').choices(CLAIM_STATES))
+    .addOption(new Option('--state <state>', 'only claims in this state').choices([...CLAIM_STATES]))
     .option('--json', 'print JSON', false)
     .action(async (options: Parameters<typeof import('../claims').showClaims>[0]) => {
       const { showClaims } = await import('../claims');

@@ -7,14 +7,15 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { settingsEnvironment, simulatorSettings, type Settings } from '../../../src/config/settings';
+import { settingsEnvironment, type Settings } from '../../../src/config/settings';
+import { simulatorSettings } from '../../../harness/simulator-settings';
 import type { LoggedChild } from '../../../local/child-process';
 import type { ListeningProcess } from '../../../local/listening-process';
 import { freePort } from '../../../local/ports';
 import { startSimulatorProcess } from '../../../local/simulator-process';
 import { startWebhookProcess } from '../../../local/webhook-process';
 import { startWorkerProcess } from '../../../local/worker-process';
-import { ACME, SimAdmin } from '../../support/simulator';
+import { ACME, SimAdmin } from '../../../harness/simulator';
 
 /** The base name of the tier's queues; the workers poll the tier simulator's target queues under it. */
 const QUEUE_BASE = 'production-tier';

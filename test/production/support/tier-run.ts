@@ -10,8 +10,8 @@
  * expired ones.
  */
 import type { Client } from '@temporalio/client';
-import { ItemSupply } from '../../../bench/catalog';
-import { pool } from '../../../bench/stats';
+import { ItemSupply } from '../../../harness/catalog';
+import { pool } from '../../../harness/stats';
 import type { TemporalOnPostgres } from '../../../local/production-stack/temporal-on-postgres';
 import type { OrderAudit } from '../../../simulator/order-model';
 import { add, subtract } from '../../../src/shared/money';
@@ -20,8 +20,8 @@ import { approveUpdate, cancelSignal, statusQuery } from '../../../src/shared/pu
 import type { LineItem, PurchaseInput, PurchaseResult, PurchaseStage } from '../../../src/shared/purchase-types';
 import { readBatchItems, startBatch } from '../../../src/workflow-client/batch-client';
 import { startPurchase, type PurchaseHandle } from '../../../src/workflow-client/purchase-client';
-import { ACME } from '../../support/simulator';
-import { patiently } from '../../support/until';
+import { ACME } from '../../../harness/simulator';
+import { patiently } from '../../../harness/until';
 import type { TierApp } from './tier-app';
 
 export const PURCHASE_KINDS = ['credits', 'approval', 'card', 'cancel', 'expiry'] as const;

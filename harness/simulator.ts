@@ -7,13 +7,13 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { OrderAudit } from '../../simulator/order-model';
-import type { FaultConfig } from '../../simulator/faults';
-import type { Settings, SimulatorOptions } from '../../simulator/options';
-import type { SeedContract } from '../../simulator/seed-data';
-import { startSimulator, type RunningSimulator } from '../../simulator/server';
-import type { StatsSnapshot } from '../../simulator/stats';
-import { AUDIENCE } from '../../simulator/auth';
+import type { OrderAudit } from '../simulator/order-model';
+import type { FaultConfig } from '../simulator/faults';
+import type { Settings, SimulatorOptions } from '../simulator/options';
+import type { SeedContract } from '../simulator/seed-data';
+import { startSimulator, type RunningSimulator } from '../simulator/server';
+import type { StatsSnapshot } from '../simulator/stats';
+import { AUDIENCE } from '../simulator/auth';
 
 export interface SeedClient {
   organisation: number;

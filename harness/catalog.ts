@@ -1,7 +1,7 @@
 /** Hands out distinct catalog items to benchmark purchases, so no two purchases buy the same image. */
 import { DataCosmosClient } from '../src/datacosmos';
 import type { LineItem } from '../src/shared/purchase-types';
-import { ACCOUNT } from './stack';
+import { ACME } from './simulator';
 
 export class ItemSupply {
   private readonly items: LineItem[] = [];
@@ -9,7 +9,12 @@ export class ItemSupply {
   private constructor(private readonly api: DataCosmosClient) {}
 
   static async load(simulatorUrl: string, count: number): Promise<ItemSupply> {
-    const api = new DataCosmosClient({ apiUrl: simulatorUrl, authUrl: simulatorUrl, ...ACCOUNT });
+    const api = new DataCosmosClient({
+      apiUrl: simulatorUrl,
+      authUrl: simulatorUrl,
+      clientId: ACME.clientId,
+      clientSecret: ACME.clientSecret,
+    });
     const supply = new ItemSupply(api);
     for await (const page of api.searchAll({ limit: 1000 }, { maxItems: count })) {
       for (const item of page) {

@@ -10,14 +10,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { settingsEnvironment, simulatorSettings } from '../src/config/settings';
+import { settingsEnvironment } from '../src/config/settings';
+import { simulatorSettings } from './simulator-settings';
 import { resolveTemporalCli } from '../local/temporal-cli';
 import { startTemporalDevServer, type TemporalDevServer } from '../local/temporal-server';
 import { startPurchase } from '../src/workflow-client/purchase-client';
 import { add, subtract } from '../src/shared/money';
 import type { PurchaseEnd, PurchaseInput, PurchaseResult } from '../src/shared/purchase-types';
-import { ACME, startInProcess, type InProcessSimulator } from '../test/support/simulator';
-import { patiently } from '../test/support/until';
+import { ACME, startInProcess, type InProcessSimulator } from './simulator';
+import { patiently } from './until';
 import { spawn } from 'node:child_process';
 
 export interface ChaosOptions {

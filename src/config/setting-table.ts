@@ -1,0 +1,390 @@
+/**
+ * Every setting of the product, once: its variable, how its text is read (and checked), its default, what it means,
+ * where it goes in the settings and how it is written back. Parsing (settings.ts), the environment of a worker
+ * process (settingsEnvironment), the compose env file and the settings table of the README all come from here.
+ */
+import { accessSync, constants } from 'node:fs';
+import { z } from 'zod';
+import {
+  PATHS_WITH_ORDER_ID,
+  UNCONFIRMED_PATHS,
+  UNCONFIRMED_PATH_VARIABLES,
+  type UnconfirmedPath,
+} from '../datacosmos/api-paths';
+import { AUDIENCE } from '../datacosmos/api-schemas';
+import { PRICING_MODES, type PricingMode } from '../datacosmos/options';
+import { DEFAULT_CLAIM_CHECK_S } from '../shared/claim-types';
+import { TASK_QUEUE } from '../shared/purchase-types';
+import type { Settings, TemporalTlsSettings } from './settings-types';
+
+/** Where a setting is read: by the worker and `dcp` (and the webhook listener), by the webhook alone, or the local tools. */
+export type SettingGroup = 'product' | 'webhook' | 'local';
+
+/** The settings being built from variables, before the task queue is derived from the target. */
+export interface SettingsDraft {
+  temporal: Partial<Settings['temporal']> & { tls: TemporalTlsSettings; tlsOn: boolean };
+  datacosmos: Partial<Settings['datacosmos']> & { paths: Partial<Record<UnconfirmedPath, string>> };
+  worker: Partial<Settings['worker']>;
+}
+
+export interface Setting {
+  variable: string;
+  group: SettingGroup;
+  /** Reads the variable's text; a refusal names the variable. */
+  schema: z.ZodType;
+  /** The default, as the variable would be written; none: unset until given (or required). */
+  default?: string;
+  /** Needed when the environment alone counts. */
+  required?: true;
+  /** Set, it means the environment alone counts: the local stack is never used then. */
+  production?: true;
+  /** A secret: never shown. */
+  secret?: true;
+  meaning: string;
+  apply?(draft: SettingsDraft, value: never): void;
+  /** The value in these settings as the variable is written; undefined leaves it unset. */
+  read?(settings: Settings): string | undefined;
+}
+
+const positiveInt = z
+  .string()
+  .regex(/^\d+$/, 'must be a positive whole number')
+  .transform(Number)
+  .refine((n) => n > 0, 'must be a positive whole number');
+
+const requestRate = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'must be a number of requests per second')
+  .transform(Number);
+
+const httpUrl = z
+  .string()
+  .url('must be a URL')
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const readableFile = z.string().refine((file) => {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a readable file');
+
+/** A path on the API: starts with `/`, no spaces, no scheme or host; `{order_id}` where the order's id goes. */
+const apiPath = (withOrderId: boolean) =>
+  z
+    .string()
+    .regex(/^\/[^\s?#]*$/, 'must be a path such as /api/data/v0/order/orders')
+    .refine((p) => !withOrderId || p.includes('{order_id}'), 'must contain {order_id} where the order id goes');
+
+/** Keeps a worker with 2,000 purchases waiting on payment near 400 MB; the others replay when they wake. */
+const DEFAULT_MAX_CACHED_WORKFLOWS = '250';
+
+const text = (value: number | undefined) => (value === undefined ? undefined : String(value));
+
+const UNCONFIRMED_PATH_MEANING: Record<UnconfirmedPath, string> = {
+  orderGet: 'the order-details path, which the DataCosmos docs do not confirm (`{order_id}` where the id goes)',
+  orderCheckout: 'the checkout path, which the DataCosmos docs do not confirm (`{order_id}` where the id goes)',
+  orderList: 'the order-list path, which no DataCosmos document shows',
+};
+
+/** The meaning of a path's variable, with the path assumed when it is unset. */
+const pathMeaning = (path: UnconfirmedPath) =>
+  `${UNCONFIRMED_PATH_MEANING[path]}; unset: \`${UNCONFIRMED_PATHS[path]}\``;
+
+export const SETTINGS: readonly Setting[] = [
+  {
+    variable: 'DATACOSMOS_CLIENT_ID',
+    group: 'product',
+    schema: z.string().min(1, 'is required'),
+    required: true,
+    production: true,
+    meaning: 'OAuth client id of your organisation’s API client',
+    apply: (d, v: string) => (d.datacosmos.clientId = v),
+    read: (s) => s.datacosmos.clientId,
+  },
+  {
+    variable: 'DATACOSMOS_CLIENT_SECRET',
+    group: 'product',
+    schema: z.string().min(1, 'is required'),
+    required: true,
+    production: true,
+    secret: true,
+    meaning: 'its secret; it never enters workflow history, logs or errors',
+    apply: (d, v: string) => (d.datacosmos.clientSecret = v),
+    read: (s) => s.datacosmos.clientSecret,
+  },
+  {
+    variable: 'DATACOSMOS_ORGANISATION_ID',
+    group: 'product',
+    schema: positiveInt,
+    required: true,
+    production: true,
+    meaning: 'the organisation orders are placed for (the API cannot tell it)',
+    apply: (d, v: number) => (d.datacosmos.organisationId = v),
+    read: (s) => String(s.datacosmos.organisationId),
+  },
+  {
+    variable: 'DATACOSMOS_API_URL',
+    group: 'product',
+    schema: httpUrl,
+    default: 'https://app.open-cosmos.com',
+    production: true,
+    meaning: 'API base URL; with the organisation, the DataCosmos target a purchase is ordered on',
+    apply: (d, v: string) => (d.datacosmos.apiUrl = v),
+    read: (s) => s.datacosmos.apiUrl,
+  },
+  {
+    variable: 'DATACOSMOS_AUTH_URL',
+    group: 'product',
+    schema: httpUrl,
+    default: 'https://login.open-cosmos.com',
+    production: true,
+    meaning: 'token endpoint base (`/oauth/token` is appended)',
+    apply: (d, v: string) => (d.datacosmos.authUrl = v),
+    read: (s) => s.datacosmos.authUrl,
+  },
+  {
+    variable: 'DATACOSMOS_AUDIENCE',
+    group: 'product',
+    schema: z.string().min(1),
+    default: AUDIENCE,
+    meaning: 'token audience',
+    apply: (d, v: string) => (d.datacosmos.audience = v),
+    read: (s) => s.datacosmos.audience,
+  },
+  {
+    variable: 'DATACOSMOS_REQUEST_TIMEOUT_MS',
+    group: 'product',
+    schema: positiveInt,
+    default: '30000',
+    meaning: 'per HTTP request',
+    apply: (d, v: number) => (d.datacosmos.requestTimeoutMs = v),
+    read: (s) => String(s.datacosmos.requestTimeoutMs),
+  },
+  {
+    variable: 'DATACOSMOS_MAX_REQUESTS_PER_SECOND',
+    group: 'product',
+    schema: requestRate,
+    default: '20',
+    meaning: 'this worker process paces its own API calls (`0` = unpaced)',
+    apply: (d, v: number) => (d.datacosmos.maxRequestsPerSecond = v || undefined),
+    read: (s) => String(s.datacosmos.maxRequestsPerSecond ?? 0),
+  },
+  {
+    variable: 'DATACOSMOS_FLEET_MAX_REQUESTS_PER_SECOND',
+    group: 'product',
+    schema: requestRate,
+    default: '0',
+    meaning:
+      'the budget of the whole fleet: DataCosmos activity starts per second across every worker, enforced by ' +
+      'Temporal on the DataCosmos task queue (`0` = no fleet limit; see [docs/production.md](docs/production.md)); ' +
+      'give every worker the same value',
+    apply: (d, v: number) => (d.datacosmos.fleetMaxRequestsPerSecond = v || undefined),
+    read: (s) => String(s.datacosmos.fleetMaxRequestsPerSecond ?? 0),
+  },
+  {
+    variable: 'DATACOSMOS_PRICING',
+    group: 'product',
+    schema: z.enum(PRICING_MODES as [PricingMode, ...PricingMode[]], {
+      error: `must be one of ${PRICING_MODES.join(', ')}`,
+    }),
+    default: 'auto',
+    meaning:
+      '`auto`: the v1 batch price, or the documented v0 price when the batch is not served; `v1-batch`; `v0` ' +
+      '(see [docs/real-api.md](docs/real-api.md))',
+    apply: (d, v: PricingMode) => (d.datacosmos.pricing = v),
+    read: (s) => s.datacosmos.pricing,
+  },
+  ...(Object.entries(UNCONFIRMED_PATH_VARIABLES) as Array<[UnconfirmedPath, string]>).map(
+    ([path, variable]): Setting => ({
+      variable,
+      group: 'product',
+      schema: apiPath(PATHS_WITH_ORDER_ID.includes(path)),
+      meaning: pathMeaning(path),
+      apply: (d, v: string) => (d.datacosmos.paths[path] = v),
+      read: (s) => s.datacosmos.paths[path],
+    }),
+  ),
+  {
+    variable: 'TEMPORAL_ADDRESS',
+    group: 'product',
+    schema: z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be HOST:PORT'),
+    default: '127.0.0.1:7233',
+    production: true,
+    meaning: 'Temporal frontend (`dcp dev` serves `127.0.0.1:7233`)',
+    apply: (d, v: string) => (d.temporal.address = v),
+    read: (s) => s.temporal.address,
+  },
+  {
+    variable: 'TEMPORAL_NAMESPACE',
+    group: 'product',
+    schema: z.string().min(1),
+    default: 'default',
+    meaning: 'Temporal namespace',
+    apply: (d, v: string) => (d.temporal.namespace = v),
+    read: (s) => s.temporal.namespace,
+  },
+  {
+    variable: 'TEMPORAL_TASK_QUEUE',
+    group: 'product',
+    schema: z.string().regex(/^[\w.-]{1,100}$/, 'must be 1 to 100 letters, digits, ".", "_" or "-"'),
+    default: TASK_QUEUE,
+    meaning:
+      'the base name of the task queues: each DataCosmos target’s workflows run on `<this>/<organisation>@<API ' +
+      'host>`, its claim registries on `<that>-claims`, its DataCosmos activities on `<that>-datacosmos`',
+    apply: (d, v: string) => (d.temporal.taskQueueBase = v),
+    read: (s) => s.temporal.taskQueueBase,
+  },
+  {
+    variable: 'TEMPORAL_API_KEY',
+    group: 'product',
+    schema: z.string().min(1),
+    production: true,
+    secret: true,
+    meaning: 'Temporal Cloud API key (turns TLS on; [docs/production.md](docs/production.md))',
+    apply: (d, v: string) => {
+      d.temporal.apiKey = v;
+      d.temporal.tlsOn = true;
+    },
+    read: (s) => s.temporal.apiKey,
+  },
+  {
+    variable: 'TEMPORAL_TLS',
+    group: 'product',
+    schema: z.enum(['true', 'false'], { error: 'must be true or false' }),
+    production: true,
+    meaning: '`true`: TLS to Temporal without a client certificate; on by itself with any of the variables below',
+    apply: (d, v: 'true' | 'false') => (d.temporal.tlsOn ||= v === 'true'),
+    read: (s) => (s.temporal.tls ? 'true' : undefined),
+  },
+  {
+    variable: 'TEMPORAL_TLS_CERT',
+    group: 'product',
+    schema: readableFile,
+    production: true,
+    meaning: 'client certificate file (mTLS), with `TEMPORAL_TLS_KEY`',
+    apply: (d, v: string) => {
+      d.temporal.tls.clientCertPath = v;
+      d.temporal.tlsOn = true;
+    },
+    read: (s) => s.temporal.tls?.clientCertPath,
+  },
+  {
+    variable: 'TEMPORAL_TLS_KEY',
+    group: 'product',
+    schema: readableFile,
+    production: true,
+    meaning: 'its private key file',
+    apply: (d, v: string) => (d.temporal.tls.clientKeyPath = v),
+    read: (s) => s.temporal.tls?.clientKeyPath,
+  },
+  {
+    variable: 'TEMPORAL_TLS_CA',
+    group: 'product',
+    schema: readableFile,
+    production: true,
+    meaning: 'CA certificate file that signed the server’s certificate',
+    apply: (d, v: string) => {
+      d.temporal.tls.serverCaPath = v;
+      d.temporal.tlsOn = true;
+    },
+    read: (s) => s.temporal.tls?.serverCaPath,
+  },
+  {
+    variable: 'TEMPORAL_TLS_SERVER_NAME',
+    group: 'product',
+    schema: z.string().min(1),
+    meaning: 'the server name its certificate is checked against, when it differs from the address',
+    apply: (d, v: string) => (d.temporal.tls.serverName = v),
+    read: (s) => s.temporal.tls?.serverName,
+  },
+  {
+    variable: 'WORKER_MAX_CONCURRENT_ACTIVITIES',
+    group: 'product',
+    schema: positiveInt,
+    default: '100',
+    meaning: 'activity slots per worker and task queue',
+    apply: (d, v: number) => (d.worker.maxConcurrentActivities = v),
+    read: (s) => String(s.worker.maxConcurrentActivities),
+  },
+  {
+    variable: 'WORKER_MAX_ACTIVITIES_PER_SECOND',
+    group: 'product',
+    schema: positiveInt,
+    default: '40',
+    meaning: 'activity starts per second per worker and task queue',
+    apply: (d, v: number) => (d.worker.maxActivitiesPerSecond = v),
+    read: (s) => String(s.worker.maxActivitiesPerSecond),
+  },
+  {
+    variable: 'WORKER_MAX_CACHED_WORKFLOWS',
+    group: 'product',
+    schema: positiveInt,
+    default: DEFAULT_MAX_CACHED_WORKFLOWS,
+    meaning: 'workflows kept in memory between tasks (bounds worker memory; others replay when they wake)',
+    apply: (d, v: number) => (d.worker.maxCachedWorkflows = v),
+    read: (s) => String(s.worker.maxCachedWorkflows),
+  },
+  {
+    variable: 'CLAIM_CHECK_INTERVAL_S',
+    group: 'product',
+    schema: positiveInt,
+    default: String(DEFAULT_CLAIM_CHECK_S),
+    meaning: 'how often claim registries check claims whose purchase has ended and orders being watched',
+    apply: (d, v: number) => (d.worker.claimCheckEveryMs = v * 1000),
+    read: (s) => String(Math.ceil(s.worker.claimCheckEveryMs / 1000)),
+  },
+  {
+    variable: 'METRICS_PORT',
+    group: 'product',
+    schema: positiveInt.refine((p) => p < 65536, 'must be a port number'),
+    meaning: 'Prometheus metrics of the Temporal SDK on `0.0.0.0:PORT/metrics` (off when unset)',
+    apply: (d, v: number) => (d.worker.metricsPort = v),
+    read: (s) => text(s.worker.metricsPort),
+  },
+  {
+    variable: 'LOG_LEVEL',
+    group: 'product',
+    schema: z.enum(['debug', 'info', 'warn', 'error']),
+    default: 'info',
+    meaning: '`debug`, `info`, `warn`, `error`; logs are JSON lines on stderr with the purchase id and order id',
+    apply: (d, v: Settings['worker']['logLevel']) => (d.worker.logLevel = v),
+    read: (s) => s.worker.logLevel,
+  },
+  {
+    variable: 'DCP_WEBHOOK_SECRET',
+    group: 'webhook',
+    schema: z.string().min(16, 'must be at least 16 characters'),
+    required: true,
+    secret: true,
+    meaning: 'the payment webhook’s signing secret (at least 16 characters; `dcp webhook` needs it)',
+  },
+  {
+    variable: 'DCP_WEBHOOK_TOLERANCE_S',
+    group: 'webhook',
+    schema: positiveInt,
+    default: '300',
+    meaning: 'how far a webhook event’s signed timestamp may be from now, in seconds',
+  },
+  {
+    variable: 'DCP_DATA_DIR',
+    group: 'local',
+    schema: z.string().min(1),
+    default: '.data',
+    meaning: 'where `dcp dev` keeps its state and `stack.json`',
+  },
+  {
+    variable: 'TEMPORAL_CLI_PATH',
+    group: 'local',
+    schema: z.string().min(1),
+    meaning: 'a Temporal CLI binary to use ([docs/local-stack.md](docs/local-stack.md))',
+  },
+];
+
+/** The variables of a group, in table order. */
+export function settingsOf(group: SettingGroup): Setting[] {
+  return SETTINGS.filter((setting) => setting.group === group);
+}

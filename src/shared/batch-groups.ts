@@ -1,0 +1,108 @@
+/**
+ * A batch's orders, pure: the purchase one group of planned items becomes, and what that purchase's end means for
+ * the batch's money (the planned total is released; what was paid is spent) and for each item's row.
+ */
+import { add, subtract } from './money';
+import type { BatchInput, ItemOutcome, ItemReport, PlannedItem } from './batch-types';
+import { droppedReason } from './claim-rules';
+import { itemKey } from './item-key';
+import type { PurchaseEnd, PurchaseInput, PurchaseResult } from './purchase-types';
+
+const PURCHASE_OUTCOME: Record<PurchaseEnd, ItemOutcome> = {
+  COMPLETED: 'PAID',
+  CANCELLED: 'CANCELLED',
+  EXPIRED: 'EXPIRED',
+  REJECTED: 'FAILED',
+  FAILED: 'FAILED',
+  ALREADY_OWNED: 'ALREADY_OWNED',
+  IN_FLIGHT: 'IN_FLIGHT',
+};
+
+export function plannedTotal(group: PlannedItem[]): string {
+  return add(...group.map((line) => line.price));
+}
+
+/** The purchase of a group: its planned total is its own budget, so a price that rose since planning is never paid. */
+export function groupPurchaseInput(
+  batch: BatchInput,
+  contract: { contractId: number; currency: string },
+  purchaseId: string,
+  group: PlannedItem[],
+): PurchaseInput {
+  return {
+    purchaseId,
+    items: group.map(({ collection, item, level, geometry, projectId }) => ({
+      collection,
+      item,
+      level,
+      ...(geometry ? { geometry, projectId } : {}),
+    })),
+    contractId: contract.contractId,
+    budget: { maxTotal: plannedTotal(group), currency: contract.currency, approval: 'reject' },
+    batchId: batch.batchId,
+    ...(batch.deliver ? { deliver: batch.deliver } : {}),
+    ...(batch.activityTimeoutMs ? { activityTimeoutMs: batch.activityTimeoutMs } : {}),
+    ...(batch.poll ? { poll: batch.poll } : {}),
+    ...(batch.paymentWindowMs ? { paymentWindowMs: batch.paymentWindowMs } : {}),
+  };
+}
+
+export interface Money {
+  reserved: string;
+  spent: string;
+}
+
+/** A row, with the area of the area of interest it covers when it is a coverage pick. */
+export interface GroupRow {
+  row: ItemReport;
+  coverKm2?: number;
+}
+
+/** The report row of a planned item: its price as planned, and whatever else is known. */
+export function rowOf(
+  line: PlannedItem,
+  outcome: ItemOutcome,
+  known: Partial<Pick<ItemReport, 'orderId' | 'reason' | 'delivery'>>,
+): ItemReport {
+  const { orderId = null, reason = null, delivery = null } = known;
+  return { collection: line.collection, item: line.item, outcome, price: line.price, orderId, reason, delivery };
+}
+
+/** What a group's purchase ending means: the money after it, and one row per item (dropped ones say why). */
+export function groupEnded(group: PlannedItem[], money: Money, result: PurchaseResult): Money & { rows: GroupRow[] } {
+  const planned = plannedTotal(group);
+  const outcome = PURCHASE_OUTCOME[result.end];
+  const paid = outcome === 'PAID';
+  const after = {
+    reserved: add(subtract(money.reserved, planned), paid ? (result.total ?? planned) : '0'),
+    spent: paid ? add(money.spent, result.total ?? planned) : money.spent,
+  };
+  const prices = new Map(
+    result.lineItems.map((line) => [itemKey(line), 'price' in line ? (line.price as string) : null]),
+  );
+  const deliveries = new Map((result.delivery ?? []).map((d) => [itemKey(d), d]));
+  const dropped = new Map((result.dropped ?? []).map((d) => [itemKey(d), d]));
+  const rows = group.map((line): GroupRow => {
+    const other = dropped.get(itemKey(line));
+    if (other) {
+      return {
+        row: rowOf(line, other.outcome, { orderId: other.orderId, reason: droppedReason(other) }),
+        coverKm2: line.coverKm2,
+      };
+    }
+    const delivery = deliveries.get(itemKey(line));
+    const reason = delivery?.reason ?? (paid ? null : result.reason);
+    const row = rowOf(line, outcome, { orderId: result.orderId, reason, delivery: delivery?.state ?? null });
+    return { row: { ...row, price: prices.get(itemKey(line)) ?? line.price }, coverKm2: line.coverKm2 };
+  });
+  return { ...after, rows };
+}
+
+/** A group whose purchase could not run (it failed as a workflow): its money is released, its items FAILED. */
+export function groupFailed(group: PlannedItem[], money: Money, reason: string): Money & { rows: GroupRow[] } {
+  return {
+    reserved: subtract(money.reserved, plannedTotal(group)),
+    spent: money.spent,
+    rows: group.map((line) => ({ row: rowOf(line, 'FAILED', { reason }) })),
+  };
+}
