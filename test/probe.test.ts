@@ -61,6 +61,20 @@ test('the full API: every endpoint answers and reads; nothing is bought', async 
   expect((await sim.admin.orders()).length).toBe(before);
 });
 
+test('--contract prices under the named contract, by the rule a purchase uses: one closed for orders is refused', async () => {
+  const volume = await probe(['--contract', '5002']);
+  expect(volume.code).toBe(0);
+  expect(row(volume.report!.endpoints, 'policies')?.detail).toMatch(/^reads; contract 5002 \(EUR\)/);
+  expect(row(volume.report!.endpoints, 'price')).toMatchObject({ status: 200, ok: true });
+
+  const closed = await probe(['--contract', '5004']);
+  expect(closed.code).toBe(6); // the API cannot be used for a purchase as set
+  expect(row(closed.report!.endpoints, 'policies')?.detail).toContain(
+    'no contract a purchase could use: contract 5004 accepts orders only from 2023-01-01T00:00:00Z',
+  );
+  expect(row(closed.report!.endpoints, 'price')?.status).toMatch(/^skipped: no contract/);
+});
+
 test('the documented API: no v1 batch price and no order list, still usable; an order is read with --order; replies saved without secrets', async () => {
   await sim.admin.setSettings({ apiVariant: 'documented' });
   try {

@@ -1,5 +1,6 @@
 /** Picks the contract a purchase runs under, with the organisation's contracts cached per worker. */
 import type { Contract } from '../datacosmos/api-schemas';
+import { chooseContractFrom } from '../datacosmos/contract-choice';
 import type { ResolvedContract } from '../shared/purchase-types';
 import { businessRule } from './failures';
 
@@ -29,28 +30,9 @@ export function chooseContract(
   at: Date,
   contractId?: number,
 ): ResolvedContract {
-  const contract =
-    contractId === undefined
-      ? contracts.find((c) => c.default_contract)
-      : contracts.find((c) => c.contract_id === contractId);
-  if (!contract) {
-    throw businessRule(
-      contractId === undefined
-        ? `organisation ${organisationId} has no default contract; name one with --contract`
-        : `contract ${contractId} does not belong to organisation ${organisationId}`,
-      'ContractUnusable',
-    );
-  }
-  if (contract.active === false)
-    throw businessRule(`contract ${contract.contract_id} is not active`, 'ContractUnusable');
-  const start = contract.order_start_date_utc ? Date.parse(contract.order_start_date_utc) : -Infinity;
-  const end = contract.order_end_date_utc ? Date.parse(contract.order_end_date_utc) : Infinity;
-  if (at.getTime() < start || at.getTime() > end) {
-    throw businessRule(
-      `contract ${contract.contract_id} accepts orders only from ${contract.order_start_date_utc ?? 'any time'} to ${contract.order_end_date_utc ?? 'any time'}`,
-      'ContractUnusable',
-    );
-  }
+  const choice = chooseContractFrom(contracts, organisationId, at, contractId);
+  if ('problem' in choice) throw businessRule(choice.problem, 'ContractUnusable');
+  const { contract } = choice;
   return {
     contractId: contract.contract_id,
     name: contract.name ?? `contract ${contract.contract_id}`,

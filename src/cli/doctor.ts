@@ -79,7 +79,10 @@ function settingsCheck(settings: Settings): DoctorCheck {
 /** Token, contract and the probe's endpoint rows: the API as a purchase will use it. */
 async function apiChecks(settings: Settings, options: DoctorOptions): Promise<DoctorCheck[]> {
   const d = settings.datacosmos;
-  const probe = await probeApi({ ...d }, { organisationId: d.organisationId, orderId: options.order });
+  const probe = await probeApi(
+    { ...d },
+    { organisationId: d.organisationId, contractId: options.contract, orderId: options.order },
+  );
   const token = probe.rows.find((row) => row.endpoint === 'token');
   const checks: DoctorCheck[] = [
     token?.ok

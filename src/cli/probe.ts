@@ -6,12 +6,17 @@ import { CliError, ExitCode } from '../shared/errors';
 import { withContext } from './context';
 import { formatTable, printJson } from './output';
 
-export async function probe(options: { order?: string; save?: string; json: boolean }): Promise<void> {
+export async function probe(options: {
+  contract?: number;
+  order?: string;
+  save?: string;
+  json: boolean;
+}): Promise<void> {
   await withContext(async (ctx) => {
     const d = ctx.settings.datacosmos;
     const report = await probeApi(
       { ...d, paths: d.paths, pricing: d.pricing },
-      { organisationId: d.organisationId, orderId: options.order },
+      { organisationId: d.organisationId, contractId: options.contract, orderId: options.order },
     );
     if (options.save) saveRecords(options.save, report);
     if (options.json) printJson({ usable: report.usable, endpoints: report.rows });

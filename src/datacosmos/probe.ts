@@ -16,10 +16,10 @@ import {
   StacCollections,
   StacItemCollection,
   TokenResponse,
-  type Contract,
   type StacItem,
 } from './api-schemas';
 import type { Exchange } from './classify';
+import { chooseContractFrom } from './contract-choice';
 import { DataCosmosError } from './errors';
 import { exchangeText, type TextReply } from './exchange';
 import { resolveOptions, type DataCosmosClientOptions, type ResolvedOptions } from './options';
@@ -63,10 +63,14 @@ interface ProbeCall {
   needed: boolean;
 }
 
-export async function probeApi(
-  clientOptions: DataCosmosClientOptions,
-  input: { organisationId: number; orderId?: string },
-): Promise<ProbeReport> {
+/** Whose API to ask: the organisation, the contract a purchase names (else its default), an order to read. */
+export interface ProbeInput {
+  organisationId: number;
+  contractId?: number;
+  orderId?: string;
+}
+
+export async function probeApi(clientOptions: DataCosmosClientOptions, input: ProbeInput): Promise<ProbeReport> {
   const probe = new Probe(resolveOptions({ ...clientOptions, retry: false }));
   try {
     return await probe.run(input);
@@ -84,7 +88,7 @@ class Probe {
 
   constructor(private readonly options: ResolvedOptions) {}
 
-  async run(input: { organisationId: number; orderId?: string }): Promise<ProbeReport> {
+  async run(input: ProbeInput): Promise<ProbeReport> {
     const tokenReply = await this.call(
       { endpoint: 'token', method: 'POST', path: paths.token, body: this.tokenRequest(), needed: true },
       TokenResponse,
@@ -97,11 +101,15 @@ class Probe {
       { endpoint: 'policies', method: 'GET', path: paths.policies(input.organisationId), needed: true },
       ContractsResponse,
     );
-    const contract = pickContract(contracts?.data ?? []);
-    if (contracts)
+    const choice = chooseContractFrom(contracts?.data ?? [], input.organisationId, new Date(), input.contractId);
+    const contract = 'contract' in choice ? choice.contract : undefined;
+    if (contracts) {
       this.note(
-        contract ? `default contract ${contract.contract_id} (${contract.currency})` : 'no active default contract',
+        'contract' in choice
+          ? `${input.contractId === undefined ? 'default ' : ''}contract ${choice.contract.contract_id} (${choice.contract.currency})`
+          : `no contract a purchase could use: ${choice.problem}`,
       );
+    }
 
     await this.collections();
     const search = await this.call(
@@ -308,10 +316,6 @@ class Probe {
       (!input.orderId || answered('order_get'));
     return { rows: this.rows, records: this.records, usable, unreachable: this.unreachable };
   }
-}
-
-function pickContract(contracts: Contract[]): Contract | undefined {
-  return contracts.find((c) => c.default_contract && c.active !== false) ?? contracts.find((c) => c.active !== false);
 }
 
 function describeItem(item: StacItem): string {

@@ -88,6 +88,7 @@ export function registerDataCosmosCommands(program: Command): void {
       'ask the configured DataCosmos API, read-only (nothing is created or paid), for each endpoint a purchase ' +
         'uses; print how it answered and whether its reply reads',
     )
+    .option('--contract <id>', 'price under this contract (default: the default contract)', positiveInteger)
     .option('--order <order-id>', 'also read this order of your organisation (order details endpoint)', id)
     .option(
       '--save <dir>',
@@ -95,7 +96,7 @@ export function registerDataCosmosCommands(program: Command): void {
       filePath,
     )
     .option('--json', 'print JSON', false)
-    .action(async (options: { order?: string; save?: string; json: boolean }) => {
+    .action(async (options: { contract?: number; order?: string; save?: string; json: boolean }) => {
       const { probe } = await import('../probe');
       await probe(options);
     });
