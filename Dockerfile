@@ -27,7 +27,9 @@ CMD ["node", "dist/simulator/main.js", "--host", "0.0.0.0", "--data-dir", "/data
 # Runtime (last, so a plain `docker build` makes it): production dependencies and the product's dist/ only,
 # as the unprivileged `node` user.
 FROM node:20.19-bookworm-slim AS runtime
-ENV NODE_ENV=production
+# The worker replays the running executions on its queues before it polls, and refuses to start on one its code
+# cannot replay (docs/operations.md, "Deploying a workflow change safely"); WORKER_REPLAY_CHECK=0 turns it off.
+ENV NODE_ENV=production WORKER_REPLAY_CHECK=20
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force

@@ -338,6 +338,18 @@ export const SETTINGS: readonly Setting[] = [
     read: (s) => String(Math.ceil(s.worker.claimCheckEveryMs / 1000)),
   },
   {
+    variable: 'WORKER_REPLAY_CHECK',
+    group: 'product',
+    schema: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number),
+    default: '0',
+    meaning:
+      'before it polls, the worker replays up to this many running executions of each workflow type on its ' +
+      'queues against its own code, and refuses to start (exit 10) on one it cannot replay; `0` = off ' +
+      '(the image sets 20; [docs/operations.md](docs/operations.md))',
+    apply: (d, v: number) => (d.worker.replayCheck = v),
+    read: (s) => String(s.worker.replayCheck),
+  },
+  {
     variable: 'METRICS_PORT',
     group: 'product',
     schema: positiveInt.refine((p) => p < 65536, 'must be a port number'),

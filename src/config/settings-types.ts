@@ -54,6 +54,8 @@ export interface WorkerSettings {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How often the claim registries this worker starts check held and watched claims. */
   claimCheckEveryMs: number;
+  /** Executions of each workflow type replayed against this worker's code before it polls; 0: none. */
+  replayCheck: number;
 }
 
 export interface Settings {

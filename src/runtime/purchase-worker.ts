@@ -26,6 +26,7 @@ import { claimsTaskQueue, datacosmosTaskQueue } from '../shared/task-queues';
 import { activityLogContext } from './activity-log-context';
 import { createLogger, withReadableErrors } from './logger';
 import { activityRetryMetrics, datacosmosRequestMetrics } from './metrics';
+import { checkReplay } from './replay-check';
 
 /** Written by `npm run build` (src/runtime/bundle-workflows.ts). */
 export const WORKFLOW_BUNDLE_PATH = distPath('workflow-bundle.js');
@@ -157,6 +158,16 @@ export async function runWorker(settings: Settings): Promise<void> {
     },
   );
   try {
+    if (settings.worker.replayCheck > 0) {
+      const { replayed } = await checkReplay({
+        connection,
+        namespace: settings.temporal.namespace,
+        taskQueue: settings.temporal.taskQueue,
+        perType: settings.worker.replayCheck,
+        workflowBundlePath: WORKFLOW_BUNDLE_PATH,
+      });
+      log.info({ replayed }, 'replay check passed');
+    }
     const worker = await createPurchaseWorker({ connection, settings });
     log.info(
       {

@@ -12,6 +12,8 @@ export const ExitCode = {
   ITEMS_FAILED: 8,
   /** Nothing bought: another purchase holds the items (its id is printed). */
   IN_FLIGHT: 9,
+  /** A worker refused to start: its code cannot replay a history on its queues (WORKER_REPLAY_CHECK). */
+  REPLAY_REFUSED: 10,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

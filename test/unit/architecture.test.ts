@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { CLAIMS_QUEUE_WORKFLOW_TYPES, QUEUE_WORKFLOW_TYPES } from '../../src/shared/workflow-types';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -29,4 +30,10 @@ test('the production build compiles the product only', () => {
   expect(product.include).toEqual(['src/**/*.ts']);
   const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
   expect(dockerfile).toMatch(/npm run build:product/);
+});
+
+test('the replay check samples every workflow type the worker registers', () => {
+  const index = fs.readFileSync(path.join(__dirname, '../../src/workflows/index.ts'), 'utf8');
+  const registered = [...index.matchAll(/export \{ (\w+) \}/g)].map((m) => m[1]);
+  expect([...QUEUE_WORKFLOW_TYPES, ...CLAIMS_QUEUE_WORKFLOW_TYPES].sort()).toEqual(registered.sort());
 });
