@@ -11,7 +11,7 @@ import type { PurchaseResult } from '../src/shared/purchase-types';
 import { purchaseListQuery } from '../src/cli/list';
 import { runBatch } from './support/batch-env';
 import { runDcp } from './support/dcp';
-import { historyFile } from './support/histories';
+import { historyFile, NEWEST_RECORDED_VERSION } from './support/histories';
 import type { PurchaseHandle } from '../src/workflow-client/purchase-client';
 import { PurchaseEnv } from './support/purchase-env';
 import { ACME, BLUE_FIELDS, CIRRUS, startInProcess, type InProcessSimulator } from '../harness/simulator';
@@ -71,8 +71,11 @@ test('list query: ages compare StartTime with RFC 3339 times measured from now',
 test('timeline of a committed history: a wait that continued as new reads as one story over two runs', () => {
   const runs = ['first-run', 'last-run'].map(
     (run) =>
-      historyFromJSON(JSON.parse(fs.readFileSync(historyFile('purchase', `continued-as-new-${run}`), 'utf8'))).events ??
-      [],
+      historyFromJSON(
+        JSON.parse(
+          fs.readFileSync(historyFile('purchase', `continued-as-new-${run}`, NEWEST_RECORDED_VERSION), 'utf8'),
+        ),
+      ).events ?? [],
   );
   const entries = purchaseTimeline(runs, defaultPayloadConverter);
   const kinds = entries.map((e) => `${e.run} ${e.kind}`);

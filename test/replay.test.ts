@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { WORKFLOW_BUNDLE_PATH } from '../src/runtime/purchase-worker';
-import { HISTORIES_DIR, historyFile } from './support/histories';
+import { HISTORIES_DIR, historyFile, NEWEST_RECORDED_VERSION } from './support/histories';
 
 /** `0.1.0/purchase-credits.json`: every release's histories, each in the directory of its version. */
 const files = fs
@@ -40,7 +40,7 @@ test.each(files)('%s replays without non-determinism', async (file) => {
 });
 
 test('replay catches a workflow that no longer matches its history', async () => {
-  const history = JSON.parse(fs.readFileSync(historyFile('purchase', 'credits'), 'utf8')) as {
+  const history = JSON.parse(fs.readFileSync(historyFile('purchase', 'credits', NEWEST_RECORDED_VERSION), 'utf8')) as {
     events: Array<{ activityTaskScheduledEventAttributes?: { activityType: { name: string } } }>;
   };
   // As if the workflow had once called another activity first: today's code must be told it diverges.

@@ -11,6 +11,12 @@ import type { PurchaseEnv } from './purchase-env';
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
 const VERSION: string = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')).version;
 
+/** The newest version with recorded histories: the current one once recorded, else the last release. */
+export const NEWEST_RECORDED_VERSION: string = fs
+  .readdirSync(HISTORIES_DIR)
+  .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+  .pop() as string;
+
 /** test/histories/<version>/<workflow>-<scenario>.json */
 export function historyFile(workflow: 'purchase' | 'batch', scenario: string, version = VERSION): string {
   return path.join(HISTORIES_DIR, version, `${workflow}-${scenario}.json`);
