@@ -1,0 +1,208 @@
+/**
+ * A deploy in the middle of long waits, on Temporal with PostgreSQL. Build A is the current release (the `v0.1.0`
+ * tag, built from its own sources); it starts a purchase waiting for card payment, one waiting for approval and a
+ * batch whose purchases wait for payment. Build B is today's code with a behaviour change in the purchase and the
+ * batch workflows (a new first step and a mark on the result, each behind `patched()`, as docs/operations.md says
+ * a change must be). B's workers start with the replay check on while A's still run; once B polls, A's are stopped, and every
+ * execution is finished on B: paid, approved. Everything ends COMPLETED with the change, no workflow task failed,
+ * no order was created twice, and the claim registry still answers.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { settingsEnvironment } from '../../src/config/settings';
+import type { BatchResult } from '../../src/shared/batch-types';
+import { claimsQuery } from '../../src/shared/claim-messages';
+import { approveUpdate } from '../../src/shared/purchase-messages';
+import type { PurchaseResult } from '../../src/shared/purchase-types';
+import { claimsTaskQueue } from '../../src/shared/task-queues';
+import { startBatch } from '../../src/workflow-client/batch-client';
+import { until } from '../../harness/until';
+import { FAST, PurchaseEnv } from '../support/purchase-env';
+
+jest.setTimeout(600_000);
+
+const ROOT = path.resolve(__dirname, '../..');
+const RELEASE_TAG = 'v0.1.0';
+/** What build B changes: the purchase and the batch start with a timer, and mark their result. */
+const CHANGE_ID = 'upgrade-test-build-b';
+const MARK = 'finished on build B';
+
+let env: PurchaseEnv;
+let work: string;
+const workers: Array<{ child: ChildProcess; exited: Promise<number | null> }> = [];
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-upgrade-'));
+  env = await PurchaseEnv.start({ worker: false });
+}, 120_000);
+
+afterAll(async () => {
+  for (const worker of workers) worker.child.kill('SIGKILL');
+  await env?.close();
+});
+
+/** A build's sources at a revision, compiled and bundled as `npm run build` does, on this checkout's modules. */
+function build(name: string, revision: string, change?: (dir: string) => void): string {
+  const dir = path.join(work, name);
+  fs.mkdirSync(dir);
+  try {
+    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], { cwd: ROOT });
+  } catch {
+    throw new Error(`${revision} is not in this clone: fetch the release tags (git fetch --tags)`);
+  }
+  const archive = execFileSync('git', ['archive', revision], { cwd: ROOT, maxBuffer: 512 * 1024 * 1024 });
+  execFileSync('tar', ['-x', '-C', dir], { input: archive });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  change?.(dir);
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: dir });
+  execFileSync(process.execPath, ['dist/src/runtime/bundle-workflows.js'], { cwd: dir });
+  return dir;
+}
+
+/** Build B's change, written into its copy of the workflows as a developer would: new behaviour behind a patch. */
+function changeWorkflows(dir: string): void {
+  const edit = (file: string, before: string, after: string) => {
+    const source = path.join(dir, 'src/workflows', file);
+    const text = fs.readFileSync(source, 'utf8');
+    if (!text.includes(before)) throw new Error(`build B: ${file} no longer has \`${before}\``);
+    fs.writeFileSync(
+      source,
+      `import { patched as patchedB, sleep as sleepB } from '@temporalio/workflow';\n${text.replace(before, after)}`,
+    );
+  };
+  // A new first step (a timer) changes the commands of every execution from its start: on a history written by A
+  // it must not run (patched() is false there), or B would fail those executions with non-determinism errors.
+  const marked = (run: string) =>
+    `CancellationScope.nonCancellable(async () => {
+    if (patchedB('${CHANGE_ID}-first-step')) await sleepB(1);
+    const result = await ${run};
+    return patchedB('${CHANGE_ID}-mark') ? { ...result, buildB: '${MARK}' } : result;
+  })`;
+  edit('purchase.ts', 'CancellationScope.nonCancellable(() => purchase.run())', marked('purchase.run()'));
+  edit('batch.ts', 'CancellationScope.nonCancellable(() => batch.run())', marked('batch.run()'));
+}
+
+/** A worker process of a build, configured as production is, with the replay check on. */
+function startWorker(dir: string, logFile: string) {
+  const log = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, [path.join(dir, 'dist/src/worker.js')], {
+    stdio: ['ignore', log, log],
+    env: {
+      PATH: process.env.PATH,
+      ...settingsEnvironment(env.settings),
+      LOG_LEVEL: 'info',
+      WORKER_REPLAY_CHECK: '20',
+    },
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  workers.push({ child, exited });
+  return { child, exited, log: () => fs.readFileSync(logFile, 'utf8') };
+}
+
+async function stop(worker: { child: ChildProcess; exited: Promise<number | null> }): Promise<number | null> {
+  worker.child.kill('SIGTERM');
+  return worker.exited;
+}
+
+/** Every workflow task failure in the histories on this environment's queues. */
+async function workflowTaskFailures(): Promise<string[]> {
+  const query = `TaskQueue = '${env.taskQueue}' OR TaskQueue = '${claimsTaskQueue(env.taskQueue)}'`;
+  const failures: string[] = [];
+  for await (const { workflowId, history } of env.client.workflow.list({ query }).intoHistories()) {
+    for (const event of (history as temporal.api.history.v1.IHistory).events ?? []) {
+      const failed = event.workflowTaskFailedEventAttributes;
+      if (failed) failures.push(`${workflowId}: ${failed.failure?.message ?? failed.cause}`);
+    }
+  }
+  return failures;
+}
+
+test('build B takes over purchases and a batch waiting on build A: all finish, with the change, nothing twice', async () => {
+  const buildA = build('a', RELEASE_TAG);
+  const buildB = build('b', 'HEAD', changeWorkflows);
+
+  // Build A starts the waits.
+  const workerA = startWorker(buildA, path.join(work, 'worker-a.log'));
+  await env.admin.setCredits(env.account.organisation, '0');
+  const card = await env.buy({ items: await env.items(1), paymentWindowMs: 3_600_000 });
+  const approval = await env.buy({
+    items: await env.items(1),
+    budget: { maxTotal: '0.01', approval: 'wait', approvalTimeoutMs: 3_600_000 },
+  });
+  const { handle: batch } = await startBatch(
+    env.client,
+    { taskQueue: env.taskQueue, organisationId: env.account.organisation },
+    {
+      batchId: `upgrade-batch-${path.basename(work)}`,
+      items: await env.items(4),
+      concurrency: 4,
+      budget: '100000',
+      ...FAST,
+      paymentWindowMs: 3_600_000,
+    },
+  );
+  await env.waitForStage(card, 'AWAITING_PAYMENT');
+  await env.waitForStage(approval, 'AWAITING_APPROVAL');
+  await until(
+    "the batch's purchases waiting for payment",
+    async () => (await env.admin.orders(env.account.organisation)).filter((o) => o.status === 'UNPAID').length,
+    (unpaid) => unpaid === 5,
+    120_000,
+  );
+
+  // Build B rolls out beside A; once it polls (its replay check passed), A is stopped.
+  const rolloutStarted = Date.now();
+  const workerB = startWorker(buildB, path.join(work, 'worker-b.log'));
+  const polling = until(
+    'build B to pass its replay check and poll',
+    async () => workerB.log(),
+    (log) => log.includes('"worker started"'),
+    120_000,
+  );
+  const refused = workerB.exited.then((code) => {
+    throw new Error(`build B exited ${code}: ${workerB.log().trim().split('\n').pop()}`);
+  });
+  refused.catch(() => undefined); // its stop at the end is not a refusal
+  await Promise.race([polling, refused]);
+  expect(workerB.log()).toMatch(/"replay check passed"/);
+  expect(await stop(workerA)).toBe(0);
+  const overlapMs = Date.now() - rolloutStarted;
+
+  // Everything finishes on B: the orders are paid, the purchase over budget approved.
+  for (const order of await env.admin.orders(env.account.organisation)) {
+    if (order.status === 'UNPAID') await env.admin.payOrder(order.id);
+  }
+  await env.admin.setCredits(env.account.organisation, '100000');
+  await approval.executeUpdate(approveUpdate, { args: [{ approved: true, note: 'upgrade test' }] });
+  const results = (await Promise.all([card.result(), approval.result()])) as Array<
+    PurchaseResult & { buildB?: string }
+  >;
+  for (const result of results) expect(result).toMatchObject({ end: 'COMPLETED', buildB: MARK });
+  const batchResult = (await (batch as WorkflowHandle).result()) as BatchResult & { buildB?: string };
+  expect(batchResult).toMatchObject({ end: 'COMPLETED', buildB: MARK });
+  expect(batchResult.counts).toMatchObject({ PAID: 4 });
+
+  // A purchase started after the rollout runs on B from its start.
+  const after = (await (await env.buy({ items: await env.items(1) })).result()) as PurchaseResult & { buildB?: string };
+  expect(after).toMatchObject({ end: 'COMPLETED', buildB: MARK });
+
+  const orders = await env.admin.orders(env.account.organisation);
+  const ordered = orders.flatMap((order) => order.items.map((item) => `${item.collection}/${item.item}`));
+  expect(new Set(ordered).size).toBe(ordered.length);
+  expect(orders).toHaveLength(7);
+  expect(await workflowTaskFailures()).toEqual([]);
+  // The claim registries, started on A and running on B, answer with every bought item owned.
+  const owned: string[] = [];
+  const registries = `WorkflowType = 'claimRegistryWorkflow' AND TaskQueue = '${claimsTaskQueue(env.taskQueue)}'`;
+  for await (const { workflowId } of env.client.workflow.list({ query: registries })) {
+    const claims = await env.client.workflow.getHandle(workflowId).query(claimsQuery, {});
+    owned.push(...claims.filter((claim) => claim.state === 'OWNED').map((claim) => claim.item));
+  }
+  expect(owned.sort()).toEqual([...ordered].sort());
+  expect(await stop(workerB)).toBe(0);
+  process.stdout.write(`upgrade: build A stayed up ${(overlapMs / 1000).toFixed(1)} s after build B started\n`);
+});
