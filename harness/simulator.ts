@@ -180,7 +180,7 @@ export async function startInProcess(options: SimulatorOptions = {}): Promise<In
   return { ...running, admin: new SimAdmin(running.url), dataDir };
 }
 
-const MAIN = path.resolve(__dirname, '../../dist/simulator/main.js');
+const MAIN = path.resolve(__dirname, '../dist/simulator/main.js');
 
 export interface SimulatorProcess {
   url: string;

@@ -1,0 +1,91 @@
+/**
+ * The order activities' at-most-once rules, run in the SDK's MockActivityEnvironment (no Temporal, no simulator):
+ * a stub client records what the activity asks of the API, and the attempt number is the one a retry would have.
+ */
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../../src/activities';
+import type { DataCosmosClient } from '../../../src/datacosmos';
+import type { Order } from '../../../src/datacosmos/api-schemas';
+import type { CheckoutOutcome, OrderPage } from '../../../src/datacosmos/types';
+import type { CreateOrderInput } from '../../../src/shared/purchase-types';
+
+const ORGANISATION = 1001;
+const input: CreateOrderInput = {
+  contractId: 5001,
+  lineItems: [{ collection: 'sentinel-2', item: 'S2A_1', level: 'L1C' }],
+  notBefore: '2026-12-05T10:00:00.000Z',
+};
+const order = (extra: Partial<Order> = {}): Order =>
+  ({
+    id: 'order-1',
+    status: 'UNPAID',
+    organisation_id: ORGANISATION,
+    contract_id: 5001,
+    order_line_items: [{ collection: 'sentinel-2', item: 'S2A_1', level: 'L1C' }],
+    created_at: '2026-12-05T10:00:05.000Z',
+    ...extra,
+  }) as Order;
+
+/** A client that answers from these orders and records every call the activity makes. */
+function stubClient(listed: Order[], reads: Record<string, Order> = {}) {
+  const calls: string[] = [];
+  const client = {
+    async createOrder() {
+      calls.push('create');
+      return order({ id: 'order-new' });
+    },
+    async *listAllOrders(): AsyncIterable<OrderPage> {
+      calls.push('list');
+      yield { orders: listed, unreadable: 0, unreadableReason: null, nextCursor: null };
+    },
+    async getOrder(id: string) {
+      calls.push(`get ${id}`);
+      return reads[id] ?? order({ id });
+    },
+    async checkout(id: string): Promise<CheckoutOutcome> {
+      calls.push(`checkout ${id}`);
+      return { order: order({ id, status: 'PAID' }), checkoutUrl: null };
+    },
+  } as unknown as DataCosmosClient;
+  return { client, calls };
+}
+
+const run = <T>(attempt: number, fn: () => Promise<T>): Promise<T> =>
+  new MockActivityEnvironment({ attempt }).run(fn) as Promise<T>;
+
+test('a first create posts once and never lists', async () => {
+  const { client, calls } = stubClient([order()]);
+  const { createOrderOnce } = createActivities({ client, organisationId: ORGANISATION });
+  const created = await run(1, () => createOrderOnce(input));
+  expect(created.orderId).toBe('order-new');
+  expect(calls).toEqual(['create']);
+});
+
+test('a retried create adopts the order the lost attempt made instead of posting again', async () => {
+  const { client, calls } = stubClient([order({ id: 'other', contract_id: 5002 }), order()]);
+  const { createOrderOnce } = createActivities({ client, organisationId: ORGANISATION });
+  const adopted = await run(2, () => createOrderOnce(input));
+  expect(adopted.orderId).toBe('order-1');
+  expect(calls).toEqual(['list']);
+});
+
+test('a retried create posts only when the list proves no order holds the items', async () => {
+  const cancelled = order({ status: 'CANCELLED' });
+  const elsewhere = order({
+    id: 'order-2',
+    order_line_items: [{ collection: 'sentinel-2', item: 'S2A_9', level: 'L1C' }],
+  });
+  const { client, calls } = stubClient([cancelled, elsewhere]);
+  const { createOrderOnce } = createActivities({ client, organisationId: ORGANISATION });
+  expect((await run(3, () => createOrderOnce({ ...input }))).orderId).toBe('order-new');
+  expect(calls).toEqual(['list', 'create']);
+});
+
+test('a retried checkout of an order already paid reads it and does not check out again', async () => {
+  const { client, calls } = stubClient([], { 'order-1': order({ status: 'PAID' }) });
+  const { checkoutOrder } = createActivities({ client, organisationId: ORGANISATION });
+  expect((await run(2, () => checkoutOrder({ orderId: 'order-1' }))).status).toBe('PAID');
+  expect(calls).toEqual(['get order-1']);
+  expect((await run(1, () => checkoutOrder({ orderId: 'order-1' }))).status).toBe('PAID');
+  expect(calls).toEqual(['get order-1', 'checkout order-1']);
+});
