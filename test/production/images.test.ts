@@ -1,7 +1,8 @@
 /**
  * The Dockerfile's images build and run, shown without a Docker engine: test/support/image-builder.ts builds every
  * stage as the Dockerfile says, each into an empty directory from only what its COPY lines bring (.dockerignore
- * honoured), its RUN steps on this machine's Node, which stands in for the base image that cannot be pulled here.
+ * honoured), its RUN steps on the Node release its FROM line names (from npm's `node` package), which stands in
+ * for the base image that cannot be pulled here.
  * Then the runtime image runs the worker and the webhook listener and refuses the development stack, the simulator
  * image serves the API as its unprivileged user, and neither holds what it should not. It needs npm's registry,
  * not the tier's Temporal.
@@ -11,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../local/ports';
+import { parseDockerfile } from '../support/dockerfile';
 import { buildImages, imageCommand, inImage, type Image } from '../support/image-builder';
 import { BLUE_FIELDS, call, getToken, listeningLine } from '../../harness/simulator';
 
@@ -57,14 +59,20 @@ function expectProductionInstall(built: Image): void {
 test('the runtime image holds the product build and its production dependencies, nothing else', () => {
   const runtime = image('runtime');
   expect(runtime.user).toBe('node');
-  expect(entries(runtime, '/')).toEqual(['app', 'home', 'root']); // no local/, test/, simulator/ anywhere
+  expect(entries(runtime, '/')).toEqual(['app', 'home', 'root', 'usr']); // no local/, test/, simulator/ anywhere
+  expect(entries(runtime, '/usr/local/bin')).toEqual(['node']); // the base image's
   expect(entries(runtime, '/app')).toEqual(['dist', 'node_modules', 'package-lock.json', 'package.json']);
   expect(entries(runtime, '/app/dist')).toEqual(['src', 'workflow-bundle.js']);
   expectProductionInstall(runtime);
 });
 
-test('the runtime image runs dcp worker and dcp webhook, and refuses dcp dev clearly', () => {
+test('the runtime image runs dcp worker and dcp webhook on the Node its FROM line names, and refuses dcp dev clearly', () => {
   const runtime = image('runtime');
+  const from = parseDockerfile(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')).find(
+    (s) => s.name === 'runtime',
+  );
+  const release = /^node:(\d+\.\d+)/.exec(from?.base ?? '')?.[1];
+  expect(runIn(runtime, ['node', '-p', 'process.versions.node']).stdout).toMatch(new RegExp(`^${release}\\.\\d+\n$`));
   for (const command of ['worker', 'webhook']) {
     const help = runIn(runtime, ['node', 'dist/src/starter.js', command, '--help']);
     expect([command, help.status, help.stderr]).toEqual([command, 0, '']);
@@ -93,7 +101,7 @@ test("the runtime image's CMD is the worker, configured by the environment", asy
 test('the simulator image holds the simulator build only and serves the API as its unprivileged user', async () => {
   const simulator = image('simulator');
   expect(simulator.user).toBe('node');
-  expect(entries(simulator, '/')).toEqual(['app', 'data', 'home', 'root']);
+  expect(entries(simulator, '/')).toEqual(['app', 'data', 'home', 'root', 'usr']);
   expect(entries(simulator, '/app')).toEqual(['dist', 'node_modules', 'package-lock.json', 'package.json']);
   expect(entries(simulator, '/app/dist')).toEqual(['simulator']); // no product code
   expectProductionInstall(simulator);

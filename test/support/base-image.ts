@@ -1,11 +1,15 @@
 /**
- * What stands in for the Dockerfile's base image, which cannot be pulled here (there is no Docker engine): this
- * machine's Node, npm and shell, and the official Node image's two users with their homes. The machine's Node
- * must be of the image's major version and not older than its tag. Run as root (as CI is), the image's users
- * keep their ids, so a stage's ownership and USER are real; otherwise both are the current user.
+ * What stands in for the Dockerfile's base image, which cannot be pulled here (there is no Docker engine): the
+ * image's Node release, from npm's `node` package (which ships the Node binary) through npx and its cache, put
+ * where the official image has it (/usr/local/bin/node) and first on PATH; this machine's npm and shell, run by
+ * that Node; and the official Node image's two users with their homes. Whatever Node runs the tests, the image's
+ * stages run on the Node its FROM line names. Run as root (as CI is), the image's users keep their ids, so a
+ * stage's ownership and USER are real; otherwise both are the current user.
  */
-import { mkdirSync, chownSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, chownSync, copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 export interface ImageUser {
   uid: number;
@@ -20,22 +24,39 @@ export interface BaseImage {
 }
 
 const AS_ROOT = process.getuid?.() === 0;
+const run = promisify(execFile);
 
 function imageUser(uid: number, home: string): ImageUser {
   return AS_ROOT ? { uid, gid: uid, home } : { uid: process.getuid!(), gid: process.getgid!(), home };
 }
 
-/** The base image, with the users' homes made in the stage's root. */
-export function standInFor(reference: string, root: string): BaseImage {
-  const tag = /^node:(\d+)\.(\d+)[\w.-]*$/.exec(reference);
+/** The `node` binary of the newest release of npm's `node` package that matches `version` (`24.21`). */
+async function nodeRelease(version: string): Promise<string> {
+  const spec = `node@${version}`;
+  const { stdout } = await run('npx', ['--yes', '-p', spec, '-c', 'node -p process.execPath'], {
+    timeout: 10 * 60_000,
+  });
+  return stdout.trim();
+}
+
+/** The base image, with its Node and the users' homes made in the stage's root. */
+export async function standInFor(reference: string, root: string): Promise<BaseImage> {
+  const tag = /^node:(\d+\.\d+)[\w.-]*$/.exec(reference);
   if (!tag) throw new Error(`FROM ${reference}: only the official node images are stood in for`);
-  const [major, minor] = process.versions.node.split('.').map(Number);
-  if (major !== Number(tag[1]) || minor < Number(tag[2]))
-    throw new Error(`FROM ${reference}: this machine's Node ${process.versions.node} cannot stand in for it`);
+  const node = await nodeRelease(tag[1]);
+  const { stdout } = await run(node, ['--version']);
+  if (!stdout.startsWith(`v${tag[1]}.`))
+    throw new Error(`FROM ${reference}: npm's node@${tag[1]} is ${stdout.trim()}, which cannot stand in for it`);
+  const binDir = path.join(root, 'usr', 'local', 'bin');
+  mkdirSync(binDir, { recursive: true });
+  copyFileSync(node, path.join(binDir, 'node'));
+  chmodSync(path.join(binDir, 'node'), 0o755);
+
   const users = { root: imageUser(0, '/root'), node: imageUser(1000, '/home/node') };
   for (const user of Object.values(users)) {
     mkdirSync(path.join(root, user.home), { recursive: true });
     chownSync(path.join(root, user.home), user.uid, user.gid);
   }
-  return { users, env: { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin' } };
+  const machinePath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+  return { users, env: { PATH: `${binDir}${path.delimiter}${machinePath}` } };
 }

@@ -164,7 +164,7 @@ export async function buildImages(options: {
       env: {},
       user: 'root',
       cmd: [],
-      base: standInFor(stage.base, root),
+      base: await standInFor(stage.base, root),
     };
     for (const step of stage.instructions) {
       options.log?.(`${stage.name}: ${step.op}`);
