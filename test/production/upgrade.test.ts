@@ -1,11 +1,13 @@
 /**
- * A deploy in the middle of long waits, on Temporal with PostgreSQL. Build A is the current release (the `v0.1.0`
- * tag, built from its own sources); it starts a purchase waiting for card payment, one waiting for approval and a
- * batch whose purchases wait for payment. Build B is today's code with a behaviour change in the purchase and the
- * batch workflows (a new first step and a mark on the result, each behind `patched()`, as docs/operations.md says
- * a change must be). B's workers start with the replay check on while A's still run; once B polls, A's are stopped, and every
- * execution is finished on B: paid, approved. Everything ends COMPLETED with the change, no workflow task failed,
- * no order was created twice, and the claim registry still answers.
+ * A deploy in the middle of long waits, and its rollback, on Temporal with PostgreSQL. Build A is the current
+ * release (the `v0.1.0` tag, built from its own sources); it starts a purchase waiting for card payment, one waiting
+ * for approval and a batch whose purchases wait for payment. Build B is today's code with a behaviour change in the
+ * purchase and the batch workflows (a new first step and a mark on the result, each behind `patched()`, as
+ * docs/operations.md says a change must be). B's workers start with the replay check on while A's still run; once
+ * B polls, A's are stopped, and every execution is finished on B: paid, approved. Everything ends COMPLETED with
+ * the change, no workflow task failed, no order was created twice, and the claim registry still answers.
+ * Rolling back: A cannot replay an execution B started (its replay check refuses to start), so the rollback is
+ * build R, B's code with the change turned off for new executions by a second patch; B's executions finish on it.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,12 +35,18 @@ const MARK = 'finished on build B';
 
 let env: PurchaseEnv;
 let work: string;
+let buildA: string;
+let buildB: string;
+let buildR: string;
 const workers: Array<{ child: ChildProcess; exited: Promise<number | null> }> = [];
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-upgrade-'));
   env = await PurchaseEnv.start({ worker: false });
-}, 120_000);
+  buildA = build('a', RELEASE_TAG);
+  buildB = build('b', 'HEAD', (dir) => changeWorkflows(dir));
+  buildR = build('r', 'HEAD', (dir) => changeWorkflows(dir, true));
+}, 300_000);
 
 afterAll(async () => {
   for (const worker of workers) worker.child.kill('SIGKILL');
@@ -63,8 +71,12 @@ function build(name: string, revision: string, change?: (dir: string) => void): 
   return dir;
 }
 
-/** Build B's change, written into its copy of the workflows as a developer would: new behaviour behind a patch. */
-function changeWorkflows(dir: string): void {
+/**
+ * Build B's change, written into its copy of the workflows as a developer would: new behaviour behind a patch.
+ * `rolledBack` writes build R, which undoes it the only way patching allows: the change's patch calls stay (an
+ * execution started on B replays through them), and a second patch turns the new behaviour off for new executions.
+ */
+function changeWorkflows(dir: string, rolledBack = false): void {
   const edit = (file: string, before: string, after: string) => {
     const source = path.join(dir, 'src/workflows', file);
     const text = fs.readFileSync(source, 'utf8');
@@ -74,13 +86,17 @@ function changeWorkflows(dir: string): void {
       `import { patched as patchedB, sleep as sleepB } from '@temporalio/workflow';\n${text.replace(before, after)}`,
     );
   };
+  const on = (step: string) =>
+    rolledBack
+      ? `(patchedB('${CHANGE_ID}-${step}') && !patchedB('${CHANGE_ID}-${step}-rolled-back'))`
+      : `patchedB('${CHANGE_ID}-${step}')`;
   // A new first step (a timer) changes the commands of every execution from its start: on a history written by A
   // it must not run (patched() is false there), or B would fail those executions with non-determinism errors.
   const marked = (run: string) =>
     `CancellationScope.nonCancellable(async () => {
-    if (patchedB('${CHANGE_ID}-first-step')) await sleepB(1);
+    if (${on('first-step')}) await sleepB(1);
     const result = await ${run};
-    return patchedB('${CHANGE_ID}-mark') ? { ...result, buildB: '${MARK}' } : result;
+    return ${on('mark')} ? { ...result, buildB: '${MARK}' } : result;
   })`;
   edit('purchase.ts', 'CancellationScope.nonCancellable(() => purchase.run())', marked('purchase.run()'));
   edit('batch.ts', 'CancellationScope.nonCancellable(() => batch.run())', marked('batch.run()'));
@@ -122,9 +138,6 @@ async function workflowTaskFailures(): Promise<string[]> {
 }
 
 test('build B takes over purchases and a batch waiting on build A: all finish, with the change, nothing twice', async () => {
-  const buildA = build('a', RELEASE_TAG);
-  const buildB = build('b', 'HEAD', changeWorkflows);
-
   // Build A starts the waits.
   const workerA = startWorker(buildA, path.join(work, 'worker-a.log'));
   await env.admin.setCredits(env.account.organisation, '0');
@@ -205,4 +218,49 @@ test('build B takes over purchases and a batch waiting on build A: all finish, w
   expect(owned.sort()).toEqual([...ordered].sort());
   expect(await stop(workerB)).toBe(0);
   process.stdout.write(`upgrade: build A stayed up ${(overlapMs / 1000).toFixed(1)} s after build B started\n`);
+});
+
+/** The timers an execution started before its first activity: build B's first step, if it ran. */
+async function firstStepTimers(handle: WorkflowHandle): Promise<number> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const firstActivity = events.findIndex((e) => e.activityTaskScheduledEventAttributes);
+  return events.slice(0, firstActivity).filter((e) => e.timerStartedEventAttributes).length;
+}
+
+test("rolling back: A refuses a purchase B started; build R turns the change off for new purchases and finishes B's", async () => {
+  const workerB = startWorker(buildB, path.join(work, 'rollback-b.log'));
+  await env.admin.setCredits(env.account.organisation, '0');
+  const startedOnB = await env.buy({ items: await env.items(1), paymentWindowMs: 3_600_000 });
+  const { orderId } = await env.waitForStage(startedOnB, 'AWAITING_PAYMENT');
+  expect(await firstStepTimers(startedOnB)).toBe(1);
+
+  // Straight back to A: A's code cannot replay what B wrote, and its replay check says so before it takes a task.
+  const workerA = startWorker(buildA, path.join(work, 'rollback-a.log'));
+  expect(await workerA.exited).toBe(10);
+  expect(workerA.log()).toContain(`cannot replay purchaseWorkflow ${startedOnB.workflowId} (run `);
+  expect(workerA.log()).toContain(`patch marker encountered for change ${CHANGE_ID}-first-step`);
+
+  // Build R rolls out beside B instead; B stops once R polls.
+  const workerR = startWorker(buildR, path.join(work, 'rollback-r.log'));
+  await until(
+    'build R to poll',
+    async () => workerR.log(),
+    (log) => log.includes('"worker started"'),
+    120_000,
+  );
+  expect(await stop(workerB)).toBe(0);
+
+  await env.admin.payOrder(orderId as string);
+  await env.admin.setCredits(env.account.organisation, '100000');
+  const finished = (await startedOnB.result()) as PurchaseResult & { buildB?: string };
+  expect(finished.end).toBe('COMPLETED');
+  expect(finished.buildB).toBeUndefined();
+
+  const startedOnR = await env.buy({ items: await env.items(1) });
+  const after = (await startedOnR.result()) as PurchaseResult & { buildB?: string };
+  expect(after.end).toBe('COMPLETED');
+  expect(after.buildB).toBeUndefined();
+  expect(await firstStepTimers(startedOnR)).toBe(0); // A's behaviour again
+  expect(await workflowTaskFailures()).toEqual([]);
+  expect(await stop(workerR)).toBe(0);
 });
