@@ -1,7 +1,7 @@
 /**
  * A deploy in the middle of long waits, and its rollback, on Temporal with PostgreSQL. Build A is the current
  * release (the `v0.1.0` tag, built from its own sources); it starts a purchase waiting for card payment, one waiting
- * for approval and a batch whose purchases wait for payment. Build B is today's code with a behaviour change in the
+ * for approval, one waiting for an item the first one holds, and a batch whose purchases wait for payment. Build B is today's code with a behaviour change in the
  * purchase and the batch workflows (a new first step and a mark on the result, each behind `patched()`, as
  * docs/operations.md says a change must be). B's workers start with the replay check on while A's still run; once
  * B polls, A's are stopped, and every execution is finished on B: paid, approved. Everything ends COMPLETED with
@@ -141,7 +141,8 @@ test('build B takes over purchases and a batch waiting on build A: all finish, w
   // Build A starts the waits.
   const workerA = startWorker(buildA, path.join(work, 'worker-a.log'));
   await env.admin.setCredits(env.account.organisation, '0');
-  const card = await env.buy({ items: await env.items(1), paymentWindowMs: 3_600_000 });
+  const cardItems = await env.items(1);
+  const card = await env.buy({ items: cardItems, paymentWindowMs: 3_600_000 });
   const approval = await env.buy({
     items: await env.items(1),
     budget: { maxTotal: '0.01', approval: 'wait', approvalTimeoutMs: 3_600_000 },
@@ -159,6 +160,18 @@ test('build B takes over purchases and a batch waiting on build A: all finish, w
     },
   );
   await env.waitForStage(card, 'AWAITING_PAYMENT');
+  // A purchase of the card purchase's item and one more, waiting for the claim the card purchase holds.
+  const claimWait = await env.buy({
+    items: [...cardItems, ...(await env.items(1))],
+    whenClaimed: 'wait',
+    paymentWindowMs: 3_600_000,
+  });
+  await until(
+    'a purchase waiting for a claim',
+    () => env.status(claimWait),
+    (status) => status.stage === 'CLAIMING' && /held/.test(status.lastError ?? ''),
+    60_000,
+  );
   await env.waitForStage(approval, 'AWAITING_APPROVAL');
   await until(
     "the batch's purchases waiting for payment",
@@ -185,16 +198,20 @@ test('build B takes over purchases and a batch waiting on build A: all finish, w
   expect(await stop(workerA)).toBe(0);
   const overlapMs = Date.now() - rolloutStarted;
 
-  // Everything finishes on B: the orders are paid, the purchase over budget approved.
+  // Everything finishes on B: the orders are paid, the purchase over budget approved, the claim released.
+  await env.admin.setCredits(env.account.organisation, '100000');
   for (const order of await env.admin.orders(env.account.organisation)) {
     if (order.status === 'UNPAID') await env.admin.payOrder(order.id);
   }
-  await env.admin.setCredits(env.account.organisation, '100000');
   await approval.executeUpdate(approveUpdate, { args: [{ approved: true, note: 'upgrade test' }] });
-  const results = (await Promise.all([card.result(), approval.result()])) as Array<
+  const results = (await Promise.all([card.result(), approval.result(), claimWait.result()])) as Array<
     PurchaseResult & { buildB?: string }
   >;
   for (const result of results) expect(result).toMatchObject({ end: 'COMPLETED', buildB: MARK });
+  // The waiting purchase found the card purchase's item owned once that was paid, and bought the other.
+  expect(results[2].dropped).toEqual([
+    expect.objectContaining({ item: cardItems[0].item, outcome: 'ALREADY_OWNED', purchaseId: card.workflowId }),
+  ]);
   const batchResult = (await (batch as WorkflowHandle).result()) as BatchResult & { buildB?: string };
   expect(batchResult).toMatchObject({ end: 'COMPLETED', buildB: MARK });
   expect(batchResult.counts).toMatchObject({ PAID: 4 });
@@ -206,7 +223,7 @@ test('build B takes over purchases and a batch waiting on build A: all finish, w
   const orders = await env.admin.orders(env.account.organisation);
   const ordered = orders.flatMap((order) => order.items.map((item) => `${item.collection}/${item.item}`));
   expect(new Set(ordered).size).toBe(ordered.length);
-  expect(orders).toHaveLength(7);
+  expect(orders).toHaveLength(8);
   expect(await workflowTaskFailures()).toEqual([]);
   // The claim registries, started on A and running on B, answer with every bought item owned.
   const owned: string[] = [];

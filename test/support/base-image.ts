@@ -2,7 +2,8 @@
  * What stands in for the Dockerfile's base image, which cannot be pulled here (there is no Docker engine): the
  * image's Node release, from npm's `node` package (which ships the Node binary) through npx and its cache, put
  * where the official image has it (/usr/local/bin/node) and first on PATH; this machine's npm and shell, run by
- * that Node; and the official Node image's two users with their homes. Whatever Node runs the tests, the image's
+ * that Node, trusting the machine's extra CA certificates (NODE_EXTRA_CA_CERTS); and the official Node image's two
+ * users with their homes. Whatever Node runs the tests, the image's
  * stages run on the Node its FROM line names. Run as root (as CI is), the image's users keep their ids, so a
  * stage's ownership and USER are real; otherwise both are the current user.
  */
@@ -58,5 +59,11 @@ export async function standInFor(reference: string, root: string): Promise<BaseI
     chownSync(path.join(root, user.home), user.uid, user.gid);
   }
   const machinePath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
-  return { users, env: { PATH: `${binDir}${path.delimiter}${machinePath}` } };
+  // The machine's extra CA certificates go in too, as a build behind a TLS-inspecting proxy passes them: the
+  // registry is reached through that proxy, and npm's Node trusts only its own CAs without them.
+  const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+  return {
+    users,
+    env: { PATH: `${binDir}${path.delimiter}${machinePath}`, ...(extraCa ? { NODE_EXTRA_CA_CERTS: extraCa } : {}) },
+  };
 }
