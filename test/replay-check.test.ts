@@ -3,33 +3,23 @@
  * against its own code. A history its code cannot replay stops it with exit 10 naming the execution;
  * histories it can replay let it start.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { settingsEnvironment } from '../src/config/settings';
 import { paymentCompletedSignal } from '../src/shared/purchase-messages';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
+import { runWorkerProcess } from './support/worker-process';
 import { until } from '../harness/until';
 
-const WORKER = path.resolve(__dirname, '../dist/src/worker.js');
 let env: PurchaseEnv;
 onePurchaseEnvPerFile((started) => (env = started));
 
 /** The worker process with the replay check on. */
 function startChecked(perType: number) {
-  const child = spawn(process.execPath, [WORKER], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      PATH: process.env.PATH,
-      ...settingsEnvironment(env.settings),
-      WORKER_REPLAY_CHECK: String(perType),
-      LOG_LEVEL: 'info',
-    },
+  return runWorkerProcess({
+    ...settingsEnvironment(env.settings),
+    WORKER_REPLAY_CHECK: String(perType),
+    LOG_LEVEL: 'info',
   });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, stderr: () => stderr };
 }
 
 test('a worker refuses to start on a running execution its code cannot replay, and starts once it can', async () => {
@@ -103,7 +93,6 @@ test('a worker refuses to start on a running execution its code cannot replay, a
     await waiting.signal(paymentCompletedSignal);
     expect((await waiting.result()).end).toBe('COMPLETED');
   } finally {
-    started.child.kill('SIGTERM');
-    await started.exited;
+    await started.stop();
   }
 }, 120_000);

@@ -2,32 +2,20 @@
  * The worker as operators run it: configured by the environment, JSON logs with the purchase and order
  * ids and never a secret, Prometheus metrics, a clean stop on SIGTERM, one-line configuration errors.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { settingsEnvironment } from '../src/config/settings';
 import { freePort } from '../local/ports';
 import { paymentCompletedSignal } from '../src/shared/purchase-messages';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
+import { runWorkerProcess } from './support/worker-process';
 
-const WORKER = path.resolve(__dirname, '../dist/src/worker.js');
 let env: PurchaseEnv;
 onePurchaseEnvPerFile((started) => (env = started), { worker: false });
 
-function runWorker(vars: Record<string, string>) {
-  const child = spawn(process.execPath, [WORKER], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, ...vars },
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, stderr: () => stderr };
-}
-
 test('logs are JSON with purchase and order ids and no secret; metrics are served; SIGTERM stops it cleanly', async () => {
   const metricsPort = await freePort();
-  const worker = runWorker({
+  const worker = runWorkerProcess({
     ...settingsEnvironment(env.settings),
     LOG_LEVEL: 'info',
     METRICS_PORT: String(metricsPort),
@@ -77,8 +65,7 @@ test('logs are JSON with purchase and order ids and no secret; metrics are serve
     expect(charted.size).toBeGreaterThanOrEqual(8);
     for (const name of charted) expect(metrics).toMatch(new RegExp(`^${name}[{ ]`, 'm'));
 
-    worker.child.kill('SIGTERM');
-    expect(await worker.exited).toBe(0);
+    expect(await worker.stop()).toBe(0);
     const lines = worker.stderr().trim().split('\n');
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records[0]).toMatchObject({ msg: 'worker started', organisationId: 1001 });
@@ -113,7 +100,7 @@ test('logs are JSON with purchase and order ids and no secret; metrics are serve
 }, 60_000);
 
 test('a bad variable is named in one line and exits 2; an unreachable Temporal exits 7', async () => {
-  const bad = runWorker({
+  const bad = runWorkerProcess({
     ...settingsEnvironment(env.settings),
     DATACOSMOS_ORGANISATION_ID: 'acme',
     METRICS_PORT: '99999',
@@ -123,7 +110,7 @@ test('a bad variable is named in one line and exits 2; an unreachable Temporal e
     'worker: invalid configuration: DATACOSMOS_ORGANISATION_ID must be a positive whole number; METRICS_PORT must be a port number',
   );
 
-  const unreachable = runWorker({
+  const unreachable = runWorkerProcess({
     ...settingsEnvironment(env.settings),
     TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
   });

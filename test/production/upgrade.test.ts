@@ -9,7 +9,7 @@
  * Rolling back: A cannot replay an execution B started (its replay check refuses to start), so the rollback is
  * build R, B's code with the change turned off for new executions by a second patch; B's executions finish on it.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,7 @@ import { claimsTaskQueue } from '../../src/shared/task-queues';
 import { startBatch } from '../../src/workflow-client/batch-client';
 import { until } from '../../harness/until';
 import { FAST, PurchaseEnv } from '../support/purchase-env';
+import { runWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 jest.setTimeout(600_000);
 
@@ -38,7 +39,7 @@ let work: string;
 let buildA: string;
 let buildB: string;
 let buildR: string;
-const workers: Array<{ child: ChildProcess; exited: Promise<number | null> }> = [];
+const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-upgrade-'));
@@ -103,25 +104,13 @@ function changeWorkflows(dir: string, rolledBack = false): void {
 }
 
 /** A worker process of a build, configured as production is, with the replay check on. */
-function startWorker(dir: string, logFile: string) {
-  const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [path.join(dir, 'dist/src/worker.js')], {
-    stdio: ['ignore', log, log],
-    env: {
-      PATH: process.env.PATH,
-      ...settingsEnvironment(env.settings),
-      LOG_LEVEL: 'info',
-      WORKER_REPLAY_CHECK: '20',
-    },
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  workers.push({ child, exited });
-  return { child, exited, log: () => fs.readFileSync(logFile, 'utf8') };
-}
-
-async function stop(worker: { child: ChildProcess; exited: Promise<number | null> }): Promise<number | null> {
-  worker.child.kill('SIGTERM');
-  return worker.exited;
+function startWorker(dir: string): WorkerProcess {
+  const worker = runWorkerProcess(
+    { ...settingsEnvironment(env.settings), LOG_LEVEL: 'info', WORKER_REPLAY_CHECK: '20' },
+    path.join(dir, 'dist/src/worker.js'),
+  );
+  workers.push(worker);
+  return worker;
 }
 
 /** Every workflow task failure in the histories on this environment's queues. */
@@ -139,7 +128,7 @@ async function workflowTaskFailures(): Promise<string[]> {
 
 test('build B takes over purchases and a batch waiting on build A: all finish, with the change, nothing twice', async () => {
   // Build A starts the waits.
-  const workerA = startWorker(buildA, path.join(work, 'worker-a.log'));
+  const workerA = startWorker(buildA);
   await env.admin.setCredits(env.account.organisation, '0');
   const cardItems = await env.items(1);
   const card = await env.buy({ items: cardItems, paymentWindowMs: 3_600_000 });
@@ -182,20 +171,20 @@ test('build B takes over purchases and a batch waiting on build A: all finish, w
 
   // Build B rolls out beside A; once it polls (its replay check passed), A is stopped.
   const rolloutStarted = Date.now();
-  const workerB = startWorker(buildB, path.join(work, 'worker-b.log'));
+  const workerB = startWorker(buildB);
   const polling = until(
     'build B to pass its replay check and poll',
-    async () => workerB.log(),
+    async () => workerB.stderr(),
     (log) => log.includes('"worker started"'),
     120_000,
   );
   const refused = workerB.exited.then((code) => {
-    throw new Error(`build B exited ${code}: ${workerB.log().trim().split('\n').pop()}`);
+    throw new Error(`build B exited ${code}: ${workerB.stderr().trim().split('\n').pop()}`);
   });
   refused.catch(() => undefined); // its stop at the end is not a refusal
   await Promise.race([polling, refused]);
-  expect(workerB.log()).toMatch(/"replay check passed"/);
-  expect(await stop(workerA)).toBe(0);
+  expect(workerB.stderr()).toMatch(/"replay check passed"/);
+  expect(await workerA.stop()).toBe(0);
   const overlapMs = Date.now() - rolloutStarted;
 
   // Everything finishes on B: the orders are paid, the purchase over budget approved, the claim released.
@@ -233,7 +222,7 @@ test('build B takes over purchases and a batch waiting on build A: all finish, w
     owned.push(...claims.filter((claim) => claim.state === 'OWNED').map((claim) => claim.item));
   }
   expect(owned.sort()).toEqual([...ordered].sort());
-  expect(await stop(workerB)).toBe(0);
+  expect(await workerB.stop()).toBe(0);
   process.stdout.write(`upgrade: build A stayed up ${(overlapMs / 1000).toFixed(1)} s after build B started\n`);
 });
 
@@ -245,27 +234,27 @@ async function firstStepTimers(handle: WorkflowHandle): Promise<number> {
 }
 
 test("rolling back: A refuses a purchase B started; build R turns the change off for new purchases and finishes B's", async () => {
-  const workerB = startWorker(buildB, path.join(work, 'rollback-b.log'));
+  const workerB = startWorker(buildB);
   await env.admin.setCredits(env.account.organisation, '0');
   const startedOnB = await env.buy({ items: await env.items(1), paymentWindowMs: 3_600_000 });
   const { orderId } = await env.waitForStage(startedOnB, 'AWAITING_PAYMENT');
   expect(await firstStepTimers(startedOnB)).toBe(1);
 
   // Straight back to A: A's code cannot replay what B wrote, and its replay check says so before it takes a task.
-  const workerA = startWorker(buildA, path.join(work, 'rollback-a.log'));
+  const workerA = startWorker(buildA);
   expect(await workerA.exited).toBe(10);
-  expect(workerA.log()).toContain(`cannot replay purchaseWorkflow ${startedOnB.workflowId} (run `);
-  expect(workerA.log()).toContain(`patch marker encountered for change ${CHANGE_ID}-first-step`);
+  expect(workerA.stderr()).toContain(`cannot replay purchaseWorkflow ${startedOnB.workflowId} (run `);
+  expect(workerA.stderr()).toContain(`patch marker encountered for change ${CHANGE_ID}-first-step`);
 
   // Build R rolls out beside B instead; B stops once R polls.
-  const workerR = startWorker(buildR, path.join(work, 'rollback-r.log'));
+  const workerR = startWorker(buildR);
   await until(
     'build R to poll',
-    async () => workerR.log(),
+    async () => workerR.stderr(),
     (log) => log.includes('"worker started"'),
     120_000,
   );
-  expect(await stop(workerB)).toBe(0);
+  expect(await workerB.stop()).toBe(0);
 
   await env.admin.payOrder(orderId as string);
   await env.admin.setCredits(env.account.organisation, '100000');
@@ -279,5 +268,5 @@ test("rolling back: A refuses a purchase B started; build R turns the change off
   expect(after.buildB).toBeUndefined();
   expect(await firstStepTimers(startedOnR)).toBe(0); // A's behaviour again
   expect(await workflowTaskFailures()).toEqual([]);
-  expect(await stop(workerR)).toBe(0);
+  expect(await workerR.stop()).toBe(0);
 });
