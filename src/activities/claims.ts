@@ -7,6 +7,7 @@ import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { DataCosmosClient } from '../datacosmos';
 import { claimItemsUpdate, claimsQuery, releaseClaimsUpdate, settleClaimsUpdate } from '../shared/claim-messages';
+import { WORKFLOW_TYPE } from '../shared/workflow-types';
 import {
   byShard,
   CLAIM_SHARDS,
@@ -72,9 +73,6 @@ export async function releaseClaims(
   return released.flat();
 }
 
-/** Names the registry workflow type without importing workflow code. */
-const REGISTRY_WORKFLOW = 'claimRegistryWorkflow';
-
 export interface ClaimActivityDependencies {
   client: DataCosmosClient;
   /** How often registries check held and watched claims (tests make it short). */
@@ -100,7 +98,7 @@ export function createClaimActivities(deps: ClaimActivityDependencies) {
           };
           return temporal.workflow.executeUpdateWithStart(claimItemsUpdate, {
             args: [{ ...request, items }],
-            startWorkflowOperation: new WithStartWorkflowOperation(REGISTRY_WORKFLOW, {
+            startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPE.claimRegistry, {
               workflowId: registryId(request, shard),
               taskQueue: claimsTaskQueue(request.taskQueue),
               args: [input],

@@ -4,6 +4,7 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { batchCancelSignal } from '../shared/batch-messages';
+import { WORKFLOW_TYPE } from '../shared/workflow-types';
 import { cancelSignal } from '../shared/purchase-messages';
 import { CliError, ExitCode } from '../shared/errors';
 import { purchaseListQuery } from './list';
@@ -37,7 +38,7 @@ export async function cancelBatch(
 async function isRunningBatchWorkflow(client: Client, batchId: string): Promise<boolean> {
   try {
     const description = await client.workflow.getHandle(batchId).describe();
-    return description.type === 'batchPurchaseWorkflow' && description.status.name === 'RUNNING';
+    return description.type === WORKFLOW_TYPE.batch && description.status.name === 'RUNNING';
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
     throw err;

@@ -1,6 +1,7 @@
 /** `dcp list` and `dcp watch`: purchases found through their search attributes. */
 import type { Client } from '@temporalio/client';
 import { statusQuery } from '../shared/purchase-messages';
+import { WORKFLOW_TYPE } from '../shared/workflow-types';
 import type { PurchaseStatus } from '../shared/purchase-types';
 import { withContext } from './context';
 import { formatTable, printJson } from './output';
@@ -26,7 +27,7 @@ export interface ListFilters {
  */
 export function purchaseListQuery(filters: Omit<ListFilters, 'limit'>, now = Date.now()): string {
   const quote = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
-  const clauses = [`WorkflowType = "purchaseWorkflow"`];
+  const clauses = [`WorkflowType = "${WORKFLOW_TYPE.purchase}"`];
   if (filters.taskQueue) clauses.push(`TaskQueue = ${quote(filters.taskQueue)}`);
   if (filters.stage) clauses.push(`PurchaseStage = ${quote(filters.stage)}`);
   if (filters.orderStatus) clauses.push(`OrderStatus = ${quote(filters.orderStatus)}`);

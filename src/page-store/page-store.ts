@@ -15,9 +15,7 @@ import {
   type StoredPage,
 } from '../shared/stored-pages';
 import { claimsTaskQueue } from '../shared/task-queues';
-
-/** Names the page workflow type without importing workflow code. */
-const PAGE_WORKFLOW = 'storedPageWorkflow';
+import { WORKFLOW_TYPE } from '../shared/workflow-types';
 
 export interface StoreOptions {
   /** The workflows' queue of the owner's target: pages run on its claims queue, beside the registries. */
@@ -46,7 +44,7 @@ export async function storePage(
 ): Promise<void> {
   const input: StoredPage = { owner: list.owner, values };
   try {
-    await client.workflow.start(PAGE_WORKFLOW, {
+    await client.workflow.start(WORKFLOW_TYPE.storedPage, {
       workflowId: pageId(list, page),
       taskQueue: claimsTaskQueue(taskQueue),
       args: [input],

@@ -5,9 +5,11 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { BATCH_ID_HEADER } from '../shared/log-context';
+import { WORKFLOW_TYPE } from '../shared/workflow-types';
 
 export const activityLogContext: ActivityInterceptorsFactory = (ctx) => {
-  const purchaseId = ctx.info.workflowType === 'purchaseWorkflow' ? ctx.info.workflowExecution?.workflowId : undefined;
+  const purchaseId =
+    ctx.info.workflowType === WORKFLOW_TYPE.purchase ? ctx.info.workflowExecution?.workflowId : undefined;
   let batchId: string | undefined;
   return {
     inbound: {

@@ -1,7 +1,14 @@
 /**
- * The workflow types the worker registers, by the queue they run on: the target's queue (purchases, batches) and
- * its claims queue (claim registries, stored pages). The replay check samples each; test/unit checks the list
- * against src/workflows/index.ts.
+ * The names of the workflow types the worker registers, for code that starts, finds or samples them without
+ * importing workflow code; test/unit/architecture.test.ts checks them against src/workflows/index.ts.
  */
-export const QUEUE_WORKFLOW_TYPES = ['purchaseWorkflow', 'batchPurchaseWorkflow'] as const;
-export const CLAIMS_QUEUE_WORKFLOW_TYPES = ['claimRegistryWorkflow', 'storedPageWorkflow'] as const;
+export const WORKFLOW_TYPE = {
+  purchase: 'purchaseWorkflow',
+  batch: 'batchPurchaseWorkflow',
+  claimRegistry: 'claimRegistryWorkflow',
+  storedPage: 'storedPageWorkflow',
+} as const;
+
+/** By the queue they run on: the target's queue (purchases, batches), and its claims queue. The replay check samples each. */
+export const QUEUE_WORKFLOW_TYPES = [WORKFLOW_TYPE.purchase, WORKFLOW_TYPE.batch] as const;
+export const CLAIMS_QUEUE_WORKFLOW_TYPES = [WORKFLOW_TYPE.claimRegistry, WORKFLOW_TYPE.storedPage] as const;

@@ -5,6 +5,7 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { paymentCompletedSignal } from '../shared/purchase-messages';
+import { WORKFLOW_TYPE } from '../shared/workflow-types';
 import { DataCosmosOrderIdKey } from '../shared/search-attributes';
 
 export type SignalOutcome =
@@ -38,7 +39,7 @@ async function findByOrderId(
   orderId: string,
 ): Promise<{ running?: string; closed?: string }> {
   // The order id was checked to hold only id characters, and the queue is built from settings, so quoting is safe.
-  const query = `WorkflowType = 'purchaseWorkflow' AND TaskQueue = '${taskQueue}' AND DataCosmosOrderId = '${orderId}'`;
+  const query = `WorkflowType = '${WORKFLOW_TYPE.purchase}' AND TaskQueue = '${taskQueue}' AND DataCosmosOrderId = '${orderId}'`;
   let closed: string | undefined;
   for await (const wf of client.workflow.list({ query, pageSize: 10 })) {
     if (wf.status.name === 'RUNNING') return { running: wf.workflowId };

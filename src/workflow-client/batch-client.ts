@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { readList, storeList, storeText } from '../page-store/page-store';
 import { progressQuery } from '../shared/batch-messages';
+import { WORKFLOW_TYPE } from '../shared/workflow-types';
 import {
   unpackRow,
   type BatchInput,
@@ -37,7 +38,7 @@ export async function startBatch(
 ): Promise<StartedBatch> {
   const owner: PageOwner = { kind: 'workflow', id: input.batchId };
   const stored = await storeLargeInput(client, options.taskQueue, owner, input);
-  return startOnce<typeof batchPurchaseWorkflow>(client, 'batchPurchaseWorkflow', {
+  return startOnce<typeof batchPurchaseWorkflow>(client, WORKFLOW_TYPE.batch, {
     workflowId: input.batchId,
     taskQueue: options.taskQueue,
     args: [stored],

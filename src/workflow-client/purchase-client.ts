@@ -6,6 +6,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { statusQuery } from '../shared/purchase-messages';
+import { WORKFLOW_TYPE } from '../shared/workflow-types';
 import type { PurchaseInput, PurchaseResult, PurchaseStatus } from '../shared/purchase-types';
 import { purchaseItemsValue } from '../shared/purchase-groups';
 import { BatchIdKey, OrganisationIdKey, PurchaseItemsKey, PurchaseStageKey } from '../shared/search-attributes';
@@ -28,7 +29,7 @@ export function startPurchase(
     { key: PurchaseItemsKey, value: purchaseItemsValue(input.items) },
   ];
   if (input.batchId) typedSearchAttributes.push({ key: BatchIdKey, value: input.batchId });
-  return startOnce<typeof purchaseWorkflow>(client, 'purchaseWorkflow', {
+  return startOnce<typeof purchaseWorkflow>(client, WORKFLOW_TYPE.purchase, {
     workflowId: input.purchaseId,
     taskQueue: options.taskQueue,
     args: [input],

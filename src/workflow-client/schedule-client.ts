@@ -5,11 +5,10 @@
  */
 import { ScheduleOverlapPolicy, type Client, type ScheduleHandle, type ScheduleSummary } from '@temporalio/client';
 import type { BatchInput } from '../shared/batch-types';
+import { WORKFLOW_TYPE } from '../shared/workflow-types';
 import { OrganisationIdKey } from '../shared/search-attributes';
 import type { batchPurchaseWorkflow } from '../workflows/batch';
 import { storeLargeInput } from './batch-client';
-
-const BATCH_WORKFLOW = 'batchPurchaseWorkflow';
 
 export interface BatchScheduleOptions {
   scheduleId: string;
@@ -69,7 +68,7 @@ export async function createBatchSchedule(client: Client, options: BatchSchedule
     memo: { ...memo },
     action: {
       type: 'startWorkflow',
-      workflowType: BATCH_WORKFLOW,
+      workflowType: WORKFLOW_TYPE.batch,
       // The schedule appends the scheduled time to this id, so every run is a batch of its own.
       workflowId: options.scheduleId,
       taskQueue: options.taskQueue,
@@ -83,7 +82,7 @@ export async function createBatchSchedule(client: Client, options: BatchSchedule
 export async function listBatchSchedules(client: Client, taskQueue?: string): Promise<BatchScheduleSummary[]> {
   const found: BatchScheduleSummary[] = [];
   for await (const schedule of client.schedule.list()) {
-    if (schedule.action?.workflowType !== BATCH_WORKFLOW) continue;
+    if (schedule.action?.workflowType !== WORKFLOW_TYPE.batch) continue;
     const summary = summarise(schedule);
     if (taskQueue === undefined || summary.taskQueue === taskQueue) found.push(summary);
   }
