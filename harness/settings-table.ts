@@ -24,20 +24,24 @@ export function settingsTable(): string {
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-/** The table between the markers of a text, or null when the markers are missing. */
-export function tableIn(text: string): string | null {
+/** Where the table's text lies between the markers, or null when they are missing. */
+function tableSpan(text: string): { start: number; end: number } | null {
   const start = text.indexOf(TABLE_START);
   const end = text.indexOf(TABLE_END);
-  if (start < 0 || end < start) return null;
-  return text.slice(start + TABLE_START.length, end).trim();
+  return start < 0 || end < start ? null : { start: start + TABLE_START.length, end };
+}
+
+/** The table between the markers of a text, or null when the markers are missing. */
+export function tableIn(text: string): string | null {
+  const span = tableSpan(text);
+  return span && text.slice(span.start, span.end).trim();
 }
 
 /** The text with today's table between its markers. */
 export function withTable(text: string): string {
-  const start = text.indexOf(TABLE_START);
-  const end = text.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no "${TABLE_START}" ... "${TABLE_END}" block`);
-  return `${text.slice(0, start + TABLE_START.length)}\n\n${settingsTable()}\n\n${text.slice(end)}`;
+  const span = tableSpan(text);
+  if (!span) throw new Error(`README.md has no "${TABLE_START}" ... "${TABLE_END}" block`);
+  return `${text.slice(0, span.start)}\n\n${settingsTable()}\n\n${text.slice(span.end)}`;
 }
 
 if (require.main === module) {

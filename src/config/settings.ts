@@ -126,8 +126,10 @@ function targetQueue(base: string, target: DataCosmosTarget): TemporalSettings['
   return taskQueue;
 }
 
+const DEFAULT_DATA_DIR = SETTINGS.find((setting) => setting.variable === 'DCP_DATA_DIR')?.default as string;
+
 export function dataDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  return path.resolve(cwd, env.DCP_DATA_DIR || '.data');
+  return path.resolve(cwd, env.DCP_DATA_DIR || DEFAULT_DATA_DIR);
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {

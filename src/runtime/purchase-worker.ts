@@ -31,6 +31,14 @@ import { checkReplay } from './replay-check';
 /** Written by `npm run build` (src/runtime/bundle-workflows.ts). */
 export const WORKFLOW_BUNDLE_PATH = distPath('workflow-bundle.js');
 
+/** The built workflow bundle, which the workers and the replay check run; a clear error when it was not built. */
+function builtWorkflowBundle(): { codePath: string } {
+  if (!existsSync(WORKFLOW_BUNDLE_PATH)) {
+    throw new CliError(`workflow bundle missing at ${WORKFLOW_BUNDLE_PATH}: run \`npm run build\``, ExitCode.FAILURE);
+  }
+  return { codePath: WORKFLOW_BUNDLE_PATH };
+}
+
 export interface PurchaseWorkerOptions {
   connection: NativeConnection;
   settings: Settings;
@@ -63,9 +71,7 @@ export class PurchaseWorker {
 
 export async function createPurchaseWorker(options: PurchaseWorkerOptions): Promise<PurchaseWorker> {
   const { connection, settings } = options;
-  if (!existsSync(WORKFLOW_BUNDLE_PATH)) {
-    throw new CliError(`workflow bundle missing at ${WORKFLOW_BUNDLE_PATH}: run \`npm run build\``, ExitCode.FAILURE);
-  }
+  const workflowBundle = builtWorkflowBundle();
   const meter = Runtime.instance().metricMeter;
   const client =
     options.client ??
@@ -96,13 +102,13 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     Worker.create({
       ...common,
       taskQueue: settings.temporal.taskQueue,
-      workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH },
+      workflowBundle,
       maxCachedWorkflows: settings.worker.maxCachedWorkflows,
     }),
     Worker.create({
       ...common,
       taskQueue: claimsTaskQueue(settings.temporal.taskQueue),
-      workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH },
+      workflowBundle,
       maxCachedWorkflows: CLAIM_REGISTRY_CACHE,
     }),
     Worker.create({
@@ -164,7 +170,7 @@ export async function runWorker(settings: Settings): Promise<void> {
         namespace: settings.temporal.namespace,
         taskQueue: settings.temporal.taskQueue,
         perType: settings.worker.replayCheck,
-        workflowBundlePath: WORKFLOW_BUNDLE_PATH,
+        workflowBundle: builtWorkflowBundle(),
       });
       log.info({ replayed }, 'replay check passed');
     }

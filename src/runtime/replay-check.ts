@@ -1,8 +1,9 @@
 /**
  * The replay check a worker can run before it polls: a sample of the running executions on its own queues (the
  * ones this code will continue; a closed execution is never run again, so an old build's closed history does not
- * hold a new build back), each replayed against the workflow bundle this worker would run. A history the code cannot replay means the deploy would break running
- * workflows with non-determinism errors, so the worker refuses to start instead (exit 10), naming the execution.
+ * hold a new build back), each replayed against the workflow bundle this worker would run. A history the code
+ * cannot replay means the deploy would break running workflows with non-determinism errors, so the worker refuses
+ * to start instead (exit 10), naming the execution.
  */
 import { Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
@@ -39,7 +40,7 @@ export async function checkReplay(options: {
   namespace: string;
   taskQueue: string;
   perType: number;
-  workflowBundlePath: string;
+  workflowBundle: { codePath: string };
 }): Promise<ReplayCheckResult> {
   const client = new Client({ connection: options.connection, namespace: options.namespace });
   const executions = await sample(client, options.taskQueue, options.perType);
@@ -52,7 +53,7 @@ export async function checkReplay(options: {
   const replayed: Record<string, number> = {};
   let index = 0;
   const results = Worker.runReplayHistories(
-    { workflowBundle: { codePath: options.workflowBundlePath }, replayName: 'replay-check' },
+    { workflowBundle: options.workflowBundle, replayName: 'replay-check' },
     histories,
   );
   // One history at a time, in the order given: the n-th result is the n-th execution's.
