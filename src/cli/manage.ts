@@ -1,6 +1,5 @@
 /** Commands on one purchase by id: status (and its history), cancel (or a batch's), approve, extend, paid, adopt. */
 import {
-  isGrpcDeadlineError,
   WorkflowUpdateFailedError,
   type Client,
   type WorkflowExecutionDescription,
@@ -26,6 +25,7 @@ import {
   missingWorker,
   STATUS_QUERY_DEADLINE_MS,
   UNSEEN_WORKER_QUERY_DEADLINE_MS,
+  isUnansweredQuery,
   workerWait,
   type WorkerWait,
 } from './worker-wait';
@@ -99,7 +99,7 @@ async function runningStatus(
   try {
     return await client.withDeadline(Date.now() + deadlineMs, () => handle.query(statusQuery));
   } catch (err) {
-    if (!isGrpcDeadlineError(err)) throw err;
+    if (!isUnansweredQuery(err)) throw err;
     return workerWait(description, missing ?? `no worker answered a status query within ${deadlineMs / 1000} s`);
   }
 }

@@ -3,7 +3,7 @@
  * them (no worker configured for that target runs, or it died). `dcp status` and `dcp buy` say so, with what to
  * do, instead of waiting on a status query that nobody answers.
  */
-import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import { isGrpcDeadlineError, isGrpcServiceError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { PurchaseStageKey } from '../shared/search-attributes';
 import { queuePollers } from '../workflow-client/task-queue-pollers';
 import { note } from './output';
@@ -24,6 +24,21 @@ export const UNSEEN_WORKER_QUERY_DEADLINE_MS = 2_000;
 export async function missingWorker(client: Client, taskQueue: string): Promise<string | null> {
   const pollers = await queuePollers(client, taskQueue);
   return pollers.length > 0 ? null : `no worker polls task queue ${taskQueue}`;
+}
+
+/**
+ * A status query that no worker answered: it ran out of time, or the server refused it at once because no worker
+ * polled the queue within its window (FAILED_PRECONDITION "no poller seen for task queue recently").
+ */
+/** gRPC's FAILED_PRECONDITION status code. */
+const FAILED_PRECONDITION = 9;
+
+export function isUnansweredQuery(err: unknown): boolean {
+  if (isGrpcDeadlineError(err)) return true;
+  for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) {
+    if (isGrpcServiceError(cause) && cause.code === FAILED_PRECONDITION) return true;
+  }
+  return false;
 }
 
 export function workerWait(description: WorkflowExecutionDescription, reason: string): WorkerWait {
