@@ -53,6 +53,12 @@ function cpu(k: KindCost): number {
   return round(k.serverCpuMs + k.workerCpuMs, 1);
 }
 
+const MODE_TEXT: Record<ModeCost['mode'], string> = {
+  'no budget': 'no fleet budget',
+  'fleet budget': 'a fleet budget',
+  'spend limit': 'no fleet budget and a spend limit set',
+};
+
 /** One markdown table per mode: each measure per credits and per card purchase, the baseline's beside it. */
 export function costTables(now: ModeCost[], baseline: CostBaseline | null): string[] {
   const lines: string[] = [];
@@ -66,7 +72,7 @@ export function costTables(now: ModeCost[], baseline: CostBaseline | null): stri
     const before = baseline?.modes.find((m) => m.mode === mode.mode);
     const pair = (value: number, old: number | undefined) => (old === undefined ? `${value}` : `${old} → ${value}`);
     lines.push(
-      `Per purchase, worker with ${mode.mode === 'no budget' ? 'no fleet budget' : 'a fleet budget'} (one at a time, 0 ms API latency; ${before ? 'baseline → now' : 'now'}):`,
+      `Per purchase, worker with ${MODE_TEXT[mode.mode]} (one at a time, 0 ms API latency; ${before ? 'baseline → now' : 'now'}):`,
       '',
       '| measure | credits purchase | card purchase |',
       '| --- | --- | --- |',

@@ -1,10 +1,12 @@
 /**
  * What one purchase costs, by kind (credits; card, paid on the simulator and signalled once it waits) and by worker
- * mode (without a fleet budget, the default; with one, whose DataCosmos steps go through the budget queue): the
+ * mode (without a fleet budget, the default; with one, whose DataCosmos steps go through the budget queue; with a
+ * spend limit set, which every purchase reserves against): the
  * tasks and history events it takes, the Temporal server's persistence and visibility writes, the CPU of the server
  * and of the worker (a process of its own), and its latency beside a plain async pool at 1 and 5 at a time.
  */
 import { randomUUID } from 'node:crypto';
+import { setSpendLimit } from '../src/activities/spend';
 import { CLAIM_SHARDS, claimShard } from '../src/shared/claim-types';
 import { itemKey } from '../src/shared/item-key';
 import { paymentCompletedSignal } from '../src/shared/purchase-messages';
@@ -16,7 +18,8 @@ import { ACCOUNT, type BenchStack } from './stack';
 import { round } from '../harness/stats';
 import { orchestratedPurchases, sideBySide } from './throughput';
 
-export const COST_MODES = ['no budget', 'fleet budget'] as const;
+/** 'spend limit': no fleet budget, and an organisation limit set, so every purchase's reservation is checked against it. */
+export const COST_MODES = ['no budget', 'fleet budget', 'spend limit'] as const;
 export type CostMode = (typeof COST_MODES)[number];
 
 /** A fleet budget far above what one machine sends: it routes the steps through the budget queue, never slows them. */
@@ -95,7 +98,11 @@ async function modeCost(
   mode: CostMode,
   log: (line: string) => void,
 ): Promise<ModeCost> {
-  const taskQueue = mode === 'no budget' ? 'bench-cost' : 'bench-cost-budget';
+  const taskQueue = {
+    'no budget': 'bench-cost',
+    'fleet budget': 'bench-cost-budget',
+    'spend limit': 'bench-cost-limit',
+  }[mode];
   const budget = mode === 'fleet budget' ? { fleetMaxRequestsPerSecond: UNLIMITING_BUDGET } : {};
   const worker = stack.workerProcess(stack.settings(taskQueue, budget));
   const probe = stack.costProbe([worker]);
@@ -104,6 +111,7 @@ async function modeCost(
     await stack.admin.setCredits(ACCOUNT.organisationId, '1000000000');
     await orchestratedPurchases(stack, supply, taskQueue, 5, 5); // warm the worker and its caches
     await warmRegistries(stack, supply, taskQueue);
+    if (mode === 'spend limit') await setBenchLimit(stack, taskQueue);
     log(`cost (${mode}): ${plan.each} credits purchases, one at a time`);
     const credits = await kindCost(stack, plan.each, probe, (id) => creditsPurchase(stack, supply, taskQueue, id));
     await stack.admin.setCredits(ACCOUNT.organisationId, '0');
@@ -128,6 +136,24 @@ async function modeCost(
     await stack.admin.setFaults({});
     await stack.stopWorkerProcess(worker);
   }
+}
+
+/** An organisation limit far above what the run spends: each purchase's reservation is counted, none refused. */
+async function setBenchLimit(stack: BenchStack, taskQueue: string): Promise<void> {
+  await setSpendLimit(
+    stack.client,
+    { taskQueue: stack.queue(taskQueue), organisationId: ACCOUNT.organisationId },
+    {
+      name: 'bench-month',
+      period: 'month',
+      amount: '1000000000000',
+      currency: 'EUR',
+      scope: { kind: 'organisation' },
+      timeZone: 'UTC',
+      setAt: new Date().toISOString(),
+    },
+    600_000,
+  );
 }
 
 /**

@@ -8,22 +8,17 @@ import type { ChildProcess } from 'node:child_process';
 import { add, subtract } from '../src/shared/money';
 import { runBatch } from './support/batch-env';
 import { runDcp } from './support/dcp';
-import { kill9 } from './support/kill';
-import { PurchaseEnv } from './support/purchase-env';
-import { until } from '../harness/until';
+import { withWorkerProcess, type PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
 let worker: ChildProcess;
-
-beforeAll(async () => {
-  env = await PurchaseEnv.start({ worker: false });
-  worker = env.spawnWorkerProcess();
-}, 60_000);
-
-afterAll(async () => {
-  await kill9(worker);
-  await env?.close();
-});
+withWorkerProcess(
+  (started, spawned) => {
+    env = started;
+    worker = spawned;
+  },
+  () => worker,
+);
 
 test('four overlapping batches and dcp buy at the same instant, with faults and a worker crash: one order per item', async () => {
   const catalog = await env.items(40);
@@ -45,14 +40,7 @@ test('four overlapping batches and dcp buy at the same instant, with faults and 
   );
 
   // Mid-run: the worker dies without a chance to finish anything, and a new one takes over.
-  await until(
-    'some orders',
-    () => env.admin.orders(1001),
-    (orders) => orders.length >= 4,
-    180_000,
-  );
-  await kill9(worker);
-  worker = env.spawnWorkerProcess();
+  worker = await env.killWorkerAfterOrders(worker, 4);
 
   const results = await Promise.all(batches.map((b) => b.result()));
   const runs = await Promise.all(buys);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { settingsEnvironment } from '../src/config/settings';
 import { freePort } from '../local/ports';
+import { setSpendLimit } from '../src/activities/spend';
 import { paymentCompletedSignal } from '../src/shared/purchase-messages';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 import { runWorkerProcess } from './support/worker-process';
@@ -21,6 +22,10 @@ test('logs are JSON with purchase and order ids and no secret; metrics are serve
     METRICS_PORT: String(metricsPort),
   });
   try {
+    const monthly = { name: 'monthly', period: 'month', amount: '1000000', currency: 'EUR', timeZone: 'UTC' } as const;
+    const scope = { taskQueue: env.taskQueue, organisationId: 1001 };
+    const limit = { ...monthly, scope: { kind: 'organisation' } as const, setAt: new Date().toISOString() };
+    await setSpendLimit(env.client, scope, limit, 1_000);
     const batchId = 'nightly-2026-11-28';
     const result = await (await env.buy({ items: await env.items(1), batchId })).result();
     expect(result.end).toBe('COMPLETED');
@@ -41,10 +46,15 @@ test('logs are JSON with purchase and order ids and no secret; metrics are serve
     expect(metrics).toMatch(/^temporal_activity_execution_latency/m);
     expect(metrics).toMatch(/^dcp_purchases\{end="COMPLETED",.*\} 3$/m);
     expect(metrics).toMatch(/^dcp_payment_wait_count\{end="COMPLETED",.*\} 1$/m);
+    const limitLine = metrics
+      .split('\n')
+      .find((l) => l.startsWith('dcp_spend_limit{') && l.includes('kind="spent"') && l.includes('limit="monthly"'));
+    const limitSpent = Number(limitLine?.split(' ').pop());
     expect(metrics).toMatch(/^dcp_activity_retries\{activity="createOrderOnce"\} 1$/m);
     expect(metrics).toMatch(/^dcp_datacosmos_requests\{endpoint="order_create",status="error"\} 1$/m);
     const spend = Number(/^dcp_paid_order_total_sum\{currency="EUR",.*\} (\S+)$/m.exec(metrics)?.[1]);
     expect(spend).toBeGreaterThan(Number(result.total) + Number(retried.total));
+    expect(limitSpent).toBeCloseTo(spend, 2); // the month's limit counts every paid order
     for (const endpoint of ['stac_search', 'order_checkout']) {
       expect(metrics).toMatch(
         new RegExp(`^dcp_datacosmos_requests\\{endpoint="${endpoint}",status="20[01]"\\} 3$`, 'm'),

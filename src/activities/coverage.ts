@@ -21,7 +21,9 @@ import { apiStep, businessRule, cancellation } from './failures';
 import { ownershipOf, type Ownership } from './ownership';
 import { inlinePrice, priceRest, type ItemPriceFact } from './pricing';
 import { planOffThread } from './plan-off-thread';
+import { ledgerState } from './spend';
 import { storedText } from './stored-input';
+import { leastLeft } from '../shared/spend-limits';
 
 export interface CoverageActivityDependencies {
   client: DataCosmosClient;
@@ -34,6 +36,21 @@ const PAGE_SIZE = 500;
 const RATE_PLACES = 8;
 /** Plans made at most, when sub-area prices take a plan over the budget. */
 const MAX_PLANS = 3;
+
+/**
+ * What the spend limits over the batch leave, when that is less than its budget: the plan spends no more, so its
+ * picks are not refused one by one when bought.
+ */
+async function limitedBudget(
+  input: PlanCoverageInput,
+  organisationId: number,
+): Promise<{ limit: string; left: string } | null> {
+  if (input.currency === undefined) return null;
+  const state = await ledgerState(Context.current().client, { taskQueue: input.claimScope, organisationId });
+  const spend = { contractId: input.contractId, scheduleId: input.scheduleId ?? null, currency: input.currency };
+  const least = leastLeft(state, spend, Date.now());
+  return least !== null && compare(least.left, input.budget) < 0 ? least : null;
+}
 
 export function createCoverageActivities(deps: CoverageActivityDependencies) {
   const { client, organisationId } = deps;
@@ -65,13 +82,16 @@ export function createCoverageActivities(deps: CoverageActivityDependencies) {
         };
       };
       const options = { minCoveragePct: request.minCoveragePct, prefer: request.prefer, clip: request.clip };
-      let budget = input.budget;
+      const limited = await limitedBudget(input, organisationId);
+      const planBudget = limited?.left ?? input.budget;
+      let budget = planBudget;
       const first = await planOffThread(aoi, candidates, { ...options, budget });
       let plan = first;
       for (let plans = 1; ; plans++) {
         const picks = await pricedPicks(client, input.contractId, plan, levels, ownership);
         const result = record({ ...plan, baselines: first.baselines }, picks);
-        const over = subtract(result.cost, input.budget);
+        if (limited) result.limitedBy = limited;
+        const over = subtract(result.cost, planBudget);
         if (compare(over, '0') <= 0 || plans === MAX_PLANS) return storePicks(input, result);
         budget = compare(over, budget) >= 0 ? '0' : subtract(budget, over);
         plan = await planOffThread(aoi, candidates, { ...options, budget, baselines: false });

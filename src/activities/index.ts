@@ -14,6 +14,7 @@ import { chooseContract, createContractCache, type ContractCache } from './contr
 import { apiStep, businessRule, cancellation, isFinalApiFailure, unsettled } from './failures';
 import { checkAdoptable, findOrderForItems, readOrder, summarizeOrder } from './orders';
 import { priceLineItems } from './pricing';
+import { createSpendActivities } from './spend';
 import { createStoredPageActivities } from './stored-pages';
 
 export interface ActivityDependencies {
@@ -168,6 +169,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createBatchActivities(deps),
     ...createCoverageActivities(deps),
     ...createClaimActivities(deps),
+    ...createSpendActivities(deps),
     ...createStoredPageActivities(),
   };
 }

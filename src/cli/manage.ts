@@ -1,9 +1,5 @@
 /** Commands on one purchase by id: status (and its history), cancel (or a batch's), approve, extend, paid, adopt. */
-import {
-  WorkflowUpdateFailedError,
-  type Client,
-  type WorkflowExecutionDescription,
-} from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import {
   adoptOrderUpdate,
   approveUpdate,

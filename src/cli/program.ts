@@ -7,6 +7,7 @@ import { CliError, ExitCode } from '../shared/errors';
 import { registerBatchCommands, registerScheduleCommands } from './commands/batch';
 import { registerBuyCommands } from './commands/buy';
 import { registerDataCosmosCommands } from './commands/datacosmos';
+import { registerLimitCommands } from './commands/limits';
 import { registerProcessCommands } from './commands/processes';
 import { registerPurchaseCommands } from './commands/purchases';
 import type { Shell } from './completion';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerBatchCommands(program);
   registerScheduleCommands(program);
   registerPurchaseCommands(program);
+  registerLimitCommands(program);
   registerDataCosmosCommands(program);
   registerProcessCommands(program);
   program

@@ -70,6 +70,7 @@ export function formatStatus(status: PurchaseStatus): string {
     lines.push(`  needs attention since ${status.attention.since}: ${status.attention.reason}`);
     lines.push(`  to resolve: ${attentionAction(status)}`);
   } else if (status.lastError) lines.push(`  last error: ${status.lastError}`);
+  if (status.spendLimit) lines.push(`  limit:     ${status.spendLimit} (\`dcp limits list\` shows what it has left)`);
   if (status.batchId) lines.push(`  batch:     ${status.batchId}`);
   if (status.redriveOf) lines.push(`  redrive of: ${status.redriveOf}`);
   lines.push(

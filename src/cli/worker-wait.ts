@@ -3,7 +3,12 @@
  * them (no worker configured for that target runs, or it died). `dcp status` and `dcp buy` say so, with what to
  * do, instead of waiting on a status query that nobody answers.
  */
-import { isGrpcDeadlineError, isGrpcServiceError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import {
+  isGrpcDeadlineError,
+  isGrpcServiceError,
+  type Client,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
 import { PurchaseStageKey } from '../shared/search-attributes';
 import { queuePollers } from '../workflow-client/task-queue-pollers';
 import { note } from './output';

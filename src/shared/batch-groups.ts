@@ -40,6 +40,7 @@ export function groupPurchaseInput(
     contractId: contract.contractId,
     budget: { maxTotal: plannedTotal(group), currency: contract.currency, approval: 'reject' },
     batchId: batch.batchId,
+    ...(batch.scheduleId ? { scheduleId: batch.scheduleId } : {}),
     ...(batch.deliver ? { deliver: batch.deliver } : {}),
     ...(batch.activityTimeoutMs ? { activityTimeoutMs: batch.activityTimeoutMs } : {}),
     ...(batch.poll ? { poll: batch.poll } : {}),
@@ -71,7 +72,8 @@ export function rowOf(
 /** What a group's purchase ending means: the money after it, and one row per item (dropped ones say why). */
 export function groupEnded(group: PlannedItem[], money: Money, result: PurchaseResult): Money & { rows: GroupRow[] } {
   const planned = plannedTotal(group);
-  const outcome = PURCHASE_OUTCOME[result.end];
+  // A purchase a spend limit refused: its items were skipped, as ones over the batch's own budget are.
+  const outcome = result.end === 'REJECTED' && result.spendLimit ? 'SKIPPED_LIMIT' : PURCHASE_OUTCOME[result.end];
   const paid = outcome === 'PAID';
   const after = {
     reserved: add(subtract(money.reserved, planned), paid ? (result.total ?? planned) : '0'),

@@ -8,7 +8,15 @@ import type { LineItem, LineItemInput, PollSchedule } from './purchase-types';
 import type { StoredList } from './stored-pages';
 
 export type ItemOutcome =
-  'PAID' | 'CANCELLED' | 'EXPIRED' | 'FAILED' | 'SKIPPED_BUDGET' | 'SKIPPED_PRICE' | 'ALREADY_OWNED' | 'IN_FLIGHT';
+  | 'PAID'
+  | 'CANCELLED'
+  | 'EXPIRED'
+  | 'FAILED'
+  | 'SKIPPED_BUDGET'
+  | 'SKIPPED_PRICE'
+  | 'SKIPPED_LIMIT'
+  | 'ALREADY_OWNED'
+  | 'IN_FLIGHT';
 export const ITEM_OUTCOMES: readonly ItemOutcome[] = [
   'PAID',
   'CANCELLED',
@@ -16,6 +24,7 @@ export const ITEM_OUTCOMES: readonly ItemOutcome[] = [
   'FAILED',
   'SKIPPED_BUDGET',
   'SKIPPED_PRICE',
+  'SKIPPED_LIMIT',
   'ALREADY_OWNED',
   'IN_FLIGHT',
 ];
@@ -67,6 +76,8 @@ export interface BatchInput {
    * window is the `windowMs` before the run's scheduled time (see `startScheduledRun` in the batch workflow).
    */
   schedule?: { windowMs: number };
+  /** The schedule a run belongs to (set by the run from its schedule's id): its purchases carry it for limits. */
+  scheduleId?: string;
   /** Set only by continue-as-new. */
   carried?: BatchCarried;
 }

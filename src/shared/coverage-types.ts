@@ -49,6 +49,9 @@ export interface PlanCoverageInput {
   request: CoverageRequest;
   /** The most the picks may cost together. */
   budget: string;
+  /** The contract's currency and the batch's schedule: the spend limits over the batch may leave less than its budget. */
+  currency?: string;
+  scheduleId?: string;
 }
 
 /** One chosen scene (src/coverage's planner chooses them). */
@@ -117,6 +120,8 @@ export interface CoveragePlanRecord extends CoverageFigures {
   inFlight: number;
   /** Set when orders paid outside this product cannot be seen. */
   ownershipUnknown?: string;
+  /** Set when a spend limit left less than the batch's budget: the limit, and what the plan could spend. */
+  limitedBy?: { limit: string; left: string };
 }
 
 /** Coverage so far, for `dcp batch status`: what the plan expects and what is bought (or owned) already. */

@@ -3,6 +3,7 @@ export const METRIC = {
   purchases: 'dcp_purchases',
   paidOrderTotal: 'dcp_paid_order_total',
   paymentWait: 'dcp_payment_wait',
+  spendLimit: 'dcp_spend_limit',
   datacosmosRequests: 'dcp_datacosmos_requests',
   datacosmosRequestDuration: 'dcp_datacosmos_request_duration',
   activityRetries: 'dcp_activity_retries',

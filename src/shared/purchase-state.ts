@@ -101,6 +101,7 @@ export function resultOf(
     ...(delivery ? { delivery } : {}),
     ...(s.redriveOf ? { redriveOf: s.redriveOf } : {}),
     ...(s.dropped.length > 0 ? { dropped: s.dropped } : {}),
+    ...(s.spendLimit ? { spendLimit: s.spendLimit } : {}),
   };
 }
 
@@ -110,6 +111,7 @@ export function carriedStateOf(
   wait: {
     contract: ResolvedContract;
     claimed: string[];
+    spendReserved: boolean;
     nextPollMs: number;
     paymentWaitStartedAt: number | null;
   },
@@ -138,5 +140,7 @@ export function carriedStateOf(
     lastError: s.lastError ?? undefined,
     claimed: wait.claimed,
     dropped: s.dropped,
+    // Only when held, so payment waits without a reservation carry exactly what they did.
+    ...(wait.spendReserved ? { spendReserved: true } : {}),
   };
 }

@@ -137,6 +137,8 @@ export interface PurchaseInput {
    * the holder ends (then buys them, or drops them as ALREADY_OWNED if it bought them).
    */
   whenClaimed?: 'drop' | 'wait';
+  /** The schedule whose run started this purchase: limits scoped to that schedule count it. */
+  scheduleId?: string;
 }
 
 /** What a payment wait carries across continue-as-new (same workflow id, queries and signals). */
@@ -158,6 +160,8 @@ export interface CarriedState {
   /** The items whose claims this purchase holds (`COLLECTION/ITEM`), settled when it ends. */
   claimed?: string[];
   dropped?: DroppedItem[];
+  /** Whether the purchase holds a reservation in its target's spend ledger, settled when it ends. */
+  spendReserved?: boolean;
 }
 
 export interface ResolvedContract {
@@ -224,6 +228,8 @@ export interface PurchaseStatus {
   redriveOf?: string;
   /** Items left out because another purchase owns or holds them. */
   dropped: DroppedItem[];
+  /** The spend limit that refused the purchase's total (set only then). */
+  spendLimit?: string;
 }
 
 export interface PurchaseResult {
@@ -248,6 +254,8 @@ export interface PurchaseResult {
   redriveOf?: string;
   /** Items left out because another purchase owns or holds them (absent when none). */
   dropped?: DroppedItem[];
+  /** The spend limit that refused the purchase's total (absent unless one did). */
+  spendLimit?: string;
 }
 
 /** Why a purchase is in NEEDS_ATTENTION, since when, and what an operator can do. */

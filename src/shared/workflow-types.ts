@@ -7,8 +7,13 @@ export const WORKFLOW_TYPE = {
   batch: 'batchPurchaseWorkflow',
   claimRegistry: 'claimRegistryWorkflow',
   storedPage: 'storedPageWorkflow',
+  spendLedger: 'spendLedgerWorkflow',
 } as const;
 
 /** By the queue they run on: the target's queue (purchases, batches), and its claims queue. The replay check samples each. */
 export const QUEUE_WORKFLOW_TYPES = [WORKFLOW_TYPE.purchase, WORKFLOW_TYPE.batch] as const;
-export const CLAIMS_QUEUE_WORKFLOW_TYPES = [WORKFLOW_TYPE.claimRegistry, WORKFLOW_TYPE.storedPage] as const;
+export const CLAIMS_QUEUE_WORKFLOW_TYPES = [
+  WORKFLOW_TYPE.claimRegistry,
+  WORKFLOW_TYPE.storedPage,
+  WORKFLOW_TYPE.spendLedger,
+] as const;

@@ -88,6 +88,7 @@ function startScheduledRun(input: BatchInput): BatchInput {
   return {
     ...rest,
     batchId: info.workflowId,
+    scheduleId: input.batchId,
     ...(search ? { search: { ...search, datetime } } : {}),
     ...(coverage ? { coverage: { ...coverage, datetime } } : {}),
   };
@@ -209,6 +210,8 @@ class Batch {
       claimScope: workflowInfo().taskQueue,
       request: coverage,
       budget: this.input.budget,
+      currency: s.currency,
+      ...(this.input.scheduleId ? { scheduleId: this.input.scheduleId } : {}),
     });
     s.nextPick = 0;
     s.coveredKm2 = 0;
@@ -294,7 +297,8 @@ class Batch {
     const packed = packRow(row);
     s.rows.push(packed);
     this.rowBytes += jsonBytes(packed) + 1;
-    s.counts[row.outcome] += 1;
+    // Runs carried from before an outcome existed lack its count.
+    s.counts[row.outcome] = (s.counts[row.outcome] ?? 0) + 1;
     if (coverKm2 !== undefined && COVERING.has(row.outcome)) s.coveredKm2 = (s.coveredKm2 ?? 0) + coverKm2;
   }
 

@@ -3,3 +3,4 @@ export { purchaseWorkflow } from './purchase';
 export { batchPurchaseWorkflow } from './batch';
 export { claimRegistryWorkflow } from './claim-registry';
 export { storedPageWorkflow } from './stored-page';
+export { spendLedgerWorkflow } from './spend-ledger';

@@ -61,10 +61,13 @@ export function contractLookup(timeoutMs: number): Pick<Activities, 'resolveCont
 }
 
 /**
- * Claims are updates sent through the Temporal client: as local activities no server round trip schedules them.
- * So is the worker's answer to where the DataCosmos steps run.
+ * Claims and spend reservations are updates sent through the Temporal client: as local activities no server round
+ * trip schedules them. So is the worker's answer to where the DataCosmos steps run.
  */
-export function claimSteps(): Pick<Activities, 'claimItems' | 'settleClaims' | 'datacosmosPlacement'> {
+export function claimSteps(): Pick<
+  Activities,
+  'claimItems' | 'settleClaims' | 'reserveSpend' | 'settleSpend' | 'datacosmosPlacement'
+> {
   return proxyLocalActivities<Activities>({ startToCloseTimeout: '30s', retry: STEP_RETRY });
 }
 

@@ -7,7 +7,14 @@
  * step-failures, purchase-state), its record, messages and steps are beside it. Deterministic: all I/O is in
  * activities; Date is the SDK's workflow clock.
  */
-import { CancellationScope, allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { ATTENTION_RESOLVES } from '../shared/attention-rules';
 import { approvalOutcome, currencyMismatch, overBudget } from '../shared/budget-rules';
 import { nothingLeftToBuy, settlementFor, sortGrants, waitingForHeld } from '../shared/claim-rules';
@@ -27,9 +34,11 @@ import {
   type PurchaseEnd,
   type PurchaseInput,
   type PurchaseResult,
+  type Quote,
   type ResolvedContract,
 } from '../shared/purchase-types';
 import { purchaseInputProblems } from '../shared/purchase-validation';
+import { spendSettlementFor } from '../shared/spend-limits';
 import {
   activityCause,
   invalidInput,
@@ -43,6 +52,9 @@ import { deliverFiles } from './purchase-delivery';
 import { Inbox, installPurchaseHandlers } from './purchase-handlers';
 import { PurchaseRecord } from './purchase-record';
 import { claimSteps, contractLookup, datacosmosSteps, type DataCosmosSteps } from './purchase-steps';
+
+/** Purchases from this change on reserve their total in the target's spend ledger; older histories replay without. */
+const SPEND_LIMITS_PATCH = 'spend-limits';
 
 /** Ends the workflow function early with a business end; caught once in purchaseWorkflow. */
 class PurchaseEnded extends Error {
@@ -75,6 +87,8 @@ class Purchase {
   private contract: ResolvedContract | null;
   /** Items whose claims this purchase holds: settled (owned, watched, released) when it ends. */
   private readonly claimed: string[];
+  /** Whether the purchase holds a reservation in its target's spend ledger: settled when it ends. */
+  private spendReserved: boolean;
   /** What the order create was asked, once known: an order an operator adopts is checked against it. */
   private orderRequest: CreateOrderInput | null = null;
   private readonly attention: Attention;
@@ -91,6 +105,7 @@ class Purchase {
     this.paymentWaitStartedAt = carried?.paymentWaitStartedAt ?? null;
     this.contract = carried?.contract ?? null;
     this.claimed = carried?.claimed ?? [];
+    this.spendReserved = carried?.spendReserved ?? false;
     this.steps = datacosmosSteps('queue', this.stepTimeoutMs());
     this.contracts = contractLookup(this.stepTimeoutMs());
     installPurchaseHandlers({
@@ -108,7 +123,7 @@ class Purchase {
 
   async run(): Promise<PurchaseResult> {
     const result = await this.runToEnd();
-    await this.settleClaims(result.end);
+    await Promise.all([this.settleClaims(result.end), this.settleSpend(result)]);
     return result;
   }
 
@@ -159,6 +174,7 @@ class Purchase {
     const over = overBudget(quote, this.input.budget);
     if (over !== null) await this.awaitApproval(over);
     this.stopIfCancelled();
+    if (patched(SPEND_LIMITS_PATCH)) await this.reserveSpend(contract, quote);
 
     this.record.setStage('ORDERING');
     this.orderRequest = {
@@ -220,10 +236,36 @@ class Purchase {
     return items;
   }
 
-  /** Over budget: reject at once, or wait for an `approve` update until the approval timeout. */
+  /**
+   * Reserves the priced total in the target's spend ledger before anything is ordered. Over a limit: rejected, or
+   * with `approval: 'wait'` reserved all the same once approved (the approver accepted going over).
+   */
+  private async reserveSpend(contract: ResolvedContract, quote: Quote): Promise<void> {
+    const request = {
+      taskQueue: workflowInfo().taskQueue,
+      organisationId: contract.organisationId,
+      holder: this.status.purchaseId,
+      amount: quote.total,
+      currency: quote.currency,
+      contractId: contract.contractId,
+      scheduleId: this.input.scheduleId ?? null,
+    };
+    const answer = await this.claims.reserveSpend(request);
+    if (!answer.granted) {
+      this.status.spendLimit = answer.limit;
+      this.status.lastError = answer.reason; // why it waits for approval, in `dcp status`
+      await this.awaitApproval(answer.reason);
+      this.stopIfCancelled();
+      await this.claims.reserveSpend({ ...request, override: true });
+    }
+    this.spendReserved = true;
+  }
+
+  /** Over budget or a spend limit: reject at once, or wait for an `approve` update until the approval timeout. */
   private async awaitApproval(over: string): Promise<void> {
     const budget = this.input.budget;
     if (budget?.approval !== 'wait') throw new PurchaseEnded('REJECTED', over);
+    this.inbox.approval = null; // a budget approval does not also approve going over a limit
     this.status.approval = 'PENDING';
     this.record.setStage('AWAITING_APPROVAL');
     const timeoutMs = budget.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
@@ -372,11 +414,24 @@ class Purchase {
     });
   }
 
+  /** The reservation as the end leaves it: spent, kept while its order may still be paid, or released. */
+  private async settleSpend(result: PurchaseResult): Promise<void> {
+    if (!this.spendReserved) return;
+    const deadline = this.status.paymentDeadline;
+    const unpaidUntil = deadline === null ? Date.now() + this.paymentWindow.ms : Date.parse(deadline);
+    await this.claims.settleSpend({
+      taskQueue: workflowInfo().taskQueue,
+      organisationId: this.status.organisationId as number,
+      settlement: spendSettlementFor(this.status.purchaseId, result, unpaidUntil),
+    });
+  }
+
   private async continueWaitingAsNew(): Promise<never> {
     await condition(allHandlersFinished);
     const carried = carriedStateOf(this.status, {
       contract: this.contract as ResolvedContract,
       claimed: this.claimed,
+      spendReserved: this.spendReserved,
       nextPollMs: this.nextPollMs,
       paymentWaitStartedAt: this.paymentWaitStartedAt,
     });

@@ -26,6 +26,8 @@ import {
   type SeedClient,
 } from '../../harness/simulator';
 import { Connection } from '@temporalio/client';
+import { until } from '../../harness/until';
+import { kill9 } from './kill';
 import { testTemporalAddress } from './temporal';
 
 let runtimeQuiet = false;
@@ -115,6 +117,18 @@ export class PurchaseEnv {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { PATH: process.env.PATH, ...settingsEnvironment(this.settings), LOG_LEVEL: 'warn' },
     });
+  }
+
+  /** Mid-run: once the organisation has `orders` orders, the worker process dies (SIGKILL); returns the new one. */
+  async killWorkerAfterOrders(worker: ChildProcess, orders: number): Promise<ChildProcess> {
+    await until(
+      `${orders} orders`,
+      () => this.admin.orders(this.account.organisation),
+      (list) => list.length >= orders,
+      180_000,
+    );
+    await kill9(worker);
+    return this.spawnWorkerProcess();
   }
 
   /** Starts a purchase of these items with short test timings; the purchase id is unique unless given. */
@@ -226,6 +240,26 @@ export function onePurchaseEnvPerFile(
     await use(env);
   }, 60_000);
   afterAll(async () => {
+    await env?.close();
+  });
+}
+
+/**
+ * One environment for the whole test file with its worker as a process of its own (to kill at will): `current`
+ * names the worker process running at the end, which is killed then.
+ */
+export function withWorkerProcess(
+  use: (env: PurchaseEnv, worker: ChildProcess) => void,
+  current: () => ChildProcess | undefined,
+): void {
+  let env: PurchaseEnv | undefined;
+  beforeAll(async () => {
+    env = await PurchaseEnv.start({ worker: false });
+    use(env, env.spawnWorkerProcess());
+  }, 60_000);
+  afterAll(async () => {
+    const worker = current();
+    if (worker) await kill9(worker);
     await env?.close();
   });
 }

@@ -31,6 +31,7 @@ test('a new purchase starts VALIDATING; a carried one resumes AWAITING_PAYMENT w
   const carried = carriedStateOf(fresh, {
     contract: { contractId: 5, name: 'c', currency: 'EUR', organisationId: 1 },
     claimed: ['c/i'],
+    spendReserved: false,
     nextPollMs: 30_000,
     paymentWaitStartedAt: null,
   });

@@ -1,0 +1,204 @@
+/**
+ * Spend limits hold for the whole organisation, whoever buys: five batches and a schedule run started at the same
+ * instant, each with a budget far over the month's limit, with the worker killed in the middle, commit at most the
+ * limit (to the cent, from the simulator's order audit) and stop only when what is left cannot buy the cheapest
+ * item they skipped. A payment wait keeps its reservation, a lowered limit refuses the next purchase, an approval
+ * lets one through, a cancelled purchase's unpaid order holds its money until that order is cancelled.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { ItemReport } from '../src/shared/batch-types';
+import { add, compare, subtract } from '../src/shared/money';
+import type { PurchaseResult } from '../src/shared/purchase-types';
+import type { LimitReport } from '../src/shared/spend-limit-types';
+import { until } from '../harness/until';
+import type { CoveragePlanRecord } from '../src/shared/coverage-types';
+import { regionAoi, runBatch, searchWithPrices } from './support/batch-env';
+import { runDcp } from './support/dcp';
+import { withWorkerProcess, type PurchaseEnv } from './support/purchase-env';
+
+let env: PurchaseEnv;
+let worker: ChildProcess;
+withWorkerProcess(
+  (started, spawned) => {
+    env = started;
+    worker = spawned;
+  },
+  () => worker,
+);
+
+async function dcp(args: string[]) {
+  const run = await runDcp(env.settings, args, 120_000);
+  if (run.code !== 0) throw new Error(`dcp ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
+  return run;
+}
+
+async function limits(): Promise<Map<string, LimitReport>> {
+  const reports = JSON.parse((await dcp(['limits', 'list', '--json'])).stdout) as LimitReport[];
+  return new Map(reports.map((r) => [r.limit.name, r]));
+}
+
+const paidTotal = async () =>
+  add('0', ...(await env.admin.orders(1001)).filter((o) => o.status === 'PAID').map((o) => o.total as string));
+
+test('five batches and a schedule run at the same instant, with a worker kill: never more than the limits', async () => {
+  await env.admin.setCredits(1001, '100000000');
+  const menut = await searchWithPrices(env, { collections: ['menut-l1c-cogs'] }, 50);
+  const mantis = await searchWithPrices(env, { collections: ['mantis-l1d-cogs'] }, 10);
+  const all = add(...menut.map((i) => i.price));
+  const monthLimit = subtract(all, add(...menut.slice(0, 20).map((i) => i.price))); // about 60 % of what is asked
+  const scheduleLimit = add(...mantis.slice(0, 4).map((i) => i.price), '0.01');
+  await dcp(['limits', 'set', '--period', 'month', '--amount', monthLimit, '--currency', 'EUR']);
+  await dcp([
+    'limits',
+    'set',
+    '--period',
+    'day',
+    '--amount',
+    scheduleLimit,
+    '--currency',
+    'EUR',
+    '--scope',
+    'schedule',
+    'nightly',
+  ]);
+
+  const slices = [0, 1, 2, 3, 4].map((k) =>
+    menut.slice(k * 10, k * 10 + 10).map(({ collection, item }) => ({ collection, item })),
+  );
+  const big = '100000000';
+  const handles = await Promise.all([
+    ...slices.map((items) => runBatch(env, { items, budget: big, concurrency: 4 })),
+    runBatch(env, {
+      batchId: 'nightly',
+      schedule: { windowMs: 100 * 365 * 86_400_000 },
+      search: { collections: ['mantis-l1d-cogs'], maxItems: 10 },
+      budget: big,
+      concurrency: 4,
+    }),
+  ]);
+  worker = await env.killWorkerAfterOrders(worker, 5);
+  const results = await Promise.all(handles.map((h) => h.result()));
+
+  const committed = await paidTotal();
+  const reports = await limits();
+  const month = reports.get('organisation-month') as LimitReport;
+  const nightly = reports.get('schedule-nightly-day') as LimitReport;
+  expect(compare(committed, monthLimit)).toBeLessThanOrEqual(0);
+  expect(month).toMatchObject({ spent: committed, reserved: '0', holders: [] });
+  expect(month.left).toBe(subtract(monthLimit, committed));
+  expect(compare(nightly.spent, scheduleLimit)).toBeLessThanOrEqual(0);
+
+  const rows: ItemReport[][] = await Promise.all(results.map((r) => env.batchItems(r)));
+  const skipped = rows.flat().filter((r) => r.outcome === 'SKIPPED_LIMIT');
+  expect(skipped.length).toBeGreaterThan(0);
+  for (const row of rows.flat()) expect(['PAID', 'SKIPPED_LIMIT']).toContain(row.outcome);
+  // Stopped only when what was left could not buy what it skipped.
+  const scheduleRows = new Set(rows[5].map((r) => r.item));
+  for (const row of skipped) {
+    const left = scheduleRows.has(row.item) ? [month.left, nightly.left] : [month.left];
+    expect(left.some((l) => compare(row.price as string, l) > 0)).toBe(true);
+  }
+  expect(skipped[0].reason).toMatch(/^spend limit "(organisation-month|schedule-nightly-day)"/);
+  await dcp(['limits', 'remove', 'organisation-month']);
+  await dcp(['limits', 'remove', 'schedule-nightly-day']);
+}, 600_000);
+
+test('a payment wait holds its reservation, a lowered limit refuses, an approval goes over, an unpaid order holds', async () => {
+  await env.admin.setCredits(1001, '0'); // every order waits for a card payment
+  const [a, b, c, d] = await searchWithPrices(env, { collections: ['hammer-l1c-cogs'] }, 4);
+  const line = (i: typeof a) => ({ collection: i.collection, item: i.item });
+  const setTight = (amount: string) =>
+    dcp([
+      'limits',
+      'set',
+      '--name',
+      'tight',
+      '--period',
+      'week',
+      '--amount',
+      amount,
+      '--currency',
+      'EUR',
+      '--scope',
+      'contract',
+      '5001',
+    ]);
+  await setTight('1000000');
+
+  // Spend of the first test counts too: the same contract, the same week.
+  const before = (await limits()).get('tight')?.spent as string;
+  const first = await env.buy({ items: [line(a)] });
+  const waiting = await env.waitForStage(first, 'AWAITING_PAYMENT');
+  expect((await limits()).get('tight')).toMatchObject({
+    reserved: a.price,
+    holders: [{ holder: first.workflowId, amount: a.price, state: 'RESERVED' }],
+  });
+
+  // Lowered below what is held: the reservation stays, nothing is left, the next purchase is refused.
+  await setTight('1');
+  expect((await limits()).get('tight')).toMatchObject({ reserved: a.price, left: '0' });
+  const refused = await runDcp(env.settings, ['buy', '--item', `${b.collection}/${b.item}`, '--json'], 120_000);
+  const refusedResult = JSON.parse(refused.stdout) as PurchaseResult;
+  expect(refusedResult).toMatchObject({ end: 'REJECTED', spendLimit: 'tight', orderId: null });
+  expect(refusedResult.reason).toContain('spend limit "tight" (week from');
+  expect(refused.code).not.toBe(0);
+
+  // With an approval wait, the purchase waits naming the limit; approved, it goes over it.
+  const approved = await env.buy({
+    items: [line(c)],
+    budget: { maxTotal: '100000000', currency: 'EUR', approval: 'wait' },
+  });
+  const asking = await env.waitForStage(approved, 'AWAITING_APPROVAL');
+  expect(asking).toMatchObject({ spendLimit: 'tight' });
+  await dcp(['approve', approved.workflowId]);
+  const approvedWait = await env.waitForStage(approved, 'AWAITING_PAYMENT');
+
+  await env.admin.payOrder(waiting.orderId as string);
+  await env.admin.payOrder(approvedWait.orderId as string);
+  expect(await first.result()).toMatchObject({ end: 'COMPLETED' });
+  expect(await approved.result()).toMatchObject({ end: 'COMPLETED' });
+  expect((await limits()).get('tight')).toMatchObject({
+    spent: add(before, a.price, c.price),
+    reserved: '0',
+    holders: [],
+  });
+
+  // Cancelled while its order is UNPAID: the order could still be paid, so its money stays held until it is cancelled.
+  await setTight('100000000');
+  const cancelled = await env.buy({ items: [line(d)] });
+  const left = await env.waitForStage(cancelled, 'AWAITING_PAYMENT');
+  await dcp(['cancel', cancelled.workflowId]);
+  expect(await cancelled.result()).toMatchObject({ end: 'CANCELLED', orderStatus: 'UNPAID' });
+  expect((await limits()).get('tight')).toMatchObject({
+    holders: [{ holder: cancelled.workflowId, amount: d.price, state: 'UNPAID' }],
+  });
+  await env.admin.cancelOrder(left.orderId as string);
+  await until(
+    'the unpaid order released',
+    async () => (await limits()).get('tight'),
+    (r) => r?.holders.length === 0,
+    30_000,
+  );
+  expect((await limits()).get('tight')).toMatchObject({ spent: add(before, a.price, c.price), reserved: '0' });
+}, 300_000);
+
+test('a coverage batch plans within what the limits leave, not its larger budget', async () => {
+  await env.admin.setCredits(1001, '100000000');
+  await dcp(['limits', 'set', '--name', 'area-day', '--period', 'day', '--amount', '100000000', '--currency', 'EUR']);
+  const before = (await limits()).get('area-day') as LimitReport;
+  const room = '300';
+  const amount = add(before.spent, before.reserved, room);
+  await dcp(['limits', 'set', '--name', 'area-day', '--period', 'day', '--amount', amount, '--currency', 'EUR']);
+  const handle = await runBatch(env, {
+    coverage: { aoi: regionAoi(12, 30, 0).geometry },
+    budget: '100000',
+    concurrency: 4,
+  });
+  const result = await handle.result();
+  const plan = result.coveragePlan as CoveragePlanRecord;
+  expect(plan.limitedBy).toEqual({ limit: 'area-day', left: room });
+  expect(compare(plan.cost, room)).toBeLessThanOrEqual(0);
+  expect(result.counts.SKIPPED_LIMIT).toBe(0);
+  expect(result.counts.PAID).toBeGreaterThan(0);
+  expect(compare((await limits()).get('area-day')?.spent as string, amount)).toBeLessThanOrEqual(0);
+}, 300_000);
