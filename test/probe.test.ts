@@ -61,7 +61,7 @@ test('the full API: every endpoint answers and reads; nothing is bought', async 
   expect((await sim.admin.orders()).length).toBe(before);
 });
 
-test('--contract prices under the named contract, by the rule a purchase uses: one closed for orders is refused', async () => {
+test('--contract prices under the named contract, by the rule a purchase uses: one closed for orders or inactive is refused', async () => {
   const volume = await probe(['--contract', '5002']);
   expect(volume.code).toBe(0);
   expect(row(volume.report!.endpoints, 'policies')?.detail).toMatch(/^reads; contract 5002 \(EUR\)/);
@@ -73,6 +73,13 @@ test('--contract prices under the named contract, by the rule a purchase uses: o
     'no contract a purchase could use: contract 5004 accepts orders only from 2023-01-01T00:00:00Z',
   );
   expect(row(closed.report!.endpoints, 'price')?.status).toMatch(/^skipped: no contract/);
+
+  // Listed as a purchase lists them, inactive ones included: a suspended contract is named as such.
+  const suspended = await probe(['--contract', '5003']);
+  expect(suspended.code).toBe(6);
+  expect(row(suspended.report!.endpoints, 'policies')?.detail).toContain(
+    'no contract a purchase could use: contract 5003 is not active',
+  );
 });
 
 test('the documented API: no v1 batch price and no order list, still usable; an order is read with --order; replies saved without secrets', async () => {

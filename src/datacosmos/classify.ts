@@ -18,6 +18,11 @@ export interface Exchange {
   unsafeToRepeat: boolean;
 }
 
+/** A 2xx status: the exchange worked; any other is an error (see responseError). */
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
 /** Classifies a non-2xx status. 401 is 'auth' here: the one refresh-and-retry happens before this. */
 export function classifyStatus(status: number): { retryable: boolean; kind: DataCosmosErrorKind } {
   if (status === 401) return { retryable: false, kind: 'auth' };
@@ -41,7 +46,7 @@ interface ErrorBodyDetails {
 }
 
 /** Reads `{errors:[{message,trace_id}]}`, or the OAuth form `{error, error_description}` of the token endpoint. */
-function readErrorBody(bodyText: string): ErrorBodyDetails {
+export function readErrorBody(bodyText: string): ErrorBodyDetails {
   let json: unknown;
   try {
     json = JSON.parse(bodyText);

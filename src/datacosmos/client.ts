@@ -2,8 +2,6 @@
  * The typed DataCosmos API client: one method per API operation, typed requests and validated
  * replies. URLs, headers, auth, retries and error classification live in the modules beside it.
  */
-import { RequestThrottle } from './throttle';
-import { Agent } from 'undici';
 import { z } from 'zod';
 import { paths, withOrderId } from './api-paths';
 import {
@@ -28,14 +26,15 @@ import {
   type StacCollection,
 } from './api-schemas';
 import { checkoutLink } from './checkout-link';
+import { openConnection, type Connection } from './connection';
 import { resolveOptions, type DataCosmosClientOptions, type ResolvedOptions } from './options';
 import { nextLinkPath } from './links';
+import { toOrderPage } from './order-page';
 import { followCursors } from './pagination';
 import { PricingChoice } from './pricing-choice';
-import { describeMismatch, parseRequest } from './schema-check';
+import { parseRequest } from './schema-check';
 import { toSearchPage } from './search-page';
-import { TokenProvider } from './token-provider';
-import { Transport } from './transport';
+import type { Transport } from './transport';
 import type { CheckoutOutcome, CreatedOrder, DownloadResult, ListOrdersQuery, OrderPage, SearchPage } from './types';
 
 /** Largest batch the pricing endpoints accept in one call. */
@@ -48,21 +47,14 @@ const OrderId = z.string().min(1);
 
 export class DataCosmosClient {
   private readonly options: ResolvedOptions;
-  private readonly agent: Agent;
+  private readonly connection: Connection;
   private readonly transport: Transport;
   private readonly pricing: PricingChoice;
 
   constructor(options: DataCosmosClientOptions) {
     this.options = resolveOptions(options);
-    // One keep-alive pool per client: purchases reuse connections instead of paying a handshake each.
-    this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
-    const context = {
-      dispatcher: this.agent,
-      timeoutMs: this.options.requestTimeoutMs,
-      onRequest: this.options.onRequest,
-      throttle: this.options.maxRequestsPerSecond ? new RequestThrottle(this.options.maxRequestsPerSecond) : undefined,
-    };
-    this.transport = new Transport(context, this.options, new TokenProvider(context, this.options));
+    this.connection = openConnection(this.options);
+    this.transport = this.connection.transport;
     this.pricing = new PricingChoice(this.options.pricing, this.options.onPricingFallback);
   }
 
@@ -229,17 +221,7 @@ export class DataCosmosClient {
       reply: OrderList,
       signal,
     });
-    const read = reply.data.map((entry) => Order.safeParse(entry));
-    const firstIssue = read.findIndex((entry) => !entry.success);
-    return {
-      orders: read.flatMap((entry) => (entry.success ? [entry.data] : [])),
-      unreadable: read.filter((entry) => !entry.success).length,
-      unreadableReason:
-        firstIssue < 0
-          ? null
-          : describeMismatch('order_list', `data[${firstIssue}]`, read[firstIssue].error?.issues ?? []),
-      nextCursor: reply.pagination?.next_cursor ?? null,
-    };
+    return toOrderPage(reply);
   }
 
   /** Every page of the orders matching the query. */
@@ -303,7 +285,7 @@ export class DataCosmosClient {
 
   /** Closes the connection pool; the client is unusable afterwards. */
   close(): Promise<void> {
-    return this.agent.close();
+    return this.connection.close();
   }
 
   /** The v1 batch price, PRICE_BATCH_SIZE items a call, one call at a time (large quotes must not burst). */

@@ -61,9 +61,14 @@ export function isDataCosmosError(error: unknown): error is DataCosmosError {
   return error instanceof DataCosmosError;
 }
 
+/** The text with every occurrence of the given secrets replaced by `[redacted]`. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+}
+
 /** The same error with every occurrence of the given secrets replaced, in case the API echoed one back. */
 export function withoutSecrets(error: DataCosmosError, secrets: readonly string[]): DataCosmosError {
-  const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  const scrub = (text: string) => redactSecrets(text, secrets);
   if (!secrets.some((secret) => error.message.includes(secret) || error.apiMessages.some((m) => m.includes(secret)))) {
     return error;
   }

@@ -2,13 +2,13 @@
  * `dcp probe`: asks the configured API, read-only, what a purchase needs (token, contracts, catalog, prices, orders)
  * and says for each endpoint how it answered and whether the reply reads with the client's schemas: which fields
  * a decision needs are missing or different, and which optional ones are absent. Nothing is created or paid.
+ * It asks through the client's own connection (token provider, transport, paging), one attempt a request, and reads
+ * each reply itself: the report shows the reply as it came, where the client would only throw its first mismatch.
  */
-import { Agent } from 'undici';
 import type { z } from 'zod';
 import { paths, withOrderId, type EndpointName } from './api-paths';
 import {
   ContractsResponse,
-  Order,
   OrderList,
   OrderResponse,
   PriceBatchResponse,
@@ -18,13 +18,17 @@ import {
   TokenResponse,
   type StacItem,
 } from './api-schemas';
-import type { Exchange } from './classify';
+import { isSuccess, readErrorBody } from './classify';
+import { openConnection, type Connection } from './connection';
 import { chooseContractFrom } from './contract-choice';
-import { DataCosmosError } from './errors';
-import { exchangeText, type TextReply } from './exchange';
+import { isDataCosmosError, redactSecrets } from './errors';
+import type { TextReply } from './exchange';
 import { resolveOptions, type DataCosmosClientOptions, type ResolvedOptions } from './options';
 import { nextLinkPath } from './links';
-import { describeIssue, formatPath } from './schema-check';
+import { toOrderPage } from './order-page';
+import { followCursors } from './pagination';
+import { describeIssue, formatPath, readReply } from './schema-check';
+import type { Query, RequestSpec } from './transport';
 
 export interface ProbeRow {
   endpoint: EndpointName;
@@ -41,7 +45,7 @@ export interface ProbeRow {
 /** One raw exchange as the API answered it, secrets redacted: material for a test fixture. */
 export interface ProbeRecord {
   endpoint: EndpointName;
-  request: { method: string; path: string; query?: Record<string, string>; body?: unknown };
+  request: { method: string; path: string; query?: Query; body?: unknown };
   status: number | null;
   reply: unknown;
 }
@@ -54,12 +58,7 @@ export interface ProbeReport {
   unreachable: boolean;
 }
 
-interface ProbeCall {
-  endpoint: EndpointName;
-  method: 'GET' | 'POST';
-  path: string;
-  query?: Record<string, string>;
-  body?: unknown;
+interface ProbeCall extends RequestSpec {
   needed: boolean;
 }
 
@@ -71,34 +70,44 @@ export interface ProbeInput {
 }
 
 export async function probeApi(clientOptions: DataCosmosClientOptions, input: ProbeInput): Promise<ProbeReport> {
-  const probe = new Probe(resolveOptions({ ...clientOptions, retry: false }));
+  const options = resolveOptions(clientOptions);
+  const connection = openConnection(options);
   try {
-    return await probe.run(input);
+    return await new Probe(options, connection).run(input);
   } finally {
-    await probe.close();
+    await connection.close();
   }
 }
 
 class Probe {
-  private readonly agent = new Agent({ connections: 4 });
   private readonly rows: ProbeRow[] = [];
   private readonly records: ProbeRecord[] = [];
-  private token: string | null = null;
   private unreachable = false;
 
-  constructor(private readonly options: ResolvedOptions) {}
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly connection: Connection,
+  ) {}
 
   async run(input: ProbeInput): Promise<ProbeReport> {
-    const tokenReply = await this.call(
-      { endpoint: 'token', method: 'POST', path: paths.token, body: this.tokenRequest(), needed: true },
+    const { tokens } = this.connection;
+    const token = await this.call(
+      { endpoint: 'token', method: 'POST', path: paths.token, body: tokens.request(), needed: true },
       TokenResponse,
-      this.options.authUrl,
+      () => tokens.send(1),
     );
-    this.token = tokenReply?.access_token ?? null;
-    if (this.token === null) return this.report(input);
+    if (!token) return this.report(input);
+    tokens.keep(token);
 
     const contracts = await this.call(
-      { endpoint: 'policies', method: 'GET', path: paths.policies(input.organisationId), needed: true },
+      {
+        endpoint: 'policies',
+        method: 'GET',
+        path: paths.policies(input.organisationId),
+        // Inactive ones too, as a purchase lists them: a named inactive contract is then refused as inactive.
+        query: { include_inactive_contracts: 'true' },
+        needed: true,
+      },
       ContractsResponse,
     );
     const choice = chooseContractFrom(contracts?.data ?? [], input.organisationId, new Date(), input.contractId);
@@ -171,11 +180,11 @@ class Probe {
       OrderList,
     );
     if (list) {
-      const unreadable = list.data.filter((entry) => !Order.safeParse(entry).success).length;
+      const { unreadable, unreadableReason } = toOrderPage(list);
       this.note(
-        `${list.data.length} order(s) on the first page${unreadable ? `, ${unreadable} without a readable id or status` : ''}`,
+        `${list.data.length} order(s) on the first page${unreadable ? `, ${unreadable} without a readable id or status (${unreadableReason})` : ''}`,
       );
-      if (unreadable) this.rows[this.rows.length - 1].ok = false;
+      if (unreadable) this.lastRow.ok = false;
     }
 
     if (input.orderId) {
@@ -194,47 +203,43 @@ class Probe {
     return this.report(input);
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
-  }
-
-  private tokenRequest() {
-    return {
-      grant_type: 'client_credentials' as const,
-      client_id: this.options.clientId,
-      client_secret: this.options.clientSecret,
-      audience: this.options.audience,
-    };
-  }
-
-  /** Every page of the collections, by their `next` links. */
+  /** Every page of the collections, by their `next` links, as one row: the last page's. */
   private async collections(): Promise<void> {
-    let path: string | null = paths.stacCollections;
+    const pages = followCursors(
+      'stac_collections',
+      'GET',
+      async (cursor) => {
+        if (cursor !== undefined) this.rows.pop(); // one row for all pages
+        const page = await this.call(
+          { endpoint: 'stac_collections', method: 'GET', path: cursor ?? paths.stacCollections, needed: false },
+          StacCollections,
+        );
+        return {
+          count: page?.collections.length ?? 0,
+          nextCursor: page ? nextLinkPath(page.links, this.options.apiUrl) : null,
+        };
+      },
+      // One attempt a request, like every other: the report is of what the API answered.
+      { retry: false },
+    );
     let count = 0;
-    const seen = new Set<string>();
-    while (path !== null && !seen.has(path)) {
-      seen.add(path);
-      const page: z.output<typeof StacCollections> | null = await this.call(
-        { endpoint: 'stac_collections', method: 'GET', path, needed: false },
-        StacCollections,
-      );
-      if (!page) return;
-      count += page.collections.length;
-      path = nextLinkPath(page.links, this.options.apiUrl);
-      if (path !== null) this.rows.pop(); // one row for all pages
+    try {
+      for await (const page of pages) count += page.count;
+    } catch (error) {
+      // A `next` link that comes back would page forever: the shared paging refuses it, and the row says so.
+      if (!isDataCosmosError(error)) throw error;
+      Object.assign(this.lastRow, { ok: false, detail: error.message });
+      return;
     }
-    this.note(`${count} collection(s)`);
+    if (this.lastRow.ok) this.note(`${count} collection(s)`);
   }
 
-  /** One exchange: recorded, judged by its status and by the schema, and returned parsed when it reads. */
+  /** One exchange, one attempt: recorded, judged by its status and by the schema, and returned parsed when it reads. */
   private async call<S extends z.ZodType>(
     call: ProbeCall,
     schema: S,
-    base = this.options.apiUrl,
+    send = () => this.connection.transport.reply(call),
   ): Promise<z.output<S> | null> {
-    const exchange: Exchange = { endpoint: call.endpoint, method: call.method, unsafeToRepeat: false };
-    const url = new URL(`${base}${call.path}`);
-    for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, value);
     const row: ProbeRow = {
       endpoint: call.endpoint,
       method: call.method,
@@ -247,32 +252,28 @@ class Probe {
     this.rows.push(row);
     let reply: TextReply;
     try {
-      reply = await exchangeText(
-        { dispatcher: this.agent, timeoutMs: this.options.requestTimeoutMs },
-        {
-          exchange,
-          url: url.toString(),
-          headers: { accept: 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
-          body: call.body,
-          attempt: 1,
-        },
-      );
+      reply = await send();
     } catch (error) {
       this.unreachable ||= call.endpoint === 'token';
-      row.status = `unreachable: ${error instanceof DataCosmosError ? error.message : String(error)}`;
+      row.status = `unreachable: ${isDataCosmosError(error) ? error.message : String(error)}`;
       this.record(call, null, null);
       return null;
     }
     row.status = reply.status;
-    const json = readJson(reply.bodyText);
+    const reading = readReply(schema, reply.bodyText);
+    const json = 'json' in reading ? reading.json : undefined;
     this.record(call, reply.status, json === undefined ? reply.bodyText : json);
-    if (reply.status < 200 || reply.status >= 300) {
-      row.detail = reply.status === 404 || reply.status === 405 ? 'not served here' : (errorText(json) ?? 'refused');
+    if (!isSuccess(reply.status)) {
+      const said = readErrorBody(reply.bodyText).messages.join('; ');
+      row.detail = reply.status === 404 || reply.status === 405 ? 'not served here' : said || 'refused';
       return null;
     }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      row.detail = `does not read: ${parsed.error.issues
+    if ('notJson' in reading) {
+      row.detail = `does not read: not JSON (${reading.notJson})`;
+      return null;
+    }
+    if (!reading.result.success) {
+      row.detail = `does not read: ${reading.result.error.issues
         .slice(0, 3)
         .map((issue) => `${formatPath(issue.path) || '(root)'} ${describeIssue(issue)}`)
         .join('; ')}`;
@@ -280,16 +281,19 @@ class Probe {
     }
     row.ok = true;
     row.detail = 'reads';
-    return parsed.data;
+    return reading.result.data;
+  }
+
+  private get lastRow(): ProbeRow {
+    return this.rows[this.rows.length - 1];
   }
 
   private note(text: string): void {
-    const row = this.rows[this.rows.length - 1];
+    const row = this.lastRow;
     row.detail = row.detail ? `${row.detail}; ${text}` : text;
   }
 
   private record(call: ProbeCall, status: number | null, reply: unknown): void {
-    const secrets = [this.options.clientSecret, this.token].filter((s): s is string => !!s);
     this.records.push(
       redact(
         {
@@ -303,7 +307,7 @@ class Probe {
           status,
           reply,
         },
-        secrets,
+        this.connection.tokens.secrets(),
       ),
     );
   }
@@ -324,24 +328,10 @@ function describeItem(item: StacItem): string {
   return `item ${item.collection}/${item.id}${absent.length ? `; absent: ${absent.join(', ')}` : ''}`;
 }
 
-function readJson(text: string): unknown {
-  try {
-    return text.trim() === '' ? undefined : JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function errorText(json: unknown): string | undefined {
-  const errors = (json as { errors?: Array<{ message?: unknown }> } | undefined)?.errors;
-  const messages = Array.isArray(errors) ? errors.map((e) => e?.message).filter((m) => typeof m === 'string') : [];
-  return messages.length ? messages.join('; ') : undefined;
-}
-
 /** The record with every secret (client secret, token, any access_token value) replaced by `[redacted]`. */
 function redact(record: ProbeRecord, secrets: string[]): ProbeRecord {
   const text = JSON.stringify(record, (key, value) =>
     (key === 'access_token' || key === 'client_secret') && typeof value === 'string' ? '[redacted]' : value,
   );
-  return JSON.parse(secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text));
+  return JSON.parse(redactSecrets(text, secrets));
 }

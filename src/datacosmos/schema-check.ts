@@ -51,18 +51,26 @@ export function describeMismatch(endpoint: EndpointName, prefix: string, issues:
   return `${endpoint}: response ${path}: ${first ? describeIssue(first) : 'unreadable'}`;
 }
 
-/** Parses a 2xx reply body; throws a DataCosmosError naming the first mismatch. */
-export function parseReply<S extends z.ZodType>(exchange: Exchange, schema: S, bodyText: string): z.output<S> {
+export type ReplyReading<T> = { json: unknown; result: z.ZodSafeParseResult<T> } | { notJson: string };
+
+/** A reply body read with the schema, without throwing: its JSON and the schema's verdict, or why it is not JSON. */
+export function readReply<S extends z.ZodType>(schema: S, bodyText: string): ReplyReading<z.output<S>> {
   let json: unknown;
   try {
     // An empty body parses as nothing: only schemas that accept an absent reply (checkout) take it.
     json = bodyText.trim() === '' ? undefined : JSON.parse(bodyText);
   } catch (error) {
-    throw schemaError(exchange, 'response', `is not JSON: ${(error as Error).message}`);
+    return { notJson: (error as Error).message };
   }
-  const result = schema.safeParse(json);
-  if (!result.success) throw mismatch(exchange, 'response', result.error.issues);
-  return result.data;
+  return { json, result: schema.safeParse(json) };
+}
+
+/** Parses a 2xx reply body; throws a DataCosmosError naming the first mismatch. */
+export function parseReply<S extends z.ZodType>(exchange: Exchange, schema: S, bodyText: string): z.output<S> {
+  const reading = readReply(schema, bodyText);
+  if ('notJson' in reading) throw schemaError(exchange, 'response', `is not JSON: ${reading.notJson}`);
+  if (!reading.result.success) throw mismatch(exchange, 'response', reading.result.error.issues);
+  return reading.result.data;
 }
 
 /** Checks a request before anything is sent, so invalid input never reaches the API. */

@@ -5,8 +5,8 @@
  */
 import { paths } from './api-paths';
 import { TokenRequest, TokenResponse } from './api-schemas';
-import { responseError, type Exchange } from './classify';
-import { exchangeText, type ExchangeContext } from './exchange';
+import { isSuccess, responseError, type Exchange } from './classify';
+import { exchangeText, type ExchangeContext, type TextReply } from './exchange';
 import type { ResolvedOptions } from './options';
 import { parseReply } from './schema-check';
 
@@ -48,29 +48,42 @@ export class TokenProvider {
     return [this.options.clientSecret, this.cached?.token].filter((s): s is string => !!s);
   }
 
-  private async fetch(attempt: number): Promise<string> {
-    const body: TokenRequest = {
+  /** What the token endpoint is sent: the client credentials. */
+  request(): TokenRequest {
+    return {
       grant_type: 'client_credentials',
       client_id: this.options.clientId,
       client_secret: this.options.clientSecret,
       audience: this.options.audience,
     };
-    const reply = await exchangeText(this.context, {
+  }
+
+  /** One token request, its reply handed back unjudged (`dcp probe` reads it itself, then hands the token to keep). */
+  send(attempt: number): Promise<TextReply> {
+    return exchangeText(this.context, {
       exchange: TOKEN_EXCHANGE,
       url: `${this.options.authUrl}${paths.token}`,
       headers: { accept: 'application/json' },
-      body,
+      body: this.request(),
       attempt,
     });
-    if (reply.status < 200 || reply.status >= 300) {
-      throw responseError(TOKEN_EXCHANGE, reply.status, reply.bodyText, reply.headers['retry-after']?.toString());
-    }
-    const token = parseReply(TOKEN_EXCHANGE, TokenResponse, reply.bodyText);
+  }
+
+  /** Caches a token the token endpoint issued, until shortly before it expires, for the calls that follow. */
+  keep(token: TokenResponse): string {
     const lifetimeS = token.expires_in ?? DEFAULT_LIFETIME_S;
     // A margin longer than the token lives would mean refreshing on every call: keep at least half its life.
     const marginS = Math.min(this.options.tokenRefreshMarginS, lifetimeS / 2);
     this.cached = { token: token.access_token, refreshAtMs: Date.now() + (lifetimeS - marginS) * 1000 };
     return token.access_token;
+  }
+
+  private async fetch(attempt: number): Promise<string> {
+    const reply = await this.send(attempt);
+    if (!isSuccess(reply.status)) {
+      throw responseError(TOKEN_EXCHANGE, reply.status, reply.bodyText, reply.headers['retry-after']?.toString());
+    }
+    return this.keep(parseReply(TOKEN_EXCHANGE, TokenResponse, reply.bodyText));
   }
 }
 

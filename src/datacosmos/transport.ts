@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { EndpointName } from './api-paths';
-import { responseError, type Exchange } from './classify';
+import { isSuccess, responseError, type Exchange } from './classify';
 import { withoutSecrets, isDataCosmosError } from './errors';
 import { exchangeStream, exchangeText, type ExchangeContext, type StreamReply, type TextReply } from './exchange';
 import type { ResolvedOptions } from './options';
@@ -15,14 +15,18 @@ import type { TokenProvider } from './token-provider';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
-export interface CallSpec<S extends z.ZodType> {
+/** A request to the data API. */
+export interface RequestSpec {
   endpoint: EndpointName;
   method: 'GET' | 'POST';
   path: string;
   query?: Query;
   body?: unknown;
-  reply: S;
   signal?: AbortSignal;
+}
+
+export interface CallSpec<S extends z.ZodType> extends RequestSpec {
+  reply: S;
   /** Order create: one attempt only, and failures that may have reached the server are 'outcome_unknown'. */
   unsafeToRepeat?: boolean;
 }
@@ -46,24 +50,19 @@ export class Transport {
   /** A JSON call: validated reply, retried per the retry option unless unsafe to repeat. */
   call<S extends z.ZodType>(spec: CallSpec<S>): Promise<z.output<S>> {
     const exchange: Exchange = { endpoint: spec.endpoint, method: spec.method, unsafeToRepeat: !!spec.unsafeToRepeat };
-    const url = this.urlOf(spec.path, spec.query);
     const policy = spec.unsafeToRepeat ? false : this.options.retry;
     return this.scrubbed(
       withRetry(policy, spec.signal, async (attempt) => {
-        const reply = await this.withFreshTokenOn401(attempt, spec.signal, (auth) =>
-          exchangeText(this.context, {
-            exchange,
-            url,
-            headers: { accept: 'application/json', ...auth },
-            body: spec.body,
-            signal: spec.signal,
-            attempt,
-          }),
-        );
+        const reply = await this.send(exchange, spec, attempt);
         if (!isSuccess(reply.status)) throw this.errorOf(exchange, reply, reply.bodyText);
         return parseReply(exchange, spec.reply, reply.bodyText);
       }),
     );
+  }
+
+  /** One attempt, the reply handed back unjudged whatever its status: `dcp probe` reports replies as they came. */
+  reply(spec: RequestSpec): Promise<TextReply> {
+    return this.scrubbed(this.send({ endpoint: spec.endpoint, method: spec.method, unsafeToRepeat: false }, spec, 1));
   }
 
   /** A streamed GET (downloads): the body is handed over once a 2xx status arrives. */
@@ -89,6 +88,21 @@ export class Transport {
   /** The access token, with the same retry policy as data calls. */
   token(signal?: AbortSignal): Promise<string> {
     return this.scrubbed(withRetry(this.options.retry, signal, (attempt) => this.tokens.get(attempt, signal)));
+  }
+
+  /** Sends with the bearer token (renewed once on 401) and reads the whole reply. */
+  private send(exchange: Exchange, spec: RequestSpec, attempt: number): Promise<TextReply> {
+    const url = this.urlOf(spec.path, spec.query);
+    return this.withFreshTokenOn401(attempt, spec.signal, (auth) =>
+      exchangeText(this.context, {
+        exchange,
+        url,
+        headers: { accept: 'application/json', ...auth },
+        body: spec.body,
+        signal: spec.signal,
+        attempt,
+      }),
+    );
   }
 
   /** An absolute URL of the data API. */
@@ -126,10 +140,6 @@ export class Transport {
       throw isDataCosmosError(error) ? withoutSecrets(error, this.tokens.secrets()) : error;
     }
   }
-}
-
-function isSuccess(status: number): boolean {
-  return status >= 200 && status < 300;
 }
 
 /** Frees the connection of a reply whose body is not needed (a streamed 401). */
