@@ -32,19 +32,20 @@ export async function missingWorker(client: Client, taskQueue: string): Promise<
 }
 
 /**
- * A status query that no worker answered: it ran out of time, or the server refused it at once because no worker
- * polled the queue within its window (FAILED_PRECONDITION "no poller seen for task queue recently").
+ * A status query that no worker answered: it ran out of time (gRPC reports its deadline as DEADLINE_EXCEEDED, or as
+ * CANCELLED when the client gives up on the call), or the server refused it at once because no worker polled the
+ * queue within its window (FAILED_PRECONDITION "no poller seen for task queue recently").
  */
-/** gRPC's FAILED_PRECONDITION status code. */
-const FAILED_PRECONDITION = 9;
-
 export function isUnansweredQuery(err: unknown): boolean {
   if (isGrpcDeadlineError(err)) return true;
   for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) {
-    if (isGrpcServiceError(cause) && cause.code === FAILED_PRECONDITION) return true;
+    if (isGrpcServiceError(cause) && UNANSWERED_CODES.has(cause.code)) return true;
   }
   return false;
 }
+
+/** gRPC status codes CANCELLED and FAILED_PRECONDITION. */
+const UNANSWERED_CODES = new Set([1, 9]);
 
 export function workerWait(description: WorkflowExecutionDescription, reason: string): WorkerWait {
   return {

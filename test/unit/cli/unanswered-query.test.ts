@@ -11,7 +11,10 @@ test('a query the server refused because no worker polled recently counts as una
   expect(isUnansweredQuery(new ServiceError('Failed to query Workflow', { cause: refused }))).toBe(true);
 });
 
-test('a query that ran out of time counts as unanswered', () => {
+test('a query that ran out of time counts as unanswered, also when gRPC reports it cancelled', () => {
+  expect(
+    isUnansweredQuery(new ServiceError('Failed to query Workflow', { cause: grpcError(1, 'Call cancelled') })),
+  ).toBe(true);
   expect(isUnansweredQuery(new ServiceError('Failed to query Workflow', { cause: grpcError(4, 'deadline') }))).toBe(
     true,
   );
