@@ -7,6 +7,7 @@ import { CliError, ExitCode } from '../shared/errors';
 import { registerBatchCommands, registerScheduleCommands } from './commands/batch';
 import { registerBuyCommands } from './commands/buy';
 import { registerDataCosmosCommands } from './commands/datacosmos';
+import { registerDeployCommands } from './commands/deploy';
 import { registerLimitCommands } from './commands/limits';
 import { registerProcessCommands } from './commands/processes';
 import { registerPurchaseCommands } from './commands/purchases';
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   registerLimitCommands(program);
   registerDataCosmosCommands(program);
   registerProcessCommands(program);
+  registerDeployCommands(program);
   program
     .command('completion')
     .description('print a completion script: eval "$(dcp completion bash)", or zsh, or fish')

@@ -350,6 +350,36 @@ export const SETTINGS: readonly Setting[] = [
     read: (s) => String(s.worker.replayCheck),
   },
   {
+    variable: 'WORKER_DEPLOYMENT_NAME',
+    group: 'product',
+    schema: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be letters, digits, - or _'),
+    default: 'datacosmos-purchase',
+    meaning: 'the Temporal Worker Deployment the worker belongs to ([docs/operations.md](docs/operations.md))',
+    apply: (d, v: string) => (d.worker.deploymentName = v),
+    read: (s) => s.worker.deploymentName,
+  },
+  {
+    variable: 'WORKER_BUILD_ID',
+    group: 'product',
+    schema: z.string().regex(/^[A-Za-z0-9_.+-]{1,100}$/, 'must be letters, digits, ., +, - or _'),
+    meaning:
+      "the worker's build in its deployment (default: the package version and the workflow bundle's content " +
+      'hash, like `0.2.0+3f9a1c2e4b5d`; set it to a commit to name builds by commit)',
+    apply: (d, v: string) => (d.worker.buildId = v),
+    read: (s) => s.worker.buildId,
+  },
+  {
+    variable: 'WORKER_VERSIONING',
+    group: 'product',
+    schema: z.enum(['on', 'off'], { error: 'must be on or off' }),
+    default: 'off',
+    meaning:
+      '`on`: Worker Versioning: tasks go to the deployment’s current build, purchases and batches stay on the ' +
+      'build they started on (`dcp deploy`); `off`: the worker only declares its build',
+    apply: (d, v: 'on' | 'off') => (d.worker.versioning = v === 'on'),
+    read: (s) => (s.worker.versioning ? 'on' : 'off'),
+  },
+  {
     variable: 'METRICS_PORT',
     group: 'product',
     schema: positiveInt.refine((p) => p < 65536, 'must be a port number'),

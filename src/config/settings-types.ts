@@ -56,6 +56,11 @@ export interface WorkerSettings {
   claimCheckEveryMs: number;
   /** Executions of each workflow type replayed against this worker's code before it polls; 0: none. */
   replayCheck: number;
+  /** The Worker Deployment this worker belongs to, and its build there (default: version + workflow bundle hash). */
+  deploymentName: string;
+  buildId?: string;
+  /** Whether the server routes tasks by deployment version (Worker Versioning), or the worker only declares it. */
+  versioning: boolean;
 }
 
 export interface Settings {

@@ -3,7 +3,8 @@
  * queue, and the DataCosmos queue whose server-side rate limit is the fleet's API budget), logging and metrics
  * around them.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import {
   DefaultLogger,
@@ -11,6 +12,7 @@ import {
   Runtime,
   Worker,
   type LogLevel,
+  type WorkerDeploymentOptions,
   type WorkerOptions,
 } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -37,6 +39,28 @@ function builtWorkflowBundle(): { codePath: string } {
     throw new CliError(`workflow bundle missing at ${WORKFLOW_BUNDLE_PATH}: run \`npm run build\``, ExitCode.FAILURE);
   }
   return { codePath: WORKFLOW_BUNDLE_PATH };
+}
+
+/**
+ * The build a worker declares in its deployment: WORKER_BUILD_ID, or the package version and the first 12 hex digits
+ * of the workflow bundle's SHA-256 (the same workflow code is the same build, whatever else changed).
+ */
+export function workerBuildId(settings: Settings): string {
+  if (settings.worker.buildId) return settings.worker.buildId;
+  const hash = createHash('sha256').update(readFileSync(builtWorkflowBundle().codePath)).digest('hex');
+  return `${packageVersion()}+${hash.slice(0, 12)}`;
+}
+
+/**
+ * With WORKER_VERSIONING=on the worker joins its deployment with its build, and the server routes by them (each
+ * workflow type's versioning behaviour is set beside it: purchases and batches PINNED, registries and ledgers
+ * AUTO_UPGRADE). Off, the worker only logs its build: a worker with a deployment version is given the behaviours,
+ * which the server accepts from versioned workers only.
+ */
+export function deploymentOptions(settings: Settings): WorkerDeploymentOptions | undefined {
+  if (!settings.worker.versioning) return undefined;
+  const version = { deploymentName: settings.worker.deploymentName, buildId: workerBuildId(settings) };
+  return { version, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' };
 }
 
 export interface PurchaseWorkerOptions {
@@ -95,6 +119,7 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     maxConcurrentActivityTaskExecutions: settings.worker.maxConcurrentActivities,
     maxActivitiesPerSecond: settings.worker.maxActivitiesPerSecond,
     shutdownGraceTime: '10s',
+    ...(settings.worker.versioning ? { workerDeploymentOptions: deploymentOptions(settings) } : {}),
     interceptors: { activity: [activityRetryMetrics(meter), activityLogContext] },
   };
   const fleetRate = settings.datacosmos.fleetMaxRequestsPerSecond;
@@ -119,6 +144,30 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     }),
   ]);
   return new PurchaseWorker(workers);
+}
+
+/**
+ * With Worker Versioning, a build that is not its deployment's current one gets only the executions pinned to it:
+ * said once, shortly after the workers first poll (the deployment knows a build from its polls).
+ */
+async function noteIfNotCurrent(
+  connection: NativeConnection,
+  version: { namespace: string; deploymentName: string; buildId: string },
+  warn: (text: string) => void,
+): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+  const { namespace, deploymentName, buildId } = version;
+  const info = await connection.workflowService
+    .describeWorkerDeployment({ namespace, deploymentName })
+    .then((reply) => reply.workerDeploymentInfo)
+    .catch(() => null);
+  const current = info?.routingConfig?.currentDeploymentVersion?.buildId;
+  if (info && current !== buildId) {
+    warn(
+      `build ${buildId} is not the current build of deployment ${deploymentName} (current: ${current ?? 'none'}): ` +
+        `it runs only what is pinned to it; \`dcp deploy set-current ${buildId}\` sends new purchases to it`,
+    );
+  }
 }
 
 /** `pid@host datacosmos-purchase/VERSION`: what `dcp doctor` and `temporal task-queue describe` show of a poller. */
@@ -175,8 +224,12 @@ export async function runWorker(settings: Settings): Promise<void> {
       log.info({ replayed }, 'replay check passed');
     }
     const worker = await createPurchaseWorker({ connection, settings });
+    const buildId = workerBuildId(settings);
     log.info(
       {
+        deployment: settings.worker.deploymentName,
+        buildId,
+        versioning: settings.worker.versioning,
         temporal: settings.temporal.address,
         tls: settings.temporal.tls !== undefined,
         namespace: settings.temporal.namespace,
@@ -191,7 +244,16 @@ export async function runWorker(settings: Settings): Promise<void> {
       },
       'worker started',
     );
-    await worker.run();
+    const running = worker.run();
+    if (settings.worker.versioning) {
+      const version = {
+        namespace: settings.temporal.namespace,
+        deploymentName: settings.worker.deploymentName,
+        buildId,
+      };
+      void noteIfNotCurrent(connection, version, (text) => log.warn(text));
+    }
+    await running;
     log.info('worker stopped');
   } finally {
     await connection.close();

@@ -8,14 +8,15 @@
  * and continues as new.
  */
 import {
-  CancellationScope,
-  ParentClosePolicy,
   allHandlersFinished,
+  CancellationScope,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  ParentClosePolicy,
   proxyActivities,
   setHandler,
+  setWorkflowOptions,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -61,6 +62,7 @@ import {
 } from '../shared/search-attributes';
 import { datacosmosQueueOption } from './datacosmos-queue';
 import { purchaseWorkflow } from './purchase';
+import { versionedAs } from './versioning';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -70,6 +72,9 @@ export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchRes
   CancellationScope.current().cancelRequested.catch(() => batch.requestCancel('cancel requested through Temporal'));
   return CancellationScope.nonCancellable(() => batch.run());
 }
+
+/** PINNED: a batch (a schedule's run too) and the purchases it starts run on the build it started on. */
+setWorkflowOptions(versionedAs('PINNED'), batchPurchaseWorkflow);
 
 /**
  * A run started by a schedule (`dcp schedule`): its batch id becomes its workflow id (the schedule appends the

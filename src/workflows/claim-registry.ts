@@ -12,6 +12,7 @@ import {
   continueAsNew,
   proxyActivities,
   setHandler,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
@@ -28,6 +29,7 @@ import {
 } from '../shared/claim-types';
 import { STEP_RETRY } from '../shared/retry-policies';
 import { datacosmosTaskQueue } from '../shared/task-queues';
+import { versionedAs } from './versioning';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -40,6 +42,9 @@ export async function claimRegistryWorkflow(input: RegistryInput): Promise<void>
   const registry = new ClaimRegistry(input);
   await registry.run();
 }
+
+/** AUTO_UPGRADE: a registry lives for ever, so it moves to each new build at its next task (its changes need patches). */
+setWorkflowOptions(versionedAs('AUTO_UPGRADE'), claimRegistryWorkflow);
 
 class ClaimRegistry {
   private readonly claims: Map<string, Claim>;

@@ -8,11 +8,12 @@
  * activities; Date is the SDK's workflow clock.
  */
 import {
-  CancellationScope,
   allHandlersFinished,
+  CancellationScope,
   condition,
   continueAsNew,
   patched,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import { ATTENTION_RESOLVES } from '../shared/attention-rules';
@@ -52,6 +53,7 @@ import { deliverFiles } from './purchase-delivery';
 import { Inbox, installPurchaseHandlers } from './purchase-handlers';
 import { PurchaseRecord } from './purchase-record';
 import { claimSteps, contractLookup, datacosmosSteps, type DataCosmosSteps } from './purchase-steps';
+import { versionedAs } from './versioning';
 
 /** Purchases from this change on reserve their total in the target's spend ledger; older histories replay without. */
 const SPEND_LIMITS_PATCH = 'spend-limits';
@@ -75,6 +77,12 @@ export async function purchaseWorkflow(input: PurchaseInput): Promise<PurchaseRe
   );
   return CancellationScope.nonCancellable(() => purchase.run());
 }
+
+/**
+ * PINNED: a purchase runs to its end (through continue-as-new, up to its payment deadline) on the build it started
+ * on, so a deploy never changes the code under a waiting purchase; the old build's workers stay until it drains.
+ */
+setWorkflowOptions(versionedAs('PINNED'), purchaseWorkflow);
 
 class Purchase {
   readonly inbox = new Inbox();

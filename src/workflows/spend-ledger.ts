@@ -12,6 +12,7 @@ import {
   metricMeter,
   proxyActivities,
   setHandler,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
@@ -37,6 +38,7 @@ import {
   settleSpend,
 } from '../shared/spend-limits';
 import { datacosmosTaskQueue } from '../shared/task-queues';
+import { versionedAs } from './versioning';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -47,6 +49,9 @@ const HISTORY_EVENT_LIMIT = 4_000;
 export async function spendLedgerWorkflow(input: LedgerInput): Promise<void> {
   await new SpendLedger(input).run();
 }
+
+/** AUTO_UPGRADE: a ledger lives for ever, so it moves to each new build at its next task (its changes need patches). */
+setWorkflowOptions(versionedAs('AUTO_UPGRADE'), spendLedgerWorkflow);
 
 class SpendLedger {
   private readonly state: LedgerState;

@@ -3,10 +3,11 @@
  * only waits, asking now and then whether its owner may still read it, and ends once the owner has ended; from
  * then on it is kept as long as the namespace keeps closed workflows, like its owner's own history.
  */
-import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, setWorkflowOptions, sleep, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { HOUSEKEEPING_RETRY } from '../shared/retry-policies';
 import type { StoredPage } from '../shared/stored-pages';
+import { versionedAs } from './versioning';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -31,3 +32,6 @@ export async function storedPageWorkflow(page: StoredPage): Promise<void> {
     if (workflowInfo().historyLength >= HISTORY_EVENT_LIMIT) await continueAsNew<typeof storedPageWorkflow>(page);
   }
 }
+
+/** AUTO_UPGRADE: a page lives as long as its owner and only answers queries. */
+setWorkflowOptions(versionedAs('AUTO_UPGRADE'), storedPageWorkflow);
