@@ -56,6 +56,10 @@ export interface WorkerSettings {
   claimCheckEveryMs: number;
   /** Executions of each workflow type replayed against this worker's code before it polls; 0: none. */
   replayCheck: number;
+  /** NOTIFY_URL: the default receiver of every purchase's and batch's events. */
+  notifyUrl?: string;
+  /** NOTIFY_SECRET: the key notifications are signed with; never logged. */
+  notifySecret?: string;
 }
 
 export interface Settings {
