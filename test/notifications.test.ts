@@ -14,7 +14,8 @@ import { until } from '../harness/until';
 import { signatureHeader } from '../src/signature/hmac-signature';
 import type { NotificationBody } from '../src/shared/notification-types';
 import { retryingNotifications } from '../src/workflow-client/notification-client';
-import { runBatch } from './support/batch-env';
+import { cancelSignal } from '../src/shared/purchase-messages';
+import { regionAoi, runBatch } from './support/batch-env';
 import { runDcp } from './support/dcp';
 import { kill9 } from './support/kill';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
@@ -174,6 +175,44 @@ test('a receiver that is down for a while gets every event once it is back, and 
     (found) => found.length === 0,
   );
 }, 180_000);
+
+test("needs attention, then cancelled: both events reach the worker's default URL, with what an operator can do", async () => {
+  const before = await env.admin.settings();
+  await env.admin.setSettings({ apiVariant: 'documented' }); // no order list: a lost create reply cannot be settled
+  await env.admin.setFaults({ seed: 4, endpoints: { order_create: { lostReply: 1 } } });
+  try {
+    const handle = await env.buy({ items: await env.items(1) }); // no --notify: the default alone
+    const waiting = await env.waitForStage(handle, 'NEEDS_ATTENTION');
+    const attention = `notify/${handle.workflowId}/needs_attention-0.1`;
+    await fallback.waitFor([attention]);
+    expect(fallback.events.find((event) => event.eventId === attention)).toMatchObject({
+      type: 'needs_attention',
+      purchaseId: handle.workflowId,
+      facts: { reason: waiting.attention?.reason, resolve: expect.stringContaining('`dcp adopt ID --order ORDER_ID`') },
+    });
+    await handle.signal(cancelSignal, 'not wanted');
+    expect((await handle.result()).end).toBe('CANCELLED');
+    const ended = `notify/${handle.workflowId}/purchase_ended`;
+    await fallback.waitFor([ended]);
+    expect(fallback.events.find((event) => event.eventId === ended)?.facts).toMatchObject({ end: 'CANCELLED' });
+  } finally {
+    await env.admin.setFaults({});
+    await env.admin.setSettings({ apiVariant: before.apiVariant });
+  }
+}, 60_000);
+
+test('an area batch that reaches its coverage target says so, then that it ended', async () => {
+  const handle = await runBatch(env, { coverage: { aoi: regionAoi(12).geometry }, budget: '100000', concurrency: 4 });
+  const result = await handle.result();
+  const coverage = result.coverage as NonNullable<typeof result.coverage>;
+  expect(coverage.boughtPct).toBeGreaterThanOrEqual(coverage.targetPct);
+  const reached = `notify/${handle.workflowId}/coverage_reached`;
+  await fallback.waitFor([reached, `notify/${handle.workflowId}/batch_ended`]);
+  const event = fallback.events.find((e) => e.eventId === reached);
+  expect(event).toMatchObject({ type: 'coverage_reached', batchId: handle.workflowId });
+  expect(event?.facts.boughtPct).toBeGreaterThanOrEqual(coverage.targetPct);
+  expect(validate(event)).toBe(true);
+}, 120_000);
 
 test('the example receiver refuses a forged or stale signature and takes a repeated event once', async () => {
   const receiver = await Receiver.start(await freePort());
