@@ -168,6 +168,15 @@ test('a receiver that is down for a while gets every event once it is back, and 
     batchId: batch.workflowId,
     facts: { end: 'COMPLETED', counts: { PAID: 2 } },
   });
+  // Neither the secret nor the worker's default URL is in any history: the worker adds them when it sends.
+  for (const id of [paid.workflowId, `notify/${paid.workflowId}/purchase_ended`, batch.workflowId]) {
+    const history = JSON.stringify(await env.client.workflow.getHandle(id).fetchHistory(), (key, value: unknown) =>
+      key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value,
+    ); // payloads decoded
+    expect(history).not.toContain(SECRET);
+    expect(history).not.toContain(fallback.url);
+    expect(history).toContain(notify[0]);
+  }
   // Nothing is left retrying once the receiver is back.
   await until(
     'no delivery retrying',
