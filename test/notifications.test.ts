@@ -8,9 +8,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { Worker } from '@temporalio/worker';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { until } from '../harness/until';
+import { WORKFLOW_BUNDLE_PATH } from '../src/runtime/purchase-worker';
 import { signatureHeader } from '../src/signature/hmac-signature';
 import type { NotificationBody } from '../src/shared/notification-types';
 import { retryingNotifications } from '../src/workflow-client/notification-client';
@@ -176,6 +178,16 @@ test('a receiver that is down for a while gets every event once it is back, and 
     expect(history).not.toContain(SECRET);
     expect(history).not.toContain(fallback.url);
     expect(history).toContain(notify[0]);
+  }
+  // Their histories, notifications and all, replay against the workflow code (deterministic).
+  for (const id of [
+    paid.workflowId,
+    expiring.workflowId,
+    batch.workflowId,
+    `notify/${paid.workflowId}/purchase_ended`,
+  ]) {
+    const history = await env.client.workflow.getHandle(id).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, id);
   }
   // Nothing is left retrying once the receiver is back.
   await until(
