@@ -134,6 +134,15 @@ test('a receiver that is down for a while gets every event once it is back, and 
     new RegExp(`notification notify/${paid.workflowId}/purchase_ended: not delivered yet, attempt \\d+`),
   );
 
+  const batchRetrying = (text: string) =>
+    new RegExp(`notification notify/${batch.workflowId}/batch_ended: not delivered yet, attempt \\d+`).test(text) &&
+    text.includes(`notification notify/${batch.workflowId}/0/purchase_ended`); // its purchases' too
+  await until(
+    'dcp batch status naming the failed deliveries',
+    async () => (await runDcp(env.settings, ['batch', 'status', batch.workflowId])).stdout,
+    batchRetrying,
+  );
+
   // Back: every event arrives.
   const receiver = await Receiver.start(port);
   receivers.push(receiver);
