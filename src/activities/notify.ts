@@ -37,6 +37,7 @@ export function createNotifyActivities(deps: { notify?: NotifyDependencies }) {
         return;
       }
       const receiver = input.url === null ? 'default' : new URL(url).host;
+      const about = { eventId: input.body.eventId, receiver };
       try {
         if (!notify.secret)
           throw ApplicationFailure.retryable('NOTIFY_SECRET is not set on this worker', 'NotifySecret');
@@ -58,10 +59,10 @@ export function createNotifyActivities(deps: { notify?: NotifyDependencies }) {
           .metricMeter.createCounter(METRIC.notificationFailures, 'attempts', 'notification deliveries that failed')
           .add(1, { event: input.body.type, receiver });
         const message = `notification ${input.body.eventId} to ${receiver}: ${(err as Error).message}`;
-        log.warn(message, { eventId: input.body.eventId, attempt: Context.current().info.attempt });
+        log.warn(message, { ...about, attempt: Context.current().info.attempt });
         throw ApplicationFailure.retryable(message, 'NotificationFailed');
       }
-      log.info('notification sent', { eventId: input.body.eventId, receiver });
+      log.info('notification sent', about);
     },
   };
 }
