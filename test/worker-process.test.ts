@@ -8,6 +8,7 @@ import { settingsEnvironment } from '../src/config/settings';
 import { freePort } from '../local/ports';
 import { setSpendLimit } from '../src/activities/spend';
 import { paymentCompletedSignal } from '../src/shared/purchase-messages';
+import { until } from '../harness/until';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 import { runWorkerProcess } from './support/worker-process';
 
@@ -16,10 +17,14 @@ onePurchaseEnvPerFile((started) => (env = started), { worker: false });
 
 test('logs are JSON with purchase and order ids and no secret; metrics are served; SIGTERM stops it cleanly', async () => {
   const metricsPort = await freePort();
+  const notifySecret = 'notify-secret-of-the-worker-process';
   const worker = runWorkerProcess({
     ...settingsEnvironment(env.settings),
     LOG_LEVEL: 'info',
     METRICS_PORT: String(metricsPort),
+    // A default receiver that is down: every purchase's events fail there, are counted and logged, and retried.
+    NOTIFY_URL: `http://127.0.0.1:${await freePort()}/events`,
+    NOTIFY_SECRET: notifySecret,
   });
   try {
     const monthly = { name: 'monthly', period: 'month', amount: '1000000', currency: 'EUR', timeZone: 'UTC' } as const;
@@ -64,6 +69,16 @@ test('logs are JSON with purchase and order ids and no secret; metrics are serve
       );
     }
 
+    const failures = await until(
+      'failed notifications counted',
+      async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(),
+      (text) =>
+        /^dcp_notification_failures\{[^}]*event="purchase_ended"[^}]*receiver="default"[^}]*\} [1-9]/m.test(text),
+    );
+    expect(failures).toMatch(
+      /^dcp_notification_failures\{[^}]*event="payment_link_ready"[^}]*receiver="default"[^}]*\} [1-9]/m,
+    );
+
     // Every metric the Grafana dashboard charts is one this worker serves.
     const dashboard = JSON.parse(
       fs.readFileSync(path.resolve(__dirname, '../deploy/grafana/datacosmos-purchase.json'), 'utf8'),
@@ -100,7 +115,10 @@ test('logs are JSON with purchase and order ids and no secret; metrics are serve
     for (const record of activityLines) expect(record.purchaseId).toEqual(expect.any(String));
     expect(records.at(-1)).toMatchObject({ msg: 'worker stopped' });
     const token = await env.token();
+    const notification = records.find((r) => r.eventId === `notify/${card.workflowId}/purchase_ended`);
+    expect(notification).toMatchObject({ purchaseId: card.workflowId, receiver: 'default' });
     for (const line of lines) {
+      expect(line).not.toContain(notifySecret);
       expect(line).not.toContain(env.account.clientSecret);
       expect(line).not.toContain(token);
     }

@@ -13,6 +13,7 @@ import { createCoverageActivities } from './coverage';
 import { chooseContract, createContractCache, type ContractCache } from './contracts';
 import { apiStep, businessRule, cancellation, isFinalApiFailure, unsettled } from './failures';
 import { checkAdoptable, findOrderForItems, readOrder, summarizeOrder } from './orders';
+import { createNotifyActivities, type NotifyDependencies } from './notify';
 import { priceLineItems } from './pricing';
 import { createSpendActivities } from './spend';
 import { createStoredPageActivities } from './stored-pages';
@@ -29,6 +30,8 @@ export interface ActivityDependencies {
   claimCheckEveryMs?: number;
   /** Whether a fleet budget governs the DataCosmos calls (its queue's rate limit); then every call goes through it. */
   fleetBudget?: boolean;
+  /** Outbound notifications: the worker's default URL and signing secret. */
+  notify?: NotifyDependencies;
 }
 
 export function createActivities(deps: ActivityDependencies) {
@@ -171,5 +174,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createClaimActivities(deps),
     ...createSpendActivities(deps),
     ...createStoredPageActivities(),
+    ...createNotifyActivities(deps),
   };
 }

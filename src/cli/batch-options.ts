@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { MAX_BATCH_CONCURRENCY, MAX_ITEMS_PER_ORDER, type BatchInput } from '../shared/batch-types';
-import { amount, currency, filePath, integer, positiveInteger } from './options';
+import { amount, currency, filePath, integer, notifyUrl, positiveInteger, repeatable } from './options';
 
 export interface BatchShapeOptions {
   currency?: string;
@@ -11,6 +11,7 @@ export interface BatchShapeOptions {
   concurrency?: number;
   contract?: number;
   deliver?: string;
+  notify?: string[];
 }
 
 export function addBatchShapeOptions(command: Command): Command {
@@ -24,13 +25,21 @@ export function addBatchShapeOptions(command: Command): Command {
       '--deliver <dir>',
       'after payment, download every asset into this directory (on the worker machine)',
       filePath,
+    )
+    .option(
+      '--notify <url>',
+      'post each event of the batch and its purchases, signed, to this URL (repeat for several; see docs/batches.md)',
+      repeatable(notifyUrl),
     );
 }
 
 /** The batch input fields these options set (absent options leave the workflow's defaults). */
 export function batchShape(
   options: BatchShapeOptions,
-): Pick<BatchInput, 'currency' | 'maxPricePerItem' | 'itemsPerOrder' | 'concurrency' | 'contractId' | 'deliver'> {
+): Pick<
+  BatchInput,
+  'currency' | 'maxPricePerItem' | 'itemsPerOrder' | 'concurrency' | 'contractId' | 'deliver' | 'notify'
+> {
   return {
     ...(options.currency ? { currency: options.currency } : {}),
     ...(options.maxPrice ? { maxPricePerItem: options.maxPrice } : {}),
@@ -38,5 +47,6 @@ export function batchShape(
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.contract ? { contractId: options.contract } : {}),
     ...(options.deliver ? { deliver: { dir: path.resolve(options.deliver) } } : {}),
+    ...(options.notify ? { notify: options.notify } : {}),
   };
 }

@@ -12,6 +12,7 @@ import type { Aoi } from '../coverage/aoi';
 import { coverageRequest } from './aoi-request';
 import type { AoiOptions } from './aoi-options';
 import { batchShape, type BatchShapeOptions } from './batch-options';
+import { printWithNotifications } from './notification-report';
 import { formatCoveragePlan, writeCoverageReports } from './coverage-report';
 import { withContext } from './context';
 import { noteIfNoWorker } from './worker-wait';
@@ -41,12 +42,11 @@ export interface BatchOptions extends BatchShapeOptions, AoiOptions {
 
 export async function batchStatus(id: string, json: boolean): Promise<void> {
   await withContext(async (ctx) => {
-    const progress = await (await ctx.temporal()).workflow.getHandle(id).query(progressQuery);
-    if (json) printJson(progress);
-    else {
-      const note = progress.ownershipUnknown ? `  note: ${progress.ownershipUnknown}\n` : '';
-      process.stdout.write(`${progressLine(progress)}\n${note}`);
-    }
+    const client = await ctx.temporal();
+    const progress = await client.workflow.getHandle(id).query(progressQuery);
+    const note = progress.ownershipUnknown ? [`  note: ${progress.ownershipUnknown}`] : [];
+    // Its own notifications and its purchases' (`BATCH/n`) share the prefix.
+    await printWithNotifications(client, id, json, progress, [progressLine(progress), ...note].join('\n'));
   });
 }
 

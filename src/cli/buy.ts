@@ -28,6 +28,7 @@ export interface BuyOptions {
   whenClaimed: 'drop' | 'wait';
   aoi?: string;
   projectId?: string;
+  notify?: string[];
   wait: boolean;
   json: boolean;
 }
@@ -63,6 +64,7 @@ export async function buy(options: BuyOptions): Promise<number> {
       batchId: options.batch,
       ...(options.deliver ? { deliver: { dir: path.resolve(options.deliver) } } : {}),
       ...(options.whenClaimed === 'wait' ? { whenClaimed: 'wait' as const } : {}),
+      ...(options.notify ? { notify: options.notify } : {}),
     };
     const problems = purchaseInputProblems(input);
     if (problems.length > 0) throw new CliError(`invalid purchase: ${problems.join('; ')}`, ExitCode.USAGE);

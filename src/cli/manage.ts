@@ -13,6 +13,7 @@ import type { PurchaseHandle } from '../workflow-client/purchase-client';
 import { fetchPurchaseRuns, formatTimeline, purchaseTimeline } from '../workflow-client/purchase-timeline';
 import { cancelBatch } from './batch-cancel';
 import { withContext } from './context';
+import { printWithNotifications } from './notification-report';
 import { printJson } from './output';
 import { CliError, ExitCode } from '../shared/errors';
 import { formatResult, formatStatus } from './purchase-report';
@@ -63,20 +64,15 @@ export async function showStatus(id: string, options: { history: boolean; json: 
     const handle = await purchaseHandle(client, id);
     if (options.history) return printTimeline(client, id, options.json);
     const description = await handle.describe();
+    const print = (report: object, text: string) => printWithNotifications(client, id, options.json, report, text);
     if (description.status.name === 'RUNNING') {
       const current = await runningStatus(client, handle, description);
-      if ('waitingForWorker' in current) {
-        if (options.json) printJson(current);
-        else process.stdout.write(`${formatWorkerWait(current, ctx.settings.temporal.taskQueue)}\n`);
-        return;
-      }
-      if (options.json) printJson(current);
-      else process.stdout.write(`${formatStatus(current)}\n`);
-      return;
+      if ('waitingForWorker' in current)
+        return print(current, formatWorkerWait(current, ctx.settings.temporal.taskQueue));
+      return print(current, formatStatus(current));
     }
     const result: PurchaseResult = await handle.result();
-    if (options.json) printJson(result);
-    else process.stdout.write(`${formatResult(result)}\n`);
+    await print(result, formatResult(result));
   });
 }
 

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from 'commander';
 import { parseDuration } from '../shared/duration';
 import { idProblem, LIMITS } from '../shared/input-limits';
 import { isDecimal } from '../shared/money';
+import { notifyUrlProblems } from '../shared/notification-types';
 import type { LineItemInput } from '../shared/purchase-types';
 
 type Parser<T> = (text: string) => T;
@@ -99,6 +100,13 @@ export const itemRef = parser(parseItemRef);
 export function repeatable<T>(parse: Parser<T>): (text: string, previous?: T[]) => T[] {
   return (text, previous = []) => [...previous, parse(text)];
 }
+
+/** A `--notify` URL: http(s) (the workflow checks the same rule). */
+export const notifyUrl = parser((text): string => {
+  const [problem] = notifyUrlProblems([text]);
+  if (problem) throw new RangeError('must be an http(s) URL');
+  return text;
+});
 
 export const bbox = parser((text): [number, number, number, number] => {
   const parts = text.split(',').map((p) => Number(p.trim()));

@@ -397,6 +397,27 @@ export const SETTINGS: readonly Setting[] = [
     read: (s) => s.worker.logLevel,
   },
   {
+    variable: 'NOTIFY_URL',
+    group: 'product',
+    schema: httpUrl,
+    meaning:
+      'where every purchase and batch posts its events besides its own `--notify` URLs (the worker adds it when it ' +
+      'sends; needs `NOTIFY_SECRET`; [docs/batches.md](docs/batches.md#notifications))',
+    apply: (d, v: string) => (d.worker.notifyUrl = v),
+    read: (s) => s.worker.notifyUrl,
+  },
+  {
+    variable: 'NOTIFY_SECRET',
+    group: 'product',
+    schema: z.string().min(16, 'must be at least 16 characters'),
+    secret: true,
+    meaning:
+      'the key notifications are signed with (HMAC-SHA256, at least 16 characters); only workers read it: it ' +
+      'never enters workflow history, logs or errors',
+    apply: (d, v: string) => (d.worker.notifySecret = v),
+    read: (s) => s.worker.notifySecret,
+  },
+  {
     variable: 'DCP_WEBHOOK_SECRET',
     group: 'webhook',
     schema: z.string().min(16, 'must be at least 16 characters'),

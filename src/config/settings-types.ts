@@ -61,6 +61,10 @@ export interface WorkerSettings {
   buildId?: string;
   /** Whether the server routes tasks by deployment version (Worker Versioning), or the worker only declares it. */
   versioning: boolean;
+  /** NOTIFY_URL: the default receiver of every purchase's and batch's events. */
+  notifyUrl?: string;
+  /** NOTIFY_SECRET: the key notifications are signed with; never logged. */
+  notifySecret?: string;
 }
 
 export interface Settings {

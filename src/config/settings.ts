@@ -59,7 +59,10 @@ function invalidConfiguration(problems: string[]): CliError {
   return new CliError(`invalid configuration: ${problems.join('; ')}`, ExitCode.USAGE);
 }
 
-/** TLS settings that contradict each other; an API key or a client certificate over plaintext would be in the clear. */
+/**
+ * Settings that contradict each other: TLS (an API key or a client certificate over plaintext would be in the clear),
+ * and a default notification URL without the key to sign for it.
+ */
 function tlsProblems(values: Record<string, unknown>): string[] {
   const problems: string[] = [];
   if (values.TEMPORAL_TLS_CERT && !values.TEMPORAL_TLS_KEY)
@@ -72,6 +75,7 @@ function tlsProblems(values: Record<string, unknown>): string[] {
   ) {
     problems.push('TEMPORAL_TLS cannot be false with TEMPORAL_API_KEY, TEMPORAL_TLS_CERT or TEMPORAL_TLS_CA');
   }
+  if (values.NOTIFY_URL && !values.NOTIFY_SECRET) problems.push('NOTIFY_SECRET is required with NOTIFY_URL');
   return problems;
 }
 

@@ -110,6 +110,7 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     organisationId: settings.datacosmos.organisationId,
     claimCheckEveryMs: settings.worker.claimCheckEveryMs,
     fleetBudget: settings.datacosmos.fleetMaxRequestsPerSecond !== undefined,
+    notify: { defaultUrl: settings.worker.notifyUrl, secret: settings.worker.notifySecret },
   });
   const common: Omit<WorkerOptions, 'taskQueue'> = {
     connection,
@@ -192,7 +193,10 @@ export async function runWorker(settings: Settings): Promise<void> {
     logger: new DefaultLogger(TEMPORAL_LOG_LEVEL[settings.worker.logLevel], (entry) => {
       const { sdkComponent, ...meta } = entry.meta ?? {};
       log[entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'info')](
-        { ...withReadableErrors(meta, [settings.datacosmos.clientSecret]), sdk: sdkComponent },
+        {
+          ...withReadableErrors(meta, [settings.datacosmos.clientSecret, settings.worker.notifySecret ?? '']),
+          sdk: sdkComponent,
+        },
         entry.message,
       );
     }),

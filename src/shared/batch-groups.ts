@@ -42,6 +42,7 @@ export function groupPurchaseInput(
     batchId: batch.batchId,
     ...(batch.scheduleId ? { scheduleId: batch.scheduleId } : {}),
     ...(batch.deliver ? { deliver: batch.deliver } : {}),
+    ...(batch.notify ? { notify: batch.notify } : {}),
     ...(batch.activityTimeoutMs ? { activityTimeoutMs: batch.activityTimeoutMs } : {}),
     ...(batch.poll ? { poll: batch.poll } : {}),
     ...(batch.paymentWindowMs ? { paymentWindowMs: batch.paymentWindowMs } : {}),

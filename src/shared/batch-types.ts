@@ -63,6 +63,8 @@ export interface BatchInput {
   concurrency?: number;
   contractId?: number;
   deliver?: DeliverOptions;
+  /** Where the batch's events and its purchases' are posted (`--notify`), besides the worker's default. */
+  notify?: string[];
   /** Timings passed on to each purchase (tests make them short). */
   activityTimeoutMs?: number;
   poll?: PollSchedule;

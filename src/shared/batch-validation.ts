@@ -1,5 +1,6 @@
 /** Checks a batch input before any side effect; used by the CLI and again by the workflow. Pure. */
 import { compare, isDecimal } from './money';
+import { notifyUrlProblems } from './notification-types';
 import { quoteValue } from './one-line';
 import { MAX_BATCH_CONCURRENCY, MAX_ITEMS_PER_ORDER, type BatchInput } from './batch-types';
 import { MAX_COVERAGE_CANDIDATES, PREFERENCES, type CoverageRequest } from './coverage-types';
@@ -12,6 +13,7 @@ export function batchInputProblems(input: BatchInput): string[] {
   if (sources.filter((source) => source !== undefined).length !== 1)
     problems.push('give exactly one of a search, an item list or an area of interest');
   if (input.items !== undefined && input.items.length === 0) problems.push('the item list is empty');
+  problems.push(...notifyUrlProblems(input.notify));
   if (input.storedItems !== undefined && input.storedItems.count === 0) problems.push('the item list is empty');
 
   if (!positiveAmount(input.budget))

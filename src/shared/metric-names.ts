@@ -7,6 +7,7 @@ export const METRIC = {
   datacosmosRequests: 'dcp_datacosmos_requests',
   datacosmosRequestDuration: 'dcp_datacosmos_request_duration',
   activityRetries: 'dcp_activity_retries',
+  notificationFailures: 'dcp_notification_failures',
 } as const;
 
 /** Buckets that fit each histogram (the SDK's defaults suit milliseconds of task latency only). */

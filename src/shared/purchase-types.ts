@@ -139,6 +139,8 @@ export interface PurchaseInput {
   whenClaimed?: 'drop' | 'wait';
   /** The schedule whose run started this purchase: limits scoped to that schedule count it. */
   scheduleId?: string;
+  /** Where its events are posted (`--notify`), besides the worker's default (docs/batches.md, "Notifications"). */
+  notify?: string[];
 }
 
 /** What a payment wait carries across continue-as-new (same workflow id, queries and signals). */

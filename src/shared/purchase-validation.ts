@@ -7,6 +7,7 @@ import { quoteValue } from './one-line';
 import { compare, isDecimal } from './money';
 import { MAX_LINE_ITEMS, type PurchaseInput } from './purchase-types';
 import { MAX_LINE_ITEMS_BYTES } from './purchase-groups';
+import { notifyUrlProblems } from './notification-types';
 import { jsonBytes } from './stored-pages';
 
 const PURCHASE_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
@@ -30,6 +31,7 @@ export function purchaseInputProblems(input: PurchaseInput): string[] {
         '(sub-areas take room): split them over several purchases, or buy them with `dcp batch`',
     );
   }
+  problems.push(...notifyUrlProblems(input.notify).map((problem) => `notify: ${problem}`));
   const seen = new Set<string>();
   items.forEach((line, i) => {
     const at = `items[${i}]`;

@@ -8,10 +8,11 @@ export const WORKFLOW_TYPE = {
   claimRegistry: 'claimRegistryWorkflow',
   storedPage: 'storedPageWorkflow',
   spendLedger: 'spendLedgerWorkflow',
+  notification: 'notificationWorkflow',
 } as const;
 
-/** By the queue they run on: the target's queue (purchases, batches), and its claims queue. The replay check samples each. */
-export const QUEUE_WORKFLOW_TYPES = [WORKFLOW_TYPE.purchase, WORKFLOW_TYPE.batch] as const;
+/** By the queue they run on: the target's queue (purchases, batches, notifications), and its claims queue. The replay check samples each. */
+export const QUEUE_WORKFLOW_TYPES = [WORKFLOW_TYPE.purchase, WORKFLOW_TYPE.batch, WORKFLOW_TYPE.notification] as const;
 export const CLAIMS_QUEUE_WORKFLOW_TYPES = [
   WORKFLOW_TYPE.claimRegistry,
   WORKFLOW_TYPE.storedPage,

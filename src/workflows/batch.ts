@@ -61,6 +61,7 @@ import {
   ScheduledStartTimeKey,
 } from '../shared/search-attributes';
 import { datacosmosQueueOption } from './datacosmos-queue';
+import { Notifier } from './notifications';
 import { purchaseWorkflow } from './purchase';
 import { versionedAs } from './versioning';
 
@@ -113,6 +114,10 @@ class Batch {
   private phase: BatchPhase = 'PLANNING';
   /** Bytes of the carried rows as JSON: a page is stored once they fill one. */
   private rowBytes: number;
+  /** Its events, to its `notify` URLs and the worker's default (behind patched('notifications')). */
+  private readonly notifier: Notifier;
+  /** Whether this run sent (or found sent) `coverage_reached`. */
+  private coverageReachedSent = false;
 
   constructor(private readonly input: BatchInput) {
     this.groupSize = input.itemsPerOrder ?? DEFAULT_ITEMS_PER_ORDER;
@@ -156,6 +161,7 @@ class Batch {
     // is examined again, and its claim then reports it as owned or in flight: never ordered twice).
     this.seen = new Set([...this.state.rows.map((row) => itemKey(unpackRow(row))), ...this.state.queue.map(itemKey)]);
     this.rowBytes = jsonBytes(this.state.rows);
+    this.notifier = new Notifier({ batchId: input.batchId }, input.notify);
     setHandler(progressQuery, () => this.progress());
     setHandler(batchCancelSignal, (reason?: string) =>
       this.requestCancel(reason ? `cancelled: ${reason}` : 'cancelled'),
@@ -184,7 +190,20 @@ class Batch {
     }
     if (this.state.cancelReason !== null) await this.stopPurchases();
     await this.storeFullRowPages();
-    return this.finish();
+    const result = this.finish();
+    await this.notifier.send('batch_ended', {
+      end: result.end,
+      counts: result.counts,
+      examined: result.examined,
+      budget: result.budget,
+      spent: result.spent,
+      currency: result.currency,
+      cancelReason: result.cancelReason,
+      ...(result.coverage ? { coverage: result.coverage } : {}),
+      report: { batchId: this.input.batchId, command: `dcp batch status ${this.input.batchId} --json` },
+    });
+    await this.notifier.drained();
+    return result;
   }
 
   // --- steps -----------------------------------------------------------------------------------
@@ -387,6 +406,19 @@ class Batch {
     s.reserved = ended.reserved;
     s.spent = ended.spent;
     for (const { row, coverKm2 } of ended.rows) this.addRow(row, coverKm2);
+    if (s.coverage && !this.coverageReachedSent) await this.coverageReached();
+  }
+
+  /** Sends `coverage_reached` once the picks bought cover the target share of the area (once per batch). */
+  private async coverageReached(): Promise<void> {
+    const coverage = this.progress().coverage;
+    if (!coverage || coverage.dryRun || coverage.boughtPct < coverage.targetPct) return;
+    this.coverageReachedSent = true;
+    await this.notifier.send('coverage_reached', {
+      ...coverage,
+      spent: this.state.spent,
+      currency: this.state.currency,
+    });
   }
 
   /** Cancel: nothing new starts, queued items are reported, running purchases are asked to end cleanly. */
@@ -419,6 +451,7 @@ class Batch {
     this.phase = 'DRAINING';
     await condition(() => this.running.size === 0);
     await this.storeFullRowPages();
+    await this.notifier.drained();
     await condition(allHandlersFinished);
     const s = this.state;
     let carried: BatchCarried = { ...s, runs: s.runs + 1 };

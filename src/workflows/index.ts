@@ -4,3 +4,4 @@ export { batchPurchaseWorkflow } from './batch';
 export { claimRegistryWorkflow } from './claim-registry';
 export { storedPageWorkflow } from './stored-page';
 export { spendLedgerWorkflow } from './spend-ledger';
+export { notificationWorkflow } from './notifications';

@@ -6,6 +6,7 @@
  */
 import { condition } from '@temporalio/workflow';
 import { attentionRetryMs } from '../shared/attention-rules';
+import type { Attention as AttentionState } from '../shared/purchase-types';
 import type { Inbox } from './purchase-handlers';
 import type { PurchaseRecord } from './purchase-record';
 
@@ -16,6 +17,8 @@ export class Attention {
     private readonly record: PurchaseRecord,
     private readonly inbox: Inbox,
     private readonly pollCapMs: number,
+    /** Called each time the purchase enters NEEDS_ATTENTION. */
+    private readonly onEnter: (attention: AttentionState) => void = () => undefined,
   ) {}
 
   /** Rests until an order is adopted, the purchase is cancelled, or it is time to try the step again. */
@@ -34,7 +37,10 @@ export class Attention {
   note(reason: string, resolve: string): void {
     const status = this.record.status;
     status.attention = { reason, resolve, since: status.attention?.since ?? new Date().toISOString() };
-    if (status.stage !== 'NEEDS_ATTENTION') this.record.setStage('NEEDS_ATTENTION');
+    if (status.stage !== 'NEEDS_ATTENTION') {
+      this.record.setStage('NEEDS_ATTENTION');
+      this.onEnter(status.attention);
+    }
   }
 
   /** A step settled: whatever needed attention no longer does. */

@@ -21,6 +21,7 @@ import { approvalOutcome, currencyMismatch, overBudget } from '../shared/budget-
 import { nothingLeftToBuy, settlementFor, sortGrants, waitingForHeld } from '../shared/claim-rules';
 import type { ItemDelivery } from '../shared/delivery-types';
 import { itemKey } from '../shared/item-key';
+import { deadlineNearMs } from '../shared/notification-types';
 import { cancelledByDataCosmos, expiredReason, nextPoll, paymentState } from '../shared/payment-polls';
 import { applyContract, cancelledReason, carriedStateOf } from '../shared/purchase-state';
 import {
@@ -50,6 +51,7 @@ import {
 } from '../shared/step-failures';
 import { Attention } from './purchase-attention';
 import { deliverFiles } from './purchase-delivery';
+import { Notifier } from './notifications';
 import { Inbox, installPurchaseHandlers } from './purchase-handlers';
 import { PurchaseRecord } from './purchase-record';
 import { claimSteps, contractLookup, datacosmosSteps, type DataCosmosSteps } from './purchase-steps';
@@ -103,11 +105,24 @@ class Purchase {
   private readonly paymentWindow: { ms: number };
   private nextPollMs: number;
   private paymentWaitStartedAt: number | null;
+  /** Its events, to its `notify` URLs and the worker's default (behind patched('notifications')). */
+  private readonly notifier: Notifier;
+  /** NEEDS_ATTENTION entries this run: each is an event of its own. */
+  private attentionEvents = 0;
+  /** Whether this run sent (or found sent) `payment_deadline_near`. */
+  private deadlineNearSent = false;
 
   constructor(private readonly input: PurchaseInput) {
     const carried = input.carried;
     this.record = new PurchaseRecord(input);
-    this.attention = new Attention(this.record, this.inbox, this.poll().capMs);
+    this.notifier = new Notifier(
+      { purchaseId: input.purchaseId, ...(input.batchId ? { batchId: input.batchId } : {}) },
+      input.notify,
+    );
+    this.attention = new Attention(this.record, this.inbox, this.poll().capMs, (attention) => {
+      this.attentionEvents += 1;
+      void this.notifier.send('needs_attention', { ...attention, orderId: this.status.orderId }, this.attentionId());
+    });
     this.paymentWindow = { ms: input.paymentWindowMs ?? DEFAULT_PAYMENT_WINDOW_MS };
     this.nextPollMs = carried?.nextPollMs ?? this.poll().firstMs;
     this.paymentWaitStartedAt = carried?.paymentWaitStartedAt ?? null;
@@ -132,6 +147,15 @@ class Purchase {
   async run(): Promise<PurchaseResult> {
     const result = await this.runToEnd();
     await Promise.all([this.settleClaims(result.end), this.settleSpend(result)]);
+    await this.notifier.send('purchase_ended', {
+      end: result.end,
+      reason: result.reason,
+      orderId: result.orderId,
+      orderStatus: result.orderStatus,
+      total: result.total,
+      currency: result.currency,
+    });
+    await this.notifier.drained();
     return result;
   }
 
@@ -207,6 +231,7 @@ class Purchase {
 
     this.status.paymentDeadline = new Date(Date.now() + this.paymentWindow.ms).toISOString();
     this.paymentWaitStartedAt = Date.now();
+    await this.notifier.send('payment_link_ready', this.paymentFacts());
     await this.waitForPayment();
   }
 
@@ -363,7 +388,8 @@ class Purchase {
       if (workflowInfo().historyLength >= historyLimit || workflowInfo().continueAsNewSuggested) {
         await this.continueWaitingAsNew();
       }
-      const { sleepMs, nextPollMs } = nextPoll(this.poll(), this.nextPollMs, remainingMs);
+      const { sleepMs: pollSleepMs, nextPollMs } = nextPoll(this.poll(), this.nextPollMs, remainingMs);
+      const sleepMs = await this.deadlineNear(remainingMs, pollSleepMs);
       this.nextPollMs = nextPollMs;
       this.status.nextCheckAt = new Date(Date.now() + sleepMs).toISOString();
       await condition(() => inbox.paymentSignalled || inbox.deadlineMoved || inbox.cancelReason !== null, sleepMs);
@@ -394,6 +420,33 @@ class Purchase {
       this.status.lastError = failureMessage(err);
       return null;
     }
+  }
+
+  // --- notifications ---------------------------------------------------------------------------
+
+  /** What a receiver needs to pay: the order, its link, the total and the deadline. */
+  private paymentFacts(): Record<string, unknown> {
+    const { orderId, checkoutUrl, total, currency, paymentDeadline } = this.status;
+    return { orderId, checkoutUrl, total, currency, paymentDeadline };
+  }
+
+  /**
+   * Sends `payment_deadline_near` once the deadline is within deadlineNearMs of the window (once per purchase: its
+   * id is fixed, and a start under a used id is dropped), and shortens the sleep to wake when it comes near. Only
+   * when the purchase notifies at all: otherwise the sleep is the poll's, as before.
+   */
+  private async deadlineNear(remainingMs: number, sleepMs: number): Promise<number> {
+    if (this.deadlineNearSent || !(await this.notifier.active())) return sleepMs;
+    const nearMs = deadlineNearMs(this.paymentWindow.ms);
+    if (remainingMs > nearMs) return Math.min(sleepMs, remainingMs - nearMs);
+    this.deadlineNearSent = true;
+    await this.notifier.send('payment_deadline_near', this.paymentFacts());
+    return sleepMs;
+  }
+
+  /** The id suffix of this run's latest NEEDS_ATTENTION entry: `<run>.<n>`. */
+  private attentionId(): string {
+    return `${this.status.runs}.${this.attentionEvents}`;
   }
 
   // --- steps and state -------------------------------------------------------------------------
@@ -435,6 +488,7 @@ class Purchase {
   }
 
   private async continueWaitingAsNew(): Promise<never> {
+    await this.notifier.drained();
     await condition(allHandlersFinished);
     const carried = carriedStateOf(this.status, {
       contract: this.contract as ResolvedContract,

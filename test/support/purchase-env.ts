@@ -102,11 +102,24 @@ export class PurchaseEnv {
     return this.settings.temporal.taskQueue;
   }
 
-  /** A worker in this process; `datacosmos` overrides its API settings (pace, fleet budget). */
-  async startWorker(options: { datacosmos?: Partial<Settings['datacosmos']>; identity?: string } = {}): Promise<void> {
+  /**
+   * A worker in this process; `datacosmos` overrides its API settings (pace, fleet budget), `worker` its worker
+   * settings (a notification URL and secret).
+   */
+  async startWorker(
+    options: {
+      datacosmos?: Partial<Settings['datacosmos']>;
+      worker?: Partial<Settings['worker']>;
+      identity?: string;
+    } = {},
+  ): Promise<void> {
     const connection = await NativeConnection.connect({ address: this.temporalAddress });
     const base = this.settings;
-    const settings = { ...base, datacosmos: { ...base.datacosmos, ...options.datacosmos } };
+    const settings = {
+      ...base,
+      datacosmos: { ...base.datacosmos, ...options.datacosmos },
+      worker: { ...base.worker, ...options.worker },
+    };
     const worker = await createPurchaseWorker({ connection, settings, identity: options.identity });
     this.workers.push({ worker, running: worker.run(), connection });
   }

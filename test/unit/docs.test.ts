@@ -180,7 +180,18 @@ test('every option of every command appears in a section that names the command'
 
 /** Lets a placeholder through every option and argument parser as the first sample value that parser accepts. */
 function acceptPlaceholders(program: Command): void {
-  const samples = ['x1', 'c/i', '250', '72h', '5', '2026-01-01T00:00:00Z', '0,0,1,1', 'EUR', 'file.json'];
+  const samples = [
+    'x1',
+    'c/i',
+    '250',
+    '72h',
+    '5',
+    '2026-01-01T00:00:00Z',
+    '0,0,1,1',
+    'EUR',
+    'file.json',
+    'https://hooks.example.com',
+  ];
   for (const command of commandsOf(program)) {
     for (const target of [...(command.options as Option[]), ...(command.registeredArguments as Argument[])]) {
       const parse = target.parseArg;

@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import type { BuyOptions } from '../buy';
 import type { RedriveOptions } from '../redrive';
-import { amount, currency, duration, filePath, id, itemRef, positiveInteger, repeatable } from '../options';
+import { amount, currency, duration, filePath, id, itemRef, notifyUrl, positiveInteger, repeatable } from '../options';
 
 export function registerBuyCommands(program: Command): void {
   program
@@ -36,6 +36,11 @@ export function registerBuyCommands(program: Command): void {
       new Option('--when-claimed <mode>', 'items another purchase is buying: drop them (reported IN_FLIGHT) or wait')
         .choices(['drop', 'wait'])
         .default('drop'),
+    )
+    .option(
+      '--notify <url>',
+      'post each event of the purchase, signed, to this URL (repeat for several; see docs/batches.md)',
+      repeatable(notifyUrl),
     )
     .option('--wait', 'follow the purchase to its end (default)', true)
     .option('--no-wait', 'start and return at once')
