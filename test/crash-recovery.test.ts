@@ -5,12 +5,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startTemporalDevServer, type TemporalDevServer } from '../local/temporal-server';
+import type { TemporalDevServer } from '../local/temporal-server';
 import { paymentCompletedSignal } from '../src/shared/purchase-messages';
 import { kill9 } from './support/kill';
 import { PurchaseEnv } from './support/purchase-env';
 import { holdRequests, startInProcess, type InProcessSimulator } from '../harness/simulator';
-import { startOwnDevServer } from './support/temporal';
+import { crashAndRestart, startOwnDevServer } from './support/temporal';
 
 let sim: InProcessSimulator;
 
@@ -79,15 +79,7 @@ test('Temporal server restarted on its database file mid-wait: the purchase resu
     const waiting = await env.waitForStage(handle, 'AWAITING_PAYMENT');
 
     await kill9(worker);
-    server.kill();
-    await server.exited;
-    server = await startTemporalDevServer({
-      cliPath: process.env.TEMPORAL_TEST_CLI_PATH as string,
-      port: server.port,
-      headless: true,
-      dbFilename: dbFile,
-      logFile: `${dbFile}.log`,
-    });
+    server = await crashAndRestart(server, dbFile);
     worker = env.spawnWorkerProcess();
     await sim.admin.payOrder(waiting.orderId as string);
     await handle.signal(paymentCompletedSignal);

@@ -2,11 +2,10 @@
  * Spend limits hold for the whole organisation, whoever buys: five batches and a schedule run started at the same
  * instant, each with a budget far over the month's limit, with the worker killed in the middle, commit at most the
  * limit (to the cent, from the simulator's order audit) and stop only when what is left cannot buy the cheapest
- * item they skipped. A payment wait keeps its reservation, a lowered limit refuses the next purchase, an approval
+ * item they skipped (the same through a Temporal server kill: test/spend-limits-restart.test.ts). A payment wait keeps its reservation, a lowered limit refuses the next purchase, an approval
  * lets one through, a cancelled purchase's unpaid order holds its money until that order is cancelled.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { ItemReport } from '../src/shared/batch-types';
 import { add, compare, subtract } from '../src/shared/money';
 import type { PurchaseResult } from '../src/shared/purchase-types';
 import type { LimitReport } from '../src/shared/spend-limit-types';
@@ -14,6 +13,7 @@ import { until } from '../harness/until';
 import type { CoveragePlanRecord } from '../src/shared/coverage-types';
 import { regionAoi, runBatch, searchWithPrices } from './support/batch-env';
 import { runDcp } from './support/dcp';
+import { dcpOk, expectLimitHeld, limitsOf } from './support/spend-limits';
 import { withWorkerProcess, type PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
@@ -26,19 +26,8 @@ withWorkerProcess(
   () => worker,
 );
 
-async function dcp(args: string[]) {
-  const run = await runDcp(env.settings, args, 120_000);
-  if (run.code !== 0) throw new Error(`dcp ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
-  return run;
-}
-
-async function limits(): Promise<Map<string, LimitReport>> {
-  const reports = JSON.parse((await dcp(['limits', 'list', '--json'])).stdout) as LimitReport[];
-  return new Map(reports.map((r) => [r.limit.name, r]));
-}
-
-const paidTotal = async () =>
-  add('0', ...(await env.admin.orders(1001)).filter((o) => o.status === 'PAID').map((o) => o.total as string));
+const dcp = (args: string[]) => dcpOk(env, args);
+const limits = () => limitsOf(env);
 
 test('five batches and a schedule run at the same instant, with a worker kill: never more than the limits', async () => {
   await env.admin.setCredits(1001, '100000000');
@@ -79,25 +68,15 @@ test('five batches and a schedule run at the same instant, with a worker kill: n
   worker = await env.killWorkerAfterOrders(worker, 5);
   const results = await Promise.all(handles.map((h) => h.result()));
 
-  const committed = await paidTotal();
-  const reports = await limits();
-  const month = reports.get('organisation-month') as LimitReport;
-  const nightly = reports.get('schedule-nightly-day') as LimitReport;
-  expect(compare(committed, monthLimit)).toBeLessThanOrEqual(0);
-  expect(month).toMatchObject({ spent: committed, reserved: '0', holders: [] });
-  expect(month.left).toBe(subtract(monthLimit, committed));
+  const nightlyRows = new Set((await env.batchItems(results[5])).map((r) => r.item));
+  const nightly = (await limits()).get('schedule-nightly-day') as LimitReport;
   expect(compare(nightly.spent, scheduleLimit)).toBeLessThanOrEqual(0);
-
-  const rows: ItemReport[][] = await Promise.all(results.map((r) => env.batchItems(r)));
-  const skipped = rows.flat().filter((r) => r.outcome === 'SKIPPED_LIMIT');
-  expect(skipped.length).toBeGreaterThan(0);
-  for (const row of rows.flat()) expect(['PAID', 'SKIPPED_LIMIT']).toContain(row.outcome);
-  // Stopped only when what was left could not buy what it skipped.
-  const scheduleRows = new Set(rows[5].map((r) => r.item));
-  for (const row of skipped) {
-    const left = scheduleRows.has(row.item) ? [month.left, nightly.left] : [month.left];
-    expect(left.some((l) => compare(row.price as string, l) > 0)).toBe(true);
-  }
+  const { skipped } = await expectLimitHeld(
+    env,
+    results,
+    { name: 'organisation-month', amount: monthLimit },
+    (row, left) => (nightlyRows.has(row.item) ? [left, nightly.left] : [left]),
+  );
   expect(skipped[0].reason).toMatch(/^spend limit "(organisation-month|schedule-nightly-day)"/);
   await dcp(['limits', 'remove', 'organisation-month']);
   await dcp(['limits', 'remove', 'schedule-nightly-day']);

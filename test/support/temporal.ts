@@ -22,14 +22,22 @@ export async function connectTestClient(): Promise<Client> {
  * A dev server of one's own on a free port, keeping its state in `dbFile` (its output goes to
  * `<dbFile>.log`): for tests that kill and restart Temporal on the same database.
  */
-export async function startOwnDevServer(dbFile: string): Promise<TemporalDevServer> {
+export async function startOwnDevServer(dbFile: string, port?: number): Promise<TemporalDevServer> {
   const cliPath = process.env.TEMPORAL_TEST_CLI_PATH || (await resolveTemporalCli());
   return startTemporalDevServer({
     cliPath,
+    port,
     headless: true,
     dbFilename: dbFile,
     logFile: `${path.resolve(dbFile)}.log`,
   });
+}
+
+/** A crash of one's own dev server (SIGKILL), and its restart on the same port and database. */
+export async function crashAndRestart(server: TemporalDevServer, dbFile: string): Promise<TemporalDevServer> {
+  server.kill();
+  await server.exited;
+  return startOwnDevServer(dbFile, server.port);
 }
 
 /** How globalSetup hands the shared server to globalTeardown (they run in the same process). */
