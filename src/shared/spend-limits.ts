@@ -91,9 +91,11 @@ export function limitReport(state: LedgerState, limit: SpendLimit, nowMs: number
   const period = periodOf(limit, nowMs);
   const counted = (entry: { contractId: number; scheduleId: string | null; currency: string }) =>
     entry.currency === limit.currency && limitApplies(limit, entry);
-  const hours = state.spentHours.filter((h) => counted(h) && within(period, h.hour));
-  const before = limit.period === 'total' ? state.spentBefore.filter(counted) : [];
-  const spent = add('0', ...[...hours, ...before].map((h) => h.amount));
+  const countedHour = ([, contractId, scheduleId, currency]: SpentHour) =>
+    counted({ contractId, scheduleId, currency });
+  const hours = state.spentHours.filter((h) => countedHour(h) && within(period, h[0] * HOUR_MS));
+  const before = limit.period === 'total' ? state.spentBefore.filter(countedHour) : [];
+  const spent = add('0', ...[...hours, ...before].map((h) => h[4]));
   const holding = state.reservations.filter((r) => counted(r) && within(period, r.at));
   const reserved = add('0', ...holding.map((r) => r.amount));
   const left = subtract(limit.amount, add(spent, reserved));
@@ -182,15 +184,9 @@ export function reserveSpend(state: LedgerState, request: SpendRequest, nowMs: n
 }
 
 function addSpent(hours: SpentHour[], entry: SpentHour): void {
-  const same = hours.find(
-    (h) =>
-      h.hour === entry.hour &&
-      h.contractId === entry.contractId &&
-      h.scheduleId === entry.scheduleId &&
-      h.currency === entry.currency,
-  );
-  if (same) same.amount = add(same.amount, entry.amount);
-  else hours.push({ ...entry });
+  const same = hours.find((h) => h[0] === entry[0] && h[1] === entry[1] && h[2] === entry[2] && h[3] === entry[3]);
+  if (same) same[4] = add(same[4], entry[4]);
+  else hours.push([...entry]);
 }
 
 /** Applies an ending purchase's settlement to its reservation; a holder without one (settled already) is ignored. */
@@ -210,8 +206,13 @@ export function settleSpend(state: LedgerState, settlement: SpendSettlement): vo
   state.reservations.splice(index, 1);
   if (settlement.outcome === 'SPENT') {
     const { contractId, scheduleId, currency } = reservation;
-    const hour = Math.floor(reservation.at / HOUR_MS) * HOUR_MS;
-    addSpent(state.spentHours, { hour, contractId, scheduleId, currency, amount: settlement.amount });
+    addSpent(state.spentHours, [
+      Math.floor(reservation.at / HOUR_MS),
+      contractId,
+      scheduleId,
+      currency,
+      settlement.amount,
+    ]);
   }
 }
 
@@ -221,11 +222,13 @@ export function settleSpend(state: LedgerState, settlement: SpendSettlement): vo
  */
 export function pruneLedger(state: LedgerState, nowMs: number): void {
   state.reservations = state.reservations.filter((r) => r.state !== 'UNPAID' || (r.until ?? 0) > nowMs);
-  const cutoff = nowMs - SPENT_HOURS_KEPT_MS;
-  const old = state.spentHours.filter((h) => h.hour < cutoff);
+  const cutoff = (nowMs - SPENT_HOURS_KEPT_MS) / HOUR_MS;
+  const old = state.spentHours.filter((h) => h[0] < cutoff);
   if (old.length === 0) return;
-  state.spentHours = state.spentHours.filter((h) => h.hour >= cutoff);
-  for (const h of old) addSpent(state.spentBefore, { ...h, hour: 0 });
+  state.spentHours = state.spentHours.filter((h) => h[0] >= cutoff);
+  for (const [, contractId, scheduleId, currency, amount] of old) {
+    addSpent(state.spentBefore, [0, contractId, scheduleId, currency, amount]);
+  }
 }
 
 /** Sets (or replaces, by name) a limit. */

@@ -1,4 +1,5 @@
 import type { LedgerState, SpendLimit, SpendRequest } from '../../../src/shared/spend-limit-types';
+import { jsonBytes } from '../../../src/shared/stored-pages';
 import {
   emptyLedger,
   limitReport,
@@ -14,6 +15,8 @@ import {
 
 const at = (iso: string) => Date.parse(iso);
 const NOW = at('2026-12-05T10:30:00Z');
+/** docs/batches.md, "Payload bounds": the spend ledger's carried state and its query. */
+const LEDGER_BOUND_BYTES = 400 * 1024;
 
 function limit(over: Partial<SpendLimit> = {}): SpendLimit {
   return {
@@ -176,4 +179,29 @@ describe('settling', () => {
       until: 9,
     });
   });
+});
+
+test('the ledger state stays under its payload bound: a year of hourly spend on 4 contracts and 4 schedules, 1,000 reservations', () => {
+  const state = ledger(
+    limit({ amount: '1000000000000' }),
+    limit({ name: 'all', period: 'total', amount: '1000000000000' }),
+  );
+  const start = at('2026-01-01T00:00:00Z');
+  for (let hour = 0; hour < 365 * 24; hour++) {
+    for (const contractId of [1, 2, 3, 4]) {
+      const holder = `batch-2026-01-01T00:00:00Z/${hour}-${contractId}`;
+      const when = start + hour * 3_600_000;
+      reserveSpend(state, request(holder, '1234.56', { contractId, scheduleId: `schedule-${contractId}` }), when);
+      settleSpend(state, { holder, outcome: 'SPENT', amount: '1234.56' });
+    }
+    if (hour % 24 === 0) pruneLedger(state, start + hour * 3_600_000);
+  }
+  pruneLedger(state, start + 365 * 24 * 3_600_000);
+  for (let i = 0; i < 1_000; i++) {
+    reserveSpend(state, request(`schedule-nightly-2026-12-31T00:00:00Z/${i}`, '99.99'), start + 365 * 24 * 3_600_000);
+  }
+  expect(state.spentHours).toHaveLength(40 * 24 * 4); // the last 40 days, per contract (and its schedule)
+  expect(state.spentBefore).toHaveLength(4);
+  expect(state.reservations).toHaveLength(1_000);
+  expect(jsonBytes(state)).toBeLessThan(LEDGER_BOUND_BYTES);
 });
