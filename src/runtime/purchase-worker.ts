@@ -120,7 +120,7 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     maxConcurrentActivityTaskExecutions: settings.worker.maxConcurrentActivities,
     maxActivitiesPerSecond: settings.worker.maxActivitiesPerSecond,
     shutdownGraceTime: '10s',
-    ...(settings.worker.versioning ? { workerDeploymentOptions: deploymentOptions(settings) } : {}),
+    workerDeploymentOptions: deploymentOptions(settings),
     interceptors: { activity: [activityRetryMetrics(meter), activityLogContext] },
   };
   const fleetRate = settings.datacosmos.fleetMaxRequestsPerSecond;
