@@ -1,6 +1,6 @@
 /**
  * A deploy in the middle of long waits, and its rollback, on Temporal with PostgreSQL. Build A is the current
- * release (the `v0.1.0` tag, built from its own sources); it starts a purchase waiting for card payment, one waiting
+ * release (0.1.0, built from its own sources at the commit test/histories/0.1.0/COMMIT records); it starts a purchase waiting for card payment, one waiting
  * for approval, one waiting for an item the first one holds, and a batch whose purchases wait for payment. Build B is today's code with a behaviour change in the
  * purchase and the batch workflows (a new first step and a mark on the result, each behind `patched()`, as
  * docs/operations.md says a change must be). B's workers start with the replay check on while A's still run; once
@@ -29,7 +29,8 @@ import { runWorkerProcess, type WorkerProcess } from '../support/worker-process'
 jest.setTimeout(600_000);
 
 const ROOT = path.resolve(__dirname, '../..');
-const RELEASE_TAG = 'v0.1.0';
+/** The release build A is made from: its histories directory records its commit (tags may not travel with a clone). */
+const RELEASE_COMMIT = fs.readFileSync(path.join(ROOT, 'test/histories/0.1.0/COMMIT'), 'utf8').trim();
 /** What build B changes: the purchase and the batch start with a timer, and mark their result. */
 const CHANGE_ID = 'upgrade-test-build-b';
 const MARK = 'finished on build B';
@@ -44,7 +45,7 @@ const workers: WorkerProcess[] = [];
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-upgrade-'));
   env = await PurchaseEnv.start({ worker: false });
-  buildA = build('a', RELEASE_TAG);
+  buildA = build('a', RELEASE_COMMIT);
   buildB = build('b', 'HEAD', (dir) => changeWorkflows(dir));
   buildR = build('r', 'HEAD', (dir) => changeWorkflows(dir, true));
 }, 300_000);
@@ -61,7 +62,7 @@ function build(name: string, revision: string, change?: (dir: string) => void): 
   try {
     execFileSync('git', ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], { cwd: ROOT });
   } catch {
-    throw new Error(`${revision} is not in this clone: fetch the release tags (git fetch --tags)`);
+    throw new Error(`${revision} is not in this clone: it needs the project's whole history (git fetch --unshallow)`);
   }
   const archive = execFileSync('git', ['archive', revision], { cwd: ROOT, maxBuffer: 512 * 1024 * 1024 });
   execFileSync('tar', ['-x', '-C', dir], { input: archive });

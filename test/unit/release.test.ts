@@ -1,7 +1,7 @@
 /**
  * The release habit: CHANGELOG.md heads with the version package.json names (unreleased, or dated on the release
  * commit itself); every dated release keeps its workflow histories in test/histories/<version>/, which
- * test/replay.test.ts replays.
+ * test/replay.test.ts replays, and the commit it was released at (COMMIT), which the upgrade test builds.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,5 +26,13 @@ test('every release is dated and its workflow histories are kept for the replay 
     expect(release.when).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const dir = path.join(ROOT, 'test/histories', release.version);
     expect(fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).length : 0).toBeGreaterThan(0);
+  }
+});
+
+test('every release records its commit, which the upgrade test builds the release from', () => {
+  const released = headings.filter((heading) => heading.when !== 'unreleased');
+  for (const release of released) {
+    const file = path.join(ROOT, 'test/histories', release.version, 'COMMIT');
+    expect(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : `no ${file}`).toMatch(/^[0-9a-f]{40}\n$/);
   }
 });
