@@ -1,7 +1,8 @@
 /**
  * A deploy in the middle of long waits, and its rollback, on Temporal with PostgreSQL. Build A is the current
  * release (0.1.0, built from its own sources at the commit test/histories/0.1.0/COMMIT records); it starts a purchase waiting for card payment, one waiting
- * for approval, one waiting for an item the first one holds, and a batch whose purchases wait for payment. Build B is today's code with a behaviour change in the
+ * for approval, one waiting for an item the first one holds, a batch whose purchases wait for payment, and, with A's own
+ * `dcp`, a coverage batch and a schedule whose first run wait for payment too; the schedule's next run starts on B. Build B is today's code with a behaviour change in the
  * purchase and the batch workflows (a new first step and a mark on the result, each behind `patched()`, as
  * docs/operations.md says a change must be). B's workers start with the replay check on while A's still run; once
  * B polls, A's are stopped, and every execution is finished on B: paid, approved. Everything ends COMPLETED with
@@ -13,16 +14,19 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { ScheduleHandle, WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { settingsEnvironment } from '../../src/config/settings';
 import type { BatchResult } from '../../src/shared/batch-types';
 import { claimsQuery } from '../../src/shared/claim-messages';
-import { approveUpdate } from '../../src/shared/purchase-messages';
+import { progressQuery } from '../../src/shared/batch-messages';
+import { approveUpdate, paymentCompletedSignal } from '../../src/shared/purchase-messages';
 import type { PurchaseResult } from '../../src/shared/purchase-types';
 import { claimsTaskQueue } from '../../src/shared/task-queues';
 import { startBatch } from '../../src/workflow-client/batch-client';
 import { until } from '../../harness/until';
+import { regionAoi } from '../support/batch-env';
+import { runDcpProgram, type DcpRun } from '../support/dcp';
 import { FAST, PurchaseEnv } from '../support/purchase-env';
 import { runWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -114,6 +118,37 @@ function startWorker(dir: string): WorkerProcess {
   return worker;
 }
 
+/** A file in this test's work directory, as JSON. */
+function writeFile(name: string, content: unknown): string {
+  const file = path.join(work, name);
+  fs.writeFileSync(file, JSON.stringify(content));
+  return file;
+}
+
+/** Build A's `dcp`, run as a user of the release would. */
+function dcpOfA(args: string[]): Promise<DcpRun> {
+  return runDcpProgram(path.join(buildA, 'dist/src/starter.js'), env.settings, args);
+}
+
+/** Starts a batch or creates a schedule with build A's `dcp` under this id; the batch's handle. */
+async function startWithDcpOfA(id: string, args: string[]): Promise<WorkflowHandle> {
+  const idOption = args[0] === 'schedule' ? '--schedule-id' : '--batch-id';
+  expect(await dcpOfA([...args, idOption, id])).toMatchObject({ code: 0 });
+  return env.client.workflow.getHandle(id);
+}
+
+/** Triggers one run of the schedule; the batch it started. */
+async function triggerScheduleRun(schedule: ScheduleHandle, trigger: () => Promise<unknown>): Promise<WorkflowHandle> {
+  const before = (await schedule.describe()).info.recentActions.length;
+  await trigger();
+  const described = await until(
+    'the triggered run',
+    () => schedule.describe(),
+    (d) => d.info.recentActions.length > before,
+  );
+  return env.client.workflow.getHandle(described.info.recentActions.at(-1)!.action.workflow.workflowId);
+}
+
 /** Every workflow task failure in the histories on this environment's queues. */
 async function workflowTaskFailures(): Promise<string[]> {
   const query = `TaskQueue = '${env.taskQueue}' OR TaskQueue = '${claimsTaskQueue(env.taskQueue)}'`;
@@ -149,6 +184,32 @@ test('build B takes over purchases and a batch waiting on build A: all finish, w
       paymentWindowMs: 3_600_000,
     },
   );
+  // A coverage batch and a schedule's run, both started by build A's own `dcp`: their inputs are A's.
+  const coverage = await startWithDcpOfA(`upgrade-coverage-${path.basename(work)}`, [
+    'batch',
+    '--aoi',
+    writeFile('coverage.geojson', regionAoi(3, 10, -10).geometry),
+    '--collection',
+    'mantis-l1d-cogs',
+    '--budget',
+    '100000',
+    '--concurrency',
+    '20',
+    '--no-wait',
+  ]);
+  const scheduleId = `upgrade-schedule-${path.basename(work)}`;
+  const schedule = env.client.schedule.getHandle(scheduleId);
+  await startWithDcpOfA(scheduleId, [
+    'schedule',
+    'create',
+    '--search',
+    writeFile('schedule-search.json', { collections: ['hammer-l1c-cogs'], maxItems: 2 }),
+    '--every',
+    '3650d',
+    '--budget-per-run',
+    '100000',
+  ]);
+  const scheduledOnA = await triggerScheduleRun(schedule, () => dcpOfA(['schedule', 'trigger', scheduleId]));
   await env.waitForStage(card, 'AWAITING_PAYMENT');
   // A purchase of the card purchase's item and one more, waiting for the claim the card purchase holds.
   const claimWait = await env.buy({
@@ -163,11 +224,21 @@ test('build B takes over purchases and a batch waiting on build A: all finish, w
     60_000,
   );
   await env.waitForStage(approval, 'AWAITING_APPROVAL');
+  const batches = [batch as WorkflowHandle, coverage, scheduledOnA];
   await until(
-    "the batch's purchases waiting for payment",
-    async () => (await env.admin.orders(env.account.organisation)).filter((o) => o.status === 'UNPAID').length,
-    (unpaid) => unpaid === 5,
-    120_000,
+    "every batch's purchases (and the card purchase) waiting for payment",
+    async () => {
+      const progress = await Promise.all(batches.map((handle) => handle.query(progressQuery)));
+      const orders = await env.admin.orders(env.account.organisation);
+      return {
+        allStarted: progress.every((p) => p.inputExhausted && p.queued === 0 && p.inFlight > 0),
+        inFlight: 1 + progress.reduce((sum, p) => sum + p.inFlight, 0),
+        unpaid: orders.filter((o) => o.status === 'UNPAID').length,
+        orders: orders.length,
+      };
+    },
+    (s) => s.allStarted && s.unpaid === s.inFlight && s.orders === s.unpaid,
+    180_000,
   );
 
   // Build B rolls out beside A; once it polls (its replay check passed), A is stopped.
@@ -193,6 +264,12 @@ test('build B takes over purchases and a batch waiting on build A: all finish, w
   for (const order of await env.admin.orders(env.account.organisation)) {
     if (order.status === 'UNPAID') await env.admin.payOrder(order.id);
   }
+  // As the payment webhook would: the purchases on default poll intervals look at their orders now.
+  for await (const { workflowId } of env.client.workflow.list({
+    query: `WorkflowType = 'purchaseWorkflow' AND TaskQueue = '${env.taskQueue}' AND ExecutionStatus = 'Running'`,
+  })) {
+    await env.client.workflow.getHandle(workflowId).signal(paymentCompletedSignal);
+  }
   await approval.executeUpdate(approveUpdate, { args: [{ approved: true, note: 'upgrade test' }] });
   const results = (await Promise.all([card.result(), approval.result(), claimWait.result()])) as Array<
     PurchaseResult & { buildB?: string }
@@ -205,6 +282,22 @@ test('build B takes over purchases and a batch waiting on build A: all finish, w
   const batchResult = (await (batch as WorkflowHandle).result()) as BatchResult & { buildB?: string };
   expect(batchResult).toMatchObject({ end: 'COMPLETED', buildB: MARK });
   expect(batchResult.counts).toMatchObject({ PAID: 4 });
+  const coverageResult = (await coverage.result()) as BatchResult & { buildB?: string };
+  expect(coverageResult).toMatchObject({ end: 'COMPLETED', buildB: MARK });
+  expect(coverageResult.counts.PAID).toBeGreaterThan(0);
+  expect(coverageResult.coveragePlan?.stoppedBy).toBe('target');
+  const scheduledResult = (await scheduledOnA.result()) as BatchResult & { buildB?: string };
+  expect(scheduledResult).toMatchObject({
+    end: 'COMPLETED',
+    buildB: MARK,
+    counts: expect.objectContaining({ PAID: 2 }),
+  });
+  // The schedule A created starts its next run on B, from the action A wrote: the same window, bought already.
+  const scheduledOnB = await triggerScheduleRun(schedule, () => schedule.trigger());
+  const nextRun = (await scheduledOnB.result()) as BatchResult & { buildB?: string };
+  expect(nextRun).toMatchObject({ end: 'COMPLETED', buildB: MARK });
+  expect(nextRun.counts).toMatchObject({ PAID: 0, ALREADY_OWNED: 2 });
+  await schedule.delete();
 
   // A purchase started after the rollout runs on B from its start.
   const after = (await (await env.buy({ items: await env.items(1) })).result()) as PurchaseResult & { buildB?: string };
@@ -213,7 +306,7 @@ test('build B takes over purchases and a batch waiting on build A: all finish, w
   const orders = await env.admin.orders(env.account.organisation);
   const ordered = orders.flatMap((order) => order.items.map((item) => `${item.collection}/${item.item}`));
   expect(new Set(ordered).size).toBe(ordered.length);
-  expect(orders).toHaveLength(8);
+  expect(orders).toHaveLength(8 + coverageResult.counts.PAID + scheduledResult.counts.PAID);
   expect(await workflowTaskFailures()).toEqual([]);
   // The claim registries, started on A and running on B, answer with every bought item owned.
   const owned: string[] = [];

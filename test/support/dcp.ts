@@ -18,11 +18,22 @@ export function runDcp(
   timeoutMs = 60_000,
   extraEnv: Record<string, string> = {},
 ): Promise<DcpRun> {
+  return runDcpProgram(DCP, settings, args, timeoutMs, extraEnv);
+}
+
+/** The `dcp` of another build (its `dist/src/starter.js`), as a user of that build would run it. */
+export function runDcpProgram(
+  program: string,
+  settings: Settings,
+  args: string[],
+  timeoutMs = 60_000,
+  extraEnv: Record<string, string> = {},
+): Promise<DcpRun> {
   const env = { PATH: process.env.PATH as string, ...settingsEnvironment(settings), ...extraEnv };
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [DCP, ...args],
+      [program, ...args],
       { env, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
