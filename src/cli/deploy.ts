@@ -5,6 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { CliError, ExitCode } from '../shared/errors';
+import { GrpcStatus, hasGrpcStatus } from '../workflow-client/grpc-status';
 import { withContext } from './context';
 import { formatTable, printJson } from './output';
 
@@ -28,13 +29,6 @@ export interface DeploymentReport {
 /** temporal.api.enums.v1.WorkerDeploymentVersionStatus, by number. */
 const STATUS_NAMES: Record<number, string> = { 1: 'inactive', 2: 'current', 3: 'ramping', 4: 'draining', 5: 'drained' };
 
-function isNotFound(err: unknown): boolean {
-  for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) {
-    if ((cause as { code?: number }).code === 5) return true; // gRPC NOT_FOUND
-  }
-  return false;
-}
-
 function time(value: { seconds?: unknown } | null | undefined): string | null {
   return value?.seconds ? new Date(Number(value.seconds) * 1000).toISOString() : null;
 }
@@ -45,7 +39,7 @@ export async function deploymentReport(client: Client, deploymentName: string): 
   try {
     info = (await client.workflowService.describeWorkerDeployment({ namespace, deploymentName })).workerDeploymentInfo;
   } catch (err) {
-    if (isNotFound(err)) {
+    if (hasGrpcStatus(err, GrpcStatus.NOT_FOUND)) {
       throw new CliError(`no worker of deployment ${deploymentName} has polled yet`, ExitCode.USAGE);
     }
     throw err;

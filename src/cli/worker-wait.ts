@@ -3,13 +3,9 @@
  * them (no worker configured for that target runs, or it died). `dcp status` and `dcp buy` say so, with what to
  * do, instead of waiting on a status query that nobody answers.
  */
-import {
-  isGrpcDeadlineError,
-  isGrpcServiceError,
-  type Client,
-  type WorkflowExecutionDescription,
-} from '@temporalio/client';
+import { isGrpcDeadlineError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { PurchaseStageKey } from '../shared/search-attributes';
+import { GrpcStatus, hasGrpcStatus } from '../workflow-client/grpc-status';
 import { queuePollers } from '../workflow-client/task-queue-pollers';
 import { note } from './output';
 
@@ -37,15 +33,8 @@ export async function missingWorker(client: Client, taskQueue: string): Promise<
  * queue within its window (FAILED_PRECONDITION "no poller seen for task queue recently").
  */
 export function isUnansweredQuery(err: unknown): boolean {
-  if (isGrpcDeadlineError(err)) return true;
-  for (let cause: unknown = err; cause instanceof Error; cause = cause.cause) {
-    if (isGrpcServiceError(cause) && UNANSWERED_CODES.has(cause.code)) return true;
-  }
-  return false;
+  return isGrpcDeadlineError(err) || hasGrpcStatus(err, GrpcStatus.CANCELLED, GrpcStatus.FAILED_PRECONDITION);
 }
-
-/** gRPC status codes CANCELLED and FAILED_PRECONDITION. */
-const UNANSWERED_CODES = new Set([1, 9]);
 
 export function workerWait(description: WorkflowExecutionDescription, reason: string): WorkerWait {
   return {
