@@ -112,7 +112,8 @@ async function payAtRandomMoments(
   };
 }
 
-function rssMb(pid: number): number {
+/** Resident memory of a process, MB. */
+export function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
   return round(kb / 1024, 0);

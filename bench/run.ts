@@ -12,7 +12,15 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ENGINES, type EngineName } from './engine';
 import { recordBaseline } from './cost-report';
 import { markdownSummary, svgChart, type Check } from './report';
-import { coverageScenario, plan, runScenarios, SCENARIOS, type Findings, type Scenario } from './scenarios';
+import {
+  coverageScenario,
+  itemsNeeded,
+  plan,
+  runScenarios,
+  SCENARIOS,
+  type Findings,
+  type Scenario,
+} from './scenarios';
 import { BenchStack } from './stack';
 
 interface Options {
@@ -42,7 +50,7 @@ async function main(options: Options): Promise<void> {
     const log = (line: string) => process.stderr.write(`[bench ${engine}] ${line}\n`);
     const scenarios = new Set([...selected].filter((s) => s !== 'coverage' && (i === 0 || s !== 'simulator')));
     if (!scenarios.size) continue;
-    const stack = await BenchStack.start(engine, log);
+    const stack = await BenchStack.start(engine, log, itemsNeeded(n, scenarios));
     try {
       log(`on ${stack.engine.description}`);
       const findings = await runScenarios(stack, n, scenarios, log);

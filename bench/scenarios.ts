@@ -8,6 +8,7 @@ import { CLAIM_SHARDS } from '../src/shared/claim-types';
 import { startPurchase } from '../src/workflow-client/purchase-client';
 import { ItemSupply } from '../harness/catalog';
 import { claimCostPerPurchase, perItemWorkflowClaims, registryClaims } from './claims';
+import { batchSettings, batchTable, measureBatches } from './batch';
 import { runCoverageBench, type CoverageBenchRow } from './coverage';
 import type { RunCost } from './cost';
 import { costChecks, costTables, readBaseline } from './cost-report';
@@ -35,6 +36,7 @@ export const SCENARIOS = [
   'startup',
   'coverage',
   'large-batch',
+  'batch',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -53,6 +55,7 @@ export function plan(quick: boolean) {
         startupRuns: 5,
         cost: costPlan(10, 30),
         largeBatch: { items: 10_000, buySample: 100 },
+        batch: batchSettings([200, 1000], [0, 100]),
       }
     : {
         simSeconds: 10,
@@ -67,6 +70,7 @@ export function plan(quick: boolean) {
         startupRuns: 15,
         cost: costPlan(30, 100),
         largeBatch: { items: 50_000, buySample: 500 },
+        batch: batchSettings([1000, 10_000], [0, 100]),
       };
 }
 export type Plan = ReturnType<typeof plan>;
@@ -107,6 +111,24 @@ export function costLine(cost: RunCost): string {
   );
 }
 
+/** Distinct catalog items the selected scenarios buy (or plan), so the simulator's catalog is made that large. */
+export function itemsNeeded(n: Plan, selected: Set<Scenario>): number {
+  const sweepItems = 2 * n.sweep.purchases * n.sweep.concurrencies.length;
+  const largeItems = selected.has('large-batch') ? n.largeBatch.items + n.largeBatch.buySample : 0;
+  const batchItems = selected.has('batch') ? n.batch.reduce((sum, setting) => sum + 2 * setting.items, 0) : 0;
+  return (
+    4 * n.purchases +
+    sweepItems +
+    costPlanItems(n.cost) +
+    n.rateLimited +
+    n.payments +
+    n.waiting +
+    20 +
+    largeItems +
+    batchItems
+  );
+}
+
 export async function runScenarios(
   stack: BenchStack,
   n: Plan,
@@ -119,12 +141,18 @@ export async function runScenarios(
   let cost: RunCost | undefined;
   let purchaseCosts: ModeCost[] | undefined;
   await stack.admin.setCredits(1001, '1000000000');
-  const sweepItems = 2 * n.sweep.purchases * n.sweep.concurrencies.length;
-  const largeItems = selected.has('large-batch') ? n.largeBatch.items + n.largeBatch.buySample : 0;
-  const supply = await ItemSupply.load(
-    stack.sim.url,
-    4 * n.purchases + sweepItems + costPlanItems(n.cost) + n.rateLimited + n.payments + n.waiting + 20 + largeItems,
-  );
+  const supply = await ItemSupply.load(stack.sim.url, itemsNeeded(n, selected));
+
+  if (selected.has('batch')) {
+    const figures = await measureBatches(stack, supply, n.batch, log);
+    results.batch = figures;
+    details.push(
+      '- Batches beside the plain script (same items, orders and concurrency):',
+      '',
+      ...batchTable(figures),
+      '',
+    );
+  }
 
   if (selected.has('large-batch')) {
     log(`a batch of ${n.largeBatch.items} items: planning, then a sample bought at the default settings`);

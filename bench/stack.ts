@@ -27,7 +27,8 @@ export class BenchStack {
     readonly client: Client,
   ) {}
 
-  static async start(engineName: EngineName, log: (line: string) => void): Promise<BenchStack> {
+  /** `catalogItems`: the simulator's catalog holds at least this many items (80,000 at least). */
+  static async start(engineName: EngineName, log: (line: string) => void, catalogItems = 0): Promise<BenchStack> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-bench-'));
     fs.chmodSync(dir, 0o711); // PostgreSQL, run as its own user when we are root, must reach its cluster inside
     const engine = await startEngine(engineName, dir, log).catch((err: unknown) => {
@@ -38,7 +39,7 @@ export class BenchStack {
       port: 0,
       dataDir: path.join(dir, 'simulator'),
       logFile: path.join(dir, 'simulator.log'),
-      extraArgs: ['--items', '80000'],
+      extraArgs: ['--items', String(Math.max(80_000, catalogItems))],
     });
     const client = new Client({ connection: await Connection.connect({ address: engine.address }) });
     return new BenchStack(dir, engine, sim, new SimAdmin(sim.url), client);

@@ -3,17 +3,18 @@
  * instant, each with a budget far over the month's limit, with the worker killed in the middle, commit at most the
  * limit (to the cent, from the simulator's order audit) and stop only when what is left cannot buy the cheapest
  * item they skipped (the same through a Temporal server kill: test/spend-limits-restart.test.ts). A payment wait keeps its reservation, a lowered limit refuses the next purchase, an approval
- * lets one through, a cancelled purchase's unpaid order holds its money until that order is cancelled.
+ * lets one through, a cancelled purchase's unpaid order holds its money until that order is cancelled. While no limit
+ * exists, purchases do not reserve (they do not queue on the ledger), and what they spend still counts once one is set.
  */
 import type { ChildProcess } from 'node:child_process';
 import { add, compare, subtract } from '../src/shared/money';
 import type { PurchaseResult } from '../src/shared/purchase-types';
-import type { LimitReport } from '../src/shared/spend-limit-types';
+import { spendLedgerId, type LimitReport } from '../src/shared/spend-limit-types';
 import { until } from '../harness/until';
 import type { CoveragePlanRecord } from '../src/shared/coverage-types';
 import { regionAoi, runBatch, searchWithPrices } from './support/batch-env';
 import { runDcp } from './support/dcp';
-import { dcpOk, expectLimitHeld, limitsOf } from './support/spend-limits';
+import { dcpOk, expectLimitHeld, limitsOf, paidTotal } from './support/spend-limits';
 import { withWorkerProcess, type PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
@@ -181,3 +182,25 @@ test('a coverage batch plans within what the limits leave, not its larger budget
   expect(result.counts.PAID).toBeGreaterThan(0);
   expect(compare((await limits()).get('area-day')?.spent as string, amount)).toBeLessThanOrEqual(0);
 }, 300_000);
+
+test('while no limit exists a purchase does not wait on the ledger; a limit set later counts what it spent', async () => {
+  for (const name of (await limits()).keys()) await dcp(['limits', 'remove', name]);
+  const ledger = env.client.workflow.getHandle(
+    spendLedgerId({ taskQueue: env.taskQueue, organisationId: env.account.organisation }),
+  );
+  const eventsBefore = (await ledger.fetchHistory()).events?.length ?? 0;
+  // An item past those the tests above bought (the first ones of each collection).
+  const item = (await env.items(20, 'hammer-l1c-cogs')).slice(-1);
+  const purchase = await env.buy({ items: item });
+  expect(((await purchase.result()) as PurchaseResult).end).toBe('COMPLETED');
+  // The ledger got the settlement as a signal and no update: nothing was reserved, nobody waited on it.
+  const events = await until(
+    'the settlement recorded',
+    async () => ((await ledger.fetchHistory()).events ?? []).slice(eventsBefore),
+    (history) => history.some((e) => e.workflowExecutionSignaledEventAttributes),
+  );
+  expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toEqual([]);
+  await dcp(['limits', 'set', '--name', 'set-later', '--period', 'month', '--amount', '1000000', '--currency', 'EUR']);
+  // Every paid order of the organisation this month counts, this purchase's too.
+  expect((await limits()).get('set-later')).toMatchObject({ spent: await paidTotal(env), reserved: '0' });
+});

@@ -3,35 +3,44 @@
  * workflow cannot send another one an update), and the reads and changes `dcp limits` makes.
  */
 import { Context } from '@temporalio/activity';
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  QueryNotRegisteredError,
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
 import type { ClaimScope } from '../shared/claim-types';
 import {
   ledgerQuery,
+  limitCountQuery,
   removeLimitUpdate,
   reserveSpendUpdate,
   setLimitUpdate,
-  settleSpendUpdate,
+  settlementSignal,
 } from '../shared/spend-limit-messages';
 import {
   spendLedgerId,
   type LedgerInput,
   type LedgerState,
   type ReserveAnswer,
+  type SettlementRecord,
   type SpendLimit,
   type SpendRequest,
-  type SpendSettlement,
 } from '../shared/spend-limit-types';
 import { emptyLedger } from '../shared/spend-limits';
 import { claimsTaskQueue } from '../shared/task-queues';
 import { WORKFLOW_TYPE } from '../shared/workflow-types';
 
+function ledgerInput(scope: ClaimScope, checkEveryMs?: number): LedgerInput {
+  return { ...scope, ...(checkEveryMs ? { checkEveryMs } : {}) };
+}
+
 /** The ledger's start, for an update that may be the first it gets (it runs on the claims queue). */
 function ledgerStart(scope: ClaimScope, checkEveryMs?: number) {
-  const input: LedgerInput = { ...scope, ...(checkEveryMs ? { checkEveryMs } : {}) };
   return new WithStartWorkflowOperation<(input: LedgerInput) => Promise<void>>(WORKFLOW_TYPE.spendLedger, {
     workflowId: spendLedgerId(scope),
     taskQueue: claimsTaskQueue(scope.taskQueue),
-    args: [input],
+    args: [ledgerInput(scope, checkEveryMs)],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
 }
@@ -72,26 +81,55 @@ export async function removeSpendLimit(
   }
 }
 
+/**
+ * How many limits the ledger holds: none when it has not started, or when it runs an earlier build without the
+ * query (then the reservation is made, as that build did).
+ */
+async function limitCount(temporal: Pick<Client, 'workflow'>, scope: ClaimScope): Promise<number> {
+  try {
+    return await temporal.workflow.getHandle(spendLedgerId(scope)).query(limitCountQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 0;
+    if (err instanceof QueryNotRegisteredError) return Infinity;
+    throw err;
+  }
+}
+
 export function createSpendActivities(deps: { claimCheckEveryMs?: number }) {
   return {
-    /** Reserves a purchase's priced total in its target's ledger (started on first use): one update. */
+    /**
+     * Reserves a purchase's priced total in its target's ledger (started on first use): one update, made only when
+     * the organisation has a limit. Without one, every purchase would wait its turn on the one ledger for nothing;
+     * the spend is recorded when the purchase settles. A limit set while a purchase is between this check and its
+     * order counts that purchase once it has settled, not before.
+     */
     async reserveSpend(request: ClaimScope & SpendRequest): Promise<ReserveAnswer> {
       const { taskQueue, organisationId, ...spend } = request;
       const scope = { taskQueue, organisationId };
-      return Context.current().client.workflow.executeUpdateWithStart(reserveSpendUpdate, {
+      const { client } = Context.current();
+      if (!spend.override && (await limitCount(client, scope)) === 0) return { granted: true };
+      return client.workflow.executeUpdateWithStart(reserveSpendUpdate, {
         args: [spend],
         startWorkflowOperation: ledgerStart(scope, deps.claimCheckEveryMs),
       });
     },
 
     /**
-     * Settles an ending purchase's reservation by one update. A ledger that cannot be told now finds the holder
-     * ended at its next check and settles the same way.
+     * Settles an ending purchase's reservation (or records what it spent, when it did not reserve) by a signal,
+     * starting the ledger if need be: the purchase does not wait for the ledger. A ledger that cannot be told now
+     * finds the holder ended at its next check and settles the same way.
      */
-    async settleSpend(request: ClaimScope & { settlement: SpendSettlement }): Promise<void> {
+    async settleSpend(request: ClaimScope & SettlementRecord): Promise<void> {
+      const { taskQueue, organisationId, settlement, reserved } = request;
+      const scope = { taskQueue, organisationId };
       await Context.current()
-        .client.workflow.getHandle(spendLedgerId(request))
-        .executeUpdate(settleSpendUpdate, { args: [request.settlement] })
+        .client.workflow.signalWithStart(WORKFLOW_TYPE.spendLedger, {
+          workflowId: spendLedgerId(scope),
+          taskQueue: claimsTaskQueue(taskQueue),
+          args: [ledgerInput(scope, deps.claimCheckEveryMs)],
+          signal: settlementSignal,
+          signalArgs: [{ settlement, reserved }],
+        })
         .catch(() => undefined);
     },
   };

@@ -11,8 +11,10 @@ export function parseDuration(text: string, what: string): number {
   let total = 0;
   for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g))
     total += Number(amount) * UNIT_MS[unit];
-  if (!(total > 0)) throw new RangeError(`${what}: must be longer than zero`);
-  return Math.round(total);
+  // Whole milliseconds: a fraction of one (0.4ms) would round to a zero wait.
+  const ms = Math.round(total);
+  if (!(ms > 0)) throw new RangeError(`${what}: must be longer than zero (1ms at least)`);
+  return ms;
 }
 
 export function formatDuration(ms: number): string {

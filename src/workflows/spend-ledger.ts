@@ -22,9 +22,11 @@ import { DEFAULT_PAYMENT_WINDOW_MS } from '../shared/purchase-types';
 import { STEP_RETRY } from '../shared/retry-policies';
 import {
   ledgerQuery,
+  limitCountQuery,
   removeLimitUpdate,
   reserveSpendUpdate,
   setLimitUpdate,
+  settlementSignal,
   settleSpendUpdate,
 } from '../shared/spend-limit-messages';
 import type { LedgerInput, LedgerState, Reservation, SpendRequest, SpendSettlement } from '../shared/spend-limit-types';
@@ -74,7 +76,12 @@ class SpendLedger {
         }
       },
     });
+    // Purchases of earlier builds settled by this update; later ones send settlementSignal.
     setHandler(settleSpendUpdate, (settlement) => this.changed(settleSpend(this.state, settlement)));
+    setHandler(settlementSignal, ({ settlement, reserved }) =>
+      this.changed(settleSpend(this.state, settlement, { spend: reserved, at: Date.now() })),
+    );
+    setHandler(limitCountQuery, () => this.state.limits.length);
     setHandler(setLimitUpdate, (limit) => this.changed(setLimit(this.state, limit)));
     setHandler(removeLimitUpdate, (name) => {
       const before = this.state.limits.length;

@@ -87,6 +87,7 @@ describe('command-line values', () => {
     expect(parseDuration('500ms', 'x')).toBe(500);
     expect(() => parseDuration('soon', '--by')).toThrow('--by: "soon" is not a duration');
     expect(() => parseDuration('0s', '--by')).toThrow('must be longer than zero');
+    expect(() => parseDuration('0.4ms', '--by')).toThrow('--by: must be longer than zero (1ms at least)');
   });
 
   test('items', () => {
