@@ -51,6 +51,7 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
     sim: opts.simPort ?? DEV_STACK_PORTS.simPort,
   };
   await checkBeforeStarting(dataDir, ports, opts.worker);
+  if (opts.s3Port !== undefined) await assertPortFree(opts.s3Port, 'local S3 server');
   const cliPath = await resolveTemporalCli();
   fs.mkdirSync(path.join(dataDir, 'simulator'), { recursive: true });
 

@@ -1,7 +1,7 @@
 /**
  * A sha256 whose state can be kept between attempts: after whole 64-byte blocks it is eight 32-bit words and a
  * byte count, recorded in a heartbeat and taken up by the next attempt, so a resumed upload hashes only the bytes
- * it still streams. @noble/hashes (pinned to 1.x) keeps that state in its SHA256 instance; this reads and sets it.
+ * it still streams. @noble/hashes (pinned: 1.8.0) keeps that state in its SHA256 instance; this reads and sets it.
  */
 import { SHA256 } from '@noble/hashes/sha2';
 import type { HashState } from '../shared/part-plan';
