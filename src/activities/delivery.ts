@@ -12,7 +12,7 @@ import type { DeliveryLine, ItemDelivery, S3Destination } from '../shared/delive
 import type { UploadProgress } from '../shared/part-plan';
 import { itemKey } from '../shared/item-key';
 import { dirTarget, type AssetFile, type DeliveryTarget } from './delivery-target';
-import { apiStep } from './failures';
+import { apiStep, businessRule } from './failures';
 import { s3Target } from './s3-delivery';
 import { createS3Stores } from './s3-store';
 import { createSemaphore } from './semaphore';
@@ -46,6 +46,9 @@ export function createDeliveryActivities(deps: {
   return {
     async deliverItems(input: DeliverItemsInput): Promise<ItemDelivery[]> {
       const ctx = Context.current();
+      if (input.dir === undefined && input.s3 === undefined) {
+        throw businessRule('the delivery names no directory and no bucket', 'DeliveryRefused');
+      }
       const saved = (ctx.info.heartbeatDetails as DeliveryHeartbeat | undefined)?.uploads ?? {};
       const beat: DeliveryHeartbeat = { bytesDone: 0, uploads: { ...saved } };
       const progress = (bytes: number) => {
@@ -65,7 +68,7 @@ export function createDeliveryActivities(deps: {
               ctx.heartbeat(beat);
             },
           })
-        : dirTarget(input.dir ?? '', common);
+        : dirTarget(input.dir as string, common);
       const results: ItemDelivery[] = [];
       for (const line of input.items) {
         const stacItem = await apiStep(() => client.getItem(line.collection, line.item, ctx.cancellationSignal));
