@@ -13,6 +13,7 @@ import { resolveTemporalCli } from './temporal-cli';
 import { startTemporalDevServer } from './temporal-server';
 import { assertNoRunningStack, StackPart, stopParts, supervise } from './stack-parts';
 import { startWorkerProcess, workerEnvironment, workerProgram } from './worker-process';
+import { LOCAL_S3_CREDENTIALS, startLocalS3 } from './s3-server';
 
 /** The organisation the simulator seeds, with its API client (not a secret: it only exists in the simulator). */
 export const SIMULATOR_ACCOUNT = { clientId: 'acme-pipeline', clientSecret: 'acme-secret-1001', organisationId: 1001 };
@@ -23,11 +24,18 @@ export interface DevStackOptions {
   temporalPort?: number;
   uiPort?: number;
   simPort?: number;
+  /** A local S3-compatible server on this port (`dcp dev --s3`), its bucket the worker's delivery store. */
+  s3Port?: number;
   log?: (line: string) => void;
 }
 
+/** The bucket `dcp dev --s3` creates. */
+export const DEV_BUCKET = 'dcp-dev';
+
 export interface DevStack {
   stack: LocalStack;
+  /** With `s3Port`: the local S3 server's endpoint and bucket. */
+  s3?: { endpoint: string; bucket: string };
   /** Stops the worker, the simulator and Temporal, in that order, and removes stack.json. */
   stop(): Promise<void>;
   /** Resolves once stopped by stop(); rejects, after stopping the rest, when a part dies on its own. */
@@ -43,11 +51,13 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
     sim: opts.simPort ?? DEV_STACK_PORTS.simPort,
   };
   await checkBeforeStarting(dataDir, ports, opts.worker);
+  if (opts.s3Port !== undefined) await assertPortFree(opts.s3Port, 'local S3 server');
   const cliPath = await resolveTemporalCli();
   fs.mkdirSync(path.join(dataDir, 'simulator'), { recursive: true });
 
   const parts: StackPart[] = [];
   let stack: LocalStack;
+  let s3: DevStack['s3'];
   try {
     log(`starting the Temporal dev server on 127.0.0.1:${ports.temporal}`);
     const temporalLog = path.join(dataDir, 'temporal.log');
@@ -75,17 +85,34 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
       datacosmos: { apiUrl: simulator.url, authUrl: simulator.url, ...SIMULATOR_ACCOUNT },
       worker: { running: opts.worker },
     };
+    if (opts.s3Port !== undefined) {
+      log(`starting the local S3 server on 127.0.0.1:${opts.s3Port}`);
+      const s3Log = path.join(dataDir, 's3.log');
+      const server = await startLocalS3({
+        port: opts.s3Port,
+        bucket: DEV_BUCKET,
+        dataDir: path.join(dataDir, 's3'),
+        logFile: s3Log,
+        log,
+      });
+      parts.push({ name: 'local S3 server', logFile: s3Log, ...server });
+      s3 = { endpoint: server.endpoint, bucket: server.bucket };
+    }
     if (opts.worker) {
       log('starting the worker');
       const workerLog = path.join(dataDir, 'worker.log');
-      parts.push({ name: 'worker', logFile: workerLog, ...startWorkerProcess(workerEnvironment(stack), workerLog) });
+      const variables = {
+        ...workerEnvironment(stack),
+        ...(s3 ? { DELIVER_S3_ENDPOINT: s3.endpoint, ...LOCAL_S3_CREDENTIALS } : {}),
+      };
+      parts.push({ name: 'worker', logFile: workerLog, ...startWorkerProcess(variables, workerLog) });
     }
     writeStackFile(dataDir, stack);
   } catch (err) {
     await stopParts(parts);
     throw err;
   }
-  return { stack, ...supervise(parts, dataDir) };
+  return { stack, ...(s3 ? { s3 } : {}), ...supervise(parts, dataDir) };
 }
 
 async function checkBeforeStarting(

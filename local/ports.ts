@@ -49,7 +49,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** The local stack's default ports. */
-export const DEV_STACK_PORTS = { temporalPort: 7233, uiPort: 8233, simPort: 8787 } as const;
+export const DEV_STACK_PORTS = { temporalPort: 7233, uiPort: 8233, simPort: 8787, s3Port: 9000 } as const;
 
 /** The production stack's defaults: Temporal's own ports, and PostgreSQL beside a system one on 5432. */
 export const PRODUCTION_STACK_PORTS = {

@@ -68,6 +68,18 @@ test.each([
     2,
     /^dcp: purchase \S+ ended COMPLETED: only a FAILED or EXPIRED purchase can be redriven$/,
   ],
+  [
+    'redeliver: a purchase that asked for no delivery',
+    () => ['redeliver', paid.purchaseId],
+    2,
+    /^dcp: purchase \S+ asked for no delivery: give --deliver$/,
+  ],
+  [
+    'buy: a bucket name S3 refuses',
+    () => ['buy', '--item', items[1], '--deliver', 's3://Imagery/in'],
+    2,
+    /^dcp: option '--deliver <dir\|s3-url>' argument 's3:\/\/Imagery\/in' is invalid\. bucket "Imagery" may hold only /,
+  ],
   ['status: an unknown id', () => ['status', 'no-such-purchase'], 2, 'no purchase with id no-such-purchase'],
   ['cancel: an unknown id', () => ['cancel', 'no-such-purchase'], 2, 'no purchase with id no-such-purchase'],
   [

@@ -220,7 +220,7 @@ test('every setting the product reads reaches the worker and the webhook from th
 
 test('the example env file names every setting, and with a webhook secret runs the local profile', () => {
   const example = readFileSync(EXAMPLE_ENV_FILE, 'utf8');
-  const named = [...example.matchAll(/^([A-Z_]+)=/gm)].map((match) => match[1]);
+  const named = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
   expect([...named].sort()).toEqual([...SETTINGS_VARIABLES].sort());
   // As committed it holds no secret: the webhook listener refuses to start until one is set.
   expect(() => loadWebhookSettings(environment(resolvedServices().webhook))).toThrow(/DCP_WEBHOOK_SECRET is required/);

@@ -1,8 +1,8 @@
 /** `dcp dev`: the whole local stack in the foreground, until Ctrl-C. */
 import path from 'node:path';
 import { dataDir as defaultDataDir } from '../../src/config/settings';
-import { startDevStack } from '../dev-stack';
-import { LocalStack, stackFilePath } from '../../src/config/stack-file';
+import { startDevStack, type DevStack } from '../dev-stack';
+import { stackFilePath } from '../../src/config/stack-file';
 import { runInForeground } from './foreground';
 
 export interface DevOptions {
@@ -11,6 +11,8 @@ export interface DevOptions {
   port: number;
   uiPort: number;
   simPort: number;
+  s3?: boolean;
+  s3Port: number;
 }
 
 export async function runDev(opts: DevOptions): Promise<void> {
@@ -22,18 +24,25 @@ export async function runDev(opts: DevOptions): Promise<void> {
       temporalPort: opts.port,
       uiPort: opts.uiPort,
       simPort: opts.simPort,
+      ...(opts.s3 ? { s3Port: opts.s3Port } : {}),
     });
-  await runInForeground(start, (dev) => printStack(dev.stack, dataDir), 'local stack stopped');
+  await runInForeground(start, (dev) => printStack(dev, dataDir), 'local stack stopped');
 }
 
-function printStack(stack: LocalStack, dataDir: string): void {
-  const logs = ['temporal', 'simulator', ...(stack.worker.running ? ['worker'] : [])];
+function printStack({ stack, s3 }: DevStack, dataDir: string): void {
+  const logs = ['temporal', 'simulator', ...(s3 ? ['s3'] : []), ...(stack.worker.running ? ['worker'] : [])];
   const lines = [
     `local stack running (data dir ${dataDir})`,
     `  Temporal:   ${stack.temporal.address} (namespace ${stack.temporal.namespace})`,
     `  Web UI:     ${stack.temporal.uiUrl}`,
     `  Simulator:  ${stack.simulator.url} (organisation ${stack.datacosmos.organisationId}, client ${stack.datacosmos.clientId})`,
     `  Checkout:   ${stack.simulator.url}/checkout/<session> (the link of each unpaid order)`,
+    ...(s3
+      ? [
+          `  S3:         ${s3.endpoint}, bucket ${s3.bucket} (the worker's DELIVER_S3_ENDPOINT; deliver with ` +
+            `--deliver s3://${s3.bucket}/PREFIX)`,
+        ]
+      : []),
     `  Worker:     ${stack.worker.running ? 'running' : 'not started (--no-worker)'}`,
     `  Stack file: ${stackFilePath(dataDir)} (other dcp commands use it)`,
     `  Logs:       ${logs.map((name) => path.join(dataDir, `${name}.log`)).join(', ')}`,

@@ -32,6 +32,8 @@ export function registerLocalStackCommands(program: Command): void {
     .option('--port <port>', 'Temporal gRPC port', port, DEV_STACK_PORTS.temporalPort)
     .option('--ui-port <port>', 'Temporal Web UI port', port, DEV_STACK_PORTS.uiPort)
     .option('--sim-port <port>', 'simulator port', port, DEV_STACK_PORTS.simPort)
+    .option('--s3', 'also a local S3-compatible server with a bucket, the worker delivering s3:// to it', false)
+    .option('--s3-port <port>', 'with --s3: its port', port, DEV_STACK_PORTS.s3Port)
     .action(async (options: DevOptions) => {
       const { runDev } = await import('./dev');
       await runDev(options);

@@ -19,6 +19,8 @@ export interface BatchActivityDependencies {
   organisationId: number;
   /** Downloads at once in this worker, across all purchases (default 4). */
   maxParallelDownloads?: number;
+  /** DELIVER_S3_ENDPOINT: the S3-compatible store of deliveries to a bucket that name none (unset: AWS S3). */
+  s3Endpoint?: string;
 }
 
 export function createBatchActivities(deps: BatchActivityDependencies) {

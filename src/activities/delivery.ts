@@ -1,68 +1,95 @@
 /**
- * Delivery: after an order is PAID, every asset of each item is downloaded with the bearer token into
- * DIR/COLLECTION/ITEM/FILE. Partial files resume with HTTP Range, each file is verified (multihash
- * sha256 `file:checksum`, else `file:size`) and renamed into place, files already verified are skipped,
- * and the activity heartbeats its bytes so a killed worker's download resumes on another worker.
+ * Delivery: after an order is PAID, every asset of each item is delivered with the bearer token to a directory
+ * (DIR/COLLECTION/ITEM/FILE, downloaded with HTTP Range resumption and renamed into place) or to a bucket
+ * (PREFIX/ORDER_ID/COLLECTION/ITEM/ASSET, streamed in parts, plus a manifest per order). Each file is verified
+ * (multihash sha256 `file:checksum`, else `file:size`), files already verified are skipped, and the activity
+ * heartbeats its bytes (and its open uploads) so a killed worker's delivery resumes on another worker.
  */
 import { Context } from '@temporalio/activity';
 import path from 'node:path';
 import type { DataCosmosClient } from '../datacosmos';
-import type { ItemDelivery } from '../shared/delivery-types';
+import type { DeliveryLine, ItemDelivery, S3Destination } from '../shared/delivery-types';
+import type { UploadProgress } from '../shared/part-plan';
 import { itemKey } from '../shared/item-key';
-import { downloadVerified, type FileSpec } from './download-file';
-import { apiStep } from './failures';
+import { dirTarget, type AssetFile, type DeliveryTarget } from './delivery-target';
+import { apiStep, businessRule } from './failures';
+import { s3Target } from './s3-delivery';
+import { createS3Stores } from './s3-store';
 import { createSemaphore } from './semaphore';
 
 export interface DeliverItemsInput {
-  dir: string;
-  items: Array<{ collection: string; item: string }>;
+  /** A directory on the worker's machine; or */
+  dir?: string;
+  /** a bucket. */
+  s3?: S3Destination;
+  items: DeliveryLine[];
+}
+
+/** What the activity heartbeats: bytes so far, and the multipart uploads open, by object key. */
+interface DeliveryHeartbeat {
+  bytesDone: number;
+  uploads?: Record<string, UploadProgress>;
 }
 
 /** A file whose checksum keeps failing is given up after this many downloads; its item fails. */
 const CHECKSUM_ATTEMPTS = 3;
 
-export function createDeliveryActivities(deps: { client: DataCosmosClient; maxParallelDownloads?: number }) {
+export function createDeliveryActivities(deps: {
+  client: DataCosmosClient;
+  maxParallelDownloads?: number;
+  /** DELIVER_S3_ENDPOINT: the store of buckets whose destination names no endpoint (unset: AWS S3). */
+  s3Endpoint?: string;
+}) {
   const { client } = deps;
   const downloads = createSemaphore(deps.maxParallelDownloads ?? 4);
+  const stores = createS3Stores();
   return {
     async deliverItems(input: DeliverItemsInput): Promise<ItemDelivery[]> {
       const ctx = Context.current();
-      let bytesDone = 0;
+      if (input.dir === undefined && input.s3 === undefined) {
+        throw businessRule('the delivery names no directory and no bucket', 'DeliveryRefused');
+      }
+      const saved = (ctx.info.heartbeatDetails as DeliveryHeartbeat | undefined)?.uploads ?? {};
+      const beat: DeliveryHeartbeat = { bytesDone: 0, uploads: { ...saved } };
       const progress = (bytes: number) => {
-        bytesDone += bytes;
-        ctx.heartbeat({ bytesDone });
+        beat.bytesDone += bytes;
+        ctx.heartbeat(beat);
       };
-      ctx.heartbeat({ bytesDone });
+      ctx.heartbeat(beat);
+      const common = { client, attempts: CHECKSUM_ATTEMPTS, signal: ctx.cancellationSignal, progress };
+      const target: DeliveryTarget = input.s3
+        ? s3Target(input.s3, {
+            ...common,
+            store: stores(input.s3.endpoint ?? deps.s3Endpoint),
+            saved,
+            record: (key, upload) => {
+              if (upload) beat.uploads = { ...beat.uploads, [key]: upload };
+              else delete beat.uploads?.[key];
+              ctx.heartbeat(beat);
+            },
+          })
+        : dirTarget(input.dir as string, common);
       const results: ItemDelivery[] = [];
       for (const line of input.items) {
         const stacItem = await apiStep(() => client.getItem(line.collection, line.item, ctx.cancellationSignal));
-        const files: FileSpec[] = Object.values(stacItem.assets).map((asset) => ({
+        const assets: AssetFile[] = Object.values(stacItem.assets).map((asset) => ({
           href: asset.href,
-          target: path.join(
-            input.dir,
-            line.collection,
-            line.item,
-            path.basename(new URL(asset.href, 'http://x').pathname),
-          ),
+          name: path.basename(new URL(asset.href, 'http://x').pathname),
           size: asset['file:size'],
           checksum: asset['file:checksum'],
         }));
-        const outcomes = await Promise.all(
-          files.map((file) =>
-            downloads.run(() =>
-              downloadVerified(client, file, { attempts: CHECKSUM_ATTEMPTS, signal: ctx.cancellationSignal, progress }),
-            ),
-          ),
-        );
-        const failed = outcomes.find((o) => o !== null);
+        const outcomes = await Promise.all(assets.map((asset) => downloads.run(() => target.deliver(line, asset))));
+        const failed = outcomes.find((o) => o.problem !== null)?.problem ?? null;
         if (failed) ctx.log.warn('delivery failed', { item: itemKey(line), reason: failed });
         results.push({
-          ...line,
+          collection: line.collection,
+          item: line.item,
           state: failed ? 'FAILED' : 'DELIVERED',
-          files: files.map((f) => f.target),
-          reason: failed ?? null,
+          files: outcomes.map((o) => o.file),
+          reason: failed,
         });
       }
+      await target.finish();
       return results;
     },
   };

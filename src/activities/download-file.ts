@@ -10,16 +10,12 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DataCosmosClient } from '../datacosmos';
 import { apiStep } from './failures';
+import { contentProblem, unsupportedChecksum, type ExpectedContent } from './file-check';
 
-export interface FileSpec {
+export interface FileSpec extends ExpectedContent {
   href: string;
   target: string;
-  size?: number;
-  /** Multihash hex: "1220" + sha256. */
-  checksum?: string;
 }
-
-const SHA256_MULTIHASH = '1220';
 
 /** Downloads and verifies one file; returns null when TARGET is verified, or why it could not be. */
 export async function downloadVerified(
@@ -27,9 +23,8 @@ export async function downloadVerified(
   file: FileSpec,
   opts: { attempts: number; signal: AbortSignal; progress: (bytes: number) => void },
 ): Promise<string | null> {
-  if (file.checksum !== undefined && !file.checksum.startsWith(SHA256_MULTIHASH)) {
-    return `${file.target}: unsupported checksum ${file.checksum} (only multihash sha256)`;
-  }
+  const unsupported = unsupportedChecksum(file);
+  if (unsupported) return `${file.target}: ${unsupported}`;
   if ((await verify(file.target, file)) === null) return null;
   await fs.mkdir(path.dirname(file.target), { recursive: true });
   const part = `${file.target}.part`;
@@ -80,12 +75,11 @@ async function fetchRest(
 async function verify(file: string, spec: FileSpec): Promise<string | null> {
   const size = await sizeOf(file);
   if (size < 0) return 'missing';
-  if (spec.size !== undefined && size !== spec.size) return `size ${size} bytes, expected ${spec.size}`;
+  if (spec.size !== undefined && size !== spec.size) return contentProblem(size, null, spec);
   if (spec.checksum === undefined) return null;
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  const actual = `${SHA256_MULTIHASH}${hash.digest('hex')}`;
-  return actual === spec.checksum ? null : `checksum mismatch (got ${actual}, expected ${spec.checksum})`;
+  return contentProblem(size, hash.digest('hex'), spec);
 }
 
 async function sizeOf(file: string): Promise<number> {

@@ -41,3 +41,16 @@ export async function apiStep<T>(step: () => Promise<T>): Promise<T> {
 export function cancellation(): AbortSignal {
   return Context.current().cancellationSignal;
 }
+
+/**
+ * Why the bucket refused for good, or null for a failure a retry may cure. The store's 4xx answers (no such
+ * bucket, access denied, a bad key: but timeouts and throttling) and missing credentials are final; 5xx, resets
+ * and timeouts are retried by Temporal.
+ */
+export function s3Refusal(err: unknown): string | null {
+  if (!(err instanceof Error)) return null;
+  if (err.name === 'CredentialsProviderError') return `no S3 credentials: ${err.message}`;
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status === undefined || status < 400 || status >= 500 || status === 408 || status === 429) return null;
+  return `${err.name} (HTTP ${status}): ${err.message}`;
+}

@@ -26,6 +26,8 @@ export interface ActivityDependencies {
   orderLookbackMs?: number;
   /** Downloads at once in this worker, across all deliveries (default 4). */
   maxParallelDownloads?: number;
+  /** DELIVER_S3_ENDPOINT: the S3-compatible store of deliveries to a bucket that name none (unset: AWS S3). */
+  s3Endpoint?: string;
   /** How often claim registries check held and watched claims (tests make it short). */
   claimCheckEveryMs?: number;
   /** Whether a fleet budget governs the DataCosmos calls (its queue's rate limit); then every call goes through it. */

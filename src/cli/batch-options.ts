@@ -1,8 +1,17 @@
 /** The options that shape a batch, shared by `dcp batch` and `dcp schedule create`: parsing and the input fields. */
-import path from 'node:path';
 import type { Command } from 'commander';
 import { MAX_BATCH_CONCURRENCY, MAX_ITEMS_PER_ORDER, type BatchInput } from '../shared/batch-types';
-import { amount, currency, filePath, integer, notifyUrl, positiveInteger, repeatable } from './options';
+import { DELIVER_ENDPOINT_HELP, DELIVER_HELP, deliverOptions } from './deliver-option';
+import {
+  amount,
+  currency,
+  deliverTarget,
+  integer,
+  notifyUrl,
+  positiveInteger,
+  repeatable,
+  s3Endpoint,
+} from './options';
 
 export interface BatchShapeOptions {
   currency?: string;
@@ -11,6 +20,7 @@ export interface BatchShapeOptions {
   concurrency?: number;
   contract?: number;
   deliver?: string;
+  deliverEndpoint?: string;
   notify?: string[];
 }
 
@@ -21,11 +31,8 @@ export function addBatchShapeOptions(command: Command): Command {
     .option('--items-per-order <n>', 'items per order (default 1)', integer(1, MAX_ITEMS_PER_ORDER))
     .option('--concurrency <n>', 'purchases at once (default 10)', integer(1, MAX_BATCH_CONCURRENCY))
     .option('--contract <id>', 'contract id (default: the organisation default contract)', positiveInteger)
-    .option(
-      '--deliver <dir>',
-      'after payment, download every asset into this directory (on the worker machine)',
-      filePath,
-    )
+    .option('--deliver <dir|s3-url>', DELIVER_HELP, deliverTarget)
+    .option('--deliver-endpoint <url>', DELIVER_ENDPOINT_HELP, s3Endpoint)
     .option(
       '--notify <url>',
       'post each event of the batch and its purchases, signed, to this URL (repeat for several; see docs/batches.md)',
@@ -40,13 +47,14 @@ export function batchShape(
   BatchInput,
   'currency' | 'maxPricePerItem' | 'itemsPerOrder' | 'concurrency' | 'contractId' | 'deliver' | 'notify'
 > {
+  const deliver = deliverOptions(options);
   return {
     ...(options.currency ? { currency: options.currency } : {}),
     ...(options.maxPrice ? { maxPricePerItem: options.maxPrice } : {}),
     ...(options.itemsPerOrder ? { itemsPerOrder: options.itemsPerOrder } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.contract ? { contractId: options.contract } : {}),
-    ...(options.deliver ? { deliver: { dir: path.resolve(options.deliver) } } : {}),
+    ...(deliver ? { deliver } : {}),
     ...(options.notify ? { notify: options.notify } : {}),
   };
 }

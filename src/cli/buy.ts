@@ -1,9 +1,9 @@
 /** `dcp buy`: start (or attach to) one purchase, and by default follow it to its end. */
-import path from 'node:path';
 import type { Budget, LineItemInput, PurchaseInput } from '../shared/purchase-types';
 import { purchaseInputProblems } from '../shared/purchase-validation';
 import { settingsTarget } from '../config/settings';
 import { asCliFailure } from './activity-failure';
+import { deliverOptions } from './deliver-option';
 import { readAoiFile } from './aoi-request';
 import { areaLineItems } from './area-line-items';
 import { withContext } from './context';
@@ -25,6 +25,7 @@ export interface BuyOptions {
   purchaseId?: string;
   batch?: string;
   deliver?: string;
+  deliverEndpoint?: string;
   whenClaimed: 'drop' | 'wait';
   aoi?: string;
   projectId?: string;
@@ -37,6 +38,7 @@ export async function buy(options: BuyOptions): Promise<number> {
   if (options.projectId !== undefined && options.aoi === undefined) {
     throw new CliError('--project-id goes with --aoi', ExitCode.USAGE);
   }
+  const deliver = deliverOptions(options);
   const aoi = options.aoi === undefined ? undefined : readAoiFile(options.aoi);
   return withContext(async (ctx) => {
     const budget: Budget | undefined = options.maxTotal
@@ -62,7 +64,7 @@ export async function buy(options: BuyOptions): Promise<number> {
       budget,
       paymentWindowMs: options.paymentWindow,
       batchId: options.batch,
-      ...(options.deliver ? { deliver: { dir: path.resolve(options.deliver) } } : {}),
+      ...(deliver ? { deliver } : {}),
       ...(options.whenClaimed === 'wait' ? { whenClaimed: 'wait' as const } : {}),
       ...(options.notify ? { notify: options.notify } : {}),
     };

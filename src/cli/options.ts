@@ -9,6 +9,7 @@ import { idProblem, LIMITS } from '../shared/input-limits';
 import { isDecimal } from '../shared/money';
 import { notifyUrlProblems } from '../shared/notification-types';
 import type { LineItemInput } from '../shared/purchase-types';
+import { checkEndpoint, isS3Url, parseS3Url } from '../shared/s3-destination';
 
 type Parser<T> = (text: string) => T;
 
@@ -81,6 +82,12 @@ export const filePath = parser((text) => {
   if (text.trim() === '' || text.includes('\0') || text.length > 4096) throw new RangeError('must be a file path');
   return text;
 });
+
+/** `--deliver`: a directory, or `s3://BUCKET[/PREFIX]` (checked here, turned into a destination by deliver-option.ts). */
+export const deliverTarget = parser((text) => (isS3Url(text) ? (parseS3Url(text), text) : filePath(text)));
+
+/** `--deliver-endpoint`: an S3-compatible store's http(s) URL. */
+export const s3Endpoint = parser(checkEndpoint);
 
 /** `COLLECTION/ITEM` or `COLLECTION/ITEM@LEVEL`, each part an id. */
 export function parseItemRef(text: string): LineItemInput {

@@ -418,6 +418,18 @@ export const SETTINGS: readonly Setting[] = [
     read: (s) => s.worker.notifySecret,
   },
   {
+    variable: 'DELIVER_S3_ENDPOINT',
+    group: 'product',
+    schema: httpUrl,
+    meaning:
+      'the S3-compatible store (`http(s)://HOST[:PORT]`, path-style addressing) that `--deliver s3://...` writes to ' +
+      'when the purchase names no `--deliver-endpoint`; unset: AWS S3. Credentials and region come from the AWS ' +
+      'SDK’s standard chain (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, profiles, roles); only ' +
+      'workers read them ([docs/batches.md](docs/batches.md#delivery-to-a-bucket))',
+    apply: (d, v: string) => (d.worker.deliverS3Endpoint = v),
+    read: (s) => s.worker.deliverS3Endpoint,
+  },
+  {
     variable: 'DCP_WEBHOOK_SECRET',
     group: 'webhook',
     schema: z.string().min(16, 'must be at least 16 characters'),

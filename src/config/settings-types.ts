@@ -65,6 +65,8 @@ export interface WorkerSettings {
   notifyUrl?: string;
   /** NOTIFY_SECRET: the key notifications are signed with; never logged. */
   notifySecret?: string;
+  /** DELIVER_S3_ENDPOINT: the S3-compatible store bucket deliveries use when the purchase names none. */
+  deliverS3Endpoint?: string;
 }
 
 export interface Settings {

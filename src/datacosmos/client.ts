@@ -261,13 +261,18 @@ export class DataCosmosClient {
 
   /**
    * Streams an asset. `href` may be absolute or relative to the API; the bearer token is sent only
-   * to the API's own origin. With `rangeStart` the download resumes there (206 when the server agrees,
-   * 200 with the whole file when it ignores the range). The timeout covers the wait for headers.
+   * to the API's own origin. With `rangeStart` the download resumes there, up to `rangeEnd` (inclusive) when given
+   * (206 when the server agrees, 200 with the whole file when it ignores the range). The timeout covers the wait
+   * for headers.
    */
-  async download(href: string, opts: { rangeStart?: number; signal?: AbortSignal } = {}): Promise<DownloadResult> {
+  async download(
+    href: string,
+    opts: { rangeStart?: number; rangeEnd?: number; signal?: AbortSignal } = {},
+  ): Promise<DownloadResult> {
     const url = new URL(href, this.options.apiUrl);
     const withToken = url.origin === new URL(this.options.apiUrl).origin;
-    const headers: Record<string, string> = opts.rangeStart !== undefined ? { range: `bytes=${opts.rangeStart}-` } : {};
+    const headers: Record<string, string> =
+      opts.rangeStart !== undefined ? { range: `bytes=${opts.rangeStart}-${opts.rangeEnd ?? ''}` } : {};
     const reply = await this.transport.stream({
       endpoint: 'storage',
       url: url.toString(),

@@ -111,6 +111,7 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     claimCheckEveryMs: settings.worker.claimCheckEveryMs,
     fleetBudget: settings.datacosmos.fleetMaxRequestsPerSecond !== undefined,
     notify: { defaultUrl: settings.worker.notifyUrl, secret: settings.worker.notifySecret },
+    s3Endpoint: settings.worker.deliverS3Endpoint,
   });
   const common: Omit<WorkerOptions, 'taskQueue'> = {
     connection,

@@ -9,10 +9,19 @@ export const WORKFLOW_TYPE = {
   storedPage: 'storedPageWorkflow',
   spendLedger: 'spendLedgerWorkflow',
   notification: 'notificationWorkflow',
+  redelivery: 'redeliveryWorkflow',
 } as const;
 
-/** By the queue they run on: the target's queue (purchases, batches, notifications), and its claims queue. The replay check samples each. */
-export const QUEUE_WORKFLOW_TYPES = [WORKFLOW_TYPE.purchase, WORKFLOW_TYPE.batch, WORKFLOW_TYPE.notification] as const;
+/**
+ * By the queue they run on: the target's queue (purchases, batches, notifications, redeliveries), and its claims
+ * queue. The replay check samples each.
+ */
+export const QUEUE_WORKFLOW_TYPES = [
+  WORKFLOW_TYPE.purchase,
+  WORKFLOW_TYPE.batch,
+  WORKFLOW_TYPE.notification,
+  WORKFLOW_TYPE.redelivery,
+] as const;
 export const CLAIMS_QUEUE_WORKFLOW_TYPES = [
   WORKFLOW_TYPE.claimRegistry,
   WORKFLOW_TYPE.storedPage,

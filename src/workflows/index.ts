@@ -5,3 +5,4 @@ export { claimRegistryWorkflow } from './claim-registry';
 export { storedPageWorkflow } from './stored-page';
 export { spendLedgerWorkflow } from './spend-ledger';
 export { notificationWorkflow } from './notifications';
+export { redeliveryWorkflow } from './redelivery';

@@ -124,11 +124,11 @@ export class PurchaseEnv {
     this.workers.push({ worker, running: worker.run(), connection });
   }
 
-  /** The worker as its own process, configured through the environment like production; kill it at will. */
-  spawnWorkerProcess(): ChildProcess {
+  /** The worker as its own process, configured through the environment like production (and `extraEnv`); kill it at will. */
+  spawnWorkerProcess(extraEnv: Record<string, string> = {}): ChildProcess {
     return spawn(process.execPath, [path.resolve(__dirname, '../../dist/src/worker.js')], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { PATH: process.env.PATH, ...settingsEnvironment(this.settings), LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH, ...settingsEnvironment(this.settings), LOG_LEVEL: 'warn', ...extraEnv },
     });
   }
 

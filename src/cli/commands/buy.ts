@@ -1,8 +1,22 @@
-/** `dcp buy` and `dcp redrive`: definitions only; the work is loaded when the command runs. */
+/** `dcp buy`, `dcp redrive` and `dcp redeliver`: definitions only; the work is loaded when the command runs. */
 import { Command, Option } from 'commander';
 import type { BuyOptions } from '../buy';
+import type { RedeliverOptions } from '../redeliver';
 import type { RedriveOptions } from '../redrive';
-import { amount, currency, duration, filePath, id, itemRef, notifyUrl, positiveInteger, repeatable } from '../options';
+import { DELIVER_ENDPOINT_HELP, DELIVER_HELP } from '../deliver-option';
+import {
+  amount,
+  currency,
+  deliverTarget,
+  duration,
+  filePath,
+  id,
+  itemRef,
+  notifyUrl,
+  positiveInteger,
+  repeatable,
+  s3Endpoint,
+} from '../options';
 
 export function registerBuyCommands(program: Command): void {
   program
@@ -21,11 +35,8 @@ export function registerBuyCommands(program: Command): void {
     .option('--payment-window <duration>', 'how long an unpaid order is waited for (default 72h)', duration)
     .option('--purchase-id <key>', 'purchase key (default: derived from organisation, contract and items)', id)
     .option('--batch <id>', 'batch id to tag the purchase with', id)
-    .option(
-      '--deliver <dir>',
-      'after payment, download every asset into this directory (on the worker machine)',
-      filePath,
-    )
+    .option('--deliver <dir|s3-url>', DELIVER_HELP, deliverTarget)
+    .option('--deliver-endpoint <url>', DELIVER_ENDPOINT_HELP, s3Endpoint)
     .option(
       '--aoi <file>',
       'buy only the part of each scene inside this area (GeoJSON), cut as a coverage batch cuts its scenes',
@@ -61,5 +72,21 @@ export function registerBuyCommands(program: Command): void {
     .action(async (purchaseId: string, options: RedriveOptions) => {
       const { redrive } = await import('../redrive');
       process.exitCode = await redrive(purchaseId, options);
+    });
+
+  program
+    .command('redeliver')
+    .argument('<id>', 'the COMPLETED (or ALREADY_OWNED) purchase', id)
+    .description('deliver the items of a purchase that has ended again, to its destination or the one given')
+    .option(
+      '--deliver <dir|s3-url>',
+      'deliver here instead of where the purchase asked (a directory or s3://BUCKET/PREFIX)',
+      deliverTarget,
+    )
+    .option('--deliver-endpoint <url>', DELIVER_ENDPOINT_HELP, s3Endpoint)
+    .option('--json', "print each item's delivery as JSON", false)
+    .action(async (purchaseId: string, options: RedeliverOptions) => {
+      const { redeliver } = await import('../redeliver');
+      process.exitCode = await redeliver(purchaseId, options);
     });
 }
