@@ -8,6 +8,7 @@ import {
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
   type Client,
+  type SignalDefinition,
 } from '@temporalio/client';
 import type { ClaimScope } from '../shared/claim-types';
 import {
@@ -16,16 +17,17 @@ import {
   removeLimitUpdate,
   reserveSpendUpdate,
   setLimitUpdate,
-  settlementSignal,
+  reserveSignal,
+  settleSignal,
 } from '../shared/spend-limit-messages';
 import {
   spendLedgerId,
   type LedgerInput,
   type LedgerState,
   type ReserveAnswer,
-  type SettlementRecord,
   type SpendLimit,
   type SpendRequest,
+  type SpendSettlement,
 } from '../shared/spend-limit-types';
 import { emptyLedger } from '../shared/spend-limits';
 import { claimsTaskQueue } from '../shared/task-queues';
@@ -33,6 +35,23 @@ import { WORKFLOW_TYPE } from '../shared/workflow-types';
 
 function ledgerInput(scope: ClaimScope, checkEveryMs?: number): LedgerInput {
   return { ...scope, ...(checkEveryMs ? { checkEveryMs } : {}) };
+}
+
+/** A signal to the ledger, starting it if need be: the sender does not wait for the ledger to take it. */
+async function signalLedger<T>(
+  temporal: Pick<Client, 'workflow'>,
+  scope: ClaimScope,
+  checkEveryMs: number | undefined,
+  signal: SignalDefinition<[T]>,
+  arg: T,
+): Promise<void> {
+  await temporal.workflow.signalWithStart(WORKFLOW_TYPE.spendLedger, {
+    workflowId: spendLedgerId(scope),
+    taskQueue: claimsTaskQueue(scope.taskQueue),
+    args: [ledgerInput(scope, checkEveryMs)],
+    signal,
+    signalArgs: [arg],
+  });
 }
 
 /** The ledger's start, for an update that may be the first it gets (it runs on the claims queue). */
@@ -98,16 +117,19 @@ async function limitCount(temporal: Pick<Client, 'workflow'>, scope: ClaimScope)
 export function createSpendActivities(deps: { claimCheckEveryMs?: number }) {
   return {
     /**
-     * Reserves a purchase's priced total in its target's ledger (started on first use): one update, made only when
-     * the organisation has a limit. Without one, every purchase would wait its turn on the one ledger for nothing;
-     * the spend is recorded when the purchase settles. A limit set while a purchase is between this check and its
-     * order counts that purchase once it has settled, not before.
+     * Reserves a purchase's priced total in its target's ledger (started on first use). With a limit set, one update,
+     * whose answer may refuse it. Without one, nothing can refuse it, and every purchase of every pipeline waiting its
+     * turn on the one ledger made batches half as fast: the reservation is a signal, held all the same, so a limit
+     * set later counts it.
      */
     async reserveSpend(request: ClaimScope & SpendRequest): Promise<ReserveAnswer> {
       const { taskQueue, organisationId, ...spend } = request;
       const scope = { taskQueue, organisationId };
       const { client } = Context.current();
-      if (!spend.override && (await limitCount(client, scope)) === 0) return { granted: true };
+      if (!spend.override && (await limitCount(client, scope)) === 0) {
+        await signalLedger(client, scope, deps.claimCheckEveryMs, reserveSignal, spend);
+        return { granted: true };
+      }
       return client.workflow.executeUpdateWithStart(reserveSpendUpdate, {
         args: [spend],
         startWorkflowOperation: ledgerStart(scope, deps.claimCheckEveryMs),
@@ -115,22 +137,15 @@ export function createSpendActivities(deps: { claimCheckEveryMs?: number }) {
     },
 
     /**
-     * Settles an ending purchase's reservation (or records what it spent, when it did not reserve) by a signal,
-     * starting the ledger if need be: the purchase does not wait for the ledger. A ledger that cannot be told now
-     * finds the holder ended at its next check and settles the same way.
+     * Settles an ending purchase's reservation by a signal (idempotent per holder): the purchase does not wait for
+     * the ledger. A ledger that cannot be told now finds the holder ended at its next check and settles the same way.
      */
-    async settleSpend(request: ClaimScope & SettlementRecord): Promise<void> {
-      const { taskQueue, organisationId, settlement, reserved } = request;
+    async settleSpend(request: ClaimScope & { settlement: SpendSettlement }): Promise<void> {
+      const { taskQueue, organisationId, settlement } = request;
       const scope = { taskQueue, organisationId };
-      await Context.current()
-        .client.workflow.signalWithStart(WORKFLOW_TYPE.spendLedger, {
-          workflowId: spendLedgerId(scope),
-          taskQueue: claimsTaskQueue(taskQueue),
-          args: [ledgerInput(scope, deps.claimCheckEveryMs)],
-          signal: settlementSignal,
-          signalArgs: [{ settlement, reserved }],
-        })
-        .catch(() => undefined);
+      await signalLedger(Context.current().client, scope, deps.claimCheckEveryMs, settleSignal, settlement).catch(
+        () => undefined,
+      );
     },
   };
 }

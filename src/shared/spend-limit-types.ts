@@ -58,18 +58,6 @@ export interface Reservation {
 }
 
 /**
- * What a purchase reserved, sent again with its settlement: a ledger that holds no reservation of that holder (none
- * is made while the organisation has no limit) records the spend from it, so limits set later count it.
- */
-export type ReservedSpend = Pick<Reservation, 'amount' | 'currency' | 'contractId' | 'scheduleId'>;
-
-/** A purchase's settlement as it is sent to the ledger: a signal, which the purchase does not wait on. */
-export interface SettlementRecord {
-  settlement: SpendSettlement;
-  reserved: ReservedSpend;
-}
-
-/**
  * Paid spend summed per UTC hour of reservation, contract, schedule and currency:
  * `[hour (epoch ms / 3,600,000), contractId, scheduleId, currency, amount]`. Positional, as a batch's report rows
  * are: about 45 bytes each, so 40 days of hourly spend on several contracts stay a small state.

@@ -8,7 +8,6 @@ import { add, compare, subtract } from './money';
 import type {
   LedgerState,
   LimitReport,
-  ReservedSpend,
   ReserveAnswer,
   SpendLimit,
   SpendRequest,
@@ -190,22 +189,10 @@ function addSpent(hours: SpentHour[], entry: SpentHour): void {
   else hours.push([...entry]);
 }
 
-/**
- * Applies an ending purchase's settlement to its reservation. A holder without one is ignored (settled already),
- * unless `reserved` says what it priced: then the reservation is made from that first.
- */
-export function settleSpend(
-  state: LedgerState,
-  settlement: SpendSettlement,
-  reserved?: { spend: ReservedSpend; at: number },
-): void {
-  let index = state.reservations.findIndex((r) => r.holder === settlement.holder);
-  if (index < 0) {
-    // Not reserved (no limit existed when it priced): its spend, or its unpaid order, is recorded all the same.
-    if (!reserved || settlement.outcome === 'RELEASED') return;
-    index =
-      state.reservations.push({ holder: settlement.holder, ...reserved.spend, at: reserved.at, state: 'RESERVED' }) - 1;
-  }
+/** Applies an ending purchase's settlement to its reservation; a holder without one (settled already) is ignored. */
+export function settleSpend(state: LedgerState, settlement: SpendSettlement): void {
+  const index = state.reservations.findIndex((r) => r.holder === settlement.holder);
+  if (index < 0) return;
   const reservation = state.reservations[index];
   if (settlement.outcome === 'UNPAID') {
     state.reservations[index] = {

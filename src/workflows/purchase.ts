@@ -480,17 +480,10 @@ class Purchase {
     if (!this.spendReserved) return;
     const deadline = this.status.paymentDeadline;
     const unpaidUntil = deadline === null ? Date.now() + this.paymentWindow.ms : Date.parse(deadline);
-    const { total, currency, contractId } = this.status;
     await this.claims.settleSpend({
       taskQueue: workflowInfo().taskQueue,
       organisationId: this.status.organisationId as number,
       settlement: spendSettlementFor(this.status.purchaseId, result, unpaidUntil),
-      reserved: {
-        amount: total as string,
-        currency: currency as string,
-        contractId: contractId as number,
-        scheduleId: this.input.scheduleId ?? null,
-      },
     });
   }
 

@@ -26,7 +26,8 @@ import {
   removeLimitUpdate,
   reserveSpendUpdate,
   setLimitUpdate,
-  settlementSignal,
+  reserveSignal,
+  settleSignal,
   settleSpendUpdate,
 } from '../shared/spend-limit-messages';
 import type { LedgerInput, LedgerState, Reservation, SpendRequest, SpendSettlement } from '../shared/spend-limit-types';
@@ -76,11 +77,13 @@ class SpendLedger {
         }
       },
     });
-    // Purchases of earlier builds settled by this update; later ones send settlementSignal.
+    // Purchases of earlier builds settled by this update; later ones send settleSignal.
     setHandler(settleSpendUpdate, (settlement) => this.changed(settleSpend(this.state, settlement)));
-    setHandler(settlementSignal, ({ settlement, reserved }) =>
-      this.changed(settleSpend(this.state, settlement, { spend: reserved, at: Date.now() })),
-    );
+    // No limit was there to refuse it when it was sent; one set since counts it all the same.
+    setHandler(reserveSignal, (request) => {
+      this.changed(reserveSpend(this.state, { ...request, override: true }, Date.now()));
+    });
+    setHandler(settleSignal, (settlement) => this.changed(settleSpend(this.state, settlement)));
     setHandler(limitCountQuery, () => this.state.limits.length);
     setHandler(setLimitUpdate, (limit) => this.changed(setLimit(this.state, limit)));
     setHandler(removeLimitUpdate, (name) => {
