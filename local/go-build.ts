@@ -1,6 +1,9 @@
 /**
  * Builds Go programs from source into a cache directory. The first build takes minutes, so it reports
  * progress, and a lock in the cache directory makes concurrent callers wait for one build instead of racing.
+ * A module that needs a newer Go than the local one (the Temporal server from v1.30 on needs go1.26.10) is built
+ * with the Go toolchain it names, which go fetches from the module proxy like any module, unless GOTOOLCHAIN says
+ * otherwise.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -48,13 +51,16 @@ export async function goInstallIntoCache(build: GoInstall): Promise<void> {
 async function runGoInstall(build: GoInstall, gobin: string): Promise<void> {
   const what = build.what.replace(/^the /, '');
   const packages = build.packages.join(' and ');
-  build.log(`${what} not found: building ${packages} with ${build.goVersion} (first time only, takes minutes)`);
+  build.log(
+    `${what} not found: building ${packages} with ${build.goVersion} or the newer Go its module needs ` +
+      '(first time only, takes minutes)',
+  );
   const seconds = await runWithProgress({
     doing: `building ${build.what}`,
     command: build.goPath,
     args: ['install', ...build.packages],
     label: 'go install',
-    env: { ...build.env, CGO_ENABLED: '0', GOBIN: gobin },
+    env: { ...build.env, CGO_ENABLED: '0', GOBIN: gobin, GOTOOLCHAIN: build.env.GOTOOLCHAIN || 'auto' },
     log: build.log,
     notable: /go: downloading .*/g,
   });

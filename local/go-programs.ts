@@ -30,6 +30,11 @@ export interface GoPrograms {
   /** `<package>@<version>` of each program, all of one module at one version. */
   packages: string[];
   programs: GoProgram[];
+  /**
+   * Found only in our cache (or built there): for programs of an earlier version, which the variables and PATH
+   * (meant for the current one) do not name.
+   */
+  onlyBuilt?: boolean;
   /** Other ways to get them, ending the "not found" message. */
   otherWays: string;
 }
@@ -53,7 +58,7 @@ export async function resolveGoPrograms(spec: GoPrograms, opts: ResolveOptions =
   const found: Record<string, string> = {};
   let missing = false;
   for (const program of spec.programs) {
-    const located = await locate(program, env, cacheDir);
+    const located = await locate(program, env, cacheDir, spec.onlyBuilt);
     if (located) found[program.name] = located;
     else missing = true;
   }
@@ -76,14 +81,21 @@ export async function resolveGoPrograms(spec: GoPrograms, opts: ResolveOptions =
   return found;
 }
 
-async function locate(program: GoProgram, env: NodeJS.ProcessEnv, cacheDir: string): Promise<string | undefined> {
-  const explicit = env[program.envVar];
-  if (explicit) {
-    if (await isExecutableFile(explicit)) return explicit;
-    throw new CliError(`${program.envVar}=${explicit} is not an executable file`, ExitCode.UNAVAILABLE);
+async function locate(
+  program: GoProgram,
+  env: NodeJS.ProcessEnv,
+  cacheDir: string,
+  onlyBuilt = false,
+): Promise<string | undefined> {
+  if (!onlyBuilt) {
+    const explicit = env[program.envVar];
+    if (explicit) {
+      if (await isExecutableFile(explicit)) return explicit;
+      throw new CliError(`${program.envVar}=${explicit} is not an executable file`, ExitCode.UNAVAILABLE);
+    }
+    const onPath = await findOnPath(program.name, env.PATH);
+    if (onPath) return onPath;
   }
-  const onPath = await findOnPath(program.name, env.PATH);
-  if (onPath) return onPath;
   const cached = path.join(cacheDir, program.name);
   return (await isExecutableFile(cached)) ? cached : undefined;
 }
@@ -112,9 +124,10 @@ function notFoundMessage(spec: GoPrograms, goProblem: string, cacheDir: string):
   const what = spec.what.replace(/^the /, '');
   const variables = spec.programs.map((p) => `set ${p.envVar} to a ${p.name} binary`).join(', ');
   const onPath = spec.programs.map((p) => `\`${p.name}\``).join(' and ');
+  const elsewhere = spec.onlyBuilt ? '' : `${variables}; put ${onPath} on PATH; `;
+  const into = spec.onlyBuilt ? ' into that directory' : '';
   return (
-    `${what} not found and cannot be built (${goProblem}). Provide it in one of these ways: ` +
-    `${variables}; put ${onPath} on PATH; ` +
-    `install Go >= ${MIN_GO.major}.${MIN_GO.minor} so it is built into ${cacheDir}; ${spec.otherWays}`
+    `${what} not found and cannot be built (${goProblem}). Provide it in one of these ways: ${elsewhere}` +
+    `install Go >= ${MIN_GO.major}.${MIN_GO.minor} so it is built into ${cacheDir}; ${spec.otherWays}${into}`
   );
 }

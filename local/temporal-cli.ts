@@ -4,6 +4,9 @@
  */
 import { goProgramsCacheDir, resolveGoPrograms, type GoPrograms, type ResolveOptions } from './go-programs';
 
+// The newest release that builds from the Go module proxy: later ones (up to v1.9.1) replace their nested module
+// github.com/temporalio/cli/cliext with a directory that the published module leaves out, so `go install` refuses
+// them and no other build can find that module. Its dev server embeds Temporal server v1.29.1.
 const TEMPORAL_CLI_VERSION = 'v1.5.1';
 
 const TEMPORAL_CLI: GoPrograms = {

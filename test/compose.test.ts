@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTES_SPEC } from '../local/production-stack/deploy-scripts';
 import { PRODUCTION_HISTORY_SHARDS } from '../local/ports';
-import { TEMPORAL_SERVER_VERSION } from '../local/temporal-server-programs';
+import { TEMPORAL_SERVER_VERSION } from '../local/temporal-server-releases';
 import { loadSettings, loadWebhookSettings, SETTINGS_VARIABLES } from '../src/config/settings';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -133,7 +133,7 @@ test('the stack validates and has every part, with pinned images of the tested v
   }
   const version = TEMPORAL_SERVER_VERSION.replace(/^v/, '');
   expect(services.temporal.image).toBe(`temporalio/server:${version}`);
-  expect(services['temporal-schema'].image).toBe(`temporalio/admin-tools:${version}-tctl-1.18.4-cli-1.5.0`);
+  expect(services['temporal-schema'].image).toBe(`temporalio/admin-tools:${version}`);
   expect(services['temporal-namespace'].image).toBe(services['temporal-schema'].image);
   expect(services['temporal-ui'].image).toMatch(/^temporalio\/ui:/);
   expect(services.postgresql.volumes).toEqual(['postgresql-data:/var/lib/postgresql/data:rw']);

@@ -1,6 +1,7 @@
 /**
  * How the native production stack finds its programs without downloading any: the Temporal server and schema
- * tool (variables, PATH, the cache, else one Go build of both under the same lock as the CLI's), and PostgreSQL
+ * tool (variables, PATH, the cache, else one Go build of both under the same lock as the CLI's, with the Go
+ * toolchain the module asks for), an earlier release of them (the cache or a build only), and PostgreSQL
  * (POSTGRES_BIN_DIR, beside pg_ctl on PATH, Debian's directories newest first). A fake `go` stands in for the
  * minutes of a real build.
  */
@@ -9,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolvePostgresBinDir } from '../local/production-stack/postgres-programs';
 import { resolveTemporalServerPrograms } from '../local/temporal-server-programs';
+import { TEMPORAL_SERVER_RELEASES } from '../local/temporal-server-releases';
 
 const FAKE_GO = `#!/bin/sh
 PATH=/usr/bin:/bin
@@ -18,6 +20,7 @@ case "$1" in
     shift
     echo "$*" >> "$FAKE_GO_CALLS"
     [ "$CGO_ENABLED" = 0 ] || exit 9
+    [ "$GOTOOLCHAIN" = "\${FAKE_GO_TOOLCHAIN:-auto}" ] || exit 8
     for name in server sql; do printf '#!/bin/sh\\necho fake %s\\n' "$name" > "$GOBIN/$name"; chmod +x "$GOBIN/$name"; done ;;
 esac
 `;
@@ -51,14 +54,14 @@ describe('the Temporal server and its schema tool', () => {
       resolveTemporalServerPrograms({ env: env(), log: (line) => logs.push(line) }),
       resolveTemporalServerPrograms({ env: env(), log: (line) => logs.push(line) }),
     ]);
-    const cacheDir = path.join(root, 'cache', 'datacosmos-purchase', 'temporal-server-v1.29.1');
+    const cacheDir = path.join(root, 'cache', 'datacosmos-purchase', 'temporal-server-v1.32.2');
     expect(first).toEqual({
       server: path.join(cacheDir, 'temporal-server'),
       sqlTool: path.join(cacheDir, 'temporal-sql-tool'),
     });
     expect(second).toEqual(first);
     expect(fs.readFileSync(calls, 'utf8').trim().split('\n')).toEqual([
-      'go.temporal.io/server/cmd/server@v1.29.1 go.temporal.io/server/cmd/tools/sql@v1.29.1',
+      'go.temporal.io/server/cmd/server@v1.32.2 go.temporal.io/server/cmd/tools/sql@v1.32.2',
     ]);
     expect(fs.readdirSync(cacheDir).sort()).toEqual(['temporal-server', 'temporal-sql-tool']);
     expect(logs).toContain('waiting for process ' + process.pid + ', which is building the Temporal server');
@@ -66,7 +69,7 @@ describe('the Temporal server and its schema tool', () => {
   });
 
   test('each comes from its variable, then PATH, before any build', async () => {
-    const server = executable(path.join(root, 'elsewhere', 'server-1.29.1'));
+    const server = executable(path.join(root, 'elsewhere', 'server-1.32.2'));
     const pathDir = path.join(root, 'path-bin');
     const sqlTool = executable(path.join(pathDir, 'temporal-sql-tool'));
     const found = await resolveTemporalServerPrograms({
@@ -74,6 +77,46 @@ describe('the Temporal server and its schema tool', () => {
     });
     expect(found).toEqual({ server, sqlTool });
     expect(fs.existsSync(calls)).toBe(false);
+  });
+
+  test("an explicit GOTOOLCHAIN is the build's", async () => {
+    const found = await resolveTemporalServerPrograms({
+      env: env({ GOTOOLCHAIN: 'local', FAKE_GO_TOOLCHAIN: 'local' }),
+    });
+    expect(found.server).toBe(
+      path.join(root, 'cache', 'datacosmos-purchase', 'temporal-server-v1.32.2', 'temporal-server'),
+    );
+  });
+
+  test('an earlier release comes only from its own cache directory or its own build', async () => {
+    const [earliest] = TEMPORAL_SERVER_RELEASES;
+    const pathDir = path.join(root, 'path-bin');
+    executable(path.join(pathDir, 'temporal-server'));
+    executable(path.join(pathDir, 'temporal-sql-tool'));
+    const explicit = executable(path.join(root, 'elsewhere', 'server-1.32.2'));
+    const logs: string[] = [];
+    const found = await resolveTemporalServerPrograms(
+      {
+        env: env({ TEMPORAL_SERVER_PATH: explicit, PATH: `${pathDir}:${path.join(root, 'go-bin')}` }),
+        log: (line) => logs.push(line),
+      },
+      earliest,
+    );
+    const cacheDir = path.join(root, 'cache', 'datacosmos-purchase', `temporal-server-${earliest}`);
+    expect(found).toEqual({
+      server: path.join(cacheDir, 'temporal-server'),
+      sqlTool: path.join(cacheDir, 'temporal-sql-tool'),
+    });
+    expect(fs.readFileSync(calls, 'utf8').trim()).toBe(
+      `go.temporal.io/server/cmd/server@${earliest} go.temporal.io/server/cmd/tools/sql@${earliest}`,
+    );
+    expect(logs.some((line) => line.startsWith(`built the Temporal server ${earliest} in`))).toBe(true);
+    const error = await resolveTemporalServerPrograms({ env: env({ PATH: root }) }, 'v1.30.9').catch(
+      (err: Error) => err,
+    );
+    expect((error as Error).message).toMatch(
+      /^Temporal server v1\.30\.9 not found and cannot be built \(no `go` on PATH\)\. Provide it in one of these ways: install Go >= 1\.25 so it is built into \S+temporal-server-v1\.30\.9; or copy both .* images of 1\.30\.9 into that directory$/,
+    );
   });
 
   test('without Go, one error names every way to provide them', async () => {

@@ -3,7 +3,8 @@
 # `dcp stack production`): creates Temporal's two PostgreSQL databases when missing and brings both schemas to
 # the version of this temporal-sql-tool, whose schemas are built in (`--schema-name`). Safe to run at every start:
 # an existing database is kept, and update-schema applies only the versions the database does not have yet.
-# Upgrading the server is the same run with the new version's tool, before the new server starts.
+# Upgrading the server is the same run with the new version's tool, before the new server starts, for each minor
+# version in turn (each version's server run once on the database before the next one's job).
 set -eu
 : "${POSTGRES_SEEDS:?set POSTGRES_SEEDS to the PostgreSQL host}" "${POSTGRES_USER:?set POSTGRES_USER}"
 

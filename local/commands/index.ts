@@ -8,7 +8,7 @@ import { filePath, integer, port } from '../../src/cli/options';
 import { DEV_STACK_PORTS, PRODUCTION_HISTORY_SHARDS, PRODUCTION_STACK_PORTS } from '../ports';
 import type { DemoOptions } from './demo';
 import type { DevOptions } from './dev';
-import type { StackOptions } from './stack';
+import type { PrepareOptions, StackOptions } from './stack';
 
 export function registerLocalStackCommands(program: Command): void {
   program
@@ -91,8 +91,14 @@ export function registerLocalStackCommands(program: Command): void {
       'Find, build or install what `stack production` runs (PostgreSQL, the Temporal server and schema tool, the ' +
         'Temporal CLI) without starting anything: minutes the first time on a machine, then nothing',
     )
-    .action(async () => {
+    .option(
+      '--earlier-releases',
+      'also the earlier Temporal server releases that a data dir made by one of them is upgraded through ' +
+        '(minutes each the first time; the production tier tests that upgrade)',
+      false,
+    )
+    .action(async (options: PrepareOptions) => {
       const { prepareProductionStack } = await import('./stack');
-      await prepareProductionStack();
+      await prepareProductionStack(options);
     });
 }

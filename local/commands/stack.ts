@@ -7,6 +7,8 @@ import { dataDir as defaultDataDir } from '../../src/config/settings';
 import { stackFilePath } from '../../src/config/stack-file';
 import { startProductionStack, type ProductionStack } from '../production-stack/production-stack';
 import { resolveStackPrograms } from '../production-stack/temporal-on-postgres';
+import { resolveTemporalServerPrograms } from '../temporal-server-programs';
+import { TEMPORAL_SERVER_RELEASES } from '../temporal-server-releases';
 import { runInForeground } from './foreground';
 
 export interface StackOptions {
@@ -20,14 +22,24 @@ export interface StackOptions {
   webhookPort: number;
 }
 
-export async function prepareProductionStack(): Promise<void> {
-  const programs = await resolveStackPrograms((line) => process.stdout.write(`${line}\n`));
+export interface PrepareOptions {
+  earlierReleases: boolean;
+}
+
+export async function prepareProductionStack(opts: PrepareOptions): Promise<void> {
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const programs = await resolveStackPrograms(log);
   const lines = [
     `PostgreSQL:        ${programs.postgresBinDir}`,
     `Temporal server:   ${programs.server}`,
     `temporal-sql-tool: ${programs.sqlTool}`,
     `Temporal CLI:      ${programs.cli}`,
   ];
+  if (opts.earlierReleases)
+    for (const release of TEMPORAL_SERVER_RELEASES.slice(0, -1)) {
+      const earlier = await resolveTemporalServerPrograms({ log }, release);
+      lines.push(`Temporal server ${release} (upgrades): ${earlier.server}, ${earlier.sqlTool}`);
+    }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

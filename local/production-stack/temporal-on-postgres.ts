@@ -2,7 +2,8 @@
  * Temporal on PostgreSQL on this machine, as docker-compose.yml runs it: a PostgreSQL cluster in
  * `<data dir>/postgresql`, the schema job (deploy/temporal/setup-postgres.sh), the Temporal server with several
  * history shards and SQL visibility (deploy/temporal/config/production-sql.yaml), then the namespace job
- * (deploy/temporal/create-namespace.sh). Started again on the same data dir, it finds every workflow where it was.
+ * (deploy/temporal/create-namespace.sh). Started again on the same data dir, it finds every workflow where it was;
+ * on a database of an earlier release it first runs every release in between, one minor version at a time.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -12,7 +13,8 @@ import type { ChildExit } from '../child-process';
 import { assertPortFree, freePort, PRODUCTION_HISTORY_SHARDS, PRODUCTION_STACK_PORTS } from '../ports';
 import { resolveTemporalCli } from '../temporal-cli';
 import { frontendProblem, searchAttributesProblem, untilReady } from '../temporal-readiness';
-import { resolveTemporalServerPrograms, TEMPORAL_SERVER_VERSION } from '../temporal-server-programs';
+import { resolveTemporalServerPrograms, type TemporalServerPrograms } from '../temporal-server-programs';
+import { releasesBetween, TEMPORAL_SERVER_VERSION } from '../temporal-server-releases';
 import { DEPLOY_TEMPORAL_DIR, linkPrograms, runDeployScript, SEARCH_ATTRIBUTES_SPEC } from './deploy-scripts';
 import { PostgresCluster, type StopMode } from './postgres-cluster';
 import { killServer, lastLogLine, launchServer, runningServer, stopServer, type ServerProcess } from './server-process';
@@ -32,8 +34,21 @@ export interface TemporalOnPostgresOptions {
   postgresPort?: number;
   metricsPort?: number;
   shards?: number;
+  /**
+   * The Temporal release to run (default the current one): an earlier one of TEMPORAL_SERVER_RELEASES makes a
+   * stack as that release did, for tests of the upgrade from it.
+   */
+  release?: string;
   log?: (line: string) => void;
 }
+
+/** The server programs of one release. */
+interface Release extends TemporalServerPrograms {
+  release: string;
+}
+
+/** How the server is started: the config template of deploy/temporal/, whatever the release. */
+const SERVER_ARGS = ['--root', DEPLOY_TEMPORAL_DIR, '--config', 'config', '--env', 'production-sql', '--allow-no-auth'];
 
 export class TemporalOnPostgres {
   private constructor(
@@ -48,7 +63,8 @@ export class TemporalOnPostgres {
     const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     const dataDir = path.resolve(opts.dataDir);
     fs.mkdirSync(dataDir, { recursive: true });
-    const state = await settleState(dataDir, opts, log);
+    const release = opts.release ?? TEMPORAL_SERVER_VERSION;
+    const state = await settleState(dataDir, opts, release, log);
     const running = runningServer(dataDir);
     if (running)
       throw new CliError(
@@ -57,26 +73,30 @@ export class TemporalOnPostgres {
         ExitCode.UNAVAILABLE,
       );
 
-    const { postgres, serverPath, binDir } = await prepare(dataDir, state, log);
+    // Every release the database must run first, found or built before anything starts.
+    const upgrades: Release[] = [];
+    for (const step of releasesBetween(state.temporalServerVersion, release))
+      upgrades.push({ release: step, ...(await resolveTemporalServerPrograms({ log }, step)) });
+    const { postgres, programs } = await prepare(dataDir, release, state, log);
     if (!(await postgres.isRunning())) await assertPortFree(state.postgres.port, 'PostgreSQL');
     for (const [name, port] of Object.entries(state.ports)) await assertPortFree(port, `Temporal server (${name})`);
 
     log(`starting PostgreSQL on ${HOST}:${state.postgres.port}`);
     await postgres.start();
-    const stack = new TemporalOnPostgres(dataDir, state, serverPath, postgres, undefined);
+    const stack = new TemporalOnPostgres(dataDir, state, programs.server, postgres, undefined);
     try {
-      const setupLog = path.join(dataDir, 'setup.log');
-      log(`bringing the schemas to Temporal ${state.temporalServerVersion} (deploy/temporal/setup-postgres.sh)`);
-      await runDeployScript('setup-postgres.sh', schemaJobEnvironment(state), { binDir, logFile: setupLog });
-      writeStackState(dataDir, state); // the schema is now that version's
+      for (const upgrade of upgrades) await stack.runOnce(upgrade, log);
+      log(`bringing the schemas to Temporal ${release} (deploy/temporal/setup-postgres.sh)`);
+      await stack.runSchemaJob(programs.sqlTool);
+      stack.record(release);
 
-      log(`starting the Temporal server on ${stack.address} (${state.shards} history shards)`);
+      log(`starting the Temporal server ${release} on ${stack.address} (${state.shards} history shards)`);
       await stack.restartServer();
       log('creating the namespace and the search attributes (deploy/temporal/create-namespace.sh)');
       await runDeployScript(
         'create-namespace.sh',
         { TEMPORAL_ADDRESS: stack.address, NAMESPACE: state.namespace, SEARCH_ATTRIBUTES: SEARCH_ATTRIBUTES_SPEC },
-        { binDir, logFile: setupLog },
+        { binDir: binDirOf(dataDir), logFile: stack.setupLogFile },
       );
       await stack.untilReady(() => searchAttributesProblem(stack.address, state.namespace));
       return stack;
@@ -90,8 +110,8 @@ export class TemporalOnPostgres {
   static async attach(dataDir: string, log: (line: string) => void = () => undefined): Promise<TemporalOnPostgres> {
     const state = readStackState(dataDir);
     if (!state) throw new CliError(`${dataDir} holds no native production stack`, ExitCode.USAGE);
-    const { postgres, serverPath } = await prepare(dataDir, state, log);
-    return new TemporalOnPostgres(dataDir, state, serverPath, postgres, runningServer(dataDir));
+    const { postgres, programs } = await prepare(dataDir, state.temporalServerVersion, state, log);
+    return new TemporalOnPostgres(dataDir, state, programs.server, postgres, runningServer(dataDir));
   }
 
   get address(): string {
@@ -108,6 +128,11 @@ export class TemporalOnPostgres {
 
   get serverLogFile(): string {
     return path.join(this.dataDir, 'temporal-server.log');
+  }
+
+  /** The output of the schema and namespace jobs. */
+  get setupLogFile(): string {
+    return path.join(this.dataDir, 'setup.log');
   }
 
   /** The server's pid, when it runs. */
@@ -128,20 +153,8 @@ export class TemporalOnPostgres {
   }
 
   /** Starts the server (again) on the same ports and database; resolves once its frontend answers. */
-  async restartServer(): Promise<void> {
-    const args = [
-      '--root',
-      DEPLOY_TEMPORAL_DIR,
-      '--config',
-      'config',
-      '--env',
-      'production-sql',
-      '--allow-no-auth',
-      'start',
-    ];
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...serverEnvironment(this.state) };
-    this.server = launchServer(this.serverPath, args, env, this.dataDir, this.serverLogFile);
-    await this.untilReady(() => frontendProblem(this.address));
+  restartServer(): Promise<void> {
+    return this.launch(this.serverPath);
   }
 
   /** pg_ctl restart in `mode`: `immediate` stops PostgreSQL as a crash would, with recovery at start. */
@@ -151,9 +164,50 @@ export class TemporalOnPostgres {
 
   /** The server (SIGTERM, then SIGKILL after a grace period), then PostgreSQL (fast shutdown). */
   async stop(): Promise<void> {
+    await this.stopServer();
+    await this.postgres.stop('fast');
+  }
+
+  /**
+   * Runs an earlier release on the database once, as Temporal's upgrades require of every minor version on the
+   * way: its schema job, then its server until the frontend answers, then a graceful stop.
+   */
+  private async runOnce(upgrade: Release, log: (line: string) => void): Promise<void> {
+    log(
+      `upgrading from Temporal ${this.state.temporalServerVersion}: running ${upgrade.release} on the database first ` +
+        '(Temporal upgrades one minor version at a time)',
+    );
+    await this.runSchemaJob(upgrade.sqlTool);
+    await this.launch(upgrade.server);
+    await this.stopServer();
+    this.record(upgrade.release);
+  }
+
+  /** deploy/temporal/setup-postgres.sh with this temporal-sql-tool: both schemas brought to its release's. */
+  private async runSchemaJob(sqlTool: string): Promise<void> {
+    const binDir = binDirOf(this.dataDir);
+    await linkPrograms(binDir, { 'temporal-sql-tool': sqlTool });
+    await runDeployScript('setup-postgres.sh', schemaJobEnvironment(this.state), {
+      binDir,
+      logFile: this.setupLogFile,
+    });
+  }
+
+  /** The database now holds `release`'s schema, which a later start goes on from. */
+  private record(release: string): void {
+    this.state.temporalServerVersion = release;
+    writeStackState(this.dataDir, this.state);
+  }
+
+  private async launch(serverPath: string): Promise<void> {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...serverEnvironment(this.state) };
+    this.server = launchServer(serverPath, [...SERVER_ARGS, 'start'], env, this.dataDir, this.serverLogFile);
+    await this.untilReady(() => frontendProblem(this.address));
+  }
+
+  private async stopServer(): Promise<void> {
     if (this.server) await stopServer(this.server, this.dataDir);
     this.server = undefined;
-    await this.postgres.stop('fast');
   }
 
   private async untilReady(problem: () => Promise<string>): Promise<void> {
@@ -172,23 +226,31 @@ export interface StackPrograms {
   cli: string;
 }
 
-/** Finds, builds or installs every program the stack runs (once per machine; minutes the first time). */
-export async function resolveStackPrograms(log: (line: string) => void): Promise<StackPrograms> {
+/** Finds, builds or installs every program the stack runs at `release` (once per machine; minutes the first time). */
+export async function resolveStackPrograms(
+  log: (line: string) => void,
+  release: string = TEMPORAL_SERVER_VERSION,
+): Promise<StackPrograms> {
   const postgresBinDir = await resolvePostgresBinDir({ log });
-  const temporal = await resolveTemporalServerPrograms({ log });
+  const temporal = await resolveTemporalServerPrograms({ log }, release);
   const cli = await resolveTemporalCli({ log });
   return { postgresBinDir, ...temporal, cli };
 }
 
-/** The programs and the PostgreSQL cluster of a stack, with our programs linked where the deploy scripts look. */
+/** Where the deploy scripts find our programs, under the names Temporal's images give them. */
+function binDirOf(dataDir: string): string {
+  return path.join(dataDir, 'bin');
+}
+
+/** The programs of `release` and the PostgreSQL cluster of a stack, with the Temporal CLI linked for the scripts. */
 async function prepare(
   dataDir: string,
+  release: string,
   state: StackState,
   log: (line: string) => void,
-): Promise<{ postgres: PostgresCluster; serverPath: string; binDir: string }> {
-  const programs = await resolveStackPrograms(log);
-  const binDir = path.join(dataDir, 'bin');
-  await linkPrograms(binDir, { 'temporal-sql-tool': programs.sqlTool, temporal: programs.cli });
+): Promise<{ postgres: PostgresCluster; programs: StackPrograms }> {
+  const programs = await resolveStackPrograms(log, release);
+  await linkPrograms(binDirOf(dataDir), { temporal: programs.cli });
   const postgres = await PostgresCluster.open({
     binDir: programs.postgresBinDir,
     dir: path.join(dataDir, 'postgresql'),
@@ -197,13 +259,14 @@ async function prepare(
     password: state.postgres.password,
     log,
   });
-  return { postgres, serverPath: programs.server, binDir };
+  return { postgres, programs };
 }
 
 /** The data dir's state, or a new one from the options; options that contradict a created cluster are refused. */
 async function settleState(
   dataDir: string,
   opts: TemporalOnPostgresOptions,
+  release: string,
   log: (line: string) => void,
 ): Promise<StackState> {
   const saved = readStackState(dataDir);
@@ -214,7 +277,7 @@ async function settleState(
       asked === 0 ? freePort() : (asked ?? fallback);
     return {
       version: 1,
-      temporalServerVersion: TEMPORAL_SERVER_VERSION,
+      temporalServerVersion: release,
       shards: opts.shards ?? PRODUCTION_HISTORY_SHARDS,
       namespace: 'default',
       // The password only guards a cluster that listens on the loopback interface; it stays in the state file.
@@ -242,9 +305,9 @@ async function settleState(
         `${dataDir} was created with ${what} ${kept}, not ${asked}: leave the option out or use a new data dir`,
         ExitCode.USAGE,
       );
-  if (saved.temporalServerVersion !== TEMPORAL_SERVER_VERSION)
-    log(`upgrading the stack from Temporal ${saved.temporalServerVersion} to ${TEMPORAL_SERVER_VERSION}`);
-  return { ...saved, temporalServerVersion: TEMPORAL_SERVER_VERSION };
+  if (saved.temporalServerVersion !== release)
+    log(`upgrading the stack from Temporal ${saved.temporalServerVersion} to ${release}`);
+  return saved;
 }
 
 function schemaJobEnvironment(state: StackState): Record<string, string> {

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { DEPLOY_TEMPORAL_DIR } from '../../local/production-stack/deploy-scripts';
 import { PRODUCTION_HISTORY_SHARDS } from '../../local/ports';
-import { resolveTemporalServerPrograms, TEMPORAL_SERVER_VERSION } from '../../local/temporal-server-programs';
+import { resolveTemporalServerPrograms } from '../../local/temporal-server-programs';
+import { TEMPORAL_SERVER_VERSION } from '../../local/temporal-server-releases';
 import { testTemporalAddress } from '../support/temporal';
 
 const DYNAMIC_CONFIG = path.join(DEPLOY_TEMPORAL_DIR, 'dynamicconfig', 'production-sql.yaml');
@@ -24,7 +25,6 @@ test('the dynamic config validates against the server and sets only the reviewed
     'limit.maxIDLength',
     'matching.numTaskqueueReadPartitions',
     'matching.numTaskqueueWritePartitions',
-    'system.enableActivityEagerExecution',
   ]);
 });
 
