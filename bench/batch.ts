@@ -15,6 +15,7 @@ import { pool, round } from '../harness/stats';
 import { measureCost } from './cost';
 import { rssMb } from './payment';
 import { ACCOUNT, type BenchStack } from './stack';
+import { defaultContractId, scriptedOrder } from './throughput';
 
 export interface BatchSetting {
   items: number;
@@ -137,23 +138,11 @@ async function measureOne(
 
 /** The script: the items in orders of `itemsPerOrder`, each priced, created and checked out, `concurrency` at once. */
 async function plainScript(api: DataCosmosClient, items: LineItem[], setting: BatchSetting): Promise<number> {
-  const contract = (await api.listContracts(ACCOUNT.organisationId)).find((c) => c.default_contract)!;
+  const contractId = await defaultContractId(api);
   const orders: LineItem[][] = [];
   for (let i = 0; i < items.length; i += setting.itemsPerOrder) orders.push(items.slice(i, i + setting.itemsPerOrder));
   const started = performance.now();
-  await pool(orders.length, setting.concurrency, async (i) => {
-    const lines = orders[i];
-    const prices = await api.priceItems(contract.contract_id, lines);
-    if (prices.length !== lines.length) throw new Error(`${prices.length} prices for ${lines.length} items`);
-    const order = await api.createOrder({
-      type: 'IMAGE',
-      data: { order_line_items: lines },
-      organisation: ACCOUNT.organisationId,
-      contract_id: contract.contract_id,
-    });
-    const outcome = await api.checkout(order.id);
-    if (outcome.order?.status !== 'PAID') throw new Error(`order ${order.id} is ${outcome.order?.status}`);
-  });
+  await pool(orders.length, setting.concurrency, (i) => scriptedOrder(api, contractId, orders[i]));
   return (performance.now() - started) / 1000;
 }
 

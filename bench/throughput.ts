@@ -52,6 +52,25 @@ export async function orchestratedPurchases(
   return figures(durations, performance.now() - started);
 }
 
+/** The organisation's default contract, as the plain scripts buy under it. */
+export async function defaultContractId(api: DataCosmosClient): Promise<number> {
+  return (await api.listContracts(ACCOUNT.organisationId)).find((c) => c.default_contract)!.contract_id;
+}
+
+/** What a plain script does for one order: price its items, create it, check it out; it must end PAID. */
+export async function scriptedOrder(api: DataCosmosClient, contractId: number, lines: LineItem[]): Promise<void> {
+  const prices = await api.priceItems(contractId, lines);
+  if (prices.length !== lines.length) throw new Error(`${prices.length} prices for ${lines.length} items`);
+  const order = await api.createOrder({
+    type: 'IMAGE',
+    data: { order_line_items: lines },
+    organisation: ACCOUNT.organisationId,
+    contract_id: contractId,
+  });
+  const outcome = await api.checkout(order.id);
+  if (outcome.order?.status !== 'PAID') throw new Error(`order ${order.id} is ${outcome.order?.status}`);
+}
+
 /** The same calls (price, create, checkout) straight from an async pool: fast, but nothing survives a crash. */
 export async function plainPoolPurchases(
   stack: BenchStack,
@@ -65,21 +84,9 @@ export async function plainPoolPurchases(
     ...ACCOUNT,
     requestTimeoutMs: 10_000,
   });
-  const contract = (await api.listContracts(ACCOUNT.organisationId)).find((c) => c.default_contract)!;
-  const buy = async (line: LineItem) => {
-    const [price] = await api.priceItems(contract.contract_id, [line]);
-    if (!price) throw new Error('no price');
-    const order = await api.createOrder({
-      type: 'IMAGE',
-      data: { order_line_items: [line] },
-      organisation: ACCOUNT.organisationId,
-      contract_id: contract.contract_id,
-    });
-    const outcome = await api.checkout(order.id);
-    if (outcome.order?.status !== 'PAID') throw new Error(`order ${order.id} is ${outcome.order?.status}`);
-  };
+  const contractId = await defaultContractId(api);
   const started = performance.now();
-  const durations = await pool(count, concurrency, async () => buy(supply.take(1)[0]));
+  const durations = await pool(count, concurrency, async () => scriptedOrder(api, contractId, supply.take(1)));
   const result = figures(durations, performance.now() - started);
   await api.close();
   return result;
