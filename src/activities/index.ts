@@ -3,7 +3,7 @@
  * client and the organisation, so the worker, tests and benchmarks wire them the same way.
  */
 import { Context } from '@temporalio/activity';
-import { type DataCosmosClient } from '../datacosmos';
+import { DEFAULT_RETRY, withRetry, type DataCosmosClient } from '../datacosmos';
 import type { OrderLineItemRequest } from '../datacosmos/api-schemas';
 import { FAILURE } from '../shared/failure-types';
 import type { CreateOrderInput, LineItemInput, OrderSummary, Quote, ResolvedContract } from '../shared/purchase-types';
@@ -76,25 +76,30 @@ export function createActivities(deps: ActivityDependencies) {
           return summarizeOrder(existing);
         }
       }
+      // A refusal that proves nothing was created (429, the API's own error envelope, a request never sent) is sent
+      // again within this attempt: a retried attempt first pages through the organisation's recent orders, and under
+      // a rate limit those pages drew 429s that sent more creates into look-ups (a fleet fell to 17 % of its budget).
       const created = await apiStep(() =>
-        client.createOrder(
-          {
-            type: 'IMAGE',
-            data: {
-              order_line_items: input.lineItems.map((line) => ({
-                collection: line.collection,
-                item: line.item,
-                level: line.level,
-                ...(line.geometry
-                  ? { geometry: line.geometry as OrderLineItemRequest['geometry'], project_id: line.projectId }
-                  : {}),
-              })),
+        withRetry(DEFAULT_RETRY, cancellation(), () =>
+          client.createOrder(
+            {
+              type: 'IMAGE',
+              data: {
+                order_line_items: input.lineItems.map((line) => ({
+                  collection: line.collection,
+                  item: line.item,
+                  level: line.level,
+                  ...(line.geometry
+                    ? { geometry: line.geometry as OrderLineItemRequest['geometry'], project_id: line.projectId }
+                    : {}),
+                })),
+              },
+              organisation: organisationId,
+              contract_id: input.contractId,
+              ...(input.licenses ? { licenses: input.licenses } : {}),
             },
-            organisation: organisationId,
-            contract_id: input.contractId,
-            ...(input.licenses ? { licenses: input.licenses } : {}),
-          },
-          { signal: cancellation() },
+            { signal: cancellation() },
+          ),
         ),
       );
       log.info('order created', { orderId: created.id, status: created.status ?? 'unknown' });

@@ -33,6 +33,16 @@ import { emptyLedger } from '../shared/spend-limits';
 import { claimsTaskQueue } from '../shared/task-queues';
 import { WORKFLOW_TYPE } from '../shared/workflow-types';
 
+/**
+ * How long a worker keeps its ledger's answer to "any limit?", from when it asked. Asked by every purchase, the
+ * ledger's query buffer filled under load (ResourceExhausted, retried: seconds per reservation), so one answer serves
+ * a worker's purchases for a while. `setSpendLimit` and `removeSpendLimit` wait this long before they return, so every
+ * reservation that starts after them goes by the new limits.
+ */
+export const LIMIT_ANSWER_MEMORY_MS = 2_000;
+
+const waitForWorkersToAskAgain = () => new Promise((resolve) => setTimeout(resolve, LIMIT_ANSWER_MEMORY_MS));
+
 function ledgerInput(scope: ClaimScope, checkEveryMs?: number): LedgerInput {
   return { ...scope, ...(checkEveryMs ? { checkEveryMs } : {}) };
 }
@@ -73,7 +83,10 @@ export async function ledgerState(temporal: Pick<Client, 'workflow'>, scope: Cla
   }
 }
 
-/** `checkEveryMs`: the settings' claim check interval, for a ledger this starts. */
+/**
+ * `checkEveryMs`: the settings' claim check interval, for a ledger this starts. Returns once every reservation that
+ * starts from then on is checked against the limit.
+ */
 export async function setSpendLimit(
   temporal: Pick<Client, 'workflow'>,
   scope: ClaimScope,
@@ -84,20 +97,26 @@ export async function setSpendLimit(
     args: [limit],
     startWorkflowOperation: ledgerStart(scope, checkEveryMs),
   });
+  await waitForWorkersToAskAgain();
 }
 
-/** False when no limit has that name. */
+/** False when no limit has that name. Returns once no reservation that starts from then on is checked against it. */
 export async function removeSpendLimit(
   temporal: Pick<Client, 'workflow'>,
   scope: ClaimScope,
   name: string,
 ): Promise<boolean> {
+  let removed: boolean;
   try {
-    return await temporal.workflow.getHandle(spendLedgerId(scope)).executeUpdate(removeLimitUpdate, { args: [name] });
+    removed = await temporal.workflow
+      .getHandle(spendLedgerId(scope))
+      .executeUpdate(removeLimitUpdate, { args: [name] });
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
     throw err;
   }
+  if (removed) await waitForWorkersToAskAgain();
+  return removed;
 }
 
 /**
@@ -114,7 +133,26 @@ async function limitCount(temporal: Pick<Client, 'workflow'>, scope: ClaimScope)
   }
 }
 
+interface LimitAnswer {
+  askedAt: number;
+  limited: Promise<boolean>;
+}
+
 export function createSpendActivities(deps: { claimCheckEveryMs?: number }) {
+  const answers = new Map<string, LimitAnswer>();
+
+  /** Whether the scope's ledger holds a limit: one query at a time per ledger, its answer kept as said above. */
+  function ledgerLimited(client: Pick<Client, 'workflow'>, scope: ClaimScope): Promise<boolean> {
+    const ledgerId = spendLedgerId(scope);
+    const now = Date.now();
+    const known = answers.get(ledgerId);
+    if (known && now < known.askedAt + LIMIT_ANSWER_MEMORY_MS) return known.limited;
+    const answer: LimitAnswer = { askedAt: now, limited: limitCount(client, scope).then((count) => count > 0) };
+    answers.set(ledgerId, answer);
+    answer.limited.catch(() => answers.get(ledgerId) === answer && answers.delete(ledgerId));
+    return answer.limited;
+  }
+
   return {
     /**
      * Reserves a purchase's priced total in its target's ledger (started on first use). With a limit set, one update,
@@ -126,7 +164,7 @@ export function createSpendActivities(deps: { claimCheckEveryMs?: number }) {
       const { taskQueue, organisationId, ...spend } = request;
       const scope = { taskQueue, organisationId };
       const { client } = Context.current();
-      if (!spend.override && (await limitCount(client, scope)) === 0) {
+      if (!spend.override && !(await ledgerLimited(client, scope))) {
         await signalLedger(client, scope, deps.claimCheckEveryMs, reserveSignal, spend);
         return { granted: true };
       }

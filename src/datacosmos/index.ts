@@ -4,6 +4,7 @@ export type { DataCosmosClientOptions, RequestEvent } from './options';
 export { DEFAULT_RETRY } from './options';
 export type { RetryPolicy } from './backoff';
 export { backoffDelayMs } from './backoff';
+export { withRetry } from './retry';
 export { DataCosmosError, isDataCosmosError, type DataCosmosErrorKind } from './errors';
 export { classifyStatus } from './classify';
 export { parseRetryAfter } from './retry-after';

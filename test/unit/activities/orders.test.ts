@@ -8,6 +8,7 @@ import type { DataCosmosClient } from '../../../src/datacosmos';
 import type { Order } from '../../../src/datacosmos/api-schemas';
 import type { CheckoutOutcome, OrderPage } from '../../../src/datacosmos/types';
 import type { CreateOrderInput } from '../../../src/shared/purchase-types';
+import { responseError } from '../../../src/datacosmos/classify';
 
 const ORGANISATION = 1001;
 const input: CreateOrderInput = {
@@ -27,11 +28,13 @@ const order = (extra: Partial<Order> = {}): Order =>
   }) as Order;
 
 /** A client that answers from these orders and records every call the activity makes. */
-function stubClient(listed: Order[], reads: Record<string, Order> = {}) {
+function stubClient(listed: Order[], reads: Record<string, Order> = {}, createFailures: Error[] = []) {
   const calls: string[] = [];
   const client = {
     async createOrder() {
       calls.push('create');
+      const failure = createFailures.shift();
+      if (failure) throw failure;
       return order({ id: 'order-new' });
     },
     async *listAllOrders(): AsyncIterable<OrderPage> {
@@ -88,4 +91,23 @@ test('a retried checkout of an order already paid reads it and does not check ou
   expect(calls).toEqual(['get order-1']);
   expect((await run(1, () => checkoutOrder({ orderId: 'order-1' }))).status).toBe('PAID');
   expect(calls).toEqual(['get order-1', 'checkout order-1']);
+});
+
+const createExchange = { endpoint: 'order_create' as const, method: 'POST', unsafeToRepeat: true };
+
+test('a create refused in a way that proves nothing was made is sent again within the attempt, with no look-up', async () => {
+  const refusals = [responseError(createExchange, 429, '', '0'), responseError(createExchange, 429, '', '0')];
+  const { client, calls } = stubClient([order()], {}, refusals);
+  const { createOrderOnce } = createActivities({ client, organisationId: ORGANISATION });
+  expect((await run(1, () => createOrderOnce(input))).orderId).toBe('order-new');
+  expect(calls).toEqual(['create', 'create', 'create']);
+});
+
+test('a create whose outcome is unknown is never sent again within the attempt', async () => {
+  const lost = responseError(createExchange, 502, '<html>bad gateway</html>', undefined);
+  expect(lost.kind).toBe('outcome_unknown');
+  const { client, calls } = stubClient([], {}, [lost]);
+  const { createOrderOnce } = createActivities({ client, organisationId: ORGANISATION });
+  await expect(run(1, () => createOrderOnce(input))).rejects.toThrow('may or may not exist');
+  expect(calls).toEqual(['create']);
 });
