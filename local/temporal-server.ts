@@ -2,7 +2,6 @@
  * Runs `temporal server start-dev` as a child process and waits until it is really usable:
  * accepting connections and showing our search attributes on the namespace.
  */
-import fs from 'node:fs';
 import { SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 import { ChildExit, spawnLogged } from './child-process';
 import { freePort } from './ports';
@@ -43,33 +42,6 @@ const HOST = '127.0.0.1';
 const DEFAULT_READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
 
-/**
- * Eager activity dispatch: an activity scheduled on the workflow's own queue comes back with the workflow task's
- * reply, without a trip through matching (purchases on a worker without a fleet budget).
- */
-const DEV_SERVER_CONFIG: Record<string, boolean | number> = {
-  'frontend.enableUpdateWorkflowExecution': true,
-  'frontend.enableUpdateWorkflowExecutionAsyncAccepted': true,
-  'system.enableActivityEagerExecution': true,
-};
-
-/** The server's default, which databases made before one partition was the rule keep. */
-const EARLIER_PARTITIONS = 4;
-
-/**
- * One partition per task queue, as in the production stack: the server splits a queue's rate limit (the fleet's API
- * budget) evenly among its partitions whatever their share of the tasks, and one host gains nothing from more. A
- * database made with four keeps them: a task waiting in a partition no poller reads any more would wait for ever.
- */
-function taskQueuePartitions(dbFilename: string | undefined): number {
-  if (!dbFilename) return 1;
-  const marker = `${dbFilename}.one-partition`;
-  if (fs.existsSync(marker)) return 1;
-  if (fs.existsSync(dbFilename)) return EARLIER_PARTITIONS;
-  fs.writeFileSync(marker, 'this database was made with one partition per task queue\n');
-  return 1;
-}
-
 function temporalDevServerArgs(opts: TemporalDevServerOptions & { port: number; namespace: string }): string[] {
   const args = ['server', 'start-dev', '--ip', HOST, '--port', String(opts.port)];
   args.push(...(opts.headless ? ['--headless'] : ['--ui-port', String(opts.uiPort)]));
@@ -82,13 +54,14 @@ function temporalDevServerArgs(opts: TemporalDevServerOptions & { port: number; 
   if (opts.metricsPort) args.push('--metrics-port', String(opts.metricsPort));
   args.push('--namespace', opts.namespace, '--log-format', 'pretty', '--log-level', 'warn');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
-  const partitions = taskQueuePartitions(opts.dbFilename);
-  const config = {
-    ...DEV_SERVER_CONFIG,
-    'matching.numTaskqueueReadPartitions': partitions,
-    'matching.numTaskqueueWritePartitions': partitions,
-  };
-  for (const [key, value] of Object.entries(config)) args.push('--dynamic-config-value', `${key}=${value}`);
+  // Eager activity dispatch: an activity scheduled on the workflow's own queue comes back with the workflow task's
+  // reply, without a trip through matching (purchases on a worker without a fleet budget).
+  const flags = [
+    'frontend.enableUpdateWorkflowExecution',
+    'frontend.enableUpdateWorkflowExecutionAsyncAccepted',
+    'system.enableActivityEagerExecution',
+  ];
+  for (const key of flags) args.push('--dynamic-config-value', `${key}=true`);
   return args;
 }
 
