@@ -50,10 +50,12 @@ function shellEnvironment(): NodeJS.ProcessEnv {
 }
 
 /** One step as a script: the placeholders filled in; every step after the first loads real.env first. */
-function script(step: string, first: boolean): string {
+/** `replaceShell`: the step is one long-running command, which takes the shell's place so that stopping it stops it. */
+function script(step: string, first: boolean, replaceShell = false): string {
   let text = step;
   for (const [placeholder, value] of Object.entries(values)) text = text.split(placeholder).join(value);
-  const npx = `npx() { if [ "$1" = dcp ]; then shift; node ${JSON.stringify(DCP)} "$@"; else return 127; fi; }`;
+  const node = replaceShell ? 'exec node' : 'node';
+  const npx = `npx() { if [ "$1" = dcp ]; then shift; ${node} ${JSON.stringify(DCP)} "$@"; else return 127; fi; }`;
   return [npx, 'set -e', `cd ${JSON.stringify(work)}`, ...(first ? [] : ['. ./real.env']), text].join('\n');
 }
 
@@ -109,7 +111,7 @@ test('the steps of "Your first real purchase" end with a PAID order on the accou
   expect(failed.map((line) => line.split(/\s+/)[0])).toEqual(['worker']);
 
   expect(startWorker).toBe('npx dcp worker');
-  worker = spawnLogged('bash', ['-c', script(startWorker, false)], {
+  worker = spawnLogged('bash', ['-c', script(startWorker, false, true)], {
     env: { ...shellEnvironment() },
     logFile: path.join(work, 'worker.log'),
     stopGraceMs: 15_000,
