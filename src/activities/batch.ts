@@ -10,7 +10,7 @@ import { itemKey } from '../shared/item-key';
 import type { LineItemInput } from '../shared/purchase-types';
 import { createDeliveryActivities } from './delivery';
 import { apiStep, cancellation } from './failures';
-import { ownershipOf } from './ownership';
+import { ownershipOf, type PaidItemsMemory } from './ownership';
 import { inlinePrice, levelMismatch, lookUpCatalogItems, priceRest, type ItemPriceFact } from './pricing';
 import { storedItems, storedText } from './stored-input';
 
@@ -21,6 +21,8 @@ export interface BatchActivityDependencies {
   maxParallelDownloads?: number;
   /** DELIVER_S3_ENDPOINT: the S3-compatible store of deliveries to a bucket that name none (unset: AWS S3). */
   s3Endpoint?: string;
+  /** The organisation's PAID items this worker keeps, shared with coverage planning. */
+  paidItems: PaidItemsMemory;
 }
 
 export function createBatchActivities(deps: BatchActivityDependencies) {
@@ -44,7 +46,12 @@ export function createBatchActivities(deps: BatchActivityDependencies) {
       const prices = await priceRest(client, input.contractId, known, inline, cancellation());
       const { owned, inFlight, unknown } = await ownershipOf(
         client,
-        { claimScope: input.claimScope, organisationId },
+        deps.paidItems,
+        {
+          claimScope: input.claimScope,
+          organisationId,
+          ...(input.batchStartedAt ? { listedSince: Date.parse(input.batchStartedAt) } : {}),
+        },
         asked.map(itemKey),
       );
       const examined = asked.map((line): ExaminedItem => {

@@ -1,27 +1,8 @@
-/** Picks the contract a purchase runs under, with the organisation's contracts cached per worker. */
+/** Picks the contract a purchase runs under. */
 import type { Contract } from '../datacosmos/api-schemas';
 import { chooseContractFrom } from '../datacosmos/contract-choice';
 import type { ResolvedContract } from '../shared/purchase-types';
 import { businessRule } from './failures';
-
-export interface ContractCache {
-  get(organisationId: number, load: () => Promise<Contract[]>): Promise<Contract[]>;
-}
-
-/** Contracts change rarely; caching them keeps a credits purchase at price + create + checkout calls. */
-export function createContractCache(ttlMs: number, now: () => number = Date.now): ContractCache {
-  const entries = new Map<number, { at: number; contracts: Promise<Contract[]> }>();
-  return {
-    async get(organisationId, load) {
-      const hit = entries.get(organisationId);
-      if (hit && now() - hit.at < ttlMs) return hit.contracts;
-      const contracts = load();
-      entries.set(organisationId, { at: now(), contracts });
-      contracts.catch(() => entries.delete(organisationId));
-      return contracts;
-    },
-  };
-}
 
 /** The named contract, or the default one; fails clearly when it is missing, inactive or outside its window. */
 export function chooseContract(

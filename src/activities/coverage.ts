@@ -18,7 +18,7 @@ import { add, compare, divide, subtract, toDecimal } from '../shared/money';
 import { Context } from '@temporalio/activity';
 import { storeList } from '../page-store/page-store';
 import { apiStep, businessRule, cancellation } from './failures';
-import { ownershipOf, type Ownership } from './ownership';
+import { ownershipOf, type Ownership, type PaidItemsMemory } from './ownership';
 import { inlinePrice, priceRest, type ItemPriceFact } from './pricing';
 import { planOffThread } from './plan-off-thread';
 import { ledgerState } from './spend';
@@ -28,6 +28,7 @@ import { leastLeft } from '../shared/spend-limits';
 export interface CoverageActivityDependencies {
   client: DataCosmosClient;
   organisationId: number;
+  paidItems: PaidItemsMemory;
 }
 
 /** Items per search page. */
@@ -66,7 +67,8 @@ export function createCoverageActivities(deps: CoverageActivityDependencies) {
       const inCap = found.slice(0, cap);
       const items = request.level ? inCap.filter((s) => s.properties['processing:level'] === request.level) : inCap;
       const prices = await scenePrices(client, input.contractId, items);
-      const ownership = await ownershipOf(client, { claimScope: input.claimScope, organisationId }, items.map(keyOf));
+      const scope = { claimScope: input.claimScope, organisationId };
+      const ownership = await ownershipOf(client, deps.paidItems, scope, items.map(keyOf));
       const candidates = items.flatMap((stacItem) => candidateOf(stacItem, prices.get(keyOf(stacItem)), ownership));
       const levels = new Map(items.map((s) => [keyOf(s), s.properties['processing:level'] ?? null]));
       const record = (plan: CoveragePlan, picks: CoveragePickRecord[]): PlanWithPicks => {

@@ -4,16 +4,18 @@
  */
 import { Context } from '@temporalio/activity';
 import { DEFAULT_RETRY, withRetry, type DataCosmosClient } from '../datacosmos';
-import type { OrderLineItemRequest } from '../datacosmos/api-schemas';
+import type { Contract, OrderLineItemRequest } from '../datacosmos/api-schemas';
 import { FAILURE } from '../shared/failure-types';
 import type { CreateOrderInput, LineItemInput, OrderSummary, Quote, ResolvedContract } from '../shared/purchase-types';
 import { createBatchActivities } from './batch';
 import { createClaimActivities } from './claims';
 import { createCoverageActivities } from './coverage';
-import { chooseContract, createContractCache, type ContractCache } from './contracts';
+import { chooseContract } from './contracts';
 import { apiStep, businessRule, cancellation, isFinalApiFailure, unsettled } from './failures';
+import { keptAnswers } from './kept-answers';
 import { checkAdoptable, findOrderForItems, readOrder, summarizeOrder } from './orders';
 import { createNotifyActivities, type NotifyDependencies } from './notify';
+import { paidItemsMemory } from './ownership';
 import { priceLineItems } from './pricing';
 import { createSpendActivities } from './spend';
 import { createStoredPageActivities } from './stored-pages';
@@ -21,7 +23,6 @@ import { createStoredPageActivities } from './stored-pages';
 export interface ActivityDependencies {
   client: DataCosmosClient;
   organisationId: number;
-  contractCache?: ContractCache;
   /** Clock skew tolerated when looking for an order whose create reply was lost. */
   orderLookbackMs?: number;
   /** Downloads at once in this worker, across all deliveries (default 4). */
@@ -36,10 +37,15 @@ export interface ActivityDependencies {
   notify?: NotifyDependencies;
 }
 
+/** How long a worker keeps an organisation's contracts. */
+const CONTRACTS_KEPT_MS = 5 * 60_000;
+
 export function createActivities(deps: ActivityDependencies) {
   const { client, organisationId } = deps;
-  const contracts = deps.contractCache ?? createContractCache(5 * 60_000);
+  // Contracts change rarely: kept per worker, a credits purchase stays at price + create + checkout calls.
+  const contracts = keptAnswers<number, Contract[]>(CONTRACTS_KEPT_MS);
   const lookbackMs = deps.orderLookbackMs ?? 5 * 60_000;
+  const paidItems = paidItemsMemory();
 
   return {
     /** Where workflows of this worker run DataCosmos calls that may skip the queue: 'local' unless a fleet budget governs them. */
@@ -176,8 +182,8 @@ export function createActivities(deps: ActivityDependencies) {
       return summarizeOrder(order);
     },
 
-    ...createBatchActivities(deps),
-    ...createCoverageActivities(deps),
+    ...createBatchActivities({ ...deps, paidItems }),
+    ...createCoverageActivities({ ...deps, paidItems }),
     ...createClaimActivities(deps),
     ...createSpendActivities(deps),
     ...createStoredPageActivities(),

@@ -32,6 +32,7 @@ import {
 import { emptyLedger } from '../shared/spend-limits';
 import { claimsTaskQueue } from '../shared/task-queues';
 import { WORKFLOW_TYPE } from '../shared/workflow-types';
+import { keptAnswers } from './kept-answers';
 
 /**
  * How long a worker keeps its ledger's answer to "any limit?", from when it asked. Asked by every purchase, the
@@ -133,25 +134,12 @@ async function limitCount(temporal: Pick<Client, 'workflow'>, scope: ClaimScope)
   }
 }
 
-interface LimitAnswer {
-  askedAt: number;
-  limited: Promise<boolean>;
-}
-
 export function createSpendActivities(deps: { claimCheckEveryMs?: number }) {
-  const answers = new Map<string, LimitAnswer>();
+  const answers = keptAnswers<string, boolean>(LIMIT_ANSWER_MEMORY_MS);
 
   /** Whether the scope's ledger holds a limit: one query at a time per ledger, its answer kept as said above. */
-  function ledgerLimited(client: Pick<Client, 'workflow'>, scope: ClaimScope): Promise<boolean> {
-    const ledgerId = spendLedgerId(scope);
-    const now = Date.now();
-    const known = answers.get(ledgerId);
-    if (known && now < known.askedAt + LIMIT_ANSWER_MEMORY_MS) return known.limited;
-    const answer: LimitAnswer = { askedAt: now, limited: limitCount(client, scope).then((count) => count > 0) };
-    answers.set(ledgerId, answer);
-    answer.limited.catch(() => answers.get(ledgerId) === answer && answers.delete(ledgerId));
-    return answer.limited;
-  }
+  const ledgerLimited = (client: Pick<Client, 'workflow'>, scope: ClaimScope): Promise<boolean> =>
+    answers.get(spendLedgerId(scope), () => limitCount(client, scope).then((count) => count > 0));
 
   return {
     /**

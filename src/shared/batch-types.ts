@@ -166,6 +166,8 @@ export interface PlanChunkInput {
   items?: LineItemInput[];
   /** A slice of a stored item list: `count` items from index `from`. */
   storedItems?: { list: StoredList; from: number; count: number };
+  /** When the batch began: PAID orders listed since then (kept by the worker) serve its chunks. */
+  batchStartedAt?: string;
 }
 
 export interface PlanChunkResult {

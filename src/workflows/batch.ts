@@ -247,14 +247,13 @@ class Batch {
     this.phase = 'PLANNING';
     const chunkSize = this.input.chunkSize ?? DEFAULT_CHUNK_SIZE;
     const s = this.state;
-    const claimScope = workflowInfo().taskQueue;
+    const chunkOf = { contractId: s.contractId, claimScope: workflowInfo().taskQueue, batchStartedAt: s.startedAt };
     let examined: ExaminedItem[];
     if (this.input.search) {
       const left = (this.input.search.maxItems ?? Infinity) - s.examined;
       const limit = Math.min(chunkSize, left);
       const plan = await this.api.planChunk({
-        contractId: s.contractId,
-        claimScope,
+        ...chunkOf,
         search: { ...this.input.search, cursor: s.cursor, limit },
       });
       examined = plan.examined.slice(0, limit);
@@ -268,8 +267,7 @@ class Batch {
       const list = this.input.storedItems;
       const count = Math.min(chunkSize, list.count - s.nextIndex);
       const plan = await this.api.planChunk({
-        contractId: s.contractId,
-        claimScope,
+        ...chunkOf,
         storedItems: { list, from: s.nextIndex, count },
       });
       examined = plan.examined;
@@ -278,7 +276,7 @@ class Batch {
       s.exhausted = s.nextIndex >= list.count;
     } else {
       const items = (this.input.items ?? []).slice(s.nextIndex, s.nextIndex + chunkSize);
-      const plan = await this.api.planChunk({ contractId: s.contractId, claimScope, items });
+      const plan = await this.api.planChunk({ ...chunkOf, items });
       examined = plan.examined;
       s.ownershipUnknown ??= plan.ownershipUnknown;
       s.nextIndex += items.length;
