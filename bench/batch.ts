@@ -12,6 +12,7 @@ import type { LineItem } from '../src/shared/purchase-types';
 import { startBatch } from '../src/workflow-client/batch-client';
 import type { ItemSupply } from '../harness/catalog';
 import { pool, round } from '../harness/stats';
+import { batchTimeline, type BatchTimeline } from './batch-timeline';
 import { measureCost } from './cost';
 import { rssMb } from './payment';
 import { ACCOUNT, type BenchStack } from './stack';
@@ -37,6 +38,8 @@ export interface BatchRunFigures extends BatchSetting {
   /** The batch workflow's own history events, over all its runs (it continues as new). */
   batchHistoryEvents: number;
   workerPeakRssMb: number;
+  /** Where a sample of its purchases spent their time. */
+  timeline: BatchTimeline;
 }
 
 const QUEUE = 'bench-batch';
@@ -118,6 +121,7 @@ async function measureOne(
   let batchHistoryEvents = 0;
   for await (const run of stack.client.workflow.list({ query: `WorkflowId = '${batchId}'` }))
     batchHistoryEvents += run.historyLength;
+  const timeline = await batchTimeline(stack.client, batchId);
 
   const scriptSeconds = await plainScript(api, supply.take(setting.items), setting);
   const batchItemsPerSecond = setting.items / batchSeconds;
@@ -133,6 +137,7 @@ async function measureOne(
     writesPerItem: cost.persistence.writesPerPurchase,
     batchHistoryEvents,
     workerPeakRssMb: peakRss,
+    timeline,
   };
 }
 
@@ -158,6 +163,23 @@ export function batchTable(figures: BatchRunFigures[]): string[] {
         `| ${f.items} | ${f.itemsPerOrder} | ${f.concurrency} | ${f.latencyMs} ms | ${f.batchItemsPerSecond} | ` +
         `${f.scriptItemsPerSecond} | ${f.ratio} | ${cpu} | ${f.writesPerItem} | ${f.batchHistoryEvents} | ` +
         `${f.workerPeakRssMb} MB |`
+      );
+    }),
+  ];
+}
+
+/** Where the purchases' time went, per setting: means per purchase in ms (local activities run inside workflow tasks). */
+export function batchTimelineTable(figures: BatchRunFigures[]): string[] {
+  return [
+    '| items | per order | at a time | API latency | purchases read | mean ms per purchase | batch refill ms |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...figures.map(({ timeline, ...f }) => {
+      const steps = Object.entries(timeline.meanMs)
+        .map(([name, ms]) => `${name} ${ms}`)
+        .join(', ');
+      return (
+        `| ${f.items} | ${f.itemsPerOrder} | ${f.concurrency} | ${f.latencyMs} ms | ${timeline.purchases} | ${steps} | ` +
+        `${timeline.refillMs} |`
       );
     }),
   ];

@@ -8,7 +8,7 @@ import { CLAIM_SHARDS } from '../src/shared/claim-types';
 import { startPurchase } from '../src/workflow-client/purchase-client';
 import { ItemSupply } from '../harness/catalog';
 import { claimCostPerPurchase, perItemWorkflowClaims, registryClaims } from './claims';
-import { batchSettings, batchTable, measureBatches } from './batch';
+import { batchSettings, batchTable, batchTimelineTable, measureBatches } from './batch';
 import { runCoverageBench, type CoverageBenchRow } from './coverage';
 import type { RunCost } from './cost';
 import { costChecks, costTables, readBaseline } from './cost-report';
@@ -155,6 +155,11 @@ export async function runScenarios(
       '- Batches beside the plain script (same items, orders and concurrency):',
       '',
       ...batchTable(figures),
+      '',
+      '- Where the time of a sample of their purchases went (local activities, such as the claims, the spend',
+      '  reservation and the checkout without a fleet budget, run inside workflow tasks):',
+      '',
+      ...batchTimelineTable(figures),
       '',
     );
   }

@@ -4,6 +4,7 @@
  * each over a megabyte), and its PurchaseItems search attribute under the server's limit for one value. Pure.
  */
 import { jsonBytes } from './stored-pages';
+import { claimShard } from './claim-types';
 import { itemKey } from './item-key';
 import type { LineItemInput } from './purchase-types';
 
@@ -13,20 +14,58 @@ export const MAX_LINE_ITEMS_BYTES = 128 * 1024;
 /** The server refuses a search attribute value over 2 KB (`limit.searchAttributesSizeOfValueBytes`). */
 export const MAX_SEARCH_ATTRIBUTE_BYTES = 2 * 1024;
 
+/** How many of the lines, from the first, one purchase takes: up to `size`, fewer past `maxBytes` (never none). */
+function fittingCount(lines: readonly LineItemInput[], size: number, maxBytes: number): number {
+  let bytes = 2;
+  let count = 0;
+  while (count < Math.min(size, lines.length)) {
+    const next = jsonBytes(lines[count]) + 1;
+    if (count > 0 && bytes + next > maxBytes) break;
+    bytes += next;
+    count += 1;
+  }
+  return count;
+}
+
 /**
  * Takes the next group off the front of the queue: up to `size` items, fewer when their line items would pass
  * MAX_LINE_ITEMS_BYTES (never none: an item alone always fits, being bounded by the id and vertex limits).
  */
 export function takeGroup<T extends LineItemInput>(queue: T[], size: number, maxBytes = MAX_LINE_ITEMS_BYTES): T[] {
-  let bytes = 2;
-  let count = 0;
-  while (count < Math.min(size, queue.length)) {
-    const next = jsonBytes(queue[count]) + 1;
-    if (count > 0 && bytes + next > maxBytes) break;
-    bytes += next;
-    count += 1;
-  }
-  return queue.splice(0, count);
+  return queue.splice(0, fittingCount(queue, size, maxBytes));
+}
+
+/**
+ * Takes a group as `takeGroup` does, but of items whose claims live in as few registries as the queue allows: the
+ * items of the claim shard most queued first (in queue order), then of the next. A purchase claims and settles its
+ * items in every registry they fall in: a 20-item order in queue order touched about 17 of the 64.
+ */
+export function takeShardGroup<T extends LineItemInput>(
+  queue: T[],
+  size: number,
+  maxBytes = MAX_LINE_ITEMS_BYTES,
+): T[] {
+  const shards = new Map<number, number[]>();
+  queue.forEach((line, index) => {
+    const shard = claimShard(itemKey(line));
+    const indices = shards.get(shard);
+    if (indices) indices.push(index);
+    else shards.set(shard, [index]);
+  });
+  const order = [...shards.values()].sort((a, b) => b.length - a.length || a[0] - b[0]).flat();
+  const taken = order.slice(
+    0,
+    fittingCount(
+      order.map((index) => queue[index]),
+      size,
+      maxBytes,
+    ),
+  );
+  const group = taken.map((index) => queue[index]);
+  const takenSet = new Set(taken);
+  const rest = queue.filter((_, index) => !takenSet.has(index));
+  queue.splice(0, queue.length, ...rest);
+  return group;
 }
 
 /** The items' keys for the PurchaseItems search attribute: as many as fit the server's limit for one value. */

@@ -14,6 +14,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   setWorkflowOptions,
@@ -51,7 +52,7 @@ import type { CoveragePickRecord, CoverageRequest } from '../shared/coverage-typ
 import { itemKey } from '../shared/item-key';
 import { subtract } from '../shared/money';
 import { cancelSignal } from '../shared/purchase-messages';
-import { purchaseItemsValue, takeGroup } from '../shared/purchase-groups';
+import { purchaseItemsValue, takeGroup, takeShardGroup } from '../shared/purchase-groups';
 import { INLINE_BYTES, jsonBytes, PAGE_BYTES, paginate, storedList, type StoredList } from '../shared/stored-pages';
 import {
   BatchIdKey,
@@ -66,6 +67,9 @@ import { purchaseWorkflow } from './purchase';
 import { versionedAs } from './versioning';
 
 type Activities = ReturnType<typeof createActivities>;
+
+/** Groups are taken by claim shard since this patch; batches started before it replay taking them in queue order. */
+const SHARD_GROUPS_PATCH = 'claim-shard-groups';
 
 export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchResult> {
   const batch = new Batch(input.schedule ? startScheduledRun(input) : input);
@@ -370,7 +374,9 @@ class Batch {
       this.running.size < this.concurrency &&
       (s.queue.length >= this.groupSize || (s.exhausted && s.queue.length > 0))
     ) {
-      const group = takeGroup(s.queue, this.groupSize);
+      const group = patched(SHARD_GROUPS_PATCH)
+        ? takeShardGroup(s.queue, this.groupSize)
+        : takeGroup(s.queue, this.groupSize);
       const purchaseId = `${this.input.batchId}/${s.nextGroup}`;
       s.nextGroup += 1;
       this.running.set(purchaseId, group);
