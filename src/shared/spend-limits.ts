@@ -19,18 +19,30 @@ const HOUR_MS = 3_600_000;
 /** Paid spend is kept per hour this long (the longest calendar period and a margin), then summed per scope. */
 export const SPENT_HOURS_KEPT_MS = 40 * 24 * HOUR_MS;
 
+/** One formatter per time zone: making one costs more than the rest of a period's reckoning. */
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+function wallClock(timeZone: string): Intl.DateTimeFormat {
+  let format = wallClocks.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    wallClocks.set(timeZone, format);
+  }
+  return format;
+}
+
 /** The zone's offset from UTC at an instant, in ms (what to add to UTC to get the wall clock there). */
 function zoneOffsetMs(timeZone: string, atMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(atMs));
+  const parts = wallClock(timeZone).formatToParts(new Date(atMs));
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
   return wall - Math.floor(atMs / 1000) * 1000;
