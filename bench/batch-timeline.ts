@@ -14,6 +14,8 @@ export interface BatchTimeline {
   meanMs: Record<string, number>;
   /** Mean ms from a purchase's end to the next purchase the batch asked for. */
   refillMs: number;
+  /** The batch's planning steps in its latest run: how many, and their mean ms (scheduled to closed). */
+  planning: { chunks: number; meanMs: number };
 }
 
 /** History numbers are Long objects or plain numbers, depending on how the history was read. */
@@ -59,6 +61,13 @@ export async function batchTimeline(client: Client, batchId: string, sample = 20
     const next = askedTimes.find((time) => time >= end);
     return next === undefined ? [] : [next - end];
   });
+  const plans = spans(parent, (e) => e.activityTaskCompletedEventAttributes?.scheduledEventId).filter(
+    ({ scheduled }) => scheduled.activityTaskScheduledEventAttributes?.activityType?.name === 'planChunk',
+  );
+  const planning = {
+    chunks: plans.length,
+    meanMs: plans.length ? round(plans.reduce((sum, plan) => sum + plan.ms, 0) / plans.length, 0) : 0,
+  };
   const ids = [...asked.keys()];
   const step = Math.max(1, Math.floor(ids.length / sample));
   const chosen = ids.filter((_, index) => index % step === 0).slice(0, sample);
@@ -85,5 +94,5 @@ export async function batchTimeline(client: Client, batchId: string, sample = 20
   }
   const meanMs = Object.fromEntries([...totals].map(([name, total]) => [name, round(total / chosen.length, 0)]));
   const refillMs = refills.length ? round(refills.reduce((a, b) => a + b, 0) / refills.length, 0) : 0;
-  return { purchases: chosen.length, meanMs, refillMs };
+  return { purchases: chosen.length, meanMs, refillMs, planning };
 }

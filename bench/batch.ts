@@ -171,15 +171,15 @@ export function batchTable(figures: BatchRunFigures[]): string[] {
 /** Where the purchases' time went, per setting: means per purchase in ms (local activities run inside workflow tasks). */
 export function batchTimelineTable(figures: BatchRunFigures[]): string[] {
   return [
-    '| items | per order | at a time | API latency | purchases read | mean ms per purchase | batch refill ms |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| items | per order | at a time | API latency | purchases read | mean ms per purchase | batch refill ms | planning steps (last run): count, mean ms |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...figures.map(({ timeline, ...f }) => {
       const steps = Object.entries(timeline.meanMs)
         .map(([name, ms]) => `${name} ${ms}`)
         .join(', ');
       return (
         `| ${f.items} | ${f.itemsPerOrder} | ${f.concurrency} | ${f.latencyMs} ms | ${timeline.purchases} | ${steps} | ` +
-        `${timeline.refillMs} |`
+        `${timeline.refillMs} | ${timeline.planning.chunks}, ${timeline.planning.meanMs} |`
       );
     }),
   ];

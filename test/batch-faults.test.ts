@@ -80,3 +80,42 @@ test('200 items under faults: affordable items bought once each, budget kept, a 
   }
   expect([...boughtCount.values()].every((n) => n === 1)).toBe(true);
 }, 180_000);
+
+test('a slow catalog search: the next chunk is planned while purchases run, and they go on starting meanwhile', async () => {
+  const search = { collections: ['hammer-l1c-cogs'], maxItems: 60 };
+  const catalog = await searchWithPrices(env, { collections: search.collections }, 60);
+  await env.admin.setCredits(env.account.organisation, '1000000000'); // paid at once: no payment wait
+  // Each search page (a planning step's) takes 2 s; the purchases' own requests are not slowed.
+  await env.admin.setFaults({ seed: 3, endpoints: { stac_search: { latencyMs: 2_000 } } });
+  let result: BatchResult;
+  let batchId: string;
+  try {
+    const handle = await runBatch(env, {
+      search,
+      budget: add(...catalog.map((c) => c.price)),
+      chunkSize: 20,
+      itemsPerOrder: 5,
+      concurrency: 2,
+    });
+    batchId = handle.workflowId;
+    result = await handle.result();
+  } finally {
+    await env.admin.setFaults({});
+  }
+  expect(result.counts.PAID).toBe(60);
+  const events = (await env.client.workflow.getHandle(batchId).fetchHistory()).events ?? [];
+  const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+  const scheduled = new Map(events.map((e) => [Number(e.eventId), e]));
+  const planning = events
+    .filter((e) => e.activityTaskCompletedEventAttributes)
+    .map((e) => [scheduled.get(Number(e.activityTaskCompletedEventAttributes?.scheduledEventId)), e] as const)
+    .filter(([s]) => s?.activityTaskScheduledEventAttributes?.activityType?.name === 'planChunk')
+    .map(([s, done]) => [at(s!), at(done)]);
+  expect(planning).toHaveLength(3);
+  const starts = events.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes).map(at);
+  expect(starts).toHaveLength(12);
+  // Planning one chunk after another, with no purchase started while a chunk was being planned, took 6 s of
+  // idle slots; now purchases of the planned chunks start while the next chunk is read.
+  const startedWhilePlanning = starts.filter((t) => planning.some(([from, to]) => t > from && t < to));
+  expect(startedWhilePlanning.length).toBeGreaterThan(0);
+}, 120_000);

@@ -70,6 +70,8 @@ type Activities = ReturnType<typeof createActivities>;
 
 /** Groups are taken by claim shard since this patch; batches started before it replay taking them in queue order. */
 const SHARD_GROUPS_PATCH = 'claim-shard-groups';
+/** The next chunk is planned while purchases run since this patch; batches started before it plan, then buy. */
+const PLAN_AHEAD_PATCH = 'plan-ahead';
 
 export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchResult> {
   const batch = new Batch(input.schedule ? startScheduledRun(input) : input);
@@ -122,6 +124,8 @@ class Batch {
   private readonly notifier: Notifier;
   /** Whether this run sent (or found sent) `coverage_reached`. */
   private coverageReachedSent = false;
+  /** The chunk being planned while purchases run (behind PLAN_AHEAD_PATCH). */
+  private planning: { done: boolean; step: Promise<void> } | null = null;
 
   constructor(private readonly input: BatchInput) {
     this.groupSize = input.itemsPerOrder ?? DEFAULT_ITEMS_PER_ORDER;
@@ -179,19 +183,8 @@ class Batch {
   async run(): Promise<BatchResult> {
     if (!this.input.carried) await this.start();
     await this.restoreQueue();
-    while (this.state.cancelReason === null) {
-      await this.storeFullRowPages();
-      if (this.historyFull()) await this.drainAndContinueAsNew();
-      if (!this.state.exhausted && this.state.queue.length < this.groupSize * this.concurrency) {
-        await this.planNextChunk();
-        continue;
-      }
-      this.phase = 'BUYING';
-      this.startGroupsWhileRoom();
-      if (this.state.exhausted && this.state.queue.length === 0 && this.running.size === 0) break;
-      const running = this.running.size;
-      await condition(() => this.running.size < running || this.state.cancelReason !== null);
-    }
+    if (patched(PLAN_AHEAD_PATCH)) await this.buyWhilePlanning();
+    else await this.planThenBuy();
     if (this.state.cancelReason !== null) await this.stopPurchases();
     await this.storeFullRowPages();
     const result = this.finish();
@@ -208,6 +201,72 @@ class Batch {
     });
     await this.notifier.drained();
     return result;
+  }
+
+  /**
+   * Plans the next chunk while purchases run, one chunk at a time, from when the queue holds less than two windows
+   * (`concurrency` orders of `itemsPerOrder`). Planning a chunk reads, prices and checks up to 500 items through the
+   * API: at 100 ms a request it took seconds, in which no purchase started.
+   */
+  private async buyWhilePlanning(): Promise<void> {
+    const s = this.state;
+    while (s.cancelReason === null) {
+      await this.planFinished();
+      await this.storeFullRowPages();
+      if (this.historyFull()) {
+        await this.planSettled();
+        await this.drainAndContinueAsNew();
+      }
+      if (!this.planning && !s.exhausted && s.queue.length < 2 * this.groupSize * this.concurrency) {
+        const planning = { done: false, step: this.planNextChunk() };
+        planning.step.then(
+          () => (planning.done = true),
+          () => (planning.done = true),
+        );
+        this.planning = planning;
+      }
+      this.phase = this.planning && this.running.size === 0 ? 'PLANNING' : 'BUYING';
+      this.startGroupsWhileRoom();
+      if (s.exhausted && !this.planning && s.queue.length === 0 && this.running.size === 0) return;
+      const running = this.running.size;
+      const planning = this.planning;
+      await condition(() => this.running.size < running || planning?.done === true || s.cancelReason !== null);
+    }
+    await this.planSettled();
+  }
+
+  /** The chunk being planned, once it is done: a planning step that failed fails the batch here. */
+  private async planFinished(): Promise<void> {
+    if (!this.planning?.done) return;
+    const { step } = this.planning;
+    this.planning = null;
+    await step;
+  }
+
+  /** Waits for the chunk being planned (before the batch continues as new or stops, its items must be in the queue). */
+  private async planSettled(): Promise<void> {
+    const step = this.planning?.step;
+    this.planning = null;
+    await step;
+  }
+
+  /** Batches started before PLAN_AHEAD_PATCH: each chunk is planned when the queue runs short, and buying waits. */
+  private async planThenBuy(): Promise<void> {
+    const s = this.state;
+    while (s.cancelReason === null) {
+      await this.storeFullRowPages();
+      if (this.historyFull()) await this.drainAndContinueAsNew();
+      if (!s.exhausted && s.queue.length < this.groupSize * this.concurrency) {
+        this.phase = 'PLANNING';
+        await this.planNextChunk();
+        continue;
+      }
+      this.phase = 'BUYING';
+      this.startGroupsWhileRoom();
+      if (s.exhausted && s.queue.length === 0 && this.running.size === 0) return;
+      const running = this.running.size;
+      await condition(() => this.running.size < running || s.cancelReason !== null);
+    }
   }
 
   // --- steps -----------------------------------------------------------------------------------
@@ -248,7 +307,6 @@ class Batch {
 
   /** Reads, prices and classifies the next chunk of the input, and fits it into the budget. */
   private async planNextChunk(): Promise<void> {
-    this.phase = 'PLANNING';
     const chunkSize = this.input.chunkSize ?? DEFAULT_CHUNK_SIZE;
     const s = this.state;
     const chunkOf = { contractId: s.contractId, claimScope: workflowInfo().taskQueue, batchStartedAt: s.startedAt };
