@@ -3,10 +3,9 @@
  * batch asked for it, each of its activities (scheduled to closed), its own workflow tasks, its whole run, and how
  * long the batch took to start the next purchase once one ended. Means over a sample of the batch's purchases.
  */
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { eventMs as ms, spans } from '../harness/history-spans';
 import { round } from '../harness/stats';
-
-type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
 
 export interface BatchTimeline {
   purchases: number;
@@ -16,27 +15,6 @@ export interface BatchTimeline {
   refillMs: number;
   /** The batch's planning steps in its latest run: how many, and their mean ms (scheduled to closed). */
   planning: { chunks: number; meanMs: number };
-}
-
-/** History numbers are Long objects or plain numbers, depending on how the history was read. */
-type HistoryNumber = number | { toNumber(): number } | null | undefined;
-const num = (value: HistoryNumber): number => (typeof value === 'number' ? value : value ? value.toNumber() : 0);
-
-const ms = (event: HistoryEvent): number => {
-  const t = event.eventTime;
-  return num(t?.seconds) * 1000 + (t?.nanos ?? 0) / 1e6;
-};
-
-/** Durations from a scheduled event to the event that closes it, keyed by the scheduled event's id. */
-function spans(events: HistoryEvent[], closes: (event: HistoryEvent) => HistoryNumber) {
-  const at = new Map(events.map((event) => [num(event.eventId), event]));
-  const found: { scheduled: HistoryEvent; ms: number }[] = [];
-  for (const event of events) {
-    const id = closes(event);
-    const scheduled = id === null || id === undefined ? undefined : at.get(num(id));
-    if (scheduled) found.push({ scheduled, ms: ms(event) - ms(scheduled) });
-  }
-  return found;
 }
 
 /** The batch's latest run and up to `sample` of the purchases it started there. */

@@ -11,20 +11,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { regionAoi } from './support/batch-env';
-import { PurchaseEnv } from './support/purchase-env';
+import { onePurchaseEnvPerFile, type PurchaseEnv } from './support/purchase-env';
 
 const DCP = path.resolve(__dirname, '../dist/src/starter.js');
 let env: PurchaseEnv;
-let dir: string;
-
-beforeAll(async () => {
-  env = await PurchaseEnv.start();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-batch-cli-'));
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-});
+onePurchaseEnvPerFile((started) => (env = started));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-batch-cli-'));
 
 function dcp(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const vars = { PATH: process.env.PATH as string, ...settingsEnvironment(env.settings) };

@@ -7,6 +7,7 @@ import { add, compare } from '../src/shared/money';
 import type { BatchResult, ItemReport } from '../src/shared/batch-types';
 import { runBatch, searchWithPrices } from './support/batch-env';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
+import { eventMs, spans } from '../harness/history-spans';
 
 let env: PurchaseEnv;
 onePurchaseEnvPerFile((started) => (env = started));
@@ -104,15 +105,11 @@ test('a slow catalog search: the next chunk is planned while purchases run, and 
   }
   expect(result.counts.PAID).toBe(60);
   const events = (await env.client.workflow.getHandle(batchId).fetchHistory()).events ?? [];
-  const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
-  const scheduled = new Map(events.map((e) => [Number(e.eventId), e]));
-  const planning = events
-    .filter((e) => e.activityTaskCompletedEventAttributes)
-    .map((e) => [scheduled.get(Number(e.activityTaskCompletedEventAttributes?.scheduledEventId)), e] as const)
-    .filter(([s]) => s?.activityTaskScheduledEventAttributes?.activityType?.name === 'planChunk')
-    .map(([s, done]) => [at(s!), at(done)]);
+  const planning = spans(events, (e) => e.activityTaskCompletedEventAttributes?.scheduledEventId)
+    .filter((span) => span.scheduled.activityTaskScheduledEventAttributes?.activityType?.name === 'planChunk')
+    .map((span) => [span.fromMs, span.toMs]);
   expect(planning).toHaveLength(3);
-  const starts = events.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes).map(at);
+  const starts = events.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes).map(eventMs);
   expect(starts).toHaveLength(12);
   // Planning one chunk after another, with no purchase started while a chunk was being planned, took 6 s of
   // idle slots; now purchases of the planned chunks start while the next chunk is read.

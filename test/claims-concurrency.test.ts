@@ -4,21 +4,13 @@
  * SIGKILL in the middle. Every item is ordered exactly once (simulator audit); every other request for it ends
  * ALREADY_OWNED or IN_FLIGHT; the credits charged are exactly the paid orders' totals.
  */
-import type { ChildProcess } from 'node:child_process';
 import { add, subtract } from '../src/shared/money';
 import { runBatch } from './support/batch-env';
 import { runDcp } from './support/dcp';
 import { withWorkerProcess, type PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
-let worker: ChildProcess;
-withWorkerProcess(
-  (started, spawned) => {
-    env = started;
-    worker = spawned;
-  },
-  () => worker,
-);
+withWorkerProcess((started) => (env = started));
 
 test('four overlapping batches and dcp buy at the same instant, with faults and a worker crash: one order per item', async () => {
   const catalog = await env.items(40);
@@ -40,7 +32,7 @@ test('four overlapping batches and dcp buy at the same instant, with faults and 
   );
 
   // Mid-run: the worker dies without a chance to finish anything, and a new one takes over.
-  worker = await env.killWorkerAfterOrders(worker, 4);
+  await env.killWorkersAfterOrders(4);
 
   const results = await Promise.all(batches.map((b) => b.result()));
   const runs = await Promise.all(buys);

@@ -6,18 +6,18 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { datacosmosTaskQueue } from '../src/shared/task-queues';
 import { PurchaseEnv } from './support/purchase-env';
-import { startInProcess, type InProcessSimulator } from '../harness/simulator';
+import { type InProcessSimulator } from '../harness/simulator';
+import { oneSimulatorPerFile } from './support/one-simulator';
 
 const API_LIMIT = 10; // requests/s per API client, in the simulator
 const FLEET_BUDGET = 8; // DataCosmos activity starts/s across the fleet
 const PURCHASES = 24; // 3 requests each: about 9 s at the fleet budget
 
 let sim: InProcessSimulator;
-beforeAll(async () => {
-  sim = await startInProcess({ rateLimit: API_LIMIT, rateLimitScope: 'client' });
+oneSimulatorPerFile({ rateLimit: API_LIMIT, rateLimitScope: 'client' }, async (ready) => {
+  sim = ready.sim;
   await sim.admin.setCredits(1001, '100000000');
 });
-afterAll(() => sim.close());
 
 interface Run {
   rateLimited: number;

@@ -9,13 +9,11 @@ import { freePort } from '../local/ports';
 import { simulatorSettings } from '../harness/simulator-settings';
 import { runDcp } from './support/dcp';
 import { orderCatalogItems } from './support/orders';
-import { ACME, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
+import { ACME, getToken, type InProcessSimulator } from '../harness/simulator';
+import { oneSimulatorPerFile } from './support/one-simulator';
 
 let sim: InProcessSimulator;
-beforeAll(async () => {
-  sim = await startInProcess({ items: 50 });
-});
-afterAll(() => sim?.close());
+oneSimulatorPerFile({ items: 50 }, (ready) => (sim = ready.sim));
 
 function settings(url = sim.url, secret = ACME.clientSecret) {
   return simulatorSettings({

@@ -11,20 +11,12 @@ import type { QuoteReport } from '../src/cli/quote';
 import type { DoctorCheck } from '../src/cli/doctor';
 import type { PurchaseResult } from '../src/shared/purchase-types';
 import { runDcp } from './support/dcp';
-import { PurchaseEnv } from './support/purchase-env';
+import { onePurchaseEnvPerFile, type PurchaseEnv } from './support/purchase-env';
 import { call } from '../harness/simulator';
 
 let env: PurchaseEnv;
-let dir: string;
-
-beforeAll(async () => {
-  env = await PurchaseEnv.start();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-quote-'));
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-});
+onePurchaseEnvPerFile((started) => (env = started));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-quote-'));
 
 const dcp = (args: string[], extraEnv: Record<string, string> = {}) =>
   runDcp({ ...env.settings }, args, 60_000, extraEnv);

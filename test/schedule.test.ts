@@ -14,20 +14,12 @@ import type { BatchResult } from '../src/shared/batch-types';
 import type { batchPurchaseWorkflow } from '../src/workflows/batch';
 import { regionAoi } from './support/batch-env';
 import { runDcp, type DcpRun } from './support/dcp';
-import { PurchaseEnv } from './support/purchase-env';
+import { onePurchaseEnvPerFile, type PurchaseEnv } from './support/purchase-env';
 import { until } from '../harness/until';
 
 let env: PurchaseEnv;
-let dir: string;
-
-beforeAll(async () => {
-  env = await PurchaseEnv.start();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-schedule-'));
-}, 60_000);
-
-afterAll(async () => {
-  await env?.close();
-});
+onePurchaseEnvPerFile((started) => (env = started));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-schedule-'));
 
 const dcp = (args: string[]): Promise<DcpRun> => runDcp(env.settings, args);
 

@@ -1,15 +1,12 @@
 /** The card checkout page: paying marks the order PAID once; an unpaid session expires and cancels the order. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkout, orderCatalogItems } from './support/orders';
-import { BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
+import { BLUE_FIELDS, call, type InProcessSimulator } from '../harness/simulator';
+import { oneSimulatorPerFile } from './support/one-simulator';
 
 let sim: InProcessSimulator;
 let token: string;
-beforeAll(async () => {
-  sim = await startInProcess({ items: 300 });
-  token = await getToken(sim.url, BLUE_FIELDS);
-});
-afterAll(() => sim.close());
+oneSimulatorPerFile({ items: 300, account: BLUE_FIELDS }, (ready) => ({ sim, token } = ready));
 
 async function cardCheckout() {
   const order = await orderCatalogItems(sim.url, token, BLUE_FIELDS, 2);

@@ -2,13 +2,11 @@
 import { OrderResponse } from '../src/datacosmos/api-schemas';
 import { subtract } from '../src/shared/money';
 import { checkout, createOrder, findItems, orderCatalogItems } from './support/orders';
-import { ACME, BLUE_FIELDS, CIRRUS, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
+import { ACME, BLUE_FIELDS, CIRRUS, getToken, type InProcessSimulator } from '../harness/simulator';
+import { oneSimulatorPerFile } from './support/one-simulator';
 
 let sim: InProcessSimulator;
-beforeAll(async () => {
-  sim = await startInProcess({ items: 600 });
-});
-afterAll(() => sim.close());
+oneSimulatorPerFile({ items: 600 }, (ready) => (sim = ready.sim));
 
 test('credits that cover the total: PAID, NOT_REQUIRED, empty link, balance reduced once across repeated checkouts', async () => {
   const token = await getToken(sim.url, ACME);

@@ -12,10 +12,10 @@ import {
   call,
   getToken,
   spawnSimulator,
-  startInProcess,
   type ApiResponse,
   type InProcessSimulator,
 } from '../harness/simulator';
+import { oneSimulatorPerFile } from './support/one-simulator';
 
 const ORDERS = '/api/data/v0/order/orders';
 const POLICIES = `/api/data/v1/dpap/organisations/${ACME.organisation}/policies`;
@@ -23,11 +23,7 @@ const BATCH_V1 = `/api/data/v1/dpap/policies/${ACME.contract}/catalog/price/batc
 
 let sim: InProcessSimulator;
 let acme: string;
-beforeAll(async () => {
-  sim = await startInProcess({ items: 300, apiVariant: 'documented' });
-  acme = await getToken(sim.url, ACME);
-});
-afterAll(() => sim.close());
+oneSimulatorPerFile({ items: 300, apiVariant: 'documented' }, (ready) => ({ sim, token: acme } = ready));
 
 function expectDocumented(res: ApiResponse, fixture: DocumentedFixture): void {
   expect(shapeDifferences(res.body, documentedFixture(fixture))).toEqual([]);

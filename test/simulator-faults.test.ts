@@ -3,27 +3,15 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Order } from '../src/datacosmos/api-schemas';
 import type { FaultConfig } from '../simulator/faults';
-import { createOrder, findItems, orderBody, type CatalogRef } from './support/orders';
-import {
-  ACME,
-  call,
-  getToken,
-  spawnSimulator,
-  startInProcess,
-  tempDataDir,
-  type InProcessSimulator,
-} from '../harness/simulator';
+import { createOrder, orderBody, type CatalogRef } from './support/orders';
+import { ACME, call, getToken, spawnSimulator, tempDataDir, type InProcessSimulator } from '../harness/simulator';
+import { oneSimulatorPerFile } from './support/one-simulator';
 
 let sim: InProcessSimulator;
 let token: string;
 let items: CatalogRef[];
-beforeAll(async () => {
-  sim = await startInProcess({ items: 300 });
-  token = await getToken(sim.url, ACME);
-  items = await findItems(sim.url, token, ACME.contract, 5);
-});
+oneSimulatorPerFile({ items: 300, catalogItems: 5 }, (ready) => ({ sim, token, items } = ready));
 afterEach(() => sim.admin.setFaults({}));
-afterAll(() => sim.close());
 
 const POLICIES = '/api/data/v1/dpap/organisations/1001/policies';
 const only = (endpoint: string, spec: Record<string, number>): FaultConfig => ({

@@ -1,13 +1,11 @@
 /** Ledger atomicity: 50 concurrent checkouts against credits for only some of them never overdraw the balance. */
 import { add, compare, subtract } from '../src/shared/money';
 import { checkout, createOrder, findItems } from './support/orders';
-import { CIRRUS, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
+import { CIRRUS, getToken, type InProcessSimulator } from '../harness/simulator';
+import { oneSimulatorPerFile } from './support/one-simulator';
 
 let sim: InProcessSimulator;
-beforeAll(async () => {
-  sim = await startInProcess({ items: 2000 });
-});
-afterAll(() => sim.close());
+oneSimulatorPerFile({ items: 2000 }, (ready) => (sim = ready.sim));
 
 test('balance never goes negative and equals start minus what was charged', async () => {
   const token = await getToken(sim.url, CIRRUS);

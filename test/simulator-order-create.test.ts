@@ -2,26 +2,14 @@
 import { Order } from '../src/datacosmos/api-schemas';
 import { add } from '../src/shared/money';
 import { findItems, orderBody, subAreaOf, type CatalogRef } from './support/orders';
-import {
-  ACME,
-  BLUE_FIELDS,
-  CIRRUS,
-  call,
-  getToken,
-  startInProcess,
-  type InProcessSimulator,
-} from '../harness/simulator';
+import { ACME, BLUE_FIELDS, CIRRUS, call, getToken, type InProcessSimulator } from '../harness/simulator';
+import { oneSimulatorPerFile } from './support/one-simulator';
 
 let sim: InProcessSimulator;
 let acme: string;
 let items: CatalogRef[];
 const ORDERS = '/api/data/v0/order/orders';
-beforeAll(async () => {
-  sim = await startInProcess({ items: 400 });
-  acme = await getToken(sim.url, ACME);
-  items = await findItems(sim.url, acme, ACME.contract, 3);
-});
-afterAll(() => sim.close());
+oneSimulatorPerFile({ items: 400, catalogItems: 3 }, (ready) => ({ sim, token: acme, items } = ready));
 
 const create = (body: unknown, token = acme, query = '') => call(sim.url, 'POST', `${ORDERS}${query}`, { token, body });
 

@@ -1,21 +1,20 @@
 /** Listing orders: newest first, status and created_after filters, cursor paging, own organisation only. */
 import { OrderList } from '../src/datacosmos/api-schemas';
-import { createOrder, findItems } from './support/orders';
-import { ACME, call, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
+import { createOrder } from './support/orders';
+import { ACME, call, type InProcessSimulator } from '../harness/simulator';
+import { oneSimulatorPerFile } from './support/one-simulator';
 
 let sim: InProcessSimulator;
 let acme: string;
 let ids: string[];
-beforeAll(async () => {
-  sim = await startInProcess({ items: 300 });
-  acme = await getToken(sim.url, ACME);
-  const items = await findItems(sim.url, acme, ACME.contract, 25);
+oneSimulatorPerFile({ items: 300, catalogItems: 25 }, async (ready) => {
+  ({ sim, token: acme } = ready);
   ids = [];
-  for (const item of items) ids.push((await createOrder(sim.url, acme, ACME.organisation, ACME.contract, [item])).id);
+  for (const item of ready.items)
+    ids.push((await createOrder(sim.url, acme, ACME.organisation, ACME.contract, [item])).id);
   await sim.admin.cancelOrder(ids[3]);
   await sim.admin.cancelOrder(ids[7]);
 });
-afterAll(() => sim.close());
 
 const list = (query: string) => call(sim.url, 'GET', `/api/data/v0/order/orders?${query}`, { token: acme });
 

@@ -1,19 +1,18 @@
 /** Contracts (policies) of the caller's organisation, and v0/v1 pricing under them. */
 import { ContractsResponse, PriceBatchResponse, PriceResponse } from '../src/datacosmos/api-schemas';
 import { multiply, roundTo, toDecimal } from '../src/shared/money';
-import { ACME, BLUE_FIELDS, call, getToken, startInProcess, type InProcessSimulator } from '../harness/simulator';
+import { BLUE_FIELDS, call, getToken, type InProcessSimulator } from '../harness/simulator';
+import { oneSimulatorPerFile } from './support/one-simulator';
 
 let sim: InProcessSimulator;
 let acme: string;
 let item: { collection: string; id: string; area: number };
-beforeAll(async () => {
-  sim = await startInProcess({ items: 300 });
-  acme = await getToken(sim.url, ACME);
+oneSimulatorPerFile({ items: 300 }, async (ready) => {
+  ({ sim, token: acme } = ready);
   const search = await call(sim.url, 'GET', '/api/data/v0/stac/search?limit=2', { token: acme });
   const feature = search.body.features[0];
   item = { collection: feature.collection, id: feature.id, area: feature.properties['opencosmos:data_area_km2'] };
 });
-afterAll(() => sim.close());
 
 describe('policies', () => {
   test('lists active contracts, and inactive ones only when asked', async () => {

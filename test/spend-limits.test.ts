@@ -6,7 +6,6 @@
  * lets one through, a cancelled purchase's unpaid order holds its money until that order is cancelled. While no limit
  * exists, purchases do not reserve (they do not queue on the ledger), and what they spend still counts once one is set.
  */
-import type { ChildProcess } from 'node:child_process';
 import { add, compare, subtract } from '../src/shared/money';
 import type { PurchaseResult } from '../src/shared/purchase-types';
 import { spendLedgerId, type LimitReport } from '../src/shared/spend-limit-types';
@@ -18,14 +17,7 @@ import { dcpOk, expectLimitHeld, limitsOf, paidTotal } from './support/spend-lim
 import { withWorkerProcess, type PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
-let worker: ChildProcess;
-withWorkerProcess(
-  (started, spawned) => {
-    env = started;
-    worker = spawned;
-  },
-  () => worker,
-);
+withWorkerProcess((started) => (env = started));
 
 const dcp = (args: string[]) => dcpOk(env, args);
 const limits = () => limitsOf(env);
@@ -66,7 +58,7 @@ test('five batches and a schedule run at the same instant, with a worker kill: n
       concurrency: 4,
     }),
   ]);
-  worker = await env.killWorkerAfterOrders(worker, 5);
+  await env.killWorkersAfterOrders(5);
   const results = await Promise.all(handles.map((h) => h.result()));
 
   const nightlyRows = new Set((await env.batchItems(results[5])).map((r) => r.item));

@@ -52,6 +52,7 @@ export class PurchaseEnv {
   /** The base name of this environment's queues; its workers poll the simulator target's queues under it. */
   readonly queueBase = `test-${randomUUID()}`;
   private workers: Array<{ worker: PurchaseWorker; running: Promise<void>; connection: NativeConnection }> = [];
+  private readonly workerProcesses = new Set<ChildProcess>();
 
   private constructor(
     readonly sim: InProcessSimulator | { url: string; admin: SimAdmin },
@@ -124,24 +125,30 @@ export class PurchaseEnv {
     this.workers.push({ worker, running: worker.run(), connection });
   }
 
-  /** The worker as its own process, configured through the environment like production (and `extraEnv`); kill it at will. */
+  /**
+   * The worker as its own process, configured through the environment like production (and `extraEnv`); kill it at
+   * will. One still running when the environment closes is killed then.
+   */
   spawnWorkerProcess(extraEnv: Record<string, string> = {}): ChildProcess {
-    return spawn(process.execPath, [path.resolve(__dirname, '../../dist/src/worker.js')], {
+    const worker = spawn(process.execPath, [path.resolve(__dirname, '../../dist/src/worker.js')], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { PATH: process.env.PATH, ...settingsEnvironment(this.settings), LOG_LEVEL: 'warn', ...extraEnv },
     });
+    this.workerProcesses.add(worker);
+    worker.once('exit', () => this.workerProcesses.delete(worker));
+    return worker;
   }
 
-  /** Mid-run: once the organisation has `orders` orders, the worker process dies (SIGKILL); returns the new one. */
-  async killWorkerAfterOrders(worker: ChildProcess, orders: number): Promise<ChildProcess> {
+  /** Mid-run: once the organisation has `orders` orders, every worker process dies (SIGKILL) and a new one starts. */
+  async killWorkersAfterOrders(orders: number): Promise<void> {
     await until(
       `${orders} orders`,
       () => this.admin.orders(this.account.organisation),
       (list) => list.length >= orders,
       180_000,
     );
-    await kill9(worker);
-    return this.spawnWorkerProcess();
+    await Promise.all([...this.workerProcesses].map(kill9));
+    this.spawnWorkerProcess();
   }
 
   /** Starts a purchase of these items with short test timings; the purchase id is unique unless given. */
@@ -236,6 +243,7 @@ export class PurchaseEnv {
   }
 
   async close(): Promise<void> {
+    await Promise.all([...this.workerProcesses].map(kill9));
     await this.stopWorkers();
     await this.client.connection.close();
     if (this.ownsSimulator) await (this.sim as InProcessSimulator).close();
@@ -257,22 +265,13 @@ export function onePurchaseEnvPerFile(
   });
 }
 
-/**
- * One environment for the whole test file with its worker as a process of its own (to kill at will): `current`
- * names the worker process running at the end, which is killed then.
- */
-export function withWorkerProcess(
-  use: (env: PurchaseEnv, worker: ChildProcess) => void,
-  current: () => ChildProcess | undefined,
-): void {
-  let env: PurchaseEnv | undefined;
-  beforeAll(async () => {
-    env = await PurchaseEnv.start({ worker: false });
-    use(env, env.spawnWorkerProcess());
-  }, 60_000);
-  afterAll(async () => {
-    const worker = current();
-    if (worker) await kill9(worker);
-    await env?.close();
-  });
+/** One environment for the whole test file with its worker as a process of its own (to kill at will). */
+export function withWorkerProcess(use: (env: PurchaseEnv) => void): void {
+  onePurchaseEnvPerFile(
+    (env) => {
+      use(env);
+      env.spawnWorkerProcess();
+    },
+    { worker: false },
+  );
 }
