@@ -40,15 +40,18 @@ async function dcp(args: string[]) {
 
 const deployStatus = async () => JSON.parse((await dcp(['deploy', 'status', '--json'])).stdout) as DeploymentReport;
 
-/** Waits until the deployment knows the build (its workers have polled), then makes it current. */
+/**
+ * Makes the build current once its workers poll every queue the current build's do: until then the server refuses
+ * (the queues would be left unversioned), and any other refusal fails the test.
+ */
 async function makeCurrent(buildId: string): Promise<void> {
-  await until(
-    `build ${buildId} seen`,
-    () => runDcp(env.settings, ['deploy', 'status', '--json'], 60_000, versioned),
-    (run) => run.code === 0 && (JSON.parse(run.stdout) as DeploymentReport).builds.some((b) => b.buildId === buildId),
+  const run = await until(
+    `build ${buildId} polling every queue`,
+    () => runDcp(env.settings, ['deploy', 'set-current', buildId], 60_000, versioned),
+    (attempt) => attempt.code === 0 || !/has polled yet|not found|not polled every queue/i.test(attempt.stderr),
     60_000,
   );
-  await dcp(['deploy', 'set-current', buildId]);
+  if (run.code !== 0) throw new Error(`dcp deploy set-current ${buildId} exited ${run.code}: ${run.stderr}`);
 }
 
 /** The build the execution is on now (its versioning info). */

@@ -100,7 +100,14 @@ export async function setCurrentBuild(buildId: string): Promise<void> {
         identity: 'dcp',
       })
       .catch((err: Error) => {
-        throw new CliError(`cannot make ${buildId} current in ${deploymentName}: ${err.message}`, ExitCode.USAGE);
+        // The server refuses a build whose workers have not yet polled every queue of the current one.
+        const hint = /missing active task queues/.test(err.message)
+          ? `; its workers have not polled every queue yet: start them and try again in a few seconds`
+          : '';
+        throw new CliError(
+          `cannot make ${buildId} current in ${deploymentName}: ${err.message}${hint}`,
+          ExitCode.USAGE,
+        );
       });
     process.stdout.write(`${deploymentName}: current build is now ${buildId}\n`);
   });

@@ -1,4 +1,7 @@
-/** Structured JSON logs on stderr. Tokens and secrets are never passed to it. */
+/**
+ * Structured JSON logs on stderr. Tokens and secrets are never passed to it. Written synchronously, so that a
+ * process's own last line (a worker's one-line error before it exits) comes after every log line.
+ */
 import pino from 'pino';
 
 export type Logger = pino.Logger;
@@ -6,7 +9,7 @@ export type Logger = pino.Logger;
 export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
   return pino(
     { level, base, redact: { paths: ['*.clientSecret', '*.authorization', '*.token'], remove: true } },
-    pino.destination(2),
+    pino.destination({ dest: 2, sync: true }),
   );
 }
 
