@@ -46,37 +46,23 @@ export type Scenario = (typeof SCENARIOS)[number];
  * at 24 req/s long runs still met the cores now and then; at 20 req/s what it measures is the fleet budget.
  */
 export function plan(quick: boolean) {
-  return quick
-    ? {
-        simSeconds: 3,
-        purchases: 150,
-        concurrency: 50,
-        sweep: { purchases: 60, concurrencies: [5, 10, 25] },
-        rateLimited: { purchases: 360, workers: [2, 4], apiLimit: 20, fleetBudget: 19 },
-        payments: 60,
-        waiting: 300,
-        waitSeconds: 60,
-        claims: 300,
-        startupRuns: 5,
-        cost: costPlan(10, 30),
-        largeBatch: { items: 10_000, buySample: 100 },
-        batch: batchSettings([200, 1000], [0, 100]),
-      }
-    : {
-        simSeconds: 10,
-        purchases: 1000,
-        concurrency: 50,
-        sweep: { purchases: 300, concurrencies: [5, 10, 25] },
-        rateLimited: { purchases: 900, workers: [2, 4], apiLimit: 20, fleetBudget: 19 },
-        payments: 200,
-        waiting: 2000,
-        waitSeconds: 400,
-        claims: 1000,
-        startupRuns: 15,
-        cost: costPlan(30, 100),
-        largeBatch: { items: 50_000, buySample: 500 },
-        batch: batchSettings([1000, 10_000], [0, 100]),
-      };
+  /** Each setting's quick value beside its full one. */
+  const pick = <T>(quickValue: T, fullValue: T): T => (quick ? quickValue : fullValue);
+  return {
+    simSeconds: pick(3, 10),
+    purchases: pick(150, 1000),
+    concurrency: 50,
+    sweep: { purchases: pick(60, 300), concurrencies: [5, 10, 25] },
+    rateLimited: { purchases: pick(360, 900), workers: [2, 4], apiLimit: 20, fleetBudget: 19 },
+    payments: pick(60, 200),
+    waiting: pick(300, 2000),
+    waitSeconds: pick(60, 400),
+    claims: pick(300, 1000),
+    startupRuns: pick(5, 15),
+    cost: pick(costPlan(10, 30), costPlan(30, 100)),
+    largeBatch: pick({ items: 10_000, buySample: 100 }, { items: 50_000, buySample: 500 }),
+    batch: pick(batchSettings([200, 1000], [0, 100]), batchSettings([1000, 10_000], [0, 100])),
+  };
 }
 export type Plan = ReturnType<typeof plan>;
 

@@ -64,26 +64,30 @@ function bashCases(nodes: Node[]): string {
     .join('\n');
 }
 
-/** The sub-command names per path, so the function can tell a command word from an option value. */
-function pathTable(nodes: Node[]): string {
-  return nodes
+/**
+ * The loop bash and zsh share: it walks the words before the cursor (`words` from index `first` up to `end`) and
+ * builds the command path, telling a command word from an option value by the sub-command names per path.
+ */
+function commandPathLoop(nodes: Node[], words: string, first: number, end: string): string {
+  const table = nodes
     .filter((node) => node.subcommands.length > 0)
     .map((node) => `    ${quote(node.path)}) subs=${quote(node.subcommands.map((s) => s.name).join(' '))} ;;`)
     .join('\n');
+  return `  for ((i = ${first}; i < ${end}; i++)); do
+    word="\${${words}[i]}"
+    subs=""
+    case "$path" in
+${table}
+    esac
+    if [[ " $subs " == *" $word "* ]]; then path="\${path:+$path }$word"; fi
+  done`;
 }
 
 function bashScript(nodes: Node[]): string {
   return `# dcp completion for bash: eval "$(dcp completion bash)" (or save it under bash_completion.d)
 _dcp_completion() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" path="" subs word i
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    word="\${COMP_WORDS[i]}"
-    subs=""
-    case "$path" in
-${pathTable(nodes)}
-    esac
-    if [[ " $subs " == *" $word "* ]]; then path="\${path:+$path }$word"; fi
-  done
+${commandPathLoop(nodes, 'COMP_WORDS', 1, 'COMP_CWORD')}
   case "$path" in
 ${bashCases(nodes)}
   esac
@@ -98,14 +102,7 @@ function zshScript(nodes: Node[]): string {
 _dcp() {
   local cur="\${words[CURRENT]}" prev="\${words[CURRENT-1]}" path="" subs word i
   local -a reply
-  for ((i = 2; i < CURRENT; i++)); do
-    word="\${words[i]}"
-    subs=""
-    case "$path" in
-${pathTable(nodes)}
-    esac
-    if [[ " $subs " == *" $word "* ]]; then path="\${path:+$path }$word"; fi
-  done
+${commandPathLoop(nodes, 'words', 2, 'CURRENT')}
   case "$path" in
 ${nodes
   .map((node) => {

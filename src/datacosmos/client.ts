@@ -194,15 +194,22 @@ export class DataCosmosClient {
   }
 
   async getOrder(orderId: string, signal?: AbortSignal): Promise<Order> {
-    const id = parseRequest('order_get', 'GET', OrderId, orderId);
-    const reply = await this.transport.call({
-      endpoint: 'order_get',
-      method: 'GET',
-      path: withOrderId(this.options.paths.orderGet, id),
-      reply: OrderResponse,
-      signal,
-    });
-    return reply.data;
+    return (await this.callOnOrder('order_get', orderId, OrderResponse, signal)).data;
+  }
+
+  /** A call on one order (read it, or check it out): the id is checked before anything is sent. */
+  private callOnOrder<S extends z.ZodType>(
+    endpoint: 'order_get' | 'order_checkout',
+    orderId: string,
+    reply: S,
+    signal: AbortSignal | undefined,
+  ): Promise<z.output<S>> {
+    const [method, pathTemplate] =
+      endpoint === 'order_get'
+        ? (['GET', this.options.paths.orderGet] as const)
+        : (['POST', this.options.paths.orderCheckout] as const);
+    const id = parseRequest(endpoint, method, OrderId, orderId);
+    return this.transport.call({ endpoint, method, path: withOrderId(pathTemplate, id), reply, signal });
   }
 
   /** One page of the organisation's orders, newest first; entries that cannot be read are counted, not returned. */
@@ -244,14 +251,7 @@ export class DataCosmosClient {
    * the reply is a readable order, so a caller that needs the status reads the order when it is null.
    */
   async checkout(orderId: string, signal?: AbortSignal): Promise<CheckoutOutcome> {
-    const id = parseRequest('order_checkout', 'POST', OrderId, orderId);
-    const reply = await this.transport.call({
-      endpoint: 'order_checkout',
-      method: 'POST',
-      path: withOrderId(this.options.paths.orderCheckout, id),
-      reply: CheckoutResponse,
-      signal,
-    });
+    const reply = await this.callOnOrder('order_checkout', orderId, CheckoutResponse, signal);
     const order = Order.safeParse(reply.data);
     return {
       order: order.success ? order.data : null,

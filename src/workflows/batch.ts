@@ -237,10 +237,7 @@ class Batch {
 
   /** The chunk being planned, once it is done: a planning step that failed fails the batch here. */
   private async planFinished(): Promise<void> {
-    if (!this.planning?.done) return;
-    const { step } = this.planning;
-    this.planning = null;
-    await step;
+    if (this.planning?.done) await this.planSettled();
   }
 
   /** Waits for the chunk being planned (before the batch continues as new or stops, its items must be in the queue). */
