@@ -26,6 +26,8 @@ export interface Settings {
   webhookUrl: string | null;
   /** HMAC secret of those events; never logged or shown by the admin API. */
   webhookSecret: string | null;
+  /** The largest page of the order list (its `limit`); a larger one is refused with 400, as an API may. */
+  orderListMaxLimit: number;
 }
 
 export interface SimulatorOptions {
@@ -58,6 +60,9 @@ export const DEFAULTS = {
   items: 5000,
 } as const;
 
+/** The order list's largest page by default. */
+export const ORDER_LIST_MAX_LIMIT = 200;
+
 export function settingsFromOptions(options: SimulatorOptions): Settings {
   return {
     apiVariant: options.apiVariant ?? 'full',
@@ -69,6 +74,7 @@ export function settingsFromOptions(options: SimulatorOptions): Settings {
     rateLimitScope: options.rateLimitScope ?? 'token',
     webhookUrl: options.webhookUrl ?? null,
     webhookSecret: options.webhookSecret ?? null,
+    orderListMaxLimit: ORDER_LIST_MAX_LIMIT,
   };
 }
 
@@ -83,6 +89,7 @@ const SettingsPatch = z
     rateLimitScope: z.enum(['token', 'client']),
     webhookUrl: z.url({ protocol: /^https?$/ }).nullable(),
     webhookSecret: z.string().min(16).nullable(),
+    orderListMaxLimit: z.number().int().min(1),
   })
   .partial()
   .strict();

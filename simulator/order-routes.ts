@@ -52,7 +52,6 @@ const NewOrder = z.object({
 const ORDER_STATUSES = z.enum(['UNPAID', 'PAID', 'CANCELLED']);
 
 const LIST_DEFAULT_LIMIT = 50;
-const LIST_MAX_LIMIT = 200;
 
 export async function createOrder(ctx: RequestContext): Promise<Reply> {
   const caller = callerOf(ctx);
@@ -142,8 +141,8 @@ export async function listOrders(ctx: RequestContext): Promise<Reply> {
   const status = params.has('status') ? parseOrThrow(ORDER_STATUSES, params.get('status')) : null;
   const createdAfter = params.has('created_after') ? isoParam(params.get('created_after')!, 'created_after') : null;
   const limit = integerParam(params.get('limit'), 'limit') ?? LIST_DEFAULT_LIMIT;
-  if (limit < 1 || limit > LIST_MAX_LIMIT)
-    throw new ApiError(400, `limit must be between 1 and ${LIST_MAX_LIMIT}`, 'limit');
+  const { orderListMaxLimit: maxLimit } = ctx.sim.state.settings;
+  if (limit < 1 || limit > maxLimit) throw new ApiError(400, `limit must be between 1 and ${maxLimit}`, 'limit');
   const before = params.has('cursor') ? decodeListCursor(params.get('cursor')!) : Infinity;
 
   const all = ctx.sim.state.ordersByOrg.get(organisation) ?? [];

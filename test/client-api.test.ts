@@ -5,6 +5,7 @@
  */
 import {
   DataCosmosClient,
+  ORDER_LIST_PAGE_SIZE,
   type DataCosmosClientOptions,
   type Order,
   type RequestEvent,
@@ -275,6 +276,37 @@ describe('orders', () => {
 
     const paid = await blue.listOrders({ organisationId: BLUE_FIELDS.organisation, status: 'PAID' });
     expect(paid.orders.map((o) => o.id)).not.toContain(created[0].id);
+  });
+
+  it(`lists ${ORDER_LIST_PAGE_SIZE} orders a page, and at the API's own size once the API refuses that one`, async () => {
+    const lists: Array<number | 'error'> = [];
+    const blue = clientFor(BLUE_FIELDS, (event) => event.endpoint === 'order_list' && lists.push(event.status));
+    for (let i = 0; i < 60; i++) await blue.createOrder(orderOf(BLUE_FIELDS, [catalog[i % catalog.length]]));
+    const listAll = async () => {
+      lists.length = 0;
+      const ids: string[] = [];
+      for await (const page of blue.listAllOrders({ organisationId: BLUE_FIELDS.organisation })) {
+        ids.push(...page.orders.map((order) => order.id));
+      }
+      return { ids, requests: [...lists] };
+    };
+    const large = await listAll();
+    expect(large.ids.length).toBeGreaterThanOrEqual(60);
+    expect(large.ids.length).toBeLessThan(ORDER_LIST_PAGE_SIZE);
+    expect(large.requests).toEqual([200]); // every order in one page
+
+    await sim.admin.setSettings({ orderListMaxLimit: 50 });
+    try {
+      const pagesOf50 = Array<number>(Math.ceil(large.ids.length / 50)).fill(200);
+      const refused = await listAll();
+      expect(refused.requests).toEqual([400, ...pagesOf50]);
+      expect(refused.ids).toEqual(large.ids);
+      const remembered = await listAll();
+      expect(remembered.requests).toEqual(pagesOf50);
+      expect(remembered.ids).toEqual(large.ids);
+    } finally {
+      await sim.admin.setSettings({ orderListMaxLimit: ORDER_LIST_PAGE_SIZE });
+    }
   });
 });
 

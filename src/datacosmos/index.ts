@@ -1,5 +1,5 @@
 /** The typed DataCosmos API client: the only place that knows URLs, headers, JSON shapes and HTTP errors. */
-export { DataCosmosClient, PRICE_BATCH_SIZE } from './client';
+export { DataCosmosClient, ORDER_LIST_PAGE_SIZE, PRICE_BATCH_SIZE } from './client';
 export type { DataCosmosClientOptions, RequestEvent } from './options';
 export { DEFAULT_RETRY } from './options';
 export type { RetryPolicy } from './backoff';
