@@ -32,7 +32,7 @@ module.exports = {
   ],
   testTimeout: 60_000,
   // Most integration files wait on timers and other processes: three at a time keep both cores of the CI machine
-  // busy (a third of the serial time), and each file works on queues of its own.
+  // busy (under half the serial time), and each file works on queues of its own.
   maxWorkers: 3,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   // The Temporal native bridge keeps a handle open after teardown; this is the SDK's known remedy.

@@ -47,8 +47,8 @@ const PriceRefs = z.array(PriceRef);
 const OrderId = z.string().min(1);
 
 /**
- * Orders a listing asks for a page: a quarter of the requests of the usual default of 50 where the API serves pages
- * this large (a batch lists every PAID order of the organisation).
+ * Orders a listing asks for a page: a quarter of the requests of a default of 50 (the simulator's) where the API
+ * serves pages this large (a batch lists every PAID order of the organisation).
  */
 export const ORDER_LIST_PAGE_SIZE = 200;
 
