@@ -38,6 +38,7 @@ test('10,000 items: every run stays under the event limit, every item has a row'
   const runs = [];
   for await (const run of env.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(run);
   expect(runs.length).toBe(result.runs + 1);
-  // One planning step (about six events) may start just under the limit.
-  for (const run of runs) expect(run.historyLength).toBeLessThanOrEqual(limit + 10);
+  // One planning step (about six events) may start just under the limit; each run's first task also records its
+  // patch markers (the notifications decision, and the search attribute that lists patches).
+  for (const run of runs) expect(run.historyLength).toBeLessThanOrEqual(limit + 15);
 }, 120_000);

@@ -39,6 +39,29 @@ test.each(files)('%s replays without non-determinism', async (file) => {
   await Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, file);
 });
 
+test('a purchase whose checkout result came in a workflow task of its own replays', async () => {
+  // Recorded under load: the task that ran the checkout (a local activity) was completed with its result and a new
+  // task asked for, so the code after it ran in the next task. The notifications patch, asked there at the time,
+  // was asked in a replay before the replay had seen its marker; it is now asked in the first task.
+  const file = path.join(__dirname, 'fixtures/task-split/purchase-checkout-result-in-own-task.json');
+  const history = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    events: Array<{
+      activityTaskScheduledEventAttributes?: { activityType: { name: string } };
+      markerRecordedEventAttributes?: { markerName: string };
+      workflowTaskScheduledEventAttributes?: object;
+    }>;
+  };
+  const { events } = history;
+  const create = events.findIndex(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType.name === 'createOrderOnce',
+  );
+  const checkout = events.findIndex(
+    (e, i) => i > create && e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+  );
+  expect(events[checkout + 1].workflowTaskScheduledEventAttributes).toBeDefined();
+  await Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, 'task-split');
+});
+
 test('replay catches a workflow that no longer matches its history', async () => {
   const history = JSON.parse(fs.readFileSync(historyFile('purchase', 'credits', NEWEST_RECORDED_VERSION), 'utf8')) as {
     events: Array<{ activityTaskScheduledEventAttributes?: { activityType: { name: string } } }>;

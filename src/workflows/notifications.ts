@@ -4,7 +4,8 @@
  * when its parent closes, so it goes on retrying for hours after the purchase ended, and the purchase never waits on
  * a receiver. The child's activity signs the body with the worker's secret and posts it (src/activities/notify.ts):
  * neither the secret nor the default URL enters a history.
- * Every new command is behind patched('notifications'): executions started before it replay without.
+ * Every new command is behind patched('notifications'), asked in the execution's first activation
+ * (NOTIFICATIONS_AT_START_PATCH): executions started before it replay without.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
@@ -32,6 +33,13 @@ type Activities = ReturnType<typeof createActivities>;
 
 /** Purchases and batches from this change on send notifications; older histories replay without. */
 export const NOTIFICATIONS_PATCH = 'notifications';
+/**
+ * Executions from this change on decide in their first activation whether they notify. Decided at the first event,
+ * the patch marker came right after a local activity (a checkout, a poll); when that activity's result arrived in a
+ * workflow task of its own, a replay asked for the patch before it had seen the marker, found none, and failed on the
+ * marker (a nondeterminism error: status queries and replay checks failed, and the run could not be resumed).
+ */
+export const NOTIFICATIONS_AT_START_PATCH = 'notifications-at-start';
 
 /** One event to its receivers: one activity per URL (the worker's default is `null`), each retried on its own. */
 export async function notificationWorkflow(input: NotificationInput): Promise<void> {
@@ -51,19 +59,24 @@ setWorkflowOptions(versionedAs('AUTO_UPGRADE'), notificationWorkflow);
 export class Notifier {
   private toDefault: Promise<boolean> | null = null;
   private readonly pending = new Set<Promise<void>>();
+  /** Whether the run notifies, when decided at its start; null: decided at its first event (older executions). */
+  private readonly enabled: boolean | null;
 
+  /** Made in the execution's first activation (NOTIFICATIONS_AT_START_PATCH). */
   constructor(
     /** A purchase (with its batch, if any) or a batch. */
     private readonly subject: { purchaseId?: string; batchId?: string },
     private readonly urls: readonly string[] | undefined,
-  ) {}
+  ) {
+    this.enabled = patched(NOTIFICATIONS_AT_START_PATCH) ? patched(NOTIFICATIONS_PATCH) : null;
+  }
 
   /**
    * Whether this execution sends notifications (the patch; `notify` URLs, or a worker default, asked once per run
    * and recorded in the history as a local activity's result).
    */
   async active(): Promise<boolean> {
-    if (!patched(NOTIFICATIONS_PATCH)) return false;
+    if (!(this.enabled ?? patched(NOTIFICATIONS_PATCH))) return false;
     this.toDefault ??= proxyLocalActivities<Activities>({ startToCloseTimeout: '10s' }).notifyDefault();
     return (this.urls?.length ?? 0) > 0 || (await this.toDefault);
   }
