@@ -2,7 +2,12 @@
  * Records purchase workflow histories into test/histories/<version>/ for the replay test
  * (`npm run histories:record`, which records the batch scenarios too).
  */
-import { approveUpdate, cancelSignal, paymentCompletedSignal } from '../../src/shared/purchase-messages';
+import {
+  adoptOrderUpdate,
+  approveUpdate,
+  cancelSignal,
+  paymentCompletedSignal,
+} from '../../src/shared/purchase-messages';
 import type { PurchaseHandle } from '../../src/workflow-client/purchase-client';
 import { saveHistory } from '../support/histories';
 import { onePurchaseEnvPerFile, PurchaseEnv } from '../support/purchase-env';
@@ -60,4 +65,42 @@ test('record', async () => {
   await long.result();
   await save('continued-as-new-first-run', long, first.runId);
   await save('continued-as-new-last-run', long);
-}, 120_000);
+
+  // Notified while it waits, until its window closes: payment_link_ready, payment_deadline_near, purchase_ended
+  // (to a port where nothing listens: the deliveries retry on their own, the purchase does not wait for them).
+  const notified = await env.buy({
+    items: await env.items(1),
+    paymentWindowMs: 3_000,
+    notify: ['http://127.0.0.1:9/events'],
+  });
+  expect((await notified.result()).end).toBe('EXPIRED');
+  await save('notified-expired', notified);
+  await env.admin.setCredits(1001, '100000');
+
+  // No order list to settle a lost create reply: NEEDS_ATTENTION until an operator adopts the order.
+  const before = await env.admin.settings();
+  await env.admin.setSettings({ apiVariant: 'documented' });
+  await env.admin.setFaults({ seed: 4, endpoints: { order_create: { lostReply: 1 } } });
+  const [lostItem] = await env.items(1);
+  const lost = await env.buy({ items: [lostItem] });
+  await env.waitForStage(lost, 'NEEDS_ATTENTION');
+  await env.admin.setFaults({});
+  const [order] = (await env.admin.orders(env.account.organisation)).filter((o) =>
+    o.items.some((i) => i.item === lostItem.item),
+  );
+  await lost.executeUpdate(adoptOrderUpdate, { args: [{ orderId: order.id }] });
+  expect((await lost.result()).end).toBe('COMPLETED');
+  await save('needs-attention-adopted', lost);
+
+  // An order that cannot be read after its checkout (a wrong path) waits in NEEDS_ATTENTION; a worker with the
+  // right path reads it.
+  await env.stopWorkers();
+  await env.startWorker({ datacosmos: { paths: { orderGet: '/api/data/v0/order/nowhere/{order_id}' } } });
+  const unread = await env.buy({ items: await env.items(1), paymentWindowMs: 300 });
+  await env.waitForStage(unread, 'NEEDS_ATTENTION', (s) => s.orderId !== null);
+  await env.stopWorkers();
+  await env.startWorker();
+  expect((await unread.result()).end).toBe('COMPLETED');
+  await save('unreadable-order-read-later', unread);
+  await env.admin.setSettings({ apiVariant: before.apiVariant });
+}, 180_000);
