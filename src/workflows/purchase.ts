@@ -4,7 +4,7 @@
  *   -> AWAITING_PAYMENT -> [DELIVERING] -> COMPLETED, or CANCELLED | EXPIRED | REJECTED | FAILED | ALREADY_OWNED |
  *   IN_FLIGHT; NEEDS_ATTENTION while an order's fate cannot be told.
  * This file is the lifecycle; its decisions are pure rules in src/shared (payment-polls, claim-rules, budget-rules,
- * step-failures, purchase-state), its record, messages and steps are beside it. Deterministic: all I/O is in
+ * step-failures, purchase-state); its record, messages, steps, ordering and payment wait are beside it. Deterministic: all I/O is in
  * activities; Date is the SDK's workflow clock.
  */
 import {
@@ -16,14 +16,12 @@ import {
   setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
-import { ATTENTION_RESOLVES } from '../shared/attention-rules';
 import { approvalOutcome, currencyMismatch, overBudget } from '../shared/budget-rules';
 import { nothingLeftToBuy, settlementFor, sortGrants, waitingForHeld } from '../shared/claim-rules';
 import type { ItemDelivery } from '../shared/delivery-types';
 import { itemKey } from '../shared/item-key';
-import { deadlineNearMs } from '../shared/notification-types';
-import { cancelledByDataCosmos, expiredReason, nextPoll, paymentState } from '../shared/payment-polls';
-import { applyContract, cancelledReason, carriedStateOf } from '../shared/purchase-state';
+import { cancelledByDataCosmos } from '../shared/payment-polls';
+import { applyContract, carriedStateOf } from '../shared/purchase-state';
 import {
   DEFAULT_ACTIVITY_TIMEOUT_MS,
   DEFAULT_APPROVAL_TIMEOUT_MS,
@@ -41,34 +39,20 @@ import {
 } from '../shared/purchase-types';
 import { purchaseInputProblems } from '../shared/purchase-validation';
 import { spendSettlementFor } from '../shared/spend-limits';
-import {
-  activityCause,
-  invalidInput,
-  businessFailure,
-  failureMessage,
-  isNonRetryable,
-  unsettledReason,
-} from '../shared/step-failures';
+import { invalidInput, businessFailure } from '../shared/step-failures';
+import { Notifier } from './notifications';
 import { Attention } from './purchase-attention';
 import { deliverFiles } from './purchase-delivery';
-import { Notifier } from './notifications';
+import { PurchaseEnded, stopIfCancelled } from './purchase-ended';
 import { Inbox, installPurchaseHandlers } from './purchase-handlers';
+import { checkOut, createOrder, type OrderingContext } from './purchase-ordering';
+import { PaymentWait } from './purchase-payment';
 import { PurchaseRecord } from './purchase-record';
 import { claimSteps, contractLookup, datacosmosSteps, type DataCosmosSteps } from './purchase-steps';
 import { versionedAs } from './versioning';
 
 /** Purchases from this change on reserve their total in the target's spend ledger; older histories replay without. */
 const SPEND_LIMITS_PATCH = 'spend-limits';
-
-/** Ends the workflow function early with a business end; caught once in purchaseWorkflow. */
-class PurchaseEnded extends Error {
-  constructor(
-    readonly end: PurchaseEnd,
-    readonly reason: string | null,
-  ) {
-    super(reason ?? end);
-  }
-}
 
 export async function purchaseWorkflow(input: PurchaseInput): Promise<PurchaseResult> {
   const purchase = new Purchase(input);
@@ -103,14 +87,11 @@ class Purchase {
   private orderRequest: CreateOrderInput | null = null;
   private readonly attention: Attention;
   private readonly paymentWindow: { ms: number };
-  private nextPollMs: number;
-  private paymentWaitStartedAt: number | null;
+  private readonly payment: PaymentWait;
   /** Its events, to its `notify` URLs and the worker's default (behind patched('notifications')). */
   private readonly notifier: Notifier;
   /** NEEDS_ATTENTION entries this run: each is an event of its own. */
   private attentionEvents = 0;
-  /** Whether this run sent (or found sent) `payment_deadline_near`. */
-  private deadlineNearSent = false;
 
   constructor(private readonly input: PurchaseInput) {
     const carried = input.carried;
@@ -124,8 +105,18 @@ class Purchase {
       void this.notifier.send('needs_attention', { ...attention, orderId: this.status.orderId }, this.attentionId());
     });
     this.paymentWindow = { ms: input.paymentWindowMs ?? DEFAULT_PAYMENT_WINDOW_MS };
-    this.nextPollMs = carried?.nextPollMs ?? this.poll().firstMs;
-    this.paymentWaitStartedAt = carried?.paymentWaitStartedAt ?? null;
+    this.payment = new PaymentWait(
+      {
+        record: this.record,
+        inbox: this.inbox,
+        attention: this.attention,
+        notifier: this.notifier,
+        poll: this.poll(),
+        paymentWindow: this.paymentWindow,
+        historyEventLimit: input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT,
+      },
+      carried,
+    );
     this.contract = carried?.contract ?? null;
     this.claimed = carried?.claimed ?? [];
     this.spendReserved = carried?.spendReserved ?? false;
@@ -215,24 +206,29 @@ class Purchase {
       notBefore: this.status.startedAt,
       licenses: this.input.licenses,
     };
-    const order = await this.createOrder(this.orderRequest);
+    const order = await createOrder(this.ordering(), this.orderRequest);
     this.record.recordOrder(order);
     if (order.status === 'PAID') return; // credits applied at create
     this.endIfOrderCancelled(order);
     this.stopIfCancelled();
 
     this.record.setStage('CHECKOUT');
-    const checkedOut = await this.checkOut(order.orderId);
+    const checkedOut = await checkOut(this.ordering(), order.orderId);
     if (checkedOut) {
       this.record.recordOrder(checkedOut);
       if (checkedOut.status === 'PAID') return; // credits covered the total
       this.endIfOrderCancelled(checkedOut);
     }
 
-    this.status.paymentDeadline = new Date(Date.now() + this.paymentWindow.ms).toISOString();
-    this.paymentWaitStartedAt = Date.now();
-    await this.notifier.send('payment_link_ready', this.paymentFacts());
+    await this.payment.open();
     await this.waitForPayment();
+  }
+
+  /** AWAITING_PAYMENT, on the steps this run places. */
+  private async waitForPayment(): Promise<void> {
+    this.record.setStage('AWAITING_PAYMENT');
+    await this.placeSteps();
+    await this.payment.untilPaid(this.steps.polling, () => this.continueWaitingAsNew());
   }
 
   /**
@@ -309,141 +305,6 @@ class Purchase {
     if (outcome.end) throw new PurchaseEnded(outcome.end.end, outcome.end.reason);
   }
 
-  /**
-   * Creates the order at most once. When its outcome cannot be settled (the reply was lost and the order list
-   * cannot tell), the purchase rests in NEEDS_ATTENTION: it looks again now and then (never creating blindly),
-   * and takes an order an operator adopts, or a cancel.
-   */
-  private async createOrder(request: CreateOrderInput): Promise<OrderSummary> {
-    let lookFirst = false;
-    for (;;) {
-      try {
-        const order = await this.steps.ordering.createOrderOnce({ ...request, ...(lookFirst ? { lookFirst } : {}) });
-        this.attention.settled();
-        return order;
-      } catch (err) {
-        const why = unsettledReason(err);
-        if (why === null) throw err;
-        lookFirst = true;
-        await this.attention.rest(why, ATTENTION_RESOLVES.create);
-        this.stopIfCancelled();
-        if (this.inbox.adopted) {
-          this.attention.settled();
-          return this.inbox.adopted;
-        }
-      }
-    }
-  }
-
-  /**
-   * Checks out; null when the checkout went through but the order cannot be read (the payment wait reads it).
-   * A checkout that cannot be made (its path is not served) rests in NEEDS_ATTENTION and is tried again.
-   */
-  private async checkOut(orderId: string): Promise<OrderSummary | null> {
-    for (;;) {
-      try {
-        const order = await this.steps.checkout.checkoutOrder({ orderId });
-        this.attention.settled();
-        return order;
-      } catch (err) {
-        const why = unsettledReason(err);
-        if (why === null) throw err;
-        const known = activityCause(err)?.details?.[0] as { checkoutUrl?: string | null } | undefined;
-        if (known && 'checkoutUrl' in known) {
-          this.status.checkoutUrl = known.checkoutUrl ?? this.status.checkoutUrl;
-          this.status.lastError = why;
-          return null;
-        }
-        await this.attention.rest(why, ATTENTION_RESOLVES.checkout);
-        this.stopIfCancelled();
-      }
-    }
-  }
-
-  /**
-   * Polls the order while it is UNPAID, with growing intervals capped by the schedule, waking at once on
-   * `paymentCompleted`, `cancel` or a moved deadline. Continues as new before the history grows large.
-   */
-  private async waitForPayment(): Promise<void> {
-    this.record.setStage('AWAITING_PAYMENT');
-    await this.placeSteps();
-    const historyLimit = this.input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
-    const orderId = this.status.orderId as string;
-    const inbox = this.inbox;
-    for (;;) {
-      if (inbox.cancelReason !== null) {
-        throw new PurchaseEnded('CANCELLED', `${inbox.cancelReason}; order ${orderId} was left UNPAID`);
-      }
-      inbox.paymentSignalled = false;
-      inbox.deadlineMoved = false;
-      const order = await this.pollOrder(orderId);
-      const remainingMs = Date.parse(this.status.paymentDeadline as string) - Date.now();
-      const state = paymentState(order, remainingMs, this.status.attention !== null);
-      if (state === 'PAID') return;
-      if (state === 'CANCELLED') throw new PurchaseEnded('CANCELLED', cancelledByDataCosmos(orderId));
-      if (state === 'EXPIRED') {
-        const deadline = this.status.paymentDeadline as string;
-        throw new PurchaseEnded('EXPIRED', expiredReason(orderId, deadline, this.status.checkoutUrl));
-      }
-      if (workflowInfo().historyLength >= historyLimit || workflowInfo().continueAsNewSuggested) {
-        await this.continueWaitingAsNew();
-      }
-      const { sleepMs: pollSleepMs, nextPollMs } = nextPoll(this.poll(), this.nextPollMs, remainingMs);
-      const sleepMs = await this.deadlineNear(remainingMs, pollSleepMs);
-      this.nextPollMs = nextPollMs;
-      this.status.nextCheckAt = new Date(Date.now() + sleepMs).toISOString();
-      await condition(() => inbox.paymentSignalled || inbox.deadlineMoved || inbox.cancelReason !== null, sleepMs);
-    }
-  }
-
-  /**
-   * One status check; a check that keeps failing is recorded, and the next poll tries again. An order that
-   * cannot be read (its path is not served, its reply has no status) puts the purchase in NEEDS_ATTENTION
-   * until a poll reads it again.
-   */
-  private async pollOrder(orderId: string): Promise<OrderSummary | null> {
-    try {
-      const order = await this.steps.polling.getOrder({ orderId });
-      this.status.polls += 1;
-      this.record.recordOrder(order);
-      if (this.status.attention !== null) {
-        this.attention.settled();
-        this.record.setStage('AWAITING_PAYMENT');
-      }
-      return order;
-    } catch (err) {
-      const why = unsettledReason(err);
-      if (why !== null) this.attention.note(why, ATTENTION_RESOLVES.poll);
-      else if (isNonRetryable(err)) {
-        throw err;
-      }
-      this.status.lastError = failureMessage(err);
-      return null;
-    }
-  }
-
-  // --- notifications ---------------------------------------------------------------------------
-
-  /** What a receiver needs to pay: the order, its link, the total and the deadline. */
-  private paymentFacts(): Record<string, unknown> {
-    const { orderId, checkoutUrl, total, currency, paymentDeadline } = this.status;
-    return { orderId, checkoutUrl, total, currency, paymentDeadline };
-  }
-
-  /**
-   * Sends `payment_deadline_near` once the deadline is within deadlineNearMs of the window (once per purchase: its
-   * id is fixed, and a start under a used id is dropped), and shortens the sleep to wake when it comes near. Only
-   * when the purchase notifies at all: otherwise the sleep is the poll's, as before.
-   */
-  private async deadlineNear(remainingMs: number, sleepMs: number): Promise<number> {
-    if (this.deadlineNearSent || !(await this.notifier.active())) return sleepMs;
-    const nearMs = deadlineNearMs(this.paymentWindow.ms);
-    if (remainingMs > nearMs) return Math.min(sleepMs, remainingMs - nearMs);
-    this.deadlineNearSent = true;
-    await this.notifier.send('payment_deadline_near', this.paymentFacts());
-    return sleepMs;
-  }
-
   /** The id suffix of this run's latest NEEDS_ATTENTION entry: `<run>.<n>`. */
   private attentionId(): string {
     return `${this.status.runs}.${this.attentionEvents}`;
@@ -494,15 +355,17 @@ class Purchase {
       contract: this.contract as ResolvedContract,
       claimed: this.claimed,
       spendReserved: this.spendReserved,
-      nextPollMs: this.nextPollMs,
-      paymentWaitStartedAt: this.paymentWaitStartedAt,
+      ...this.payment.state(),
     });
     return continueAsNew<typeof purchaseWorkflow>({ ...this.input, carried });
   }
 
   private stopIfCancelled(): void {
-    const reason = this.inbox.cancelReason;
-    if (reason !== null) throw new PurchaseEnded('CANCELLED', cancelledReason(reason, this.status));
+    stopIfCancelled(this.inbox, this.status);
+  }
+
+  private ordering(): OrderingContext {
+    return { steps: this.steps, attention: this.attention, inbox: this.inbox, status: this.status };
   }
 
   private endIfOrderCancelled(order: OrderSummary): void {
@@ -510,7 +373,7 @@ class Purchase {
   }
 
   private finish(end: PurchaseEnd, reason: string | null, delivery?: ItemDelivery[]): PurchaseResult {
-    return this.record.finish(end, reason, this.paymentWaitStartedAt, delivery);
+    return this.record.finish(end, reason, this.payment.startedAt, delivery);
   }
 
   private poll() {

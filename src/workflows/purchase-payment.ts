@@ -1,0 +1,142 @@
+/**
+ * The wait for payment: polls the order while it is UNPAID, with growing intervals capped by the schedule, waking
+ * at once on `paymentCompleted`, `cancel` or a moved deadline, until it is PAID, CANCELLED or past its deadline.
+ */
+import { condition, workflowInfo } from '@temporalio/workflow';
+import { ATTENTION_RESOLVES } from '../shared/attention-rules';
+import { deadlineNearMs } from '../shared/notification-types';
+import { cancelledByDataCosmos, expiredReason, nextPoll, paymentState } from '../shared/payment-polls';
+import type { CarriedState, OrderSummary, PollSchedule } from '../shared/purchase-types';
+import { failureMessage, isNonRetryable, unsettledReason } from '../shared/step-failures';
+import type { Notifier } from './notifications';
+import type { Attention } from './purchase-attention';
+import { PurchaseEnded } from './purchase-ended';
+import type { Inbox } from './purchase-handlers';
+import type { PurchaseRecord } from './purchase-record';
+import type { DataCosmosSteps } from './purchase-steps';
+
+export interface PaymentWaitContext {
+  record: PurchaseRecord;
+  inbox: Inbox;
+  attention: Attention;
+  notifier: Notifier;
+  poll: PollSchedule;
+  paymentWindow: { ms: number };
+  /** Past this many history events the purchase continues as new. */
+  historyEventLimit: number;
+}
+
+/** Where the wait stands, carried into the next run. */
+export interface PaymentWaitState {
+  nextPollMs: number;
+  paymentWaitStartedAt: number | null;
+}
+
+export class PaymentWait {
+  private nextPollMs: number;
+  /** Epoch ms when the wait began: the purchase's result says how long it waited. */
+  startedAt: number | null;
+  /** Whether this run sent (or found sent) `payment_deadline_near`. */
+  private deadlineNearSent = false;
+
+  constructor(
+    private readonly context: PaymentWaitContext,
+    carried: Pick<CarriedState, 'nextPollMs' | 'paymentWaitStartedAt'> | undefined,
+  ) {
+    this.nextPollMs = carried?.nextPollMs ?? context.poll.firstMs;
+    this.startedAt = carried?.paymentWaitStartedAt ?? null;
+  }
+
+  private get status() {
+    return this.context.record.status;
+  }
+
+  state(): PaymentWaitState {
+    return { nextPollMs: this.nextPollMs, paymentWaitStartedAt: this.startedAt };
+  }
+
+  /** Opens the payment window: the deadline, and the link to the purchase's receivers. */
+  async open(): Promise<void> {
+    this.status.paymentDeadline = new Date(Date.now() + this.context.paymentWindow.ms).toISOString();
+    this.startedAt = Date.now();
+    await this.context.notifier.send('payment_link_ready', this.paymentFacts());
+  }
+
+  /** Waits until the order is paid; ends the purchase otherwise. Continues as new before the history grows large. */
+  async untilPaid(polling: DataCosmosSteps['polling'], continueAsNew: () => Promise<never>): Promise<void> {
+    const orderId = this.status.orderId as string;
+    const { inbox, historyEventLimit } = this.context;
+    for (;;) {
+      if (inbox.cancelReason !== null) {
+        throw new PurchaseEnded('CANCELLED', `${inbox.cancelReason}; order ${orderId} was left UNPAID`);
+      }
+      inbox.paymentSignalled = false;
+      inbox.deadlineMoved = false;
+      const order = await this.pollOrder(polling, orderId);
+      const remainingMs = Date.parse(this.status.paymentDeadline as string) - Date.now();
+      const state = paymentState(order, remainingMs, this.status.attention !== null);
+      if (state === 'PAID') return;
+      if (state === 'CANCELLED') throw new PurchaseEnded('CANCELLED', cancelledByDataCosmos(orderId));
+      if (state === 'EXPIRED') {
+        const deadline = this.status.paymentDeadline as string;
+        throw new PurchaseEnded('EXPIRED', expiredReason(orderId, deadline, this.status.checkoutUrl));
+      }
+      if (workflowInfo().historyLength >= historyEventLimit || workflowInfo().continueAsNewSuggested) {
+        await continueAsNew();
+      }
+      const { sleepMs: pollSleepMs, nextPollMs } = nextPoll(this.context.poll, this.nextPollMs, remainingMs);
+      const sleepMs = await this.deadlineNear(remainingMs, pollSleepMs);
+      this.nextPollMs = nextPollMs;
+      this.status.nextCheckAt = new Date(Date.now() + sleepMs).toISOString();
+      await condition(() => inbox.paymentSignalled || inbox.deadlineMoved || inbox.cancelReason !== null, sleepMs);
+    }
+  }
+
+  /**
+   * One status check; a check that keeps failing is recorded, and the next poll tries again. An order that
+   * cannot be read (its path is not served, its reply has no status) puts the purchase in NEEDS_ATTENTION
+   * until a poll reads it again.
+   */
+  private async pollOrder(polling: DataCosmosSteps['polling'], orderId: string): Promise<OrderSummary | null> {
+    const { record, attention } = this.context;
+    try {
+      const order = await polling.getOrder({ orderId });
+      this.status.polls += 1;
+      record.recordOrder(order);
+      if (this.status.attention !== null) {
+        attention.settled();
+        record.setStage('AWAITING_PAYMENT');
+      }
+      return order;
+    } catch (err) {
+      const why = unsettledReason(err);
+      if (why !== null) attention.note(why, ATTENTION_RESOLVES.poll);
+      else if (isNonRetryable(err)) {
+        throw err;
+      }
+      this.status.lastError = failureMessage(err);
+      return null;
+    }
+  }
+
+  /** What a receiver needs to pay: the order, its link, the total and the deadline. */
+  private paymentFacts(): Record<string, unknown> {
+    const { orderId, checkoutUrl, total, currency, paymentDeadline } = this.status;
+    return { orderId, checkoutUrl, total, currency, paymentDeadline };
+  }
+
+  /**
+   * Sends `payment_deadline_near` once the deadline is within deadlineNearMs of the window (once per purchase: its
+   * id is fixed, and a start under a used id is dropped), and shortens the sleep to wake when it comes near. Only
+   * when the purchase notifies at all: otherwise the sleep is the poll's, as before.
+   */
+  private async deadlineNear(remainingMs: number, sleepMs: number): Promise<number> {
+    const { notifier, paymentWindow } = this.context;
+    if (this.deadlineNearSent || !(await notifier.active())) return sleepMs;
+    const nearMs = deadlineNearMs(paymentWindow.ms);
+    if (remainingMs > nearMs) return Math.min(sleepMs, remainingMs - nearMs);
+    this.deadlineNearSent = true;
+    await notifier.send('payment_deadline_near', this.paymentFacts());
+    return sleepMs;
+  }
+}
