@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `dcp`: the command line of datacosmos-purchase (the command tree is src/cli/program.ts). */
+import './runtime/compile-cache';
 import { CommanderError } from 'commander';
 import { flushed } from './cli/output';
 import { buildProgram } from './cli/program';

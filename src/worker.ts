@@ -2,6 +2,7 @@
  * The worker process (`dcp worker`): runs purchase workflows and their DataCosmos activities.
  * Configuration comes from the environment (or the local stack file); see README "Configuration".
  */
+import './runtime/compile-cache';
 import { loadSettings } from './config/settings';
 import { runWorker } from './runtime/purchase-worker';
 import { CliError, ExitCode } from './shared/errors';

@@ -101,8 +101,7 @@ test('a long wait continues as new: same id, queries and signals, every run smal
     status = await env.status(handle);
   }
   expect(status.runs).toBeGreaterThanOrEqual(2);
-  await env.admin.payOrder(status.orderId as string);
-  await handle.signal(paymentCompletedSignal);
+  await env.payAndSignal(handle, status.orderId as string);
   const result = await handle.result();
   expect(result).toMatchObject({ end: 'COMPLETED', orderId: status.orderId });
   expect(result.polls).toBeGreaterThan(status.polls - 1);

@@ -14,7 +14,7 @@ import { itemKey } from '../shared/item-key';
 import { dirTarget, type AssetFile, type DeliveryTarget } from './delivery-target';
 import { apiStep, businessRule } from './failures';
 import { s3Target } from './s3-delivery';
-import { createS3Stores } from './s3-store';
+import type { S3Stores } from './s3-store';
 import { createSemaphore } from './semaphore';
 
 export interface DeliverItemsInput {
@@ -42,7 +42,12 @@ export function createDeliveryActivities(deps: {
 }) {
   const { client } = deps;
   const downloads = createSemaphore(deps.maxParallelDownloads ?? 4);
-  const stores = createS3Stores();
+  // The AWS SDK loads on the first delivery to a bucket: most workers never deliver to one, and it is large.
+  let stores: S3Stores | undefined;
+  const storeFor = async (endpoint: string | undefined) => {
+    stores ??= (await import('./s3-store')).createS3Stores();
+    return stores(endpoint);
+  };
   return {
     async deliverItems(input: DeliverItemsInput): Promise<ItemDelivery[]> {
       const ctx = Context.current();
@@ -60,7 +65,7 @@ export function createDeliveryActivities(deps: {
       const target: DeliveryTarget = input.s3
         ? s3Target(input.s3, {
             ...common,
-            store: stores(input.s3.endpoint ?? deps.s3Endpoint),
+            store: await storeFor(input.s3.endpoint ?? deps.s3Endpoint),
             saved,
             record: (key, upload) => {
               if (upload) beat.uploads = { ...beat.uploads, [key]: upload };

@@ -6,12 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { settingsEnvironment, type Settings } from '../../src/config/settings';
 import { simulatorSettings } from '../../harness/simulator-settings';
 import { startPurchase, type PurchaseHandle } from '../../src/workflow-client/purchase-client';
-import { statusQuery } from '../../src/shared/purchase-messages';
+import { paymentCompletedSignal, statusQuery } from '../../src/shared/purchase-messages';
 import type { PurchaseInput, PurchaseStage, PurchaseStatus } from '../../src/shared/purchase-types';
 import { createPurchaseWorker, type PurchaseWorker } from '../../src/runtime/purchase-worker';
 import type { BatchResult, ItemReport } from '../../src/shared/batch-types';
@@ -160,6 +160,17 @@ export class PurchaseEnv {
       full,
     );
     return handle;
+  }
+
+  /**
+   * Pays the order in the simulator and signals the purchase. With fast polls, a poll in flight may see the
+   * payment first and end the purchase before the signal arrives: then there is nothing left to tell.
+   */
+  async payAndSignal(handle: PurchaseHandle, orderId: string): Promise<void> {
+    await this.admin.payOrder(orderId);
+    await handle.signal(paymentCompletedSignal).catch((err: unknown) => {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    });
   }
 
   async status(handle: PurchaseHandle): Promise<PurchaseStatus> {

@@ -60,8 +60,7 @@ test('record', async () => {
   const first = await long.describe();
   let status = await env.waitForStage(long, 'AWAITING_PAYMENT');
   while (status.runs < 1) status = await env.status(long);
-  await env.admin.payOrder(status.orderId as string);
-  await long.signal(paymentCompletedSignal);
+  await env.payAndSignal(long, status.orderId as string);
   await long.result();
   await save('continued-as-new-first-run', long, first.runId);
   await save('continued-as-new-last-run', long);
