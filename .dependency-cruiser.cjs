@@ -5,119 +5,79 @@
  * (test/) and benchmarks (bench/) share their support through harness/ and import nothing of each other.
  * `npm run lint` checks it; test/architecture.test.ts too.
  */
-const above = (...layers) => `^src/(${layers.join('|')})/`;
+const ABOVE_WORKFLOW_CLIENT = ['cli', 'runtime', 'webhook', 'activities', 'config', 'datacosmos'];
+const ABOVE_ACTIVITIES = ['cli', 'runtime', 'webhook', 'workflow-client', 'config', 'workflows'];
+
+/** An import that fails lint: from the modules `from` matches to the modules `to` matches. */
+const forbid = (name, from, to, comment) => ({ name, severity: 'error', ...(comment ? { comment } : {}), from, to });
+
+/** Type-only imports (erased when compiled) are allowed where a layer's rule says so. */
+const typeOnly = (allowed) => (allowed ? { dependencyTypesNot: ['type-only'] } : {});
+
+/** A layer of src/ that imports nothing of src/ but itself and the layers named. */
+const importsOnly = (name, layer, allowed, { comment, typeOnlyAllowed = false } = {}) =>
+  forbid(
+    name,
+    { path: `^src/${layer}/` },
+    { path: '^src/', pathNot: `^src/(${[layer, ...allowed].join('|')})/`, ...typeOnly(typeOnlyAllowed) },
+    comment,
+  );
+
+/** A layer of src/ that imports none of the layers above it. */
+const importsNoneOf = (name, layer, above, { typeOnlyAllowed = false } = {}) =>
+  forbid(name, { path: `^src/${layer}/` }, { path: `^src/(${above.join('|')})/`, ...typeOnly(typeOnlyAllowed) });
 
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'no import circles', from: {}, to: { circular: true } },
-    {
-      name: 'product-not-tools',
-      severity: 'error',
-      comment:
-        'the product never imports the development tools (the starter loads local/ commands by name at run time)',
-      from: { path: '^src/' },
-      to: { path: '^(local|simulator)/' },
-    },
-    {
-      name: 'simulator-alone',
-      severity: 'error',
-      comment: 'the simulator can disagree with the client only if it shares nothing with it',
-      from: { path: '^simulator/' },
-      to: { path: '^(src|local)/' },
-    },
-    {
-      name: 'shared-is-the-ground',
-      severity: 'error',
+    forbid('no-circular', {}, { circular: true }, 'no import circles'),
+    forbid(
+      'product-not-tools',
+      { path: '^src/' },
+      { path: '^(local|simulator)/' },
+      'the product never imports the development tools (the starter loads local/ commands by name at run time)',
+    ),
+    forbid(
+      'simulator-alone',
+      { path: '^simulator/' },
+      { path: '^(src|local)/' },
+      'the simulator can disagree with the client only if it shares nothing with it',
+    ),
+    importsOnly('shared-is-the-ground', 'shared', [], {
       comment: 'src/shared holds pure types and rules that every layer, workflow code included, may use',
-      from: { path: '^src/shared/' },
-      to: { path: '^src/', pathNot: '^src/shared/' },
-    },
-    {
-      name: 'client-over-shared-only',
-      severity: 'error',
-      from: { path: '^src/datacosmos/' },
-      to: { path: '^src/', pathNot: '^src/(datacosmos|shared)/' },
-    },
-    {
-      name: 'coverage-is-pure',
-      severity: 'error',
-      from: { path: '^src/coverage/' },
-      to: { path: '^src/', pathNot: '^src/(coverage|shared)/' },
-    },
-    {
-      name: 'page-store-low',
-      severity: 'error',
+    }),
+    importsOnly('client-over-shared-only', 'datacosmos', ['shared']),
+    importsOnly('coverage-is-pure', 'coverage', ['shared']),
+    importsOnly('page-store-low', 'page-store', ['shared'], {
       comment: 'stored pages sit under the activities and the workflow client, over the shared rules only',
-      from: { path: '^src/page-store/' },
-      to: { path: '^src/', pathNot: '^src/(page-store|shared)/' },
-    },
-    {
-      name: 'workflows-sandboxed',
-      severity: 'error',
+    }),
+    importsOnly('workflows-sandboxed', 'workflows', ['shared'], {
       comment: 'workflow code is deterministic: it imports only shared modules (activity types are type-only)',
-      from: { path: '^src/workflows/' },
-      to: { path: '^src/', pathNot: '^src/(workflows|shared)/', dependencyTypesNot: ['type-only'] },
-    },
-    {
-      name: 'config-low',
-      severity: 'error',
-      from: { path: '^src/config/' },
-      to: { path: '^src/', pathNot: '^src/(config|datacosmos|shared)/' },
-    },
-    {
-      name: 'workflow-client-low',
-      severity: 'error',
-      from: { path: '^src/workflow-client/' },
-      to: {
-        path: above('cli', 'runtime', 'webhook', 'activities', 'config', 'datacosmos'),
-        dependencyTypesNot: ['type-only'],
-      },
-    },
-    {
-      name: 'activities-below-runtime',
-      severity: 'error',
-      from: { path: '^src/activities/' },
-      to: { path: above('cli', 'runtime', 'webhook', 'workflow-client', 'config', 'workflows') },
-    },
-    {
-      name: 'runtime-below-cli',
-      severity: 'error',
-      from: { path: '^src/runtime/' },
-      to: { path: above('cli', 'webhook', 'workflow-client') },
-    },
-    {
-      name: 'webhook-below-cli',
-      severity: 'error',
-      from: { path: '^src/webhook/' },
-      to: { path: above('cli', 'runtime'), dependencyTypesNot: ['type-only'] },
-    },
-    {
-      name: 'nothing-imports-tests-or-benches',
-      severity: 'error',
-      comment: 'tests and benchmarks share their support through harness/ alone; the product and tools use neither',
-      from: { pathNot: '^test/' },
-      to: { path: '^test/' },
-    },
-    {
-      name: 'benches-apart',
-      severity: 'error',
-      from: { pathNot: '^bench/' },
-      to: { path: '^bench/' },
-    },
-    {
-      name: 'harness-for-tests-and-benches',
-      severity: 'error',
-      comment: 'the product and the development tools never import the test and benchmark harness',
-      from: { path: '^(src|local|simulator)/' },
-      to: { path: '^harness/' },
-    },
-    {
-      name: 'entry-points-on-top',
-      severity: 'error',
-      comment: 'nothing imports the programs themselves',
-      from: {},
-      to: { path: '^src/(starter|worker)\\.ts$' },
-    },
+      typeOnlyAllowed: true,
+    }),
+    importsOnly('config-low', 'config', ['datacosmos', 'shared']),
+    importsNoneOf('workflow-client-low', 'workflow-client', ABOVE_WORKFLOW_CLIENT, { typeOnlyAllowed: true }),
+    importsNoneOf('activities-below-runtime', 'activities', ABOVE_ACTIVITIES),
+    importsNoneOf('runtime-below-cli', 'runtime', ['cli', 'webhook', 'workflow-client']),
+    importsNoneOf('webhook-below-cli', 'webhook', ['cli', 'runtime'], { typeOnlyAllowed: true }),
+    forbid(
+      'nothing-imports-tests-or-benches',
+      { pathNot: '^test/' },
+      { path: '^test/' },
+      'tests and benchmarks share their support through harness/ alone; the product and tools use neither',
+    ),
+    forbid('benches-apart', { pathNot: '^bench/' }, { path: '^bench/' }),
+    forbid(
+      'harness-for-tests-and-benches',
+      { path: '^(src|local|simulator)/' },
+      { path: '^harness/' },
+      'the product and the development tools never import the test and benchmark harness',
+    ),
+    forbid(
+      'entry-points-on-top',
+      {},
+      { path: '^src/(starter|worker)\\.ts$' },
+      'nothing imports the programs themselves',
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
