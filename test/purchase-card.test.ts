@@ -1,6 +1,11 @@
 /** Purchases the credits do not cover: a payment link, waiting while UNPAID, and every way that wait ends. */
-import { extendDeadlineUpdate, paymentCompletedSignal } from '../src/shared/purchase-messages';
-import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
+import { randomUUID } from 'node:crypto';
+import { Worker } from '@temporalio/worker';
+import { WORKFLOW_BUNDLE_PATH } from '../src/runtime/purchase-worker';
+import { extendDeadlineUpdate, paymentCompletedSignal, statusQuery } from '../src/shared/purchase-messages';
+import type { PurchaseInput } from '../src/shared/purchase-types';
+import { WORKFLOW_TYPE } from '../src/shared/workflow-types';
+import { FAST, onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
 onePurchaseEnvPerFile(async (started) => {
@@ -116,3 +121,66 @@ test('a long wait continues as new: same id, queries and signals, every run smal
     expect(history.events?.length).toBeLessThan(100 + 20);
   }
 }, 150_000);
+
+test('polls that each end in a workflow task of their own: it continues as new when a timer fires, and every run replays', async () => {
+  // A poll is a local activity; one that runs past 80 % of the workflow task timeout ends in a task of its own (the
+  // worker asks for a new one while it runs), and a replay reads a shorter history after it than the run did. So
+  // the history's length is read when a poll's timer fires, where run and replay see the same history.
+  await env.admin.setFaults({ endpoints: { order_get: { latencyMs: 1_200 } } });
+  const purchaseId = `p-${randomUUID()}`;
+  const input: PurchaseInput = {
+    purchaseId,
+    ...FAST,
+    items: await env.items(1),
+    poll: { firstMs: 20, factor: 1, capMs: 20 },
+    historyEventLimit: 100,
+  };
+  const handle = await env.client.workflow.start(WORKFLOW_TYPE.purchase, {
+    workflowId: purchaseId,
+    taskQueue: env.taskQueue,
+    workflowTaskTimeout: '1s',
+    args: [input],
+  });
+  try {
+    let status = await handle.query(statusQuery);
+    for (let i = 0; i < 1200 && status.runs < 1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await handle.query(statusQuery);
+    }
+    expect(status.runs).toBeGreaterThanOrEqual(1);
+    await env.payAndSignal(handle, status.orderId as string);
+    expect((await handle.result()).end).toBe('COMPLETED');
+  } finally {
+    await env.admin.setFaults({});
+  }
+
+  const runIds: string[] = [];
+  for await (const wf of env.client.workflow.list({ query: `WorkflowId = "${purchaseId}"` })) runIds.push(wf.runId);
+  let split = false;
+  for (const runId of runIds) {
+    const history = await env.client.workflow.getHandle(purchaseId, runId).fetchHistory();
+    const kinds = (history.events ?? []).map((e) =>
+      e.markerRecordedEventAttributes
+        ? 'marker'
+        : e.timerFiredEventAttributes
+          ? 'timer fired'
+          : e.workflowExecutionContinuedAsNewEventAttributes
+            ? 'continued as new'
+            : e.workflowTaskCompletedEventAttributes
+              ? 'task completed'
+              : e.workflowTaskScheduledEventAttributes
+                ? 'task scheduled'
+                : 'other',
+    );
+    // A task that ended while its local activity ran, the next one asked for at once: the split.
+    split ||= kinds.some((kind, i) => kind === 'task completed' && kinds[i + 1] === 'task scheduled');
+    const continued = kinds.indexOf('continued as new');
+    if (continued >= 0) {
+      const lastPoll = kinds.slice(0, continued).lastIndexOf('marker');
+      expect(kinds.slice(lastPoll, continued)).toContain('timer fired');
+    }
+    await Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, runId);
+  }
+  expect(split).toBe(true);
+  expect(runIds.length).toBeGreaterThanOrEqual(2);
+}, 240_000);

@@ -24,6 +24,12 @@ export interface PaymentWaitContext {
   paymentWindow: { ms: number };
   /** Past this many history events the purchase continues as new. */
   historyEventLimit: number;
+  /**
+   * Whether the history's length is read when a poll's timer fires (behind patched('continue-as-new-at-wake')),
+   * rather than right after the poll: a poll run as a local activity can end in a workflow task of its own, and a
+   * replay then reads a shorter history there than the run did, decides not to continue as new, and fails.
+   */
+  continueAtWake: boolean;
 }
 
 /** Where the wait stands, carried into the next run. */
@@ -65,7 +71,7 @@ export class PaymentWait {
   /** Waits until the order is paid; ends the purchase otherwise. Continues as new before the history grows large. */
   async untilPaid(polling: DataCosmosSteps['polling'], continueAsNew: () => Promise<never>): Promise<void> {
     const orderId = this.status.orderId as string;
-    const { inbox, historyEventLimit } = this.context;
+    const { inbox, historyEventLimit, continueAtWake } = this.context;
     for (;;) {
       if (inbox.cancelReason !== null) {
         throw new PurchaseEnded('CANCELLED', `${inbox.cancelReason}; order ${orderId} was left UNPAID`);
@@ -81,14 +87,17 @@ export class PaymentWait {
         const deadline = this.status.paymentDeadline as string;
         throw new PurchaseEnded('EXPIRED', expiredReason(orderId, deadline, this.status.checkoutUrl));
       }
-      if (workflowInfo().historyLength >= historyEventLimit || workflowInfo().continueAsNewSuggested) {
-        await continueAsNew();
-      }
+      if (!continueAtWake && historyFull(historyEventLimit)) await continueAsNew();
       const { sleepMs: pollSleepMs, nextPollMs } = nextPoll(this.context.poll, this.nextPollMs, remainingMs);
       const sleepMs = await this.deadlineNear(remainingMs, pollSleepMs);
       this.nextPollMs = nextPollMs;
       this.status.nextCheckAt = new Date(Date.now() + sleepMs).toISOString();
-      await condition(() => inbox.paymentSignalled || inbox.deadlineMoved || inbox.cancelReason !== null, sleepMs);
+      const woken = await condition(
+        () => inbox.paymentSignalled || inbox.deadlineMoved || inbox.cancelReason !== null,
+        sleepMs,
+      );
+      // A fired timer starts a workflow task of its own in the run and in any replay of it alike.
+      if (continueAtWake && !woken && historyFull(historyEventLimit)) await continueAsNew();
     }
   }
 
@@ -139,4 +148,9 @@ export class PaymentWait {
     await notifier.send('payment_deadline_near', this.paymentFacts());
     return sleepMs;
   }
+}
+
+function historyFull(historyEventLimit: number): boolean {
+  const info = workflowInfo();
+  return info.historyLength >= historyEventLimit || info.continueAsNewSuggested;
 }

@@ -54,6 +54,12 @@ import { versionedAs } from './versioning';
 /** Purchases from this change on reserve their total in the target's spend ledger; older histories replay without. */
 const SPEND_LIMITS_PATCH = 'spend-limits';
 
+/**
+ * Purchases from this change on decide to continue as new when a poll's timer fires (see PaymentWait). Asked in the
+ * first workflow task of each run, where no local activity comes before it; older histories replay without.
+ */
+const CONTINUE_AT_WAKE_PATCH = 'continue-as-new-at-wake';
+
 export async function purchaseWorkflow(input: PurchaseInput): Promise<PurchaseResult> {
   const purchase = new Purchase(input);
   // A Temporal cancellation request is the same as the `cancel` signal: the purchase decides when
@@ -114,6 +120,7 @@ class Purchase {
         poll: this.poll(),
         paymentWindow: this.paymentWindow,
         historyEventLimit: input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT,
+        continueAtWake: patched(CONTINUE_AT_WAKE_PATCH),
       },
       carried,
     );

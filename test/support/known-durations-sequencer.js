@@ -3,7 +3,7 @@
  * no long file starts last while the other workers sit idle. A fresh clone (every CI run) has no such cache, and
  * jest falls back to file size, which says little: a short file that starts a worker process can take a minute.
  * This sequencer fills the gap with the durations of a recorded run, test/durations.json (`npm run
- * test:durations`); a file not in it keeps jest's own order among the rest.
+ * test:durations`). A file in neither (a new one) runs first, as jest runs any file it has no time for.
  */
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
