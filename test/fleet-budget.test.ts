@@ -93,9 +93,10 @@ test('two workers sharing the fleet budget: no more 429s than one, and both call
   expect(twoWorkers.apiWorkers).toEqual(new Set(['worker-0', 'worker-1']));
 }, 90_000);
 
-test('without the fleet budget, two workers each pacing themselves to the same rate go over the API limit', async () => {
-  // What the shared budget prevents: per-worker pacing adds up (2 x 8/s against 10/s). 429s are retried,
-  // so the purchases still complete.
-  const paced = await run([{ maxRequestsPerSecond: FLEET_BUDGET }, { maxRequestsPerSecond: FLEET_BUDGET }]);
+test('without the fleet budget, two workers each pacing themselves at the API limit go over it', async () => {
+  // What the shared budget prevents: per-worker pacing adds up (2 x 10/s against 10/s; each worker paced at the
+  // limit, as production.md advises beside the budget, so that the sum is over it even when the machine is too
+  // loaded for the purchases to ask at full speed). 429s are retried, so the purchases still complete.
+  const paced = await run([{ maxRequestsPerSecond: API_LIMIT }, { maxRequestsPerSecond: API_LIMIT }]);
   expect(paced.rateLimited).toBeGreaterThan(0);
 }, 90_000);
