@@ -122,6 +122,15 @@ test('a long wait continues as new: same id, queries and signals, every run smal
   }
 }, 150_000);
 
+/** The events the split test looks for, by the attributes each carries. */
+const EVENT_KINDS = [
+  ['markerRecordedEventAttributes', 'marker'],
+  ['timerFiredEventAttributes', 'timer fired'],
+  ['workflowExecutionContinuedAsNewEventAttributes', 'continued as new'],
+  ['workflowTaskCompletedEventAttributes', 'task completed'],
+  ['workflowTaskScheduledEventAttributes', 'task scheduled'],
+] as const;
+
 test('polls that each end in a workflow task of their own: it continues as new when a timer fires, and every run replays', async () => {
   // A poll is a local activity; one that runs past 80 % of the workflow task timeout ends in a task of its own (the
   // worker asks for a new one while it runs), and a replay reads a shorter history after it than the run did. So
@@ -159,19 +168,7 @@ test('polls that each end in a workflow task of their own: it continues as new w
   let split = false;
   for (const runId of runIds) {
     const history = await env.client.workflow.getHandle(purchaseId, runId).fetchHistory();
-    const kinds = (history.events ?? []).map((e) =>
-      e.markerRecordedEventAttributes
-        ? 'marker'
-        : e.timerFiredEventAttributes
-          ? 'timer fired'
-          : e.workflowExecutionContinuedAsNewEventAttributes
-            ? 'continued as new'
-            : e.workflowTaskCompletedEventAttributes
-              ? 'task completed'
-              : e.workflowTaskScheduledEventAttributes
-                ? 'task scheduled'
-                : 'other',
-    );
+    const kinds = (history.events ?? []).map((e) => EVENT_KINDS.find(([attributes]) => e[attributes])?.[1] ?? 'other');
     // A task that ended while its local activity ran, the next one asked for at once: the split.
     split ||= kinds.some((kind, i) => kind === 'task completed' && kinds[i + 1] === 'task scheduled');
     const continued = kinds.indexOf('continued as new');

@@ -13,7 +13,6 @@ import {
   proxyActivities,
   setHandler,
   setWorkflowOptions,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { claimItemsUpdate, claimsQuery, releaseClaimsUpdate, settleClaimsUpdate } from '../shared/claim-messages';
@@ -29,6 +28,7 @@ import {
 } from '../shared/claim-types';
 import { STEP_RETRY } from '../shared/retry-policies';
 import { datacosmosTaskQueue } from '../shared/task-queues';
+import { historyFull } from './history-full';
 import { versionedAs } from './versioning';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -183,8 +183,7 @@ class ClaimRegistry {
   }
 
   private historyFull(): boolean {
-    const info = workflowInfo();
-    return info.historyLength >= (this.input.historyEventLimit ?? HISTORY_EVENT_LIMIT) || info.continueAsNewSuggested;
+    return historyFull(this.input.historyEventLimit ?? HISTORY_EVENT_LIMIT);
   }
 }
 

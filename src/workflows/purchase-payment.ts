@@ -2,12 +2,13 @@
  * The wait for payment: polls the order while it is UNPAID, with growing intervals capped by the schedule, waking
  * at once on `paymentCompleted`, `cancel` or a moved deadline, until it is PAID, CANCELLED or past its deadline.
  */
-import { condition, workflowInfo } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import { ATTENTION_RESOLVES } from '../shared/attention-rules';
 import { deadlineNearMs } from '../shared/notification-types';
 import { cancelledByDataCosmos, expiredReason, nextPoll, paymentState } from '../shared/payment-polls';
 import type { CarriedState, OrderSummary, PollSchedule } from '../shared/purchase-types';
 import { failureMessage, isNonRetryable, unsettledReason } from '../shared/step-failures';
+import { historyFull } from './history-full';
 import type { Notifier } from './notifications';
 import type { Attention } from './purchase-attention';
 import { PurchaseEnded } from './purchase-ended';
@@ -148,9 +149,4 @@ export class PaymentWait {
     await notifier.send('payment_deadline_near', this.paymentFacts());
     return sleepMs;
   }
-}
-
-function historyFull(historyEventLimit: number): boolean {
-  const info = workflowInfo();
-  return info.historyLength >= historyEventLimit || info.continueAsNewSuggested;
 }

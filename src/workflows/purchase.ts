@@ -4,8 +4,8 @@
  *   -> AWAITING_PAYMENT -> [DELIVERING] -> COMPLETED, or CANCELLED | EXPIRED | REJECTED | FAILED | ALREADY_OWNED |
  *   IN_FLIGHT; NEEDS_ATTENTION while an order's fate cannot be told.
  * This file is the lifecycle; its decisions are pure rules in src/shared (payment-polls, claim-rules, budget-rules,
- * step-failures, purchase-state); its record, messages, steps, ordering and payment wait are beside it. Deterministic: all I/O is in
- * activities; Date is the SDK's workflow clock.
+ * step-failures, purchase-state); its record, messages, steps, ordering and payment wait are beside it.
+ * Deterministic: all I/O is in activities; Date is the SDK's workflow clock.
  */
 import {
   allHandlersFinished,

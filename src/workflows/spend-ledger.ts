@@ -13,7 +13,6 @@ import {
   proxyActivities,
   setHandler,
   setWorkflowOptions,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { DEFAULT_CLAIM_CHECK_S, type HolderFacts } from '../shared/claim-types';
@@ -41,6 +40,7 @@ import {
   settleSpend,
 } from '../shared/spend-limits';
 import { datacosmosTaskQueue } from '../shared/task-queues';
+import { historyFull } from './history-full';
 import { versionedAs } from './versioning';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -174,8 +174,7 @@ class SpendLedger {
   }
 
   private historyFull(): boolean {
-    const info = workflowInfo();
-    return info.historyLength >= (this.input.historyEventLimit ?? HISTORY_EVENT_LIMIT) || info.continueAsNewSuggested;
+    return historyFull(this.input.historyEventLimit ?? HISTORY_EVENT_LIMIT);
   }
 }
 
