@@ -26,19 +26,32 @@ const PURCHASE_SCENARIOS = [
   'continued-as-new-first-run',
   'continued-as-new-last-run',
 ];
-/** Scenarios recorded from the version named on: notifications and NEEDS_ATTENTION came after 0.1.0. */
-const PURCHASE_SCENARIOS_SINCE: Record<string, string[]> = {
-  '0.2.0': ['notified-expired', 'needs-attention-adopted', 'unreadable-order-read-later'],
-};
 const BATCH_SCENARIOS = ['completed-outcomes', 'continued-as-new-first-run', 'continued-as-new-last-run', 'cancelled'];
+/**
+ * Scenarios recorded from the version named on: notifications and NEEDS_ATTENTION came after 0.1.0, and so did the
+ * batch's search read in chunks planned while purchases run, and coverage batches.
+ */
+const SCENARIOS_SINCE: Record<string, string[]> = {
+  '0.2.0': [
+    'purchase-notified-expired',
+    'purchase-needs-attention-adopted',
+    'purchase-unreadable-order-read-later',
+    'batch-search-chunks',
+    'batch-coverage',
+  ],
+};
 
 test.each(versions)('version %s has a history of every purchase and batch scenario', (version) => {
   const present = new Set(fs.readdirSync(path.join(HISTORIES_DIR, version)));
-  const since = Object.entries(PURCHASE_SCENARIOS_SINCE)
+  const since = Object.entries(SCENARIOS_SINCE)
     .filter(([from]) => from.localeCompare(version, undefined, { numeric: true }) <= 0)
     .flatMap(([, scenarios]) => scenarios);
-  for (const scenario of [...PURCHASE_SCENARIOS, ...since]) expect(present).toContain(`purchase-${scenario}.json`);
-  for (const scenario of BATCH_SCENARIOS) expect(present).toContain(`batch-${scenario}.json`);
+  const expected = [
+    ...PURCHASE_SCENARIOS.map((scenario) => `purchase-${scenario}`),
+    ...BATCH_SCENARIOS.map((scenario) => `batch-${scenario}`),
+    ...since,
+  ];
+  for (const name of expected) expect(present).toContain(`${name}.json`);
 });
 
 test.each(files)('%s replays without non-determinism', async (file) => {

@@ -1,12 +1,12 @@
 /**
  * Records batch workflow histories into test/histories/<version>/ for the replay test (`npm run histories:record`):
- * a batch that completes with several outcomes, one that continues as new (its first and last runs), and one
- * cancelled while its purchases await payment.
+ * a batch that completes with several outcomes, one that continues as new (its first and last runs), one cancelled
+ * while its purchases await payment, a search read in chunks planned while purchases run, and a coverage batch.
  */
 import { batchCancelSignal } from '../../src/shared/batch-messages';
 import type { BatchResult } from '../../src/shared/batch-types';
 import { compare } from '../../src/shared/money';
-import { runBatch, searchWithPrices } from '../support/batch-env';
+import { regionAoi, runBatch, searchWithPrices } from '../support/batch-env';
 import { saveHistory } from '../support/histories';
 import { onePurchaseEnvPerFile, PurchaseEnv } from '../support/purchase-env';
 
@@ -55,4 +55,20 @@ test('record', async () => {
   } finally {
     await env.admin.setCredits(env.account.organisation, '100000');
   }
-}, 120_000);
+
+  // A search read in chunks of 5, each planned while the purchases of the one before run.
+  const search = await runBatch(env, {
+    search: { collections: ['mantis-l1d-cogs'], maxItems: 12 },
+    chunkSize: 5,
+    itemsPerOrder: 3,
+    concurrency: 2,
+    budget: '100000',
+  });
+  expect((await search.result()).examined).toBe(12);
+  save('search-chunks', search.workflowId);
+
+  // An area of interest: the plan recorded, its stored picks read back and bought.
+  const coverage = await runBatch(env, { coverage: { aoi: regionAoi(12).geometry }, budget: '100000', concurrency: 4 });
+  expect((await coverage.result()).coverage?.boughtPct).toBeGreaterThan(0);
+  save('coverage', coverage.workflowId);
+}, 180_000);
