@@ -256,3 +256,29 @@ export function unpackRow(row: PackedRow): ItemReport {
 export function noCounts(): Record<ItemOutcome, number> {
   return Object.fromEntries(ITEM_OUTCOMES.map((outcome) => [outcome, 0])) as Record<ItemOutcome, number>;
 }
+
+/** What a new batch starts from (a continued run starts from what the last one carried). */
+export function startingState(
+  input: Pick<BatchInput, 'batchId' | 'contractId' | 'currency'>,
+  startedAt: string,
+): BatchCarried {
+  return {
+    startedAt,
+    runs: 0,
+    contractId: input.contractId ?? 0,
+    currency: input.currency ?? '',
+    cursor: null,
+    nextIndex: 0,
+    exhausted: false,
+    examined: 0,
+    reserved: '0',
+    spent: '0',
+    nextGroup: 0,
+    organisationId: null,
+    queue: [],
+    rowPages: { owner: { kind: 'workflow', id: input.batchId }, name: 'rows', pages: 0, count: 0, pageCounts: [] },
+    rows: [],
+    counts: noCounts(),
+    cancelReason: null,
+  };
+}

@@ -12,64 +12,38 @@ import {
   CancellationScope,
   condition,
   continueAsNew,
-  getExternalWorkflowHandle,
-  ParentClosePolicy,
   patched,
-  proxyActivities,
   setHandler,
   setWorkflowOptions,
-  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import { groupEnded, groupFailed, groupPurchaseInput, rowOf } from '../shared/batch-groups';
-import { fitChunk } from '../shared/batch-plan';
-import { currencyMismatch } from '../shared/budget-rules';
-import { STEP_RETRY } from '../shared/retry-policies';
-import { invalidInput } from '../shared/step-failures';
 import { batchCancelSignal, progressQuery } from '../shared/batch-messages';
 import {
   DEFAULT_BATCH_CONCURRENCY,
   DEFAULT_BATCH_HISTORY_EVENT_LIMIT,
-  DEFAULT_CHUNK_SIZE,
   DEFAULT_ITEMS_PER_ORDER,
-  noCounts,
-  packRow,
-  unpackRow,
+  startingState,
   type BatchCarried,
   type BatchInput,
   type BatchPhase,
   type BatchProgress,
   type BatchResult,
-  type ExaminedItem,
-  type ItemReport,
-  type PlannedItem,
 } from '../shared/batch-types';
 import { batchInputProblems, startedInputProblems } from '../shared/batch-validation';
-import { COVERING, coverageProgress, examinedPicks } from '../shared/coverage-plan';
-import type { CoveragePickRecord, CoverageRequest } from '../shared/coverage-types';
-import { itemKey } from '../shared/item-key';
-import { subtract } from '../shared/money';
-import { cancelSignal } from '../shared/purchase-messages';
-import { purchaseItemsValue, takeGroup, takeShardGroup } from '../shared/purchase-groups';
-import { INLINE_BYTES, jsonBytes, PAGE_BYTES, paginate, storedList, type StoredList } from '../shared/stored-pages';
-import {
-  BatchIdKey,
-  OrganisationIdKey,
-  PurchaseItemsKey,
-  PurchaseStageKey,
-  ScheduledStartTimeKey,
-} from '../shared/search-attributes';
-import { datacosmosQueueOption } from './datacosmos-queue';
+import { currencyMismatch } from '../shared/budget-rules';
+import { coverageProgress } from '../shared/coverage-plan';
+import { BatchIdKey, ScheduledStartTimeKey } from '../shared/search-attributes';
+import { invalidInput } from '../shared/step-failures';
+import { INLINE_BYTES, jsonBytes } from '../shared/stored-pages';
+import { BatchPlanner } from './batch-planning';
+import { BatchRows } from './batch-rows';
+import { batchSteps, type BatchSteps } from './batch-steps';
+import { PurchaseWindow } from './batch-window';
+import { historyFull } from './history-full';
 import { Notifier } from './notifications';
-import { purchaseWorkflow } from './purchase';
 import { versionedAs } from './versioning';
 
-type Activities = ReturnType<typeof createActivities>;
-
-/** Groups are taken by claim shard since this patch; batches started before it replay taking them in queue order. */
-const SHARD_GROUPS_PATCH = 'claim-shard-groups';
 /** The next chunk is planned while purchases run since this patch; batches started before it plan, then buy. */
 const PLAN_AHEAD_PATCH = 'plan-ahead';
 
@@ -107,19 +81,15 @@ function startScheduledRun(input: BatchInput): BatchInput {
 }
 
 class Batch {
-  private readonly api: Activities;
-  /** Coverage planning reads every page of a search over the area and works on polygons: it may take minutes. */
-  private readonly planApi: Activities;
-  private readonly storeApi: Activities;
+  private readonly steps: BatchSteps;
   private readonly groupSize: number;
   private readonly concurrency: number;
   private readonly historyLimit: number;
-  private state: BatchCarried;
-  private readonly seen: Set<string>;
-  private readonly running = new Map<string, PlannedItem[]>();
+  private readonly state: BatchCarried;
+  private readonly rows: BatchRows;
+  private readonly planner: BatchPlanner;
+  private readonly window: PurchaseWindow;
   private phase: BatchPhase = 'PLANNING';
-  /** Bytes of the carried rows as JSON: a page is stored once they fill one. */
-  private rowBytes: number;
   /** Its events, to its `notify` URLs and the worker's default (behind patched('notifications')). */
   private readonly notifier: Notifier;
   /** Whether this run sent (or found sent) `coverage_reached`. */
@@ -131,44 +101,17 @@ class Batch {
     this.groupSize = input.itemsPerOrder ?? DEFAULT_ITEMS_PER_ORDER;
     this.concurrency = input.concurrency ?? DEFAULT_BATCH_CONCURRENCY;
     this.historyLimit = input.historyEventLimit ?? DEFAULT_BATCH_HISTORY_EVENT_LIMIT;
-    this.api = proxyActivities<Activities>({
-      startToCloseTimeout: input.activityTimeoutMs ? input.activityTimeoutMs * 6 : '2m',
-      retry: STEP_RETRY,
-      ...datacosmosQueueOption(),
-    });
-    // Stored pages are written and read through the Temporal client, on the batch's own queue.
-    this.storeApi = proxyActivities<Activities>({
-      startToCloseTimeout: '1m',
-      retry: STEP_RETRY,
-    });
-    this.planApi = proxyActivities<Activities>({
-      startToCloseTimeout: '10m',
-      retry: STEP_RETRY,
-      ...datacosmosQueueOption(),
-    });
-    this.state = input.carried ?? {
-      startedAt: new Date().toISOString(),
-      runs: 0,
-      contractId: input.contractId ?? 0,
-      currency: input.currency ?? '',
-      cursor: null,
-      nextIndex: 0,
-      exhausted: false,
-      examined: 0,
-      reserved: '0',
-      spent: '0',
-      nextGroup: 0,
-      organisationId: null,
-      queue: [],
-      rowPages: { owner: { kind: 'workflow', id: input.batchId }, name: 'rows', pages: 0, count: 0, pageCounts: [] },
-      rows: [],
-      counts: noCounts(),
-      cancelReason: null,
-    };
-    // What this run has examined: the rows still carried and the queue (an item repeated further apart in a search
-    // is examined again, and its claim then reports it as owned or in flight: never ordered twice).
-    this.seen = new Set([...this.state.rows.map((row) => itemKey(unpackRow(row))), ...this.state.queue.map(itemKey)]);
-    this.rowBytes = jsonBytes(this.state.rows);
+    this.steps = batchSteps(input.activityTimeoutMs);
+    this.state = input.carried ?? startingState(input, new Date().toISOString());
+    this.rows = new BatchRows(this.state, this.steps.pages);
+    this.planner = new BatchPlanner(input, this.state, this.steps, this.rows);
+    this.window = new PurchaseWindow(
+      input,
+      this.state,
+      this.rows,
+      { groupSize: this.groupSize, concurrency: this.concurrency },
+      () => (this.state.coverage && !this.coverageReachedSent ? this.coverageReached() : null),
+    );
     this.notifier = new Notifier({ batchId: input.batchId }, input.notify);
     setHandler(progressQuery, () => this.progress());
     setHandler(batchCancelSignal, (reason?: string) =>
@@ -182,11 +125,14 @@ class Batch {
 
   async run(): Promise<BatchResult> {
     if (!this.input.carried) await this.start();
-    await this.restoreQueue();
+    await this.planner.restoreQueue();
     if (patched(PLAN_AHEAD_PATCH)) await this.buyWhilePlanning();
     else await this.planThenBuy();
-    if (this.state.cancelReason !== null) await this.stopPurchases();
-    await this.storeFullRowPages();
+    if (this.state.cancelReason !== null) {
+      this.phase = 'DRAINING';
+      await this.window.stop();
+    }
+    await this.rows.storeFullPages();
     const result = this.finish();
     await this.notifier.send('batch_ended', {
       end: result.end,
@@ -212,25 +158,25 @@ class Batch {
     const s = this.state;
     while (s.cancelReason === null) {
       await this.planFinished();
-      await this.storeFullRowPages();
+      await this.rows.storeFullPages();
       if (this.historyFull()) {
         await this.planSettled();
         await this.drainAndContinueAsNew();
       }
       if (!this.planning && !s.exhausted && s.queue.length < 2 * this.groupSize * this.concurrency) {
-        const planning = { done: false, step: this.planNextChunk() };
+        const planning = { done: false, step: this.planner.planNextChunk() };
         planning.step.then(
           () => (planning.done = true),
           () => (planning.done = true),
         );
         this.planning = planning;
       }
-      this.phase = this.planning && this.running.size === 0 ? 'PLANNING' : 'BUYING';
-      this.startGroupsWhileRoom();
-      if (s.exhausted && !this.planning && s.queue.length === 0 && this.running.size === 0) return;
-      const running = this.running.size;
+      this.phase = this.planning && this.window.size === 0 ? 'PLANNING' : 'BUYING';
+      this.window.startWhileRoom();
+      if (s.exhausted && !this.planning && s.queue.length === 0 && this.window.size === 0) return;
+      const running = this.window.size;
       const planning = this.planning;
-      await condition(() => this.running.size < running || planning?.done === true || s.cancelReason !== null);
+      await condition(() => this.window.size < running || planning?.done === true || s.cancelReason !== null);
     }
     await this.planSettled();
   }
@@ -251,18 +197,18 @@ class Batch {
   private async planThenBuy(): Promise<void> {
     const s = this.state;
     while (s.cancelReason === null) {
-      await this.storeFullRowPages();
+      await this.rows.storeFullPages();
       if (this.historyFull()) await this.drainAndContinueAsNew();
       if (!s.exhausted && s.queue.length < this.groupSize * this.concurrency) {
         this.phase = 'PLANNING';
-        await this.planNextChunk();
+        await this.planner.planNextChunk();
         continue;
       }
       this.phase = 'BUYING';
-      this.startGroupsWhileRoom();
-      if (s.exhausted && s.queue.length === 0 && this.running.size === 0) return;
-      const running = this.running.size;
-      await condition(() => this.running.size < running || s.cancelReason !== null);
+      this.window.startWhileRoom();
+      if (s.exhausted && s.queue.length === 0 && this.window.size === 0) return;
+      const running = this.window.size;
+      await condition(() => this.window.size < running || s.cancelReason !== null);
     }
   }
 
@@ -271,201 +217,13 @@ class Batch {
   private async start(): Promise<void> {
     const problems = [...batchInputProblems(this.input), ...startedInputProblems(this.input)];
     if (problems.length > 0) throw invalidInput('batch', problems);
-    const contract = await this.api.resolveContract({ contractId: this.input.contractId });
+    const contract = await this.steps.datacosmos.resolveContract({ contractId: this.input.contractId });
     const mismatch = currencyMismatch(this.input.currency, contract);
     if (mismatch) throw invalidInput('batch', [mismatch]);
     this.state.contractId = contract.contractId;
     this.state.currency = contract.currency;
     this.state.organisationId = contract.organisationId;
-    if (this.input.coverage) await this.planCoverage(this.input.coverage);
-  }
-
-  /**
-   * Plans the coverage of the area once and records the plan before anything is bought; then its picks are the
-   * batch's whole input (owned ones reported at once). A dry run stops at the plan.
-   */
-  private async planCoverage(coverage: CoverageRequest): Promise<void> {
-    this.phase = 'PLANNING';
-    const s = this.state;
-    s.coverage = await this.planApi.planCoverage({
-      batchId: this.input.batchId,
-      taskQueue: workflowInfo().taskQueue,
-      contractId: s.contractId,
-      claimScope: workflowInfo().taskQueue,
-      request: coverage,
-      budget: this.input.budget,
-      currency: s.currency,
-      ...(this.input.scheduleId ? { scheduleId: this.input.scheduleId } : {}),
-    });
-    s.nextPick = 0;
-    s.coveredKm2 = 0;
-    s.exhausted = coverage.dryRun === true || s.coverage.picks.count === 0;
-  }
-
-  /** Reads, prices and classifies the next chunk of the input, and fits it into the budget. */
-  private async planNextChunk(): Promise<void> {
-    const chunkSize = this.input.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    const s = this.state;
-    const chunkOf = { contractId: s.contractId, claimScope: workflowInfo().taskQueue, batchStartedAt: s.startedAt };
-    let examined: ExaminedItem[];
-    if (this.input.search) {
-      const left = (this.input.search.maxItems ?? Infinity) - s.examined;
-      const limit = Math.min(chunkSize, left);
-      const plan = await this.api.planChunk({
-        ...chunkOf,
-        search: { ...this.input.search, cursor: s.cursor, limit },
-      });
-      examined = plan.examined.slice(0, limit);
-      s.ownershipUnknown ??= plan.ownershipUnknown;
-      s.cursor = plan.nextCursor;
-      s.exhausted =
-        plan.nextCursor === null || s.examined + examined.length >= (this.input.search.maxItems ?? Infinity);
-    } else if (s.coverage) {
-      examined = await this.examineNextPicks(s.coverage.picks);
-    } else if (this.input.storedItems) {
-      const list = this.input.storedItems;
-      const count = Math.min(chunkSize, list.count - s.nextIndex);
-      const plan = await this.api.planChunk({
-        ...chunkOf,
-        storedItems: { list, from: s.nextIndex, count },
-      });
-      examined = plan.examined;
-      s.ownershipUnknown ??= plan.ownershipUnknown;
-      s.nextIndex += count;
-      s.exhausted = s.nextIndex >= list.count;
-    } else {
-      const items = (this.input.items ?? []).slice(s.nextIndex, s.nextIndex + chunkSize);
-      const plan = await this.api.planChunk({ ...chunkOf, items });
-      examined = plan.examined;
-      s.ownershipUnknown ??= plan.ownershipUnknown;
-      s.nextIndex += items.length;
-      s.exhausted = s.nextIndex >= (this.input.items ?? []).length;
-    }
-    s.examined += examined.length;
-    this.fit(examined);
-  }
-
-  /** The next stored page of the coverage plan's picks, as examined items. */
-  private async examineNextPicks(picks: StoredList): Promise<ExaminedItem[]> {
-    const s = this.state;
-    const page = s.nextPick ?? 0;
-    const values = (await this.storeApi.readStoredPage({ list: picks, page })) as CoveragePickRecord[];
-    s.nextPick = page + 1;
-    s.exhausted = page + 1 >= picks.pages;
-    return examinedPicks(values, this.input.coverage?.projectId ?? this.input.batchId);
-  }
-
-  /** Fits examined items into the budget: the affordable ones are queued, the others get their rows. */
-  private fit(examined: ExaminedItem[]): void {
-    const s = this.state;
-    const fit = {
-      budget: this.input.budget,
-      maxPricePerItem: this.input.maxPricePerItem,
-      currency: s.currency,
-      reserved: s.reserved,
-      seen: this.seen,
-    };
-    const { planned, rows } = fitChunk(fit, examined);
-    s.reserved = fit.reserved;
-    s.queue.push(...planned);
-    const cover = new Map(examined.map((e) => [itemKey(e), e.coverKm2]));
-    for (const row of rows) this.addRow(row, cover.get(itemKey(row)));
-  }
-
-  /** One item's row; a coverage pick bought or owned adds the area it newly covers. */
-  private addRow(row: ItemReport, coverKm2?: number): void {
-    const s = this.state;
-    const packed = packRow(row);
-    s.rows.push(packed);
-    this.rowBytes += jsonBytes(packed) + 1;
-    // Runs carried from before an outcome existed lack its count.
-    s.counts[row.outcome] = (s.counts[row.outcome] ?? 0) + 1;
-    if (coverKm2 !== undefined && COVERING.has(row.outcome)) s.coveredKm2 = (s.coveredKm2 ?? 0) + coverKm2;
-  }
-
-  /** Rows that fill a page are stored (a page at a time, oldest first): the carried rows stay under a page. */
-  private async storeFullRowPages(): Promise<void> {
-    const s = this.state;
-    while (this.rowBytes >= PAGE_BYTES) {
-      const [page] = paginate(s.rows, PAGE_BYTES);
-      const rest = s.rows.slice(page.length);
-      const list = s.rowPages;
-      await this.storeApi.storePage({ taskQueue: workflowInfo().taskQueue, list, page: list.pages, values: page });
-      s.rowPages = {
-        ...list,
-        pages: list.pages + 1,
-        count: list.count + page.length,
-        pageCounts: [...list.pageCounts, page.length],
-      };
-      s.rows = rest;
-      this.rowBytes = jsonBytes(rest);
-    }
-  }
-
-  private async storeQueue(queue: PlannedItem[], name: string): Promise<StoredList> {
-    const pages = paginate(queue);
-    const list = storedList({ kind: 'workflow', id: this.input.batchId }, name, pages);
-    const taskQueue = workflowInfo().taskQueue;
-    await Promise.all(pages.map((values, page) => this.storeApi.storePage({ taskQueue, list, page, values })));
-    return list;
-  }
-
-  /** A queue stored by the previous run (it was too large to carry) is read back before anything else. */
-  private async restoreQueue(): Promise<void> {
-    const stored = this.state.storedQueue;
-    if (!stored) return;
-    for (let page = 0; page < stored.pages; page++) {
-      const values = (await this.storeApi.readStoredPage({ list: stored, page })) as PlannedItem[];
-      this.state.queue.push(...values);
-      for (const line of values) this.seen.add(itemKey(line));
-    }
-    delete this.state.storedQueue;
-  }
-
-  /** Starts purchases for full groups (or the last, partial one) while the window has room. */
-  private startGroupsWhileRoom(): void {
-    const s = this.state;
-    while (
-      this.running.size < this.concurrency &&
-      (s.queue.length >= this.groupSize || (s.exhausted && s.queue.length > 0))
-    ) {
-      const group = patched(SHARD_GROUPS_PATCH)
-        ? takeShardGroup(s.queue, this.groupSize)
-        : takeGroup(s.queue, this.groupSize);
-      const purchaseId = `${this.input.batchId}/${s.nextGroup}`;
-      s.nextGroup += 1;
-      this.running.set(purchaseId, group);
-      void this.buyGroup(purchaseId, group).finally(() => this.running.delete(purchaseId));
-    }
-  }
-
-  private async buyGroup(purchaseId: string, group: PlannedItem[]): Promise<void> {
-    const s = this.state;
-    const contract = { contractId: s.contractId, currency: s.currency };
-    let ended;
-    try {
-      const child = await startChild(purchaseWorkflow, {
-        workflowId: purchaseId,
-        args: [groupPurchaseInput(this.input, contract, purchaseId, group)],
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        typedSearchAttributes: [
-          { key: BatchIdKey, value: this.input.batchId },
-          { key: PurchaseStageKey, value: 'VALIDATING' },
-          { key: PurchaseItemsKey, value: purchaseItemsValue(group) },
-          ...(s.organisationId === null ? [] : [{ key: OrganisationIdKey, value: String(s.organisationId) }]),
-        ],
-      });
-      const result = await child.result();
-      ended = groupEnded(group, { reserved: s.reserved, spent: s.spent }, result);
-    } catch (err) {
-      const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-      const reason = `purchase ${purchaseId} failed: ${cause instanceof Error ? cause.message : String(cause)}`;
-      ended = groupFailed(group, { reserved: s.reserved, spent: s.spent }, reason);
-    }
-    s.reserved = ended.reserved;
-    s.spent = ended.spent;
-    for (const { row, coverKm2 } of ended.rows) this.addRow(row, coverKm2);
-    if (s.coverage && !this.coverageReachedSent) await this.coverageReached();
+    if (this.input.coverage) await this.planner.planCoverage(this.input.coverage);
   }
 
   /** Sends `coverage_reached` once the picks bought cover the target share of the area (once per batch). */
@@ -480,43 +238,22 @@ class Batch {
     });
   }
 
-  /** Cancel: nothing new starts, queued items are reported, running purchases are asked to end cleanly. */
-  private async stopPurchases(): Promise<void> {
-    const s = this.state;
-    for (const line of s.queue.splice(0)) {
-      s.reserved = subtract(s.reserved, line.price);
-      this.addRow(rowOf(line, 'CANCELLED', { reason: `${s.cancelReason}; no purchase was started` }));
-    }
-    this.phase = 'DRAINING';
-    await Promise.all(
-      [...this.running.keys()].map((id) =>
-        getExternalWorkflowHandle(id)
-          .signal(cancelSignal, s.cancelReason ?? 'cancelled')
-          .catch(() => undefined),
-      ),
-    );
-    await condition(() => this.running.size === 0);
-  }
-
   private historyFull(): boolean {
-    const info = workflowInfo();
-    return (
-      info.historyLength >= this.historyLimit || info.historySize >= MAX_HISTORY_BYTES || info.continueAsNewSuggested
-    );
+    return historyFull(this.historyLimit, MAX_HISTORY_BYTES);
   }
 
   /** Lets running purchases end (their results belong to this run), then carries the state into a new run. */
   private async drainAndContinueAsNew(): Promise<never> {
     this.phase = 'DRAINING';
-    await condition(() => this.running.size === 0);
-    await this.storeFullRowPages();
+    await this.window.drained();
+    await this.rows.storeFullPages();
     await this.notifier.drained();
     await condition(allHandlersFinished);
     const s = this.state;
     let carried: BatchCarried = { ...s, runs: s.runs + 1 };
     if (jsonBytes(s.queue) > INLINE_BYTES) {
       // A long queue of planned items goes to pages of its own; the next run reads it back first.
-      carried = { ...carried, queue: [], storedQueue: await this.storeQueue(s.queue, `queue-${s.runs}`) };
+      carried = { ...carried, queue: [], storedQueue: await this.planner.storeQueue(s.queue, `queue-${s.runs}`) };
     }
     // An inline item list goes on from where this run stopped; a stored one keeps its index.
     const rest = this.input.items?.slice(s.nextIndex);
@@ -528,8 +265,6 @@ class Batch {
 
   private progress(): BatchProgress {
     const s = this.state;
-    let inFlight = 0;
-    for (const group of this.running.values()) inFlight += group.length;
     return {
       batchId: this.input.batchId,
       phase: this.phase,
@@ -537,7 +272,7 @@ class Batch {
       examined: s.examined,
       inputExhausted: s.exhausted,
       queued: s.queue.length,
-      inFlight,
+      inFlight: this.window.inFlight(),
       budget: this.input.budget,
       currency: s.currency || null,
       spent: s.spent,

@@ -1,5 +1,5 @@
 import { groupEnded, groupFailed, groupPurchaseInput } from '../../../src/shared/batch-groups';
-import type { BatchInput, PlannedItem } from '../../../src/shared/batch-types';
+import { ITEM_OUTCOMES, startingState, type BatchInput, type PlannedItem } from '../../../src/shared/batch-types';
 import type { PurchaseResult } from '../../../src/shared/purchase-types';
 
 const group: PlannedItem[] = [
@@ -61,4 +61,12 @@ test('an unpaid end releases the money; an item another purchase owned says so; 
     '3',
     true,
   ]);
+});
+
+test('a new batch starts with nothing examined, spent or counted, its rows stored under its own id', () => {
+  const state = startingState({ batchId: 'b1', currency: 'EUR' }, '2026-12-06T00:00:00.000Z');
+  expect(state).toMatchObject({ runs: 0, contractId: 0, currency: 'EUR', examined: 0, reserved: '0', spent: '0' });
+  expect(Object.keys(state.counts).sort()).toEqual([...ITEM_OUTCOMES].sort());
+  expect(Object.values(state.counts).every((n) => n === 0)).toBe(true);
+  expect(state.rowPages).toMatchObject({ owner: { kind: 'workflow', id: 'b1' }, name: 'rows', pages: 0 });
 });
