@@ -8,10 +8,13 @@ import { ORDER_STATUSES, PURCHASE_STAGES } from '../../shared/purchase-types';
 import type { ListFilters } from '../list';
 import { decimalNumber, duration, freeText, id, integer, itemRef, repeatable } from '../options';
 
+/** A command on one purchase, named by its id. */
+function onePurchase(program: Command, name: string): Command {
+  return program.command(name).argument('<id>', 'the purchase id', id);
+}
+
 export function registerPurchaseCommands(program: Command): void {
-  program
-    .command('status')
-    .argument('<id>', 'the purchase id', id)
+  onePurchase(program, 'status')
     .description('where a purchase stands: stage, order, payment link, polls, last error, deadline')
     .option('--history', 'the timeline of the purchase from its workflow history (every run)', false)
     .option('--json', 'print JSON', false)
@@ -31,9 +34,7 @@ export function registerPurchaseCommands(program: Command): void {
       await cancel(purchaseId, options);
     });
 
-  program
-    .command('approve')
-    .argument('<id>', 'the purchase id', id)
+  onePurchase(program, 'approve')
     .description('approve (or with --deny, reject) a purchase that is over its budget')
     .option('--deny', 'reject instead of approving', false)
     .option('--note <text>', 'a note kept with the decision', freeText)
@@ -42,9 +43,7 @@ export function registerPurchaseCommands(program: Command): void {
       await approve(purchaseId, options);
     });
 
-  program
-    .command('extend')
-    .argument('<id>', 'the purchase id', id)
+  onePurchase(program, 'extend')
     .description('move the payment deadline of a purchase later')
     .requiredOption('--by <duration>', 'how much later, e.g. 24h', duration)
     .action(async (purchaseId: string, options: { by: number }) => {
@@ -52,18 +51,14 @@ export function registerPurchaseCommands(program: Command): void {
       await extend(purchaseId, options.by);
     });
 
-  program
-    .command('paid')
-    .argument('<id>', 'the purchase id', id)
+  onePurchase(program, 'paid')
     .description('tell a purchase its order was paid, so it re-checks at once instead of at the next poll')
     .action(async (purchaseId: string) => {
       const { paid } = await import('../manage');
       await paid(purchaseId);
     });
 
-  program
-    .command('adopt')
-    .argument('<id>', 'the purchase id', id)
+  onePurchase(program, 'adopt')
     .description(
       'attach the real order to a purchase in NEEDS_ATTENTION whose order create could not be settled; ' +
         'it then carries on to checkout and payment',
