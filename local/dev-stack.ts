@@ -42,6 +42,20 @@ export interface DevStack {
   done: Promise<void>;
 }
 
+/**
+ * The task queue partitions of the data dir's Temporal database, kept in `<data-dir>/temporal-partitions`: one for a
+ * new database, four (the server's default, the dev stack's before) for one created before the file was. A database
+ * keeps its count: lowering it would strand the tasks waiting in the partitions dropped.
+ */
+export function taskQueuePartitions(dataDir: string): number {
+  const recorded = path.join(dataDir, 'temporal-partitions');
+  const existing = fs.existsSync(path.join(dataDir, 'temporal.db'));
+  if (existing && fs.existsSync(recorded)) return Number(fs.readFileSync(recorded, 'utf8').trim());
+  const count = existing ? 4 : 1;
+  fs.writeFileSync(recorded, `${count}\n`);
+  return count;
+}
+
 export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dataDir = path.resolve(opts.dataDir);
@@ -66,6 +80,7 @@ export async function startDevStack(opts: DevStackOptions): Promise<DevStack> {
       port: ports.temporal,
       uiPort: ports.ui,
       dbFilename: path.join(dataDir, 'temporal.db'),
+      taskQueuePartitions: taskQueuePartitions(dataDir),
       logFile: temporalLog,
     });
     parts.push({ name: 'Temporal dev server', logFile: temporalLog, ...temporal });

@@ -1,0 +1,38 @@
+/** The dev stack's task queue partitions: one for a new database, and a database keeps the count it was made with. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { taskQueuePartitions } from '../../local/dev-stack';
+import { temporalDevServerArgs } from '../../local/temporal-server';
+
+const dataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-partitions-'));
+
+test('a new data dir gets one partition per task queue, and keeps it', () => {
+  const dir = dataDir();
+  expect(taskQueuePartitions(dir)).toBe(1);
+  fs.writeFileSync(path.join(dir, 'temporal.db'), '');
+  expect(taskQueuePartitions(dir)).toBe(1);
+});
+
+test('a database made before the count was recorded keeps the four it was made with', () => {
+  const dir = dataDir();
+  fs.writeFileSync(path.join(dir, 'temporal.db'), '');
+  expect(taskQueuePartitions(dir)).toBe(4);
+  expect(taskQueuePartitions(dir)).toBe(4);
+  // Its database removed, the data dir starts afresh with one.
+  fs.rmSync(path.join(dir, 'temporal.db'));
+  expect(taskQueuePartitions(dir)).toBe(1);
+});
+
+test('the dev server is started with the partitions asked for, one by default', () => {
+  const base = { cliPath: 'temporal', port: 7233, namespace: 'default', headless: true };
+  const values = (args: string[]) => args.filter((arg) => arg.startsWith('matching.numTaskqueue'));
+  expect(values(temporalDevServerArgs(base))).toEqual([
+    'matching.numTaskqueueReadPartitions=1',
+    'matching.numTaskqueueWritePartitions=1',
+  ]);
+  expect(values(temporalDevServerArgs({ ...base, taskQueuePartitions: 4 }))).toEqual([
+    'matching.numTaskqueueReadPartitions=4',
+    'matching.numTaskqueueWritePartitions=4',
+  ]);
+});
