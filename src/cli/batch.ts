@@ -2,23 +2,17 @@
  * `dcp batch`: start (or attach to) a batch acquisition and follow it; `dcp batch status|cancel ID`. With
  * `--aoi FILE` the batch buys coverage of an area (`--dry-run` prints the plan and buys nothing).
  */
-import { randomUUID } from 'node:crypto';
 import { SingleBar } from 'cli-progress';
 import { followBatch, startBatch, type BatchHandle } from '../workflow-client/batch-client';
 import { batchCancelSignal, progressQuery } from '../shared/batch-messages';
-import type { BatchInput, BatchProgress } from '../shared/batch-types';
-import { batchInputProblems } from '../shared/batch-validation';
-import type { Aoi } from '../coverage/aoi';
-import { coverageRequest } from './aoi-request';
-import type { AoiOptions } from './aoi-options';
-import { batchShape, type BatchShapeOptions } from './batch-options';
+import type { BatchProgress } from '../shared/batch-types';
+import type { BatchOptions, ReadBatchInput } from './batch-input';
 import { printWithNotifications } from './notification-report';
 import { formatCoveragePlan, writeCoverageReports } from './coverage-report';
 import { withContext } from './context';
 import { noteIfNoWorker } from './worker-wait';
 import { printJson } from './output';
 import { CliError, ExitCode } from '../shared/errors';
-import { ItemFileError, readItemFile, readSearchFile } from './item-files';
 import {
   batchFailure,
   doneCount,
@@ -28,17 +22,6 @@ import {
   reportJson,
   writeReports,
 } from './batch-report';
-
-export interface BatchOptions extends BatchShapeOptions, AoiOptions {
-  search?: string;
-  items?: string;
-  dryRun?: boolean;
-  budget: string;
-  batchId?: string;
-  report?: string;
-  wait: boolean;
-  json: boolean;
-}
 
 export async function batchStatus(id: string, json: boolean): Promise<void> {
   await withContext(async (ctx) => {
@@ -57,36 +40,8 @@ export async function cancelBatchWorkflow(id: string, reason: string | undefined
   });
 }
 
-/** The batch input from the flags, and the area of interest of a coverage batch. */
-function batchInput(options: BatchOptions): { input: BatchInput; aoi?: Aoi } {
-  if (!options.budget) throw new CliError('--budget is required', ExitCode.USAGE);
-  if ([options.search, options.items, options.aoi].filter((file) => file !== undefined).length !== 1) {
-    throw new CliError('give exactly one of --search FILE, --items FILE or --aoi FILE', ExitCode.USAGE);
-  }
-  if (options.dryRun && !options.aoi) throw new CliError('--dry-run needs --aoi FILE', ExitCode.USAGE);
-  const coverage = coverageRequest(options);
-  try {
-    const input: BatchInput = {
-      batchId: options.batchId ?? `batch-${randomUUID()}`,
-      ...(coverage
-        ? { coverage: { ...coverage.request, ...(options.dryRun ? { dryRun: true } : {}) } }
-        : options.search
-          ? { search: readSearchFile(options.search) }
-          : { items: readItemFile(options.items as string) }),
-      budget: options.budget,
-      ...batchShape(options),
-    };
-    const problems = batchInputProblems(input);
-    if (problems.length > 0) throw new CliError(`invalid batch: ${problems.join('; ')}`, ExitCode.USAGE);
-    return { input, aoi: coverage?.aoi };
-  } catch (err) {
-    if (err instanceof ItemFileError) throw new CliError(err.message, ExitCode.USAGE);
-    throw err;
-  }
-}
-
-export async function runBatchCommand(options: BatchOptions): Promise<number> {
-  const { input, aoi } = batchInput(options);
+/** Starts (or attaches to) the batch whose input `batchInput` read and checked from the same options. */
+export async function runBatchCommand(options: BatchOptions, { input, aoi }: ReadBatchInput): Promise<number> {
   return withContext(async (ctx) => {
     const organisationId = ctx.settings.datacosmos.organisationId;
     const client = await ctx.temporal();

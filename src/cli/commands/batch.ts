@@ -1,6 +1,6 @@
 /** `dcp batch` (status, cancel) and `dcp schedule`: definitions only; the work is loaded when a command runs. */
 import type { Command } from 'commander';
-import type { BatchOptions } from '../batch';
+import type { BatchOptions } from '../batch-input';
 import { addAoiOptions } from '../aoi-options';
 import { addBatchShapeOptions } from '../batch-options';
 import { amount, duration, filePath, freeText, id } from '../options';
@@ -25,8 +25,11 @@ export function registerBatchCommands(program: Command): void {
     .option('--no-wait', 'start and return at once')
     .option('--json', 'print the result as JSON', false)
     .action(async (options: BatchOptions) => {
+      // The input is read and checked first: a bad one is refused without loading the Temporal client.
+      const { batchInput } = await import('../batch-input');
+      const read = batchInput(options);
       const { runBatchCommand } = await import('../batch');
-      process.exitCode = await runBatchCommand(options);
+      process.exitCode = await runBatchCommand(options, read);
     });
   batch
     .command('status')
