@@ -69,7 +69,7 @@ export function temporalDevServerArgs(opts: TemporalDevServerOptions & { port: n
   for (const key of flags) args.push('--dynamic-config-value', `${key}=true`);
   // One partition per task queue (default 4), as on the production stack (deploy/temporal/dynamicconfig): a queue's
   // rate limit, the fleet's API budget on the DataCosmos queue, is split evenly among its partitions whatever their
-  // share of the tasks. `npm run bench -- --quick --only rate-limit`, 4 workers: 85.5 % of the ceiling, 94.8 % here.
+  // share of the tasks (docs/performance.md, "The fleet budget against the API limit", has the measured effect).
   const partitions = String(opts.taskQueuePartitions ?? 1);
   for (const key of ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions']) {
     args.push('--dynamic-config-value', `${key}=${partitions}`);

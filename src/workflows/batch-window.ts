@@ -25,7 +25,10 @@ export class PurchaseWindow {
     private readonly state: BatchCarried,
     private readonly rows: BatchRows,
     private readonly sizes: { groupSize: number; concurrency: number },
-    /** After each group's end is settled: a step to await, if any (a coverage batch may have reached its target). */
+    /**
+     * After each group's end is settled: a step to await, if any (a coverage batch may have reached its target).
+     * Null when there is none, so a group's end takes the same turns it did before the batch was split.
+     */
     private readonly groupSettled: () => Promise<void> | null,
   ) {}
 
