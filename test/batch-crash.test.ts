@@ -100,9 +100,15 @@ test('worker killed mid-download: after a restart every file is complete and ver
 
 test('worker killed while the picks of an area are being bought: after a restart the area is covered, nothing bought twice', async () => {
   const aoi = regionAoi(15);
+  const ordersCreated = async (): Promise<number> => (await env.admin.stats()).endpoints.order_create?.requests ?? 0;
+  const createdBefore = await ordersCreated();
   await env.admin.setFaults({ seed: 9, endpoints: { order_create: { latencyMs: 700 } } });
   worker = env.spawnWorkerProcess();
   const batch = await runBatch(env, { coverage: { aoi: aoi.geometry }, budget: '100000', concurrency: 2, ...QUICK });
+  // Once one order is created the next are held, so the kill finds purchases done and in flight however slowly
+  // the batch is queried (a query-paced window of a few seconds was missed on a loaded machine).
+  await until('an order created', ordersCreated, (created) => created > createdBefore);
+  await holdRequests(env.admin, 'order_create');
   const before = await until<BatchProgress>(
     'purchases done and in flight',
     () => batch.query(progressQuery),
