@@ -329,6 +329,17 @@ export const SETTINGS: readonly Setting[] = [
     read: (s) => String(s.worker.maxCachedWorkflows),
   },
   {
+    variable: 'WORKER_STICKY_TIMEOUT_MS',
+    group: 'product',
+    schema: positiveInt,
+    default: '10000',
+    meaning:
+      "how long a workflow's next task waits for the worker that holds it in memory before any worker may take it: " +
+      'the delay before the workflows of a killed worker go on elsewhere',
+    apply: (d, v: number) => (d.worker.stickyTimeoutMs = v),
+    read: (s) => String(s.worker.stickyTimeoutMs),
+  },
+  {
     variable: 'CLAIM_CHECK_INTERVAL_S',
     group: 'product',
     schema: positiveInt,

@@ -50,6 +50,8 @@ export interface WorkerSettings {
   maxActivitiesPerSecond: number;
   /** Workflows kept in memory between tasks; the rest are replayed when they next wake. */
   maxCachedWorkflows: number;
+  /** How long a workflow task waits on the sticky queue of the worker that cached the workflow. */
+  stickyTimeoutMs: number;
   metricsPort?: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How often the claim registries this worker starts check held and watched claims. */

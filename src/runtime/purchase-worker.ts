@@ -121,6 +121,7 @@ export async function createPurchaseWorker(options: PurchaseWorkerOptions): Prom
     maxConcurrentActivityTaskExecutions: settings.worker.maxConcurrentActivities,
     maxActivitiesPerSecond: settings.worker.maxActivitiesPerSecond,
     shutdownGraceTime: '10s',
+    stickyQueueScheduleToStartTimeout: settings.worker.stickyTimeoutMs,
     workerDeploymentOptions: deploymentOptions(settings),
     interceptors: { activity: [activityRetryMetrics(meter), activityLogContext] },
   };

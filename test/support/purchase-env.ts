@@ -93,8 +93,9 @@ export class PurchaseEnv {
         clientSecret: this.account.clientSecret,
         organisationId: this.account.organisation,
       },
-      // Claim registries look at claims left behind every second, not every ten minutes.
-      worker: { claimCheckEveryMs: 1_000 },
+      // Claim registries look at claims left behind every second, not every ten minutes; the workflows of a killed
+      // worker go on elsewhere after 2 s, not 10.
+      worker: { claimCheckEveryMs: 1_000, stickyTimeoutMs: 2_000 },
     });
   }
 

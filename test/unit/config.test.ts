@@ -51,6 +51,8 @@ describe('configuration', () => {
       taskQueueBase: 'datacosmos-purchase',
       taskQueue: 'datacosmos-purchase/42@app.open-cosmos.com',
     });
+    expect(s.worker).toMatchObject({ maxCachedWorkflows: 250, stickyTimeoutMs: 10_000 });
+    expect(loadSettings({ ...production, WORKER_STICKY_TIMEOUT_MS: '2000' }, '/').worker.stickyTimeoutMs).toBe(2_000);
   });
 
   test('the task queue names the target, within the length the server keeps', () => {
