@@ -1,17 +1,9 @@
 /** The options that shape a batch, shared by `dcp batch` and `dcp schedule create`: parsing and the input fields. */
 import type { Command } from 'commander';
 import { MAX_BATCH_CONCURRENCY, MAX_ITEMS_PER_ORDER, type BatchInput } from '../shared/batch-types';
-import { DELIVER_ENDPOINT_HELP, DELIVER_HELP, deliverOptions } from './deliver-option';
-import {
-  amount,
-  currency,
-  deliverTarget,
-  integer,
-  notifyUrl,
-  positiveInteger,
-  repeatable,
-  s3Endpoint,
-} from './options';
+import { addDeliveryOptions } from './command-options';
+import { deliverOptions } from './deliver-option';
+import { amount, currency, integer, notifyUrl, positiveInteger, repeatable } from './options';
 
 export interface BatchShapeOptions {
   currency?: string;
@@ -25,19 +17,17 @@ export interface BatchShapeOptions {
 }
 
 export function addBatchShapeOptions(command: Command): Command {
-  return command
+  command
     .option('--currency <code>', 'currency of the budget (checked against the contract)', currency)
     .option('--max-price <amount>', 'skip items priced above this', amount)
     .option('--items-per-order <n>', 'items per order (default 1)', integer(1, MAX_ITEMS_PER_ORDER))
     .option('--concurrency <n>', 'purchases at once (default 10)', integer(1, MAX_BATCH_CONCURRENCY))
-    .option('--contract <id>', 'contract id (default: the organisation default contract)', positiveInteger)
-    .option('--deliver <dir|s3-url>', DELIVER_HELP, deliverTarget)
-    .option('--deliver-endpoint <url>', DELIVER_ENDPOINT_HELP, s3Endpoint)
-    .option(
-      '--notify <url>',
-      'post each event of the batch and its purchases, signed, to this URL (repeat for several; see docs/batches.md)',
-      repeatable(notifyUrl),
-    );
+    .option('--contract <id>', 'contract id (default: the organisation default contract)', positiveInteger);
+  return addDeliveryOptions(command).option(
+    '--notify <url>',
+    'post each event of the batch and its purchases, signed, to this URL (repeat for several; see docs/batches.md)',
+    repeatable(notifyUrl),
+  );
 }
 
 /** The batch input fields these options set (absent options leave the workflow's defaults). */

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { BatchOptions } from '../batch-input';
 import { addAoiOptions } from '../aoi-options';
 import { addBatchShapeOptions } from '../batch-options';
+import { addFollowOptions } from '../command-options';
 import { amount, duration, filePath, freeText, id } from '../options';
 import type { CreateOptions, ScheduleAction } from '../schedule';
 
@@ -20,17 +21,14 @@ export function registerBatchCommands(program: Command): void {
       '--report <dir>',
       'write the final report as DIR/BATCH.json and DIR/BATCH.csv (with --aoi also DIR/coverage.svg and .geojson)',
       filePath,
-    )
-    .option('--wait', 'follow the batch to its end (default)', true)
-    .option('--no-wait', 'start and return at once')
-    .option('--json', 'print the result as JSON', false)
-    .action(async (options: BatchOptions) => {
-      // The input is read and checked first: a bad one is refused without loading the Temporal client.
-      const { batchInput } = await import('../batch-input');
-      const read = batchInput(options);
-      const { runBatchCommand } = await import('../batch');
-      process.exitCode = await runBatchCommand(options, read);
-    });
+    );
+  addFollowOptions(batch, 'batch').action(async (options: BatchOptions) => {
+    // The input is read and checked first: a bad one is refused without loading the Temporal client.
+    const { batchInput } = await import('../batch-input');
+    const read = batchInput(options);
+    const { runBatchCommand } = await import('../batch');
+    process.exitCode = await runBatchCommand(options, read);
+  });
   batch
     .command('status')
     .argument('<id>', 'the batch id', id)

@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import type { BuyOptions } from '../buy';
 import type { RedeliverOptions } from '../redeliver';
 import type { RedriveOptions } from '../redrive';
-import { DELIVER_ENDPOINT_HELP, DELIVER_HELP } from '../deliver-option';
+import { DELIVER_ENDPOINT_HELP } from '../deliver-option';
+import { addDeliveryOptions, addFollowOptions } from '../command-options';
 import {
   amount,
   currency,
@@ -19,7 +20,7 @@ import {
 } from '../options';
 
 export function registerBuyCommands(program: Command): void {
-  program
+  const buy = program
     .command('buy')
     .description('buy catalog items: price, order, check out (credits first), wait for payment')
     .requiredOption('--item <collection/item[@level]>', 'an item to buy (repeat for several)', repeatable(itemRef))
@@ -34,9 +35,8 @@ export function registerBuyCommands(program: Command): void {
     .option('--approval-timeout <duration>', 'how long to wait for approval (default 24h)', duration)
     .option('--payment-window <duration>', 'how long an unpaid order is waited for (default 72h)', duration)
     .option('--purchase-id <key>', 'purchase key (default: derived from organisation, contract and items)', id)
-    .option('--batch <id>', 'batch id to tag the purchase with', id)
-    .option('--deliver <dir|s3-url>', DELIVER_HELP, deliverTarget)
-    .option('--deliver-endpoint <url>', DELIVER_ENDPOINT_HELP, s3Endpoint)
+    .option('--batch <id>', 'batch id to tag the purchase with', id);
+  addDeliveryOptions(buy)
     .option(
       '--aoi <file>',
       'buy only the part of each scene inside this area (GeoJSON), cut as a coverage batch cuts its scenes',
@@ -52,27 +52,21 @@ export function registerBuyCommands(program: Command): void {
       '--notify <url>',
       'post each event of the purchase, signed, to this URL (repeat for several; see docs/batches.md)',
       repeatable(notifyUrl),
-    )
-    .option('--wait', 'follow the purchase to its end (default)', true)
-    .option('--no-wait', 'start and return at once')
-    .option('--json', 'print the result as JSON', false)
-    .action(async (options: BuyOptions) => {
-      const { buy } = await import('../buy');
-      process.exitCode = await buy(options);
-    });
+    );
+  addFollowOptions(buy, 'purchase').action(async (options: BuyOptions) => {
+    const { buy } = await import('../buy');
+    process.exitCode = await buy(options);
+  });
 
-  program
+  const redrive = program
     .command('redrive')
     .argument('<id>', 'the FAILED or EXPIRED purchase', id)
     .description('start a new attempt of a FAILED or EXPIRED purchase under a new key, linked to the old one')
-    .option('--purchase-id <key>', 'key of the new attempt (default: <ID>-r<N>, the next free N)', id)
-    .option('--wait', 'follow the new purchase to its end (default)', true)
-    .option('--no-wait', 'start and return at once')
-    .option('--json', 'print the result as JSON', false)
-    .action(async (purchaseId: string, options: RedriveOptions) => {
-      const { redrive } = await import('../redrive');
-      process.exitCode = await redrive(purchaseId, options);
-    });
+    .option('--purchase-id <key>', 'key of the new attempt (default: <ID>-r<N>, the next free N)', id);
+  addFollowOptions(redrive, 'new purchase').action(async (purchaseId: string, options: RedriveOptions) => {
+    const { redrive } = await import('../redrive');
+    process.exitCode = await redrive(purchaseId, options);
+  });
 
   program
     .command('redeliver')
