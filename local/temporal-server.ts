@@ -74,6 +74,9 @@ export function temporalDevServerArgs(opts: TemporalDevServerOptions & { port: n
   for (const key of ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions']) {
     args.push('--dynamic-config-value', `${key}=${partitions}`);
   }
+  // Timers fire when due: by default the server holds back a timer due within 1 s of now (it reads its timer queue
+  // that far ahead), so a 200 ms payment poll or activity retry waited about a second (docs/local-stack.md).
+  args.push('--dynamic-config-value', 'history.timerProcessorMaxTimeShift="10ms"');
   return args;
 }
 

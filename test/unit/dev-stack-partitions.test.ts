@@ -36,3 +36,8 @@ test('the dev server is started with the partitions asked for, one by default', 
     'matching.numTaskqueueWritePartitions=4',
   ]);
 });
+
+test('the dev server fires a timer when it is due, not up to a second later', () => {
+  const args = temporalDevServerArgs({ cliPath: 'temporal', port: 7233, namespace: 'default', headless: true });
+  expect(args[args.indexOf('history.timerProcessorMaxTimeShift="10ms"') - 1]).toBe('--dynamic-config-value');
+});
