@@ -6,6 +6,8 @@ import { taskQueuePartitions } from '../../local/dev-stack';
 import { temporalDevServerArgs } from '../../local/temporal-server';
 
 const dataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dcp-partitions-'));
+/** What every dev server start passes besides the options a test varies. */
+const base = { cliPath: 'temporal', port: 7233, namespace: 'default', headless: true };
 
 test('a new data dir gets one partition per task queue, and keeps it', () => {
   const dir = dataDir();
@@ -25,7 +27,6 @@ test('a database made before the count was recorded keeps the four it was made w
 });
 
 test('the dev server is started with the partitions asked for, one by default', () => {
-  const base = { cliPath: 'temporal', port: 7233, namespace: 'default', headless: true };
   const values = (args: string[]) => args.filter((arg) => arg.startsWith('matching.numTaskqueue'));
   expect(values(temporalDevServerArgs(base))).toEqual([
     'matching.numTaskqueueReadPartitions=1',
@@ -38,6 +39,6 @@ test('the dev server is started with the partitions asked for, one by default', 
 });
 
 test('the dev server fires a timer when it is due, not up to a second later', () => {
-  const args = temporalDevServerArgs({ cliPath: 'temporal', port: 7233, namespace: 'default', headless: true });
+  const args = temporalDevServerArgs(base);
   expect(args[args.indexOf('history.timerProcessorMaxTimeShift="10ms"') - 1]).toBe('--dynamic-config-value');
 });
