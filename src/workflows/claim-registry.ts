@@ -15,7 +15,13 @@ import {
   setWorkflowOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { claimItemsUpdate, claimsQuery, releaseClaimsUpdate, settleClaimsUpdate } from '../shared/claim-messages';
+import {
+  claimItemsUpdate,
+  claimsQuery,
+  releaseClaimsUpdate,
+  settleClaimsSignal,
+  settleClaimsUpdate,
+} from '../shared/claim-messages';
 import {
   DEFAULT_CLAIM_CHECK_S,
   type Claim,
@@ -69,6 +75,7 @@ class ClaimRegistry {
         }
       },
     });
+    setHandler(settleClaimsSignal, (settlement) => this.settle(settlement));
     setHandler(settleClaimsUpdate, (settlement) => this.settle(settlement));
     setHandler(releaseClaimsUpdate, ({ items }) => this.release(items));
     setHandler(claimsQuery, (filter) =>
