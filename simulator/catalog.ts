@@ -86,6 +86,8 @@ export interface Catalog {
   /** All items in search order: datetime descending, then id ascending. */
   items: CatalogItem[];
   byKey: Map<string, CatalogItem>;
+  /** Where each item id stands in `items` (ascending): a search by ids visits those places only, as an index would. */
+  positionsById: Map<string, number[]>;
   temporalExtent: Map<string, [string, string]>;
   spatialExtent: Map<string, [number, number, number, number]>;
 }
@@ -122,9 +124,20 @@ export function generateCatalog(seed: number, count: number): Catalog {
     collections: COLLECTIONS,
     items,
     byKey: new Map(items.map((item) => [itemKey(item.collection.id, item.id), item])),
+    positionsById: positionsById(items),
     temporalExtent: temporalExtents(items),
     spatialExtent: spatialExtents(items),
   };
+}
+
+function positionsById(items: CatalogItem[]): Map<string, number[]> {
+  const positions = new Map<string, number[]>();
+  items.forEach((item, position) => {
+    const known = positions.get(item.id);
+    if (known) known.push(position);
+    else positions.set(item.id, [position]);
+  });
+  return positions;
 }
 
 /** `inRegion`: the stream that places the item in COVERAGE_REGION, or null for anywhere. */

@@ -3,7 +3,7 @@
  * catalog in its stable order (datetime desc, id asc) with cursor pagination.
  */
 import { z } from 'zod';
-import type { CatalogItem } from './catalog';
+import type { Catalog, CatalogItem } from './catalog';
 import { bboxesOverlap, footprintIntersects, parseQueryGeometry, type BBox, type QueryShape } from './geometry';
 import { ApiError, parseOrThrow } from './http';
 
@@ -205,16 +205,25 @@ export interface SearchPage {
   next: number | null;
 }
 
-export function runSearch(items: CatalogItem[], query: SearchQuery): SearchPage {
+/** One page of the search, in catalog order; a search by ids looks only at the places of those ids. */
+export function runSearch(catalog: Pick<Catalog, 'items' | 'positionsById'>, query: SearchQuery): SearchPage {
+  const { items } = catalog;
   const page: CatalogItem[] = [];
   let matched = 0;
   let next: number | null = null;
-  for (let i = 0; i < items.length; i++) {
-    if (!query.matches(items[i])) continue;
+  const visit = (i: number) => {
+    if (!query.matches(items[i])) return;
     matched += 1;
-    if (i < query.start) continue;
+    if (i < query.start) return;
     if (page.length < query.limit) page.push(items[i]);
     else next ??= i;
+  };
+  const ids = query.request.ids;
+  if (ids) {
+    const places = [...new Set(ids)].flatMap((id) => catalog.positionsById.get(id) ?? []);
+    for (const i of places.sort((a, b) => a - b)) visit(i);
+  } else {
+    for (let i = 0; i < items.length; i++) visit(i);
   }
   return { items: page, matched, next };
 }

@@ -84,7 +84,7 @@ function search(
   const { publicUrl, catalog, facts } = ctx.sim;
   const contract = request.contract_id === undefined ? null : ownContract(organisation, request.contract_id);
   const query = compileSearch(request);
-  const page = runSearch(catalog.items, query);
+  const page = runSearch(catalog, query);
   const features = page.items.map((item) =>
     itemJson(
       publicUrl,

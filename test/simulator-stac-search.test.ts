@@ -57,6 +57,20 @@ test('GET and POST page through every match once, in datetime-desc order, matchi
   expect(viaGet).toEqual(expectedOrder);
 });
 
+test('a search by ids pages as a filter over the whole catalog would: catalog order, cursors, numberMatched', async () => {
+  const everything = await allPagesPost({ limit: 1000 });
+  // Out of order, repeated, one unknown: the page holds each match once, in catalog order.
+  const wanted = [everything[900], everything[3], everything[450], everything[3], 'NO_SUCH_ITEM', everything[7]];
+  const inCatalogOrder = [everything[3], everything[7], everything[450], everything[900]];
+  const first = await post({ ids: wanted, limit: 3 });
+  expect(first.body.numberMatched).toBe(4);
+  expect(await allPagesPost({ ids: wanted, limit: 3 })).toEqual(inCatalogOrder);
+  expect(await allPagesGet(`ids=${wanted.join(',')}&limit=1`)).toEqual(inCatalogOrder);
+  const narrowed = await allPagesPost({ ids: wanted, collections: [first.body.features[0].collection] });
+  expect(narrowed).toEqual(inCatalogOrder.filter((id) => narrowed.includes(id)));
+  expect(narrowed).toContain(everything[3]);
+});
+
 test('ids, datetime intervals and the query extension filter', async () => {
   const sample = (await post({ limit: 5 })).body.features;
   const byIds = await get(`ids=${sample[1].id},${sample[3].id}`);
