@@ -20,6 +20,19 @@ test('every queued item is taken exactly once, and each group is as large as ask
   expect(groups.slice(0, -1).every((group) => group.length === 20)).toBe(true);
 });
 
+test('the groups depend on the lines alone: the same whether their shards were worked out before or not', () => {
+  const all = Array.from({ length: 400 }, (_, n) => item(n));
+  const drain = (queue: ReturnType<typeof item>[]) => {
+    const keys: string[][] = [];
+    while (queue.length > 0) keys.push(takeShardGroup(queue, 20).map(itemKey));
+    return keys;
+  };
+  const first = drain([...all]);
+  expect(drain([...all])).toEqual(first); // the same lines, their shards kept from the first drain
+  expect(drain(all.map((line) => ({ ...line })))).toEqual(first); // copies, as after a replay
+  expect(drain(structuredClone(all).reverse())).not.toEqual(first); // another order is another queue
+});
+
 test('a group of 20 from a queue of 500 falls in a few claim registries, where the queue order touches about 17', () => {
   const queued = () => Array.from({ length: 500 }, (_, n) => item(n));
   const byShardGroups = queued();
