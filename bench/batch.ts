@@ -62,6 +62,17 @@ export function batchSettings(sizes: number[], latencies: number[]): BatchSettin
   return settings;
 }
 
+/** `ITEMS/PER_ORDER/AT_A_TIME/LATENCY_MS`, as `--batch` takes it: one setting, say the issue's 10000/20/10/100. */
+export function parseBatchSetting(text: string): BatchSetting {
+  const numbers = text.split('/').map(Number);
+  if (numbers.length !== 4 || !numbers.every((n) => Number.isInteger(n) && n >= 0) || numbers.slice(0, 3).includes(0))
+    throw new Error(
+      `"${text}" is not ITEMS/PER_ORDER/AT_A_TIME/LATENCY_MS (positive whole numbers, latency 0 or more)`,
+    );
+  const [items, itemsPerOrder, concurrency, latencyMs] = numbers;
+  return { items, itemsPerOrder, concurrency, latencyMs };
+}
+
 export async function measureBatches(
   stack: BenchStack,
   supply: ItemSupply,

@@ -7,8 +7,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { parseBatchSetting, type BatchSetting } from './batch';
 import { ENGINES, type EngineName } from './engine';
 import { recordBaseline } from './cost-report';
 import { markdownSummary, svgChart, type Check } from './report';
@@ -28,13 +29,14 @@ interface Options {
   recordBaseline: boolean;
   only?: Scenario[];
   engine: EngineName | 'both';
+  batch?: BatchSetting[];
 }
 
 /** With both engines, what tells them apart; the simulator's capacity does not depend on the engine. */
 const BOTH_ENGINES_DEFAULT: Scenario[] = ['simulator', 'throughput', 'cost', 'rate-limit', 'memory'];
 
 async function main(options: Options): Promise<void> {
-  const n = plan(options.quick);
+  const n = { ...plan(options.quick), ...(options.batch ? { batch: options.batch } : {}) };
   const engines: EngineName[] = options.engine === 'both' ? [...ENGINES] : [options.engine];
   const selected = new Set<Scenario>(options.only ?? (engines.length > 1 ? BOTH_ENGINES_DEFAULT : SCENARIOS));
   const startedAt = new Date().toISOString();
@@ -110,23 +112,43 @@ function costTable(costs: Array<[string, Findings]>): string[] {
   ];
 }
 
+/** An option's parser whose refusal commander prints as one line. */
+function argument<T>(parse: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return parse(text);
+    } catch (err) {
+      throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+    }
+  };
+}
+
 const program = new Command('bench')
   .option('--quick', 'smaller numbers, for a quick look', false)
   .option('--record-baseline', "keep this run's purchase costs as the baseline (bench/cost-baseline.json)", false)
-  .option('--only <scenarios>', `comma-separated: ${SCENARIOS.join(', ')}`, (text) =>
-    text.split(',').map((s) => {
-      if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only: unknown scenario "${s}"`);
-      return s as Scenario;
-    }),
+  .option(
+    '--only <scenarios>',
+    `comma-separated: ${SCENARIOS.join(', ')}`,
+    argument((text) =>
+      text.split(',').map((s) => {
+        if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario "${s}"`);
+        return s as Scenario;
+      }),
+    ),
   )
   .option(
     '--engine <engine>',
     `the Temporal to run on: ${ENGINES.join(', ')} or both (default scenarios then: ${BOTH_ENGINES_DEFAULT.join(', ')})`,
-    (text) => {
-      if (![...ENGINES, 'both'].includes(text)) throw new Error(`--engine: unknown engine "${text}"`);
+    argument((text) => {
+      if (![...ENGINES, 'both'].includes(text)) throw new Error(`unknown engine "${text}"`);
       return text as EngineName | 'both';
-    },
+    }),
     'dev',
+  )
+  .option(
+    '--batch <settings>',
+    'the batch scenario runs only these, comma-separated ITEMS/PER_ORDER/AT_A_TIME/LATENCY_MS (say 10000/20/10/100)',
+    argument((text) => text.split(',').map(parseBatchSetting)),
   )
   .parse();
 
