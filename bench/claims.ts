@@ -1,13 +1,13 @@
 /**
  * What a claim costs, and the two designs weighed for it, side by side on the same server: the claim registry
- * (one workflow per organisation shard, claims as updates and settlements as signals) and one claim workflow per item
+ * (one workflow per organisation shard, claims and settlements as updates) and one claim workflow per item
  * (claims by workflow-id uniqueness, settled by signal). Each claims `count` distinct items, `concurrency` at a
  * time, then settles them; reported: claims per second, claim latency, and history events per claimed item.
  */
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { claimItemsUpdate, claimsQuery, settleClaimsSignal } from '../src/shared/claim-messages';
+import { claimItemsUpdate, settleClaimsUpdate } from '../src/shared/claim-messages';
 import { byShard, CLAIM_SHARDS, registryId, type ClaimScope } from '../src/shared/claim-types';
 import { claimsTaskQueue } from '../src/shared/task-queues';
 import { startPurchase } from '../src/workflow-client/purchase-client';
@@ -66,20 +66,11 @@ export async function registryClaims(
   const elapsedMs = performance.now() - started;
   await pool(count, concurrency, async (i) => {
     const [[shard, items]] = [...byShard([item(i)])];
-    await stack.client.workflow
-      .getHandle(registryId(scope, shard))
-      .signal(settleClaimsSignal, { holder: `holder-${tag}-${i}`, items, settlement: { outcome: 'RELEASED' } });
+    await stack.client.workflow.getHandle(registryId(scope, shard)).executeUpdate(settleClaimsUpdate, {
+      args: [{ holder: `holder-${tag}-${i}`, items, settlement: { outcome: 'RELEASED' } }],
+    });
   });
   const shards = Array.from({ length: CLAIM_SHARDS }, (_, shard) => registryId(scope, shard));
-  // A query is answered after the task that applies the signals before it: the histories are complete.
-  await Promise.all(
-    shards.map((id) =>
-      stack.client.workflow
-        .getHandle(id)
-        .query(claimsQuery)
-        .catch(() => []),
-    ),
-  ); // none: never started
   const events = (await Promise.all(shards.map((id) => historyLength(stack, id)))).reduce((a, b) => a + b, 0);
   return summary(durations, elapsedMs, events, CLAIM_SHARDS);
 }

@@ -6,7 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { DataCosmosClient } from '../datacosmos';
-import { claimItemsUpdate, claimsQuery, releaseClaimsUpdate, settleClaimsSignal } from '../shared/claim-messages';
+import { claimItemsUpdate, claimsQuery, releaseClaimsUpdate, settleClaimsUpdate } from '../shared/claim-messages';
 import { WORKFLOW_TYPE } from '../shared/workflow-types';
 import {
   byShard,
@@ -112,9 +112,8 @@ export function createClaimActivities(deps: ClaimActivityDependencies) {
     },
 
     /**
-     * Settles an ending holder's claims in their registries, each by one signal (recorded before this returns; the
-     * registry applies it at its next task). A registry that cannot be told (not running, or unreachable now) finds
-     * the holder ended at its next check and settles the same way.
+     * Settles an ending holder's claims in their registries, each by one update. A registry that cannot be told
+     * (not running, or unreachable now) finds the holder ended at its next check and settles the same way.
      */
     async settleClaims(request: ClaimScope & SettleClaims): Promise<void> {
       const temporal = Context.current().client;
@@ -122,7 +121,9 @@ export function createClaimActivities(deps: ClaimActivityDependencies) {
         [...byShard(request.items)].map(([shard, items]) =>
           temporal.workflow
             .getHandle(registryId(request, shard))
-            .signal(settleClaimsSignal, { holder: request.holder, items, settlement: request.settlement })
+            .executeUpdate(settleClaimsUpdate, {
+              args: [{ holder: request.holder, items, settlement: request.settlement }],
+            })
             .catch(() => undefined),
         ),
       );

@@ -15,13 +15,7 @@ import {
   setWorkflowOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import {
-  claimItemsUpdate,
-  claimsQuery,
-  releaseClaimsUpdate,
-  settleClaimsSignal,
-  settleClaimsUpdate,
-} from '../shared/claim-messages';
+import { claimItemsUpdate, claimsQuery, releaseClaimsUpdate, settleClaimsUpdate } from '../shared/claim-messages';
 import {
   DEFAULT_CLAIM_CHECK_S,
   type Claim,
@@ -75,7 +69,6 @@ class ClaimRegistry {
         }
       },
     });
-    setHandler(settleClaimsSignal, (settlement) => this.settle(settlement));
     setHandler(settleClaimsUpdate, (settlement) => this.settle(settlement));
     setHandler(releaseClaimsUpdate, ({ items }) => this.release(items));
     setHandler(claimsQuery, (filter) =>
