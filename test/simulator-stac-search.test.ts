@@ -14,31 +14,33 @@ afterAll(() => sim.close());
 const get = (query: string) => call(sim.url, 'GET', `${SEARCH}?${query}`, { token });
 const post = (body: unknown) => call(sim.url, 'POST', SEARCH, { token, body });
 
-async function allPagesGet(query: string): Promise<string[]> {
+type Reply = Awaited<ReturnType<typeof get>>;
+type NextLink = ReturnType<typeof StacItemCollection.parse>['links'][number];
+
+/** Every item id of a search, following its next links (each checked by `follow`, which fetches the next page). */
+async function allPages(first: Promise<Reply>, follow: (next: NextLink) => Promise<Reply>): Promise<string[]> {
   const ids: string[] = [];
-  let res = await get(query);
+  let res = await first;
   for (;;) {
     const page = StacItemCollection.parse(res.body);
     ids.push(...page.features.map((f) => f.id));
     const next = page.links.find((l) => l.rel === 'next');
     if (!next) return ids;
-    expect(next.href).toContain('cursor=');
-    res = await call(sim.url, 'GET', next.href.slice(sim.url.length), { token });
+    res = await follow(next);
   }
 }
 
-async function allPagesPost(body: Record<string, unknown>): Promise<string[]> {
-  const ids: string[] = [];
-  let res = await post(body);
-  for (;;) {
-    const page = StacItemCollection.parse(res.body);
-    ids.push(...page.features.map((f) => f.id));
-    const next = page.links.find((l) => l.rel === 'next');
-    if (!next) return ids;
+const allPagesGet = (query: string) =>
+  allPages(get(query), (next) => {
+    expect(next.href).toContain('cursor=');
+    return call(sim.url, 'GET', next.href.slice(sim.url.length), { token });
+  });
+
+const allPagesPost = (body: Record<string, unknown>) =>
+  allPages(post(body), (next) => {
     expect(next.method).toBe('POST');
-    res = await post(next.body);
-  }
-}
+    return post(next.body);
+  });
 
 test('GET and POST page through every match once, in datetime-desc order, matching numberMatched', async () => {
   const first = await get('collections=menut-l1c-cogs,hammer-l1c-cogs&limit=37');
