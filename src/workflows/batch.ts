@@ -33,6 +33,7 @@ import {
 import { batchInputProblems, startedInputProblems } from '../shared/batch-validation';
 import { currencyMismatch } from '../shared/budget-rules';
 import { coverageProgress } from '../shared/coverage-plan';
+import { queueFloor } from '../shared/purchase-groups';
 import { BatchIdKey, ScheduledStartTimeKey } from '../shared/search-attributes';
 import { invalidInput } from '../shared/step-failures';
 import { INLINE_BYTES, jsonBytes } from '../shared/stored-pages';
@@ -46,6 +47,8 @@ import { versionedAs } from './versioning';
 
 /** The next chunk is planned while purchases run since this patch; batches started before it plan, then buy. */
 const PLAN_AHEAD_PATCH = 'plan-ahead';
+/** Since this patch a batch keeps a group's worth of items queued for each claim shard (see queueFloor). */
+const QUEUE_PER_SHARD_PATCH = 'queue-per-shard';
 
 export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchResult> {
   const batch = new Batch(input.schedule ? startScheduledRun(input) : input);
@@ -126,8 +129,8 @@ class Batch {
   async run(): Promise<BatchResult> {
     if (!this.input.carried) await this.start();
     await this.planner.restoreQueue();
-    if (patched(PLAN_AHEAD_PATCH)) await this.buyWhilePlanning();
-    else await this.planThenBuy();
+    if (!patched(PLAN_AHEAD_PATCH)) await this.planThenBuy();
+    else await this.buyWhilePlanning(queueFloor(this.groupSize, this.concurrency, patched(QUEUE_PER_SHARD_PATCH)));
     if (this.state.cancelReason !== null) {
       this.phase = 'DRAINING';
       await this.window.stop();
@@ -150,11 +153,11 @@ class Batch {
   }
 
   /**
-   * Plans the next chunk while purchases run, one chunk at a time, from when the queue holds less than two windows
-   * (`concurrency` orders of `itemsPerOrder`). Planning a chunk reads, prices and checks up to 500 items through the
-   * API: at 100 ms a request it took seconds, in which no purchase started.
+   * Plans the next chunk while purchases run, one chunk at a time, from when the queue holds less than `floor` items
+   * (see queueFloor). Planning a chunk reads, prices and checks up to 500 items through the API: at 100 ms a request
+   * it took seconds, in which no purchase started.
    */
-  private async buyWhilePlanning(): Promise<void> {
+  private async buyWhilePlanning(floor: number): Promise<void> {
     const s = this.state;
     while (s.cancelReason === null) {
       await this.planFinished();
@@ -163,7 +166,7 @@ class Batch {
         await this.planSettled();
         await this.drainAndContinueAsNew();
       }
-      if (!this.planning && !s.exhausted && s.queue.length < 2 * this.groupSize * this.concurrency) {
+      if (!this.planning && !s.exhausted && s.queue.length < floor) {
         const planning = { done: false, step: this.planner.planNextChunk() };
         planning.step.then(
           () => (planning.done = true),

@@ -1,7 +1,7 @@
 /** How a batch cuts its queue into orders whose claims fall in few registries. */
 import { byShard } from '../../../src/shared/claim-types';
 import { itemKey } from '../../../src/shared/item-key';
-import { MAX_LINE_ITEMS_BYTES, takeGroup, takeShardGroup } from '../../../src/shared/purchase-groups';
+import { MAX_LINE_ITEMS_BYTES, queueFloor, takeGroup, takeShardGroup } from '../../../src/shared/purchase-groups';
 import { jsonBytes } from '../../../src/shared/stored-pages';
 
 const item = (n: number, extra: Record<string, unknown> = {}) => ({
@@ -67,4 +67,22 @@ test('a group stays under the line items bound whatever shard it comes from', ()
   expect(group.length).toBeLessThan(100);
   expect(jsonBytes(group)).toBeLessThanOrEqual(MAX_LINE_ITEMS_BYTES);
   expect(queue).toHaveLength(300 - group.length);
+});
+
+test("a batch's queue, refilled by chunks of 500 below its floor, gives 20-item orders one registry each (1.7 with two windows)", () => {
+  const registriesPerOrder = (floor: number) => {
+    let next = 0;
+    const queue: ReturnType<typeof item>[] = [];
+    let total = 0;
+    for (let order = 0; order < 250; order++) {
+      if (queue.length < floor) queue.push(...Array.from({ length: 500 }, () => item(next++)));
+      total += registries(takeShardGroup(queue, 20));
+    }
+    return total / 250;
+  };
+  expect(queueFloor(20, 10, false)).toBe(400);
+  expect(queueFloor(20, 10, true)).toBe(1_280);
+  expect(queueFloor(20, 50, true)).toBe(2_000);
+  expect(registriesPerOrder(queueFloor(20, 10, false))).toBeGreaterThan(1.5);
+  expect(registriesPerOrder(queueFloor(20, 10, true))).toBeLessThan(1.1);
 });
