@@ -47,8 +47,6 @@ import { versionedAs } from './versioning';
 
 /** The next chunk is planned while purchases run since this patch; batches started before it plan, then buy. */
 const PLAN_AHEAD_PATCH = 'plan-ahead';
-/** Since this patch a batch keeps a group's worth of items queued for each claim shard (see queueFloor). */
-const QUEUE_PER_SHARD_PATCH = 'queue-per-shard';
 
 export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchResult> {
   const batch = new Batch(input.schedule ? startScheduledRun(input) : input);
@@ -129,8 +127,11 @@ class Batch {
   async run(): Promise<BatchResult> {
     if (!this.input.carried) await this.start();
     await this.planner.restoreQueue();
-    if (!patched(PLAN_AHEAD_PATCH)) await this.planThenBuy();
-    else await this.buyWhilePlanning(queueFloor(this.groupSize, this.concurrency, patched(QUEUE_PER_SHARD_PATCH)));
+    if (patched(PLAN_AHEAD_PATCH)) {
+      // Since this patch an order's worth of items stays queued for each claim shard (see queueFloor).
+      const perShard = patched('queue-per-shard');
+      await this.buyWhilePlanning(queueFloor(this.groupSize, this.concurrency, perShard));
+    } else await this.planThenBuy();
     if (this.state.cancelReason !== null) {
       this.phase = 'DRAINING';
       await this.window.stop();
