@@ -69,13 +69,20 @@ export function takeShardGroup<T extends LineItemInput>(
 }
 
 /**
+ * The most items the per-shard part of a batch's queue floor asks for: four chunks of planning ahead, about 400 KB of
+ * the 2 MiB a batch's run may write before it continues as new.
+ */
+const MAX_SHARD_QUEUE = 2_000;
+
+/**
  * How few planned items a batch keeps queued before it plans the next chunk: two windows (`concurrency` orders), and
- * an order's worth for each claim shard, so the most queued shard usually holds a whole group and the order claims
- * and settles in one registry. Kept to two windows (the first rule), a 20-item order at 10 at a time came from a
- * queue of 400 to 900 items, about 10 a shard, and claimed in two or three registries.
+ * an order's worth for each claim shard (up to MAX_SHARD_QUEUE), so the most queued shard usually holds a whole group
+ * and the order claims and settles in one registry. Kept to two windows (the first rule), a 20-item order at 10 at a
+ * time came from a queue of 400 to 900 items, about 10 a shard, and claimed in two or three registries.
  */
 export function queueFloor(groupSize: number, concurrency: number, perShard: boolean): number {
-  return (perShard ? Math.max(2 * concurrency, CLAIM_SHARDS) : 2 * concurrency) * groupSize;
+  const windows = 2 * concurrency * groupSize;
+  return perShard ? Math.max(windows, Math.min(CLAIM_SHARDS * groupSize, MAX_SHARD_QUEUE)) : windows;
 }
 
 /**

@@ -82,7 +82,9 @@ test("a batch's queue, refilled by chunks of 500 below its floor, gives 20-item 
   };
   expect(queueFloor(20, 10, false)).toBe(400);
   expect(queueFloor(20, 10, true)).toBe(1_280);
-  expect(queueFloor(20, 50, true)).toBe(2_000);
+  expect(queueFloor(20, 50, true)).toBe(2_000); // two windows are more
+  expect(queueFloor(50, 10, true)).toBe(2_000); // at most four chunks ahead for the shards' sake
+  expect(queueFloor(500, 10, true)).toBe(queueFloor(500, 10, false));
   expect(registriesPerOrder(queueFloor(20, 10, false))).toBeGreaterThan(1.5);
   expect(registriesPerOrder(queueFloor(20, 10, true))).toBeLessThan(1.1);
 });
