@@ -78,6 +78,13 @@ test('logs are JSON with purchase and order ids and no secret; metrics are serve
     expect(failures).toMatch(
       /^dcp_notification_failures\{[^}]*event="payment_link_ready"[^}]*receiver="default"[^}]*\} [1-9]/m,
     );
+    // The count above may come from an earlier purchase's end: the card purchase's own failed attempt is logged by
+    // its notification's child workflow, which may not have run yet when the purchase returns.
+    await until(
+      "the card purchase's purchase_ended notification logged",
+      async () => worker.stderr(),
+      (text) => text.includes(`"eventId":"notify/${card.workflowId}/purchase_ended"`),
+    );
 
     // Every metric the Grafana dashboard charts is one this worker serves.
     const dashboard = JSON.parse(
