@@ -52,11 +52,15 @@ export function takeShardGroup<T extends LineItemInput>(
     if (indices) indices.push(index);
     else shards.set(shard, [index]);
   });
-  const order = [...shards.values()].sort((a, b) => b.length - a.length || a[0] - b[0]).flat();
-  const taken = order.slice(
+  // Only the first `size` of the queue's shard order can be taken: the rest of a queue of up to 2,000 is not read.
+  const candidates = [...shards.values()]
+    .sort((a, b) => b.length - a.length || a[0] - b[0])
+    .flat()
+    .slice(0, size);
+  const taken = candidates.slice(
     0,
     fittingCount(
-      order.map((index) => queue[index]),
+      candidates.map((index) => queue[index]),
       size,
       maxBytes,
     ),
