@@ -9,7 +9,8 @@ import type { TemporalDevServer } from '../local/temporal-server';
 import { paymentCompletedSignal } from '../src/shared/purchase-messages';
 import { kill9 } from './support/kill';
 import { PurchaseEnv } from './support/purchase-env';
-import { holdRequests, startInProcess, type InProcessSimulator } from '../harness/simulator';
+import { startInProcess, type InProcessSimulator } from '../harness/simulator';
+import { buyThroughWorkerKill } from './support/worker-crash';
 import { crashAndRestart, startOwnDevServer } from './support/temporal';
 
 let sim: InProcessSimulator;
@@ -27,22 +28,9 @@ function ordersWith(item: string) {
 }
 
 test('worker killed while the order is being created: a new worker finishes with exactly one order', async () => {
-  const env = await PurchaseEnv.start({ sim, worker: false });
-  let worker = env.spawnWorkerProcess();
-  try {
-    const items = await env.items(1);
-    const handle = await env.buy({ items });
-    await holdRequests(sim.admin, 'order_create'); // the create request is in flight
-    await kill9(worker);
-    await sim.admin.setFaults({});
-    worker = env.spawnWorkerProcess();
-    const result = await handle.result();
-    expect(result).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID' });
-    expect((await ordersWith(items[0].item)).map((o) => o.id)).toEqual([result.orderId]);
-  } finally {
-    await kill9(worker);
-    await env.close();
-  }
+  const { result, orderIds } = await buyThroughWorkerKill(sim, 'order_create'); // the create request is in flight
+  expect(result).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID' });
+  expect(orderIds).toEqual([result.orderId]);
 }, 60_000);
 
 test('worker killed while awaiting payment: after a restart the payment is seen and the purchase completes', async () => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { spawnLogged, type LoggedChild } from '../local/child-process';
 import { startSimulatorProcess, type SimulatorProcess } from '../local/simulator-process';
 import { readStackFile, type LocalStack } from '../src/config/stack-file';
-import { freePorts, startDev, untilRunning, type Dev } from './support/dev-process';
+import { freePorts, startDev, stopDev, untilRunning, type Dev } from './support/dev-process';
 import { ACME, SimAdmin } from '../harness/simulator';
 import { until } from '../harness/until';
 
@@ -92,10 +92,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
   await api?.stop();
-  if (dev) {
-    dev.child.kill('SIGTERM');
-    await new Promise((resolve) => dev.child.once('exit', resolve));
-  }
+  await stopDev(dev);
 });
 
 test('the steps of "Your first real purchase" end with a PAID order on the account, and none on the local stack', async () => {

@@ -1,4 +1,7 @@
-/** Purchases paid with credits, at checkout and at create, against the simulator and a real Temporal server. */
+/**
+ * Purchases paid with credits at checkout, against the simulator and a real Temporal server: the API calls, levels,
+ * search attributes, workflow tasks, a repeated purchase, sub-areas (credits at create: test/api-variants.test.ts).
+ */
 import { startPurchase } from '../src/workflow-client/purchase-client';
 import type { PurchaseResult } from '../src/shared/purchase-types';
 import { subAreaOf } from './support/orders';
@@ -44,19 +47,6 @@ test('credits at checkout: paid at once, one order, credits charged, three API c
   const after = await env.admin.credits(1001);
   expect(Number(before) - Number(after)).toBeCloseTo(Number(result.total), 2);
   expect(apiCalls(await env.admin.stats())).toEqual({ stac_search: 1, order_create: 1, order_checkout: 1 });
-});
-
-test('credits at create: the order is paid on creation and no checkout is made', async () => {
-  await env.admin.setSettings({ creditsAt: 'create' });
-  try {
-    const items = await env.items(1);
-    await env.admin.clearStats();
-    const result = await (await env.buy({ items })).result();
-    expect(result).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID', paymentMethod: 'NOT_REQUIRED' });
-    expect(apiCalls(await env.admin.stats())).toEqual({ stac_search: 1, order_create: 1 });
-  } finally {
-    await env.admin.setSettings({ creditsAt: 'checkout' });
-  }
 });
 
 test('a level the catalog does not give the item fails before any order; an omitted one is filled in', async () => {

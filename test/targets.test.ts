@@ -16,7 +16,7 @@ import { spawnLogged, type LoggedChild } from '../local/child-process';
 import { startSimulatorProcess, type SimulatorProcess } from '../local/simulator-process';
 import { readStackFile, type LocalStack } from '../src/config/stack-file';
 import type { BatchResult } from '../src/shared/batch-types';
-import { freePorts, startDev, untilRunning, type Dev } from './support/dev-process';
+import { freePorts, startDev, stopDev, untilRunning, type Dev } from './support/dev-process';
 import { ACME, SimAdmin } from '../harness/simulator';
 import { until } from '../harness/until';
 
@@ -88,10 +88,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await realWorker?.stop();
   await realSim?.stop();
-  if (dev) {
-    dev.child.kill('SIGTERM');
-    await new Promise((resolve) => dev.child.once('exit', resolve));
-  }
+  await stopDev(dev);
 });
 
 /** Newest catalog items of a collection, as `dcp search` lists them (both simulators have the same catalog). */

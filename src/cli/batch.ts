@@ -43,13 +43,8 @@ export async function cancelBatchWorkflow(id: string, reason: string | undefined
 /** Starts (or attaches to) the batch whose input `batchInput` read and checked from the same options. */
 export async function runBatchCommand(options: BatchOptions, { input, aoi }: ReadBatchInput): Promise<number> {
   return withContext(async (ctx) => {
-    const organisationId = ctx.settings.datacosmos.organisationId;
     const client = await ctx.temporal();
-    const { handle, origin } = await startBatch(
-      client,
-      { taskQueue: ctx.settings.temporal.taskQueue, organisationId },
-      input,
-    );
+    const { handle, origin } = await startBatch(client, ctx.scope, input);
     if (!options.json) {
       const note = { started: 'started', running: 'attached to running', finished: 'reporting finished' }[origin];
       process.stderr.write(`${note} batch ${input.batchId}\n`);

@@ -29,10 +29,7 @@ export async function showClaims(options: {
 }): Promise<void> {
   await withContext(async (ctx) => {
     const client = await ctx.temporal();
-    const scope = {
-      taskQueue: ctx.settings.temporal.taskQueue,
-      organisationId: ctx.settings.datacosmos.organisationId,
-    };
+    const { scope } = ctx;
     const found = options.item
       ? await lookUpClaims(client, scope, options.item.map(itemKey))
       : await allClaims(client, scope);
@@ -63,10 +60,7 @@ export async function releaseItems(items: LineItemInput[], reason: string): Prom
   const keys = items.map(itemKey);
   await withContext(async (ctx) => {
     const client = await ctx.temporal();
-    const scope = {
-      taskQueue: ctx.settings.temporal.taskQueue,
-      organisationId: ctx.settings.datacosmos.organisationId,
-    };
+    const { scope } = ctx;
     const current = new Map((await lookUpClaims(client, scope, keys)).map((c) => [c.item, c]));
     for (const key of keys) {
       const claim = current.get(key);

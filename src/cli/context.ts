@@ -1,5 +1,6 @@
 /** What every `dcp` command that talks to Temporal or DataCosmos shares: settings, clients, output. */
 import { ApplicationFailure, Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { ClaimScope } from '../shared/claim-types';
 import { FAILURE } from '../shared/failure-types';
 import { loadSettings, type Settings } from '../config/settings';
 import type { DataCosmosClient } from '../datacosmos';
@@ -9,6 +10,8 @@ import { CliError, ExitCode } from '../shared/errors';
 
 export interface CommandContext {
   settings: Settings;
+  /** What the command acts in: the workers' task queue and the organisation (the claims' and ledgers' scope too). */
+  scope: ClaimScope;
   temporal(): Promise<Client>;
   datacosmos(): DataCosmosClient;
   close(): Promise<void>;
@@ -22,6 +25,7 @@ export async function withContext<T>(body: (ctx: CommandContext) => Promise<T>):
   let api: DataCosmosClient | undefined;
   const ctx: CommandContext = {
     settings,
+    scope: { taskQueue: settings.temporal.taskQueue, organisationId: settings.datacosmos.organisationId },
     async temporal() {
       if (!client) {
         connection = await Connection.connect({

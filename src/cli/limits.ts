@@ -3,7 +3,7 @@ import { ledgerState, removeSpendLimit, setSpendLimit } from '../activities/spen
 import { CliError, ExitCode } from '../shared/errors';
 import type { LimitPeriod, LimitReport, LimitScope, SpendLimit } from '../shared/spend-limit-types';
 import { limitReports, timeZoneProblem } from '../shared/spend-limits';
-import { withContext, type CommandContext } from './context';
+import { withContext } from './context';
 import { formatTable, printJson } from './output';
 
 export interface SetLimitOptions {
@@ -39,10 +39,6 @@ function defaultName(scope: LimitScope, period: LimitPeriod): string {
   return `${scopeText(scope).replace(' ', '-')}-${period}`;
 }
 
-function ledgerScope(ctx: CommandContext) {
-  return { taskQueue: ctx.settings.temporal.taskQueue, organisationId: ctx.settings.datacosmos.organisationId };
-}
-
 export async function setLimit(options: SetLimitOptions): Promise<void> {
   const scope = parseScope(options.scope);
   const problem = timeZoneProblem(options.timeZone, Date.now());
@@ -57,7 +53,7 @@ export async function setLimit(options: SetLimitOptions): Promise<void> {
     setAt: new Date().toISOString(),
   };
   await withContext(async (ctx) => {
-    await setSpendLimit(await ctx.temporal(), ledgerScope(ctx), limit, ctx.settings.worker.claimCheckEveryMs);
+    await setSpendLimit(await ctx.temporal(), ctx.scope, limit, ctx.settings.worker.claimCheckEveryMs);
     process.stdout.write(
       `limit ${limit.name}: ${limit.amount} ${limit.currency} per ${limit.period} for ${scopeText(scope)}\n`,
     );
@@ -66,7 +62,7 @@ export async function setLimit(options: SetLimitOptions): Promise<void> {
 
 export async function removeLimit(name: string): Promise<void> {
   await withContext(async (ctx) => {
-    if (!(await removeSpendLimit(await ctx.temporal(), ledgerScope(ctx), name))) {
+    if (!(await removeSpendLimit(await ctx.temporal(), ctx.scope, name))) {
       throw new CliError(`no spend limit named ${name}`, ExitCode.USAGE);
     }
     process.stdout.write(`removed limit ${name}\n`);
@@ -96,7 +92,7 @@ function formatReports(reports: LimitReport[]): string {
 
 export async function listLimits(options: { json: boolean }): Promise<void> {
   await withContext(async (ctx) => {
-    const reports = limitReports(await ledgerState(await ctx.temporal(), ledgerScope(ctx)), Date.now());
+    const reports = limitReports(await ledgerState(await ctx.temporal(), ctx.scope), Date.now());
     if (options.json) return printJson(reports);
     process.stdout.write(`${formatReports(reports)}\n`);
   });

@@ -14,13 +14,8 @@ export interface RunOptions {
 
 /** Returns the exit code: the purchase's end (or 0 when started without waiting). */
 export async function runPurchase(ctx: CommandContext, input: PurchaseInput, options: RunOptions): Promise<number> {
-  const organisationId = ctx.settings.datacosmos.organisationId;
   const client = await ctx.temporal();
-  const { handle, origin } = await startPurchase(
-    client,
-    { taskQueue: ctx.settings.temporal.taskQueue, organisationId },
-    input,
-  );
+  const { handle, origin } = await startPurchase(client, ctx.scope, input);
   const started =
     origin === 'running'
       ? `attached to purchase ${input.purchaseId}, already in flight`

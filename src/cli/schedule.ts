@@ -39,8 +39,7 @@ export async function createSchedule(options: CreateOptions): Promise<void> {
     const client = await ctx.temporal();
     await createBatchSchedule(client, {
       ...request,
-      taskQueue: ctx.settings.temporal.taskQueue,
-      organisationId: ctx.settings.datacosmos.organisationId,
+      ...ctx.scope,
     }).catch((err: unknown) => {
       if (err instanceof ScheduleAlreadyRunning)
         throw new CliError(`schedule ${request.scheduleId} exists already`, ExitCode.USAGE);

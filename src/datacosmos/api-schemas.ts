@@ -214,15 +214,15 @@ export type SearchRequest = z.infer<typeof SearchRequest>;
 
 // --- Pricing ---------------------------------------------------------------------------------
 
-/** Clients read `final`; some replies carry only `value`. Normalised: `final` always set. */
-export const Price = z
-  .looseObject({
-    value: optional(Amount),
-    final: optional(Amount),
-    currency: z.string().length(3),
-  })
-  .refine((p) => p.final !== undefined || p.value !== undefined, { message: 'price has neither final nor value' })
-  .transform((p) => ({ ...p, final: (p.final ?? p.value) as string }));
+/** A price with these other fields. Clients read `final`; some replies carry only `value`. Normalised: `final` set. */
+function normalisedPrice<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z
+    .looseObject({ ...shape, value: optional(Amount), final: optional(Amount), currency: z.string().length(3) })
+    .refine((p) => p.final !== undefined || p.value !== undefined, { message: 'price has neither final nor value' })
+    .transform((p) => ({ ...p, final: (p.final ?? p.value) as string }));
+}
+
+export const Price = normalisedPrice({});
 export type Price = z.infer<typeof Price>;
 export const PriceResponse = envelope(Price);
 
@@ -251,16 +251,7 @@ export const PriceBatchRequest = z.object({ items: z.array(ItemRef).min(1).max(5
 /** v0 batch pricing also names the contract in the body. */
 export const PriceBatchRequestV0 = PriceBatchRequest.extend({ contract_id: z.number().int() });
 
-export const ItemPrice = z
-  .looseObject({
-    collection: z.string(),
-    item: z.string(),
-    value: optional(Amount),
-    final: optional(Amount),
-    currency: z.string().length(3),
-  })
-  .refine((p) => p.final !== undefined || p.value !== undefined, { message: 'price has neither final nor value' })
-  .transform((p) => ({ ...p, final: (p.final ?? p.value) as string }));
+export const ItemPrice = normalisedPrice({ collection: z.string(), item: z.string() });
 export type ItemPrice = z.infer<typeof ItemPrice>;
 export const PriceBatchResponse = envelope(z.array(ItemPrice));
 

@@ -43,3 +43,11 @@ export function untilRunning(dev: Dev): Promise<void> {
     dev.child.once('exit', (code) => reject(new Error(`dcp dev exited with ${code}: ${dev.stderr()}`)));
   });
 }
+
+/** Stops dev as Ctrl-C would and waits until it has exited (at once when it has already, or never started). */
+export async function stopDev(dev: Dev | undefined): Promise<void> {
+  if (!dev || dev.child.exitCode !== null || dev.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => dev.child.once('exit', resolve));
+  dev.child.kill('SIGTERM');
+  await exited;
+}
