@@ -19,16 +19,7 @@ import { DEFAULT_CLAIM_CHECK_S, type HolderFacts } from '../shared/claim-types';
 import { METRIC } from '../shared/metric-names';
 import { DEFAULT_PAYMENT_WINDOW_MS } from '../shared/purchase-types';
 import { STEP_RETRY } from '../shared/retry-policies';
-import {
-  ledgerQuery,
-  limitCountQuery,
-  removeLimitUpdate,
-  reserveSpendUpdate,
-  setLimitUpdate,
-  reserveSignal,
-  settleSignal,
-  settleSpendUpdate,
-} from '../shared/spend-limit-messages';
+import * as ledgerMessages from '../shared/spend-limit-messages';
 import type { LedgerInput, LedgerState, Reservation, SpendRequest, SpendSettlement } from '../shared/spend-limit-types';
 import {
   emptyLedger,
@@ -70,28 +61,32 @@ class SpendLedger {
       retry: STEP_RETRY,
       taskQueue: datacosmosTaskQueue(input.taskQueue),
     });
-    setHandler(reserveSpendUpdate, (request) => this.changed(reserveSpend(this.state, request, Date.now())), {
-      validator: (request: SpendRequest) => {
-        if (!request || typeof request.holder !== 'string' || typeof request.amount !== 'string') {
-          throw new Error('reserveSpend: holder and amount are required');
-        }
+    setHandler(
+      ledgerMessages.reserveSpendUpdate,
+      (request) => this.changed(reserveSpend(this.state, request, Date.now())),
+      {
+        validator: (request: SpendRequest) => {
+          if (!request || typeof request.holder !== 'string' || typeof request.amount !== 'string') {
+            throw new Error('reserveSpend: holder and amount are required');
+          }
+        },
       },
-    });
+    );
     // Purchases of earlier builds settled by this update; later ones send settleSignal.
-    setHandler(settleSpendUpdate, (settlement) => this.changed(settleSpend(this.state, settlement)));
+    setHandler(ledgerMessages.settleSpendUpdate, (settlement) => this.changed(settleSpend(this.state, settlement)));
     // No limit was there to refuse it when it was sent; one set since counts it all the same.
-    setHandler(reserveSignal, (request) => {
+    setHandler(ledgerMessages.reserveSignal, (request) => {
       this.changed(reserveSpend(this.state, { ...request, override: true }, Date.now()));
     });
-    setHandler(settleSignal, (settlement) => this.changed(settleSpend(this.state, settlement)));
-    setHandler(limitCountQuery, () => this.state.limits.length);
-    setHandler(setLimitUpdate, (limit) => this.changed(setLimit(this.state, limit)));
-    setHandler(removeLimitUpdate, (name) => {
+    setHandler(ledgerMessages.settleSignal, (settlement) => this.changed(settleSpend(this.state, settlement)));
+    setHandler(ledgerMessages.limitCountQuery, () => this.state.limits.length);
+    setHandler(ledgerMessages.setLimitUpdate, (limit) => this.changed(setLimit(this.state, limit)));
+    setHandler(ledgerMessages.removeLimitUpdate, (name) => {
       const before = this.state.limits.length;
       this.state.limits = this.state.limits.filter((l) => l.name !== name);
       return this.changed(this.state.limits.length < before);
     });
-    setHandler(ledgerQuery, () => this.state);
+    setHandler(ledgerMessages.ledgerQuery, () => this.state);
   }
 
   async run(): Promise<void> {
