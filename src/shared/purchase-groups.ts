@@ -52,24 +52,16 @@ export function takeShardGroup<T extends LineItemInput>(
     if (indices) indices.push(index);
     else shards.set(shard, [index]);
   });
-  // Only the first `size` of the queue's shard order can be taken: the rest of a queue of up to 2,000 is not read.
+  // Only the first `size` of the queue's shard order can be taken: only they are looked up as lines.
   const candidates = [...shards.values()]
     .sort((a, b) => b.length - a.length || a[0] - b[0])
     .flat()
     .slice(0, size);
-  const taken = candidates.slice(
-    0,
-    fittingCount(
-      candidates.map((index) => queue[index]),
-      size,
-      maxBytes,
-    ),
-  );
-  const group = taken.map((index) => queue[index]);
-  const takenSet = new Set(taken);
-  const rest = queue.filter((_, index) => !takenSet.has(index));
-  queue.splice(0, queue.length, ...rest);
-  return group;
+  const lines = candidates.map((index) => queue[index]);
+  const count = fittingCount(lines, size, maxBytes);
+  const taken = new Set(candidates.slice(0, count));
+  queue.splice(0, queue.length, ...queue.filter((_, index) => !taken.has(index)));
+  return lines.slice(0, count);
 }
 
 /**
