@@ -259,9 +259,7 @@ async function cardPurchase(stack: BenchStack, supply: ItemSupply, taskQueue: st
     if (Date.now() > deadline) throw new Error(`purchase ${purchaseId} never read its order`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  const order = (await stack.admin.orders(ACCOUNT.organisationId)).find((o) =>
-    o.items.some((i) => i.item === line.item),
-  );
+  const [order] = await stack.admin.ordersHolding(ACCOUNT.organisationId, line.item);
   if (!order) throw new Error(`purchase ${purchaseId} read an order the simulator does not have`);
   await stack.admin.payOrder(order.id);
   await handle.signal(paymentCompletedSignal, order.id);

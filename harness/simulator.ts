@@ -121,6 +121,11 @@ export class SimAdmin {
     return this.json('GET', `/__sim/orders${organisation === undefined ? '' : `?organisation=${organisation}`}`);
   }
 
+  /** The organisation's orders that hold this item. */
+  async ordersHolding(organisation: number, item: string): Promise<OrderAudit[]> {
+    return (await this.orders(organisation)).filter((o) => o.items.some((i) => i.item === item));
+  }
+
   payOrder(id: string): Promise<OrderAudit> {
     return this.json('POST', `/__sim/orders/${id}/pay`);
   }

@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 function ordersWith(item: string) {
-  return sim.admin.orders(1001).then((orders) => orders.filter((o) => o.items.some((i) => i.item === item)));
+  return sim.admin.ordersHolding(1001, item);
 }
 
 test('worker killed while the order is being created: a new worker finishes with exactly one order', async () => {

@@ -29,8 +29,7 @@ afterEach(async () => {
   await env.stopWorkers();
 });
 
-const ordersOf = async (item: string) =>
-  (await sim.admin.orders(ACME.organisation)).filter((o) => o.items.some((i) => i.item === item));
+const ordersOf = (item: string) => sim.admin.ordersHolding(ACME.organisation, item);
 
 test('a lost create reply with no order list: NEEDS_ATTENTION, listed and explained; a wrong order is refused, the right one adopted', async () => {
   await env.startWorker();

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../local/ports';
+import { stopChild } from './kill';
 
 const DCP = path.resolve(__dirname, '../../dist/src/starter.js');
 
@@ -46,8 +47,5 @@ export function untilRunning(dev: Dev): Promise<void> {
 
 /** Stops dev as Ctrl-C would and waits until it has exited (at once when it has already, or never started). */
 export async function stopDev(dev: Dev | undefined): Promise<void> {
-  if (!dev || dev.child.exitCode !== null || dev.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => dev.child.once('exit', resolve));
-  dev.child.kill('SIGTERM');
-  await exited;
+  if (dev) await stopChild(dev.child, 'SIGTERM');
 }

@@ -18,9 +18,8 @@ export async function buyThroughWorkerKill(sim: InProcessSimulator, endpoint: st
     await sim.admin.setFaults({});
     worker = env.spawnWorkerProcess();
     const result = await handle.result();
-    const orders = await sim.admin.orders(env.account.organisation);
-    const orderIds = orders.filter((o) => o.items.some((i) => i.item === item.item)).map((o) => o.id);
-    return { result, orderIds };
+    const orders = await sim.admin.ordersHolding(env.account.organisation, item.item);
+    return { result, orderIds: orders.map((o) => o.id) };
   } finally {
     await kill9(worker);
     await env.close();

@@ -84,9 +84,7 @@ test('record', async () => {
   const lost = await env.buy({ items: [lostItem] });
   await env.waitForStage(lost, 'NEEDS_ATTENTION');
   await env.admin.setFaults({});
-  const [order] = (await env.admin.orders(env.account.organisation)).filter((o) =>
-    o.items.some((i) => i.item === lostItem.item),
-  );
+  const [order] = await env.admin.ordersHolding(env.account.organisation, lostItem.item);
   await lost.executeUpdate(adoptOrderUpdate, { args: [{ orderId: order.id }] });
   expect((await lost.result()).end).toBe('COMPLETED');
   await save('needs-attention-adopted', lost);
