@@ -1,7 +1,10 @@
 /**
  * Starts the one Temporal dev server the whole test run shares (headless, free port, temp database)
  * and publishes its address as TEMPORAL_TEST_ADDRESS, which test workers and the programs they spawn inherit.
+ * Node's compile cache is handed down the same way (NODE_COMPILE_CACHE): the workflow threads of the workers that
+ * test files start load the SDK and the workflow bundle from it, as a worker process's threads do.
  */
+import '../src/runtime/compile-cache';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -100,6 +100,9 @@ test('a restart on the same database, after a stop or a kill -9, keeps a running
   const second = await startOwnDevServer(dbFile);
   try {
     await expectStillRunning(second, 'survives-restarts');
+    // Started with its garbage collector set (local/temporal-server.ts), as every dev server of ours is.
+    const environment = fs.readFileSync(`/proc/${second.pid}/environ`, 'utf8').split('\0');
+    expect(environment).toContain(`GOGC=${process.env.GOGC || '400'}`);
   } finally {
     second.kill();
     await second.exited;

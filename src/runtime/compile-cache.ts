@@ -7,4 +7,8 @@
 import * as nodeModule from 'node:module';
 
 // Node 22.1 and later has it (package.json asks for 24); the type definitions here are Node 20's.
-(nodeModule as typeof nodeModule & { enableCompileCache?: () => unknown }).enableCompileCache?.();
+const enableCompileCache = (nodeModule as { enableCompileCache?: () => { directory?: string } }).enableCompileCache;
+const cache = enableCompileCache?.();
+// This call covers the calling thread only. The worker's workflow threads, started later, enable the cache from
+// their environment: handed down here, they load the SDK and the workflow bundle from it too.
+if (cache?.directory && !process.env.NODE_COMPILE_CACHE) process.env.NODE_COMPILE_CACHE = cache.directory;
