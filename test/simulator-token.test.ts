@@ -1,6 +1,6 @@
 /** OAuth client credentials: good and bad credentials, audience, expiry, and tokens surviving a restart. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AUDIENCE } from '../src/datacosmos/api-schemas';
+import { AUDIENCE } from '../src/datacosmos/api-paths';
 import { ACME, call, getToken, spawnSimulator, startInProcess, type InProcessSimulator } from '../harness/simulator';
 
 let sim: InProcessSimulator;

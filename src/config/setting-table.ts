@@ -6,12 +6,12 @@
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import {
+  AUDIENCE,
   PATHS_WITH_ORDER_ID,
   UNCONFIRMED_PATHS,
   UNCONFIRMED_PATH_VARIABLES,
   type UnconfirmedPath,
 } from '../datacosmos/api-paths';
-import { AUDIENCE } from '../datacosmos/api-schemas';
 import { PRICING_MODES, type PricingMode } from '../datacosmos/options';
 import { DEFAULT_CLAIM_CHECK_S } from '../shared/claim-types';
 import { TASK_QUEUE } from '../shared/purchase-types';

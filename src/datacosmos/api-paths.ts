@@ -5,6 +5,9 @@
  */
 const enc = encodeURIComponent;
 
+/** The audience a token is asked for (the documented client-credentials request). */
+export const AUDIENCE = 'https://beeapp.open-cosmos.com';
+
 /** Paths the DataCosmos docs (or public clients of the live API) show. */
 export const paths = {
   token: '/oauth/token',

@@ -15,8 +15,6 @@ function optional<T extends z.ZodType>(schema: T) {
     .catch(undefined);
 }
 
-export const AUDIENCE = 'https://beeapp.open-cosmos.com';
-
 /** An amount as the API sends it (string or number), normalised to a canonical decimal string. */
 export const Amount = z.union([z.string().regex(/^-?\d+(\.\d+)?$/), z.number().finite()]).transform(toDecimal);
 

@@ -1,5 +1,4 @@
-import { UNCONFIRMED_PATHS, type EndpointName, type UnconfirmedPath } from './api-paths';
-import { AUDIENCE } from './api-schemas';
+import { AUDIENCE, UNCONFIRMED_PATHS, type EndpointName, type UnconfirmedPath } from './api-paths';
 import type { RetryPolicy } from './backoff';
 
 /** One HTTP exchange as seen by metrics and logs; deliberately without headers or bodies. */
