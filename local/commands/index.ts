@@ -4,11 +4,9 @@
  * only: what a command does is loaded when it runs.
  */
 import type { Command } from 'commander';
+import { lazyAction } from '../../src/cli/commands/lazy-action';
 import { filePath, integer, port } from '../../src/cli/options';
 import { DEV_STACK_PORTS, PRODUCTION_HISTORY_SHARDS, PRODUCTION_STACK_PORTS } from '../ports';
-import type { DemoOptions } from './demo';
-import type { DevOptions } from './dev';
-import type { PrepareOptions, StackOptions } from './stack';
 
 export function registerLocalStackCommands(program: Command): void {
   program
@@ -19,10 +17,7 @@ export function registerLocalStackCommands(program: Command): void {
     .option('--port <port>', 'Temporal port', port, DEV_STACK_PORTS.temporalPort)
     .option('--ui-port <port>', 'Temporal Web UI port', port, DEV_STACK_PORTS.uiPort)
     .option('--sim-port <port>', 'simulator port', port, DEV_STACK_PORTS.simPort)
-    .action(async (options: DemoOptions) => {
-      const { runDemo } = await import('./demo');
-      process.exitCode = await runDemo(options);
-    });
+    .action(lazyAction(async () => (await import('./demo')).runDemo));
 
   program
     .command('dev')
@@ -34,10 +29,7 @@ export function registerLocalStackCommands(program: Command): void {
     .option('--sim-port <port>', 'simulator port', port, DEV_STACK_PORTS.simPort)
     .option('--s3', 'also a local S3-compatible server with a bucket, the worker delivering s3:// to it', false)
     .option('--s3-port <port>', 'with --s3: its port', port, DEV_STACK_PORTS.s3Port)
-    .action(async (options: DevOptions) => {
-      const { runDev } = await import('./dev');
-      await runDev(options);
-    });
+    .action(lazyAction(async () => (await import('./dev')).runDev));
 
   program
     .command('sim')
@@ -49,10 +41,7 @@ export function registerLocalStackCommands(program: Command): void {
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()
-    .action(async (args: string[]) => {
-      const { runSimulator } = await import('./sim');
-      process.exitCode = await runSimulator(args);
-    });
+    .action(lazyAction(async () => (await import('./sim')).runSimulator));
 
   const stack = program.command('stack').description('run a stack of the deployment topologies on this machine');
   stack
@@ -81,10 +70,7 @@ export function registerLocalStackCommands(program: Command): void {
     .option('--workers <n>', 'worker processes sharing the fleet budget', integer(0, 16), 2)
     .option('--sim-port <port>', 'simulator port (0 a free port)', port, PRODUCTION_STACK_PORTS.sim)
     .option('--webhook-port <port>', 'webhook listener port (0 a free port)', port, PRODUCTION_STACK_PORTS.webhook)
-    .action(async (options: StackOptions) => {
-      const { runProductionStack } = await import('./stack');
-      await runProductionStack(options);
-    });
+    .action(lazyAction(async () => (await import('./stack')).runProductionStack));
   stack
     .command('prepare')
     .description(
@@ -97,8 +83,5 @@ export function registerLocalStackCommands(program: Command): void {
         '(minutes each the first time; the production tier tests that upgrade)',
       false,
     )
-    .action(async (options: PrepareOptions) => {
-      const { prepareProductionStack } = await import('./stack');
-      await prepareProductionStack(options);
-    });
+    .action(lazyAction(async () => (await import('./stack')).prepareProductionStack));
 }

@@ -5,7 +5,8 @@ import { addAoiOptions } from '../aoi-options';
 import { addBatchShapeOptions } from '../batch-options';
 import { addFollowOptions } from '../command-options';
 import { amount, duration, filePath, freeText, id } from '../options';
-import type { CreateOptions, ScheduleAction } from '../schedule';
+import { lazyAction } from './lazy-action';
+import type { ScheduleAction } from '../schedule';
 
 export function registerBatchCommands(program: Command): void {
   const batch = program
@@ -72,19 +73,13 @@ export function registerScheduleCommands(program: Command): void {
   addAoiOptions(create, { datetime: false });
   addBatchShapeOptions(create)
     .option('--schedule-id <id>', 'schedule id (default: a new one); each run is the batch ID-<scheduled time>', id)
-    .action(async (options: CreateOptions) => {
-      const { createSchedule } = await import('../schedule');
-      await createSchedule(options);
-    });
+    .action(lazyAction(async () => (await import('../schedule')).createSchedule));
   schedule
     .command('list')
     .description('batch schedules of this DataCosmos target: state, period, window, budget per run, next and last run')
     .option('--all-targets', 'schedules of every DataCosmos target on this Temporal namespace', false)
     .option('--json', 'print as JSON', false)
-    .action(async (options: { json: boolean; allTargets: boolean }) => {
-      const { listSchedules } = await import('../schedule');
-      await listSchedules(options);
-    });
+    .action(lazyAction(async () => (await import('../schedule')).listSchedules));
   const control: Array<[ScheduleAction, string]> = [
     ['pause', 'stop starting runs until resumed'],
     ['resume', 'start runs again'],

@@ -1,8 +1,5 @@
 /** `dcp buy`, `dcp redrive` and `dcp redeliver`: definitions only; the work is loaded when the command runs. */
 import { Command, Option } from 'commander';
-import type { BuyOptions } from '../buy';
-import type { RedeliverOptions } from '../redeliver';
-import type { RedriveOptions } from '../redrive';
 import { DELIVER_ENDPOINT_HELP } from '../deliver-option';
 import { addDeliveryOptions, addFollowOptions } from '../command-options';
 import {
@@ -18,6 +15,7 @@ import {
   repeatable,
   s3Endpoint,
 } from '../options';
+import { lazyAction } from './lazy-action';
 
 export function registerBuyCommands(program: Command): void {
   const buy = program
@@ -53,20 +51,14 @@ export function registerBuyCommands(program: Command): void {
       'post each event of the purchase, signed, to this URL (repeat for several; see docs/batches.md)',
       repeatable(notifyUrl),
     );
-  addFollowOptions(buy, 'purchase').action(async (options: BuyOptions) => {
-    const { buy } = await import('../buy');
-    process.exitCode = await buy(options);
-  });
+  addFollowOptions(buy, 'purchase').action(lazyAction(async () => (await import('../buy')).buy));
 
   const redrive = program
     .command('redrive')
     .argument('<id>', 'the FAILED or EXPIRED purchase', id)
     .description('start a new attempt of a FAILED or EXPIRED purchase under a new key, linked to the old one')
     .option('--purchase-id <key>', 'key of the new attempt (default: <ID>-r<N>, the next free N)', id);
-  addFollowOptions(redrive, 'new purchase').action(async (purchaseId: string, options: RedriveOptions) => {
-    const { redrive } = await import('../redrive');
-    process.exitCode = await redrive(purchaseId, options);
-  });
+  addFollowOptions(redrive, 'new purchase').action(lazyAction(async () => (await import('../redrive')).redrive));
 
   program
     .command('redeliver')
@@ -79,8 +71,5 @@ export function registerBuyCommands(program: Command): void {
     )
     .option('--deliver-endpoint <url>', DELIVER_ENDPOINT_HELP, s3Endpoint)
     .option('--json', "print each item's delivery as JSON", false)
-    .action(async (purchaseId: string, options: RedeliverOptions) => {
-      const { redeliver } = await import('../redeliver');
-      process.exitCode = await redeliver(purchaseId, options);
-    });
+    .action(lazyAction(async () => (await import('../redeliver')).redeliver));
 }

@@ -4,9 +4,6 @@
  */
 import { Command, Option } from 'commander';
 import { ORDER_STATUSES } from '../../shared/purchase-types';
-import type { OrdersOptions, SearchOptions } from '../catalog';
-import type { DoctorOptions } from '../doctor';
-import type { QuoteOptions } from '../quote';
 import {
   bbox,
   datetime,
@@ -19,6 +16,7 @@ import {
   positiveInteger,
   repeatable,
 } from '../options';
+import { lazyAction } from './lazy-action';
 
 export function registerDataCosmosCommands(program: Command): void {
   program
@@ -33,10 +31,7 @@ export function registerDataCosmosCommands(program: Command): void {
     .option('--no-prices', 'do not ask for prices')
     .option('--limit <n>', 'at most this many items', integer(1, 10_000), 20)
     .option('--json', 'print the items as JSON', false)
-    .action(async (options: SearchOptions) => {
-      const { search } = await import('../catalog');
-      await search(options);
-    });
+    .action(lazyAction(async () => (await import('../catalog')).search));
 
   program
     .command('quote')
@@ -51,10 +46,7 @@ export function registerDataCosmosCommands(program: Command): void {
       filePath,
     )
     .option('--json', 'print JSON', false)
-    .action(async (options: QuoteOptions) => {
-      const { quote } = await import('../quote');
-      await quote(options);
-    });
+    .action(lazyAction(async () => (await import('../quote')).quote));
 
   program
     .command('doctor')
@@ -65,10 +57,7 @@ export function registerDataCosmosCommands(program: Command): void {
     .option('--contract <id>', 'check this contract instead of the default one', positiveInteger)
     .option('--order <order-id>', 'also read this order of your organisation (order details endpoint)', id)
     .option('--json', 'print JSON', false)
-    .action(async (options: DoctorOptions) => {
-      const { doctor } = await import('../doctor');
-      process.exitCode = await doctor(options);
-    });
+    .action(lazyAction(async () => (await import('../doctor')).doctor));
 
   program
     .command('orders')
@@ -77,10 +66,7 @@ export function registerDataCosmosCommands(program: Command): void {
     .option('--since <iso-time>', 'only orders created after this time', instant)
     .option('--limit <n>', 'at most this many', integer(1, 10_000), 50)
     .option('--json', 'print JSON', false)
-    .action(async (options: OrdersOptions) => {
-      const { orders } = await import('../catalog');
-      await orders(options);
-    });
+    .action(lazyAction(async () => (await import('../catalog')).orders));
 
   program
     .command('probe')
@@ -96,8 +82,5 @@ export function registerDataCosmosCommands(program: Command): void {
       filePath,
     )
     .option('--json', 'print JSON', false)
-    .action(async (options: { contract?: number; order?: string; save?: string; json: boolean }) => {
-      const { probe } = await import('../probe');
-      await probe(options);
-    });
+    .action(lazyAction(async () => (await import('../probe')).probe));
 }

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { LIMIT_PERIODS } from '../../shared/spend-limit-types';
 import { amount, currency, freeText, id } from '../options';
+import { lazyAction } from './lazy-action';
 
 export function registerLimitCommands(program: Command): void {
   const limits = program
@@ -18,24 +19,15 @@ export function registerLimitCommands(program: Command): void {
     .option('--scope <scope...>', 'organisation, contract ID or schedule ID', ['organisation'])
     .option('--time-zone <zone>', 'the IANA time zone of the calendar periods', freeText, 'UTC')
     .option('--name <name>', 'default: SCOPE-PERIOD, like organisation-month', id)
-    .action(async (options: import('../limits').SetLimitOptions) => {
-      const { setLimit } = await import('../limits');
-      await setLimit(options);
-    });
+    .action(lazyAction(async () => (await import('../limits')).setLimit));
   limits
     .command('list', { isDefault: true })
     .description('each limit with what is spent, reserved and left in its current period, and who holds reservations')
     .option('--json', 'print JSON', false)
-    .action(async (options: { json: boolean }) => {
-      const { listLimits } = await import('../limits');
-      await listLimits(options);
-    });
+    .action(lazyAction(async () => (await import('../limits')).listLimits));
   limits
     .command('remove')
     .argument('<name>', 'the limit name', id)
     .description('remove a limit (reservations and spend stay recorded)')
-    .action(async (name: string) => {
-      const { removeLimit } = await import('../limits');
-      await removeLimit(name);
-    });
+    .action(lazyAction(async () => (await import('../limits')).removeLimit));
 }

@@ -1,6 +1,7 @@
 /** The long-running processes (`dcp worker`, `dcp webhook`): definitions only. */
 import type { Command } from 'commander';
 import { port } from '../options';
+import { lazyAction } from './lazy-action';
 
 export function registerProcessCommands(program: Command): void {
   program
@@ -22,8 +23,5 @@ export function registerProcessCommands(program: Command): void {
     )
     .option('--port <n>', 'port to listen on (0 = any free port)', port, 8788)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .action(async (options: { port: number; host: string }) => {
-      const { runWebhook } = await import('../webhook');
-      await runWebhook(options);
-    });
+    .action(lazyAction(async () => (await import('../webhook')).runWebhook));
 }

@@ -5,8 +5,8 @@
 import { Command, Option } from 'commander';
 import { CLAIM_STATES } from '../../shared/claim-types';
 import { ORDER_STATUSES, PURCHASE_STAGES } from '../../shared/purchase-types';
-import type { ListFilters } from '../list';
 import { decimalNumber, duration, freeText, id, integer, itemRef, repeatable } from '../options';
+import { lazyAction } from './lazy-action';
 
 /** A command on one purchase, named by its id. */
 function onePurchase(program: Command, name: string): Command {
@@ -18,10 +18,7 @@ export function registerPurchaseCommands(program: Command): void {
     .description('where a purchase stands: stage, order, payment link, polls, last error, deadline')
     .option('--history', 'the timeline of the purchase from its workflow history (every run)', false)
     .option('--json', 'print JSON', false)
-    .action(async (purchaseId: string, options: { history: boolean; json: boolean }) => {
-      const { showStatus } = await import('../manage');
-      await showStatus(purchaseId, options);
-    });
+    .action(lazyAction(async () => (await import('../manage')).showStatus));
 
   program
     .command('cancel')
@@ -29,19 +26,13 @@ export function registerPurchaseCommands(program: Command): void {
     .description('cancel a purchase (before ordering nothing is created), or with --batch a whole batch')
     .option('--batch <id>', 'cancel this batch: its batch workflow, or every running purchase tagged with it', id)
     .option('--reason <text>', 'why, recorded in the result', freeText)
-    .action(async (purchaseId: string | undefined, options: { batch?: string; reason?: string }) => {
-      const { cancel } = await import('../manage');
-      await cancel(purchaseId, options);
-    });
+    .action(lazyAction(async () => (await import('../manage')).cancel));
 
   onePurchase(program, 'approve')
     .description('approve (or with --deny, reject) a purchase that is over its budget')
     .option('--deny', 'reject instead of approving', false)
     .option('--note <text>', 'a note kept with the decision', freeText)
-    .action(async (purchaseId: string, options: { deny: boolean; note?: string }) => {
-      const { approve } = await import('../manage');
-      await approve(purchaseId, options);
-    });
+    .action(lazyAction(async () => (await import('../manage')).approve));
 
   onePurchase(program, 'extend')
     .description('move the payment deadline of a purchase later')
@@ -53,10 +44,7 @@ export function registerPurchaseCommands(program: Command): void {
 
   onePurchase(program, 'paid')
     .description('tell a purchase its order was paid, so it re-checks at once instead of at the next poll')
-    .action(async (purchaseId: string) => {
-      const { paid } = await import('../manage');
-      await paid(purchaseId);
-    });
+    .action(lazyAction(async () => (await import('../manage')).paid));
 
   onePurchase(program, 'adopt')
     .description(
@@ -85,20 +73,14 @@ export function registerPurchaseCommands(program: Command): void {
       false,
     )
     .option('--json', 'print JSON', false)
-    .action(async (options: ListFilters & { json: boolean; allTargets: boolean }) => {
-      const { list } = await import('../list');
-      await list(options);
-    });
+    .action(lazyAction(async () => (await import('../list')).list));
 
   program
     .command('watch')
     .description('live table of purchases in flight on this DataCosmos target: stage, order, age, next check')
     .option('--interval <seconds>', 'refresh period', decimalNumber(0.5, 3600), 2)
     .option('--once', 'print the table once and exit', false)
-    .action(async (options: { interval: number; once: boolean }) => {
-      const { watch } = await import('../list');
-      await watch(options);
-    });
+    .action(lazyAction(async () => (await import('../list')).watch));
 
   const claims = program
     .command('claims')
@@ -107,10 +89,7 @@ export function registerPurchaseCommands(program: Command): void {
     .option('--holder <purchase-id>', 'only the claims of this purchase', id)
     .addOption(new Option('--state <state>', 'only claims in this state').choices([...CLAIM_STATES]))
     .option('--json', 'print JSON', false)
-    .action(async (options: Parameters<typeof import('../claims').showClaims>[0]) => {
-      const { showClaims } = await import('../claims');
-      await showClaims(options);
-    });
+    .action(lazyAction(async () => (await import('../claims')).showClaims));
   claims
     .command('release')
     .argument('<items...>', 'the items, as COLLECTION/ITEM', repeatable(itemRef))
