@@ -75,7 +75,8 @@ test('the payment deadline ends EXPIRED with the order id and the payment link',
 });
 
 test('extendDeadline moves the deadline; validation refuses a non-positive extension', async () => {
-  const handle = await env.buy({ items: await env.items(1), paymentWindowMs: 2_000 });
+  // Room for the status query and the update on a loaded machine: the purchase must not expire before they land.
+  const handle = await env.buy({ items: await env.items(1), paymentWindowMs: 5_000 });
   const waiting = await env.waitForStage(handle, 'AWAITING_PAYMENT');
   const moved = await handle.executeUpdate(extendDeadlineUpdate, { args: [{ byMs: 60_000 }] });
   expect(Date.parse(moved) - Date.parse(waiting.paymentDeadline as string)).toBe(60_000);
