@@ -154,6 +154,23 @@ describe('cancel', () => {
       await env.admin.setCredits(1001, '100000');
     }
   });
+
+  test('a payment made before the cancel was seen: the order is read once more and the purchase COMPLETES', async () => {
+    await env.admin.setCredits(1001, '0');
+    try {
+      // Polls far apart: only the look the cancel makes can see the payment.
+      const slow = { firstMs: 600_000, factor: 1, capMs: 600_000 };
+      const handle = await env.buy({ items: await env.items(1), poll: slow });
+      const waiting = await env.waitForStage(handle, 'AWAITING_PAYMENT', (s) => s.polls >= 1);
+      await env.admin.payOrder(waiting.orderId as string);
+      await handle.signal(cancelSignal);
+      const result = await handle.result();
+      expect(result).toMatchObject({ end: 'COMPLETED', orderId: waiting.orderId, orderStatus: 'PAID', polls: 2 });
+      expect(result.reason).toBe(`order ${waiting.orderId} was paid before the cancel (cancelled) could stop it`);
+    } finally {
+      await env.admin.setCredits(1001, '100000');
+    }
+  });
 });
 
 describe('failures for good', () => {

@@ -68,6 +68,11 @@ export function applyOrder(status: PurchaseStatus, order: OrderSummary): boolean
   return changed;
 }
 
+/** Why a purchase completed although a cancel arrived: its order was paid before the cancel could stop it. */
+export function paidBeforeCancelReason(cancelReason: string, status: PurchaseStatus): string {
+  return `order ${status.orderId} was paid before the cancel (${cancelReason}) could stop it`;
+}
+
 /** Why a cancel ends the purchase, with what became of its order. */
 export function cancelledReason(cancelReason: string, status: PurchaseStatus): string {
   if (status.orderId) return `${cancelReason}; order ${status.orderId} was left ${status.orderStatus ?? 'as it was'}`;

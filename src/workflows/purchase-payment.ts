@@ -2,7 +2,7 @@
  * The wait for payment: polls the order while it is UNPAID, with growing intervals capped by the schedule, waking
  * at once on `paymentCompleted`, `cancel` or a moved deadline, until it is PAID, CANCELLED or past its deadline.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { ATTENTION_RESOLVES } from '../shared/attention-rules';
 import { deadlineNearMs } from '../shared/notification-types';
 import { cancelledByDataCosmos, expiredReason, nextPoll, paymentState } from '../shared/payment-polls';
@@ -11,10 +11,13 @@ import { failureMessage, isNonRetryable, unsettledReason } from '../shared/step-
 import { historyFull } from './history-full';
 import type { Notifier } from './notifications';
 import type { Attention } from './purchase-attention';
-import { PurchaseEnded } from './purchase-ended';
+import { PurchaseEnded, stopIfCancelled } from './purchase-ended';
 import type { Inbox } from './purchase-handlers';
 import type { PurchaseRecord } from './purchase-record';
 import type { DataCosmosSteps } from './purchase-steps';
+
+/** Behind it, a cancel during the payment wait first reads the order once (histories before it end at once). */
+const CANCEL_LOOKS_AT_ORDER_PATCH = 'cancel-looks-at-order';
 
 export interface PaymentWaitContext {
   record: PurchaseRecord;
@@ -75,7 +78,8 @@ export class PaymentWait {
     const { inbox, historyEventLimit, continueAtWake } = this.context;
     for (;;) {
       if (inbox.cancelReason !== null) {
-        throw new PurchaseEnded('CANCELLED', `${inbox.cancelReason}; order ${orderId} was left UNPAID`);
+        if (patched(CANCEL_LOOKS_AT_ORDER_PATCH) && (await this.paidBeforeCancel(polling, orderId))) return;
+        stopIfCancelled(inbox, this.status);
       }
       inbox.paymentSignalled = false;
       inbox.deadlineMoved = false;
@@ -99,6 +103,22 @@ export class PaymentWait {
       );
       // A fired timer starts a workflow task of its own in the run and in any replay of it alike.
       if (continueAtWake && !woken && historyFull(historyEventLimit)) await continueAsNew();
+    }
+  }
+
+  /**
+   * A last look at the order once a cancel has arrived: the payment link may have been paid since the last poll,
+   * and a purchase whose order is PAID completes (its items are bought and delivered) rather than report CANCELLED.
+   * An order that cannot be read now leaves the cancel standing, with the order as it was last seen.
+   */
+  private async paidBeforeCancel(polling: DataCosmosSteps['polling'], orderId: string): Promise<boolean> {
+    try {
+      const order = await polling.getOrder({ orderId });
+      this.status.polls += 1;
+      this.context.record.recordOrder(order);
+      return order.status === 'PAID';
+    } catch {
+      return false;
     }
   }
 

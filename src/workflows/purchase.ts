@@ -21,7 +21,7 @@ import { nothingLeftToBuy, settlementFor, sortGrants, waitingForHeld } from '../
 import type { ItemDelivery } from '../shared/delivery-types';
 import { itemKey } from '../shared/item-key';
 import { cancelledByDataCosmos } from '../shared/payment-polls';
-import { applyContract, carriedStateOf } from '../shared/purchase-state';
+import { applyContract, carriedStateOf, paidBeforeCancelReason } from '../shared/purchase-state';
 import {
   DEFAULT_ACTIVITY_TIMEOUT_MS,
   DEFAULT_APPROVAL_TIMEOUT_MS,
@@ -161,7 +161,10 @@ class Purchase {
     try {
       if (this.input.carried) await this.waitForPayment();
       else await this.buy();
-      return this.finish('COMPLETED', null, await deliverFiles(this.record, this.input.deliver, true));
+      const delivery = await deliverFiles(this.record, this.input.deliver, true);
+      const cancelReason = this.inbox.cancelReason;
+      const reason = cancelReason === null ? null : paidBeforeCancelReason(cancelReason, this.status);
+      return this.finish('COMPLETED', reason, delivery);
     } catch (err) {
       if (err instanceof PurchaseEnded) {
         return this.finish(

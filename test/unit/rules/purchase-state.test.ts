@@ -4,6 +4,7 @@ import {
   cancelledReason,
   carriedStateOf,
   initialStatus,
+  paidBeforeCancelReason,
   resultOf,
 } from '../../../src/shared/purchase-state';
 import type { PurchaseInput } from '../../../src/shared/purchase-types';
@@ -54,6 +55,9 @@ test('a cancel says what became of the order; the result carries only what was s
   expect(cancelledReason('cancelled', status)).toMatch(/never settled/);
   applyOrder(status, order);
   expect(cancelledReason('cancelled', status)).toBe('cancelled; order o1 was left UNPAID');
+  expect(paidBeforeCancelReason('changed my mind', status)).toBe(
+    'order o1 was paid before the cancel (changed my mind) could stop it',
+  );
   expect(resultOf(status, 'CANCELLED', 'why')).not.toHaveProperty('dropped');
 });
 
