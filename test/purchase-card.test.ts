@@ -52,6 +52,18 @@ test('paid with a paymentCompleted signal: re-checked at once, long before the n
   expect(result.polls).toBe(2);
 });
 
+test('a payment notice before DataCosmos shows the payment: the polls start again from their first interval', async () => {
+  const firstMs = 8_000; // the room the test has to pay after the notice's look, on a loaded machine
+  const handle = await env.buy({ items: await env.items(1), poll: { firstMs, factor: 10, capMs: 3_600_000 } });
+  const waiting = await env.waitForStage(handle, 'AWAITING_PAYMENT', (s) => s.polls >= 1); // the sleep after: 80 s
+  const orderId = waiting.orderId as string;
+  await handle.signal(paymentCompletedSignal, orderId); // nothing is paid yet: the look finds it UNPAID
+  const looked = await env.waitForStage(handle, 'AWAITING_PAYMENT', (s) => s.polls > waiting.polls);
+  expect(Date.parse(looked.nextCheckAt as string) - Date.parse(looked.updatedAt)).toBeLessThan(40_000); // not 80 s
+  await env.admin.payOrder(orderId); // DataCosmos records it now: the next poll, within firstMs, sees it
+  expect(await handle.result()).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID' });
+});
+
 test('an expired checkout session cancels the order and the purchase ends CANCELLED', async () => {
   await env.admin.setSettings({ checkoutTtlS: 1 });
   try {

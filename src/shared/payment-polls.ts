@@ -11,10 +11,21 @@ export interface NextPoll {
   nextPollMs: number;
 }
 
-export function nextPoll(schedule: PollSchedule, currentMs: number, remainingMs: number): NextPoll {
+/**
+ * After a payment notice (`paymentCompleted`) whose look still found the order UNPAID, the schedule starts again
+ * from its first interval: DataCosmos may record a payment a moment after whoever sent the notice learnt of it, and
+ * the wait should see it then, not after an interval grown over hours.
+ */
+export function nextPoll(
+  schedule: PollSchedule,
+  currentMs: number,
+  remainingMs: number,
+  afterNotice = false,
+): NextPoll {
+  const intervalMs = afterNotice ? schedule.firstMs : currentMs;
   return {
-    sleepMs: remainingMs > 0 ? Math.min(currentMs, remainingMs) : currentMs,
-    nextPollMs: Math.min(Math.round(currentMs * schedule.factor), schedule.capMs),
+    sleepMs: remainingMs > 0 ? Math.min(intervalMs, remainingMs) : intervalMs,
+    nextPollMs: Math.min(Math.round(intervalMs * schedule.factor), schedule.capMs),
   };
 }
 

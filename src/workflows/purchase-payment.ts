@@ -18,6 +18,8 @@ import type { DataCosmosSteps } from './purchase-steps';
 
 /** Behind it, a cancel during the payment wait first reads the order once (histories before it end at once). */
 const CANCEL_LOOKS_AT_ORDER_PATCH = 'cancel-looks-at-order';
+/** Behind it, a payment notice the order does not show yet starts the poll schedule again from its first interval. */
+const NOTICE_RESTARTS_POLLS_PATCH = 'notice-restarts-polls';
 
 export interface PaymentWaitContext {
   record: PurchaseRecord;
@@ -81,6 +83,7 @@ export class PaymentWait {
         if (patched(CANCEL_LOOKS_AT_ORDER_PATCH) && (await this.paidBeforeCancel(polling, orderId))) return;
         stopIfCancelled(inbox, this.status);
       }
+      const noticed = inbox.paymentSignalled;
       inbox.paymentSignalled = false;
       inbox.deadlineMoved = false;
       const order = await this.pollOrder(polling, orderId);
@@ -93,7 +96,8 @@ export class PaymentWait {
         throw new PurchaseEnded('EXPIRED', expiredReason(orderId, deadline, this.status.checkoutUrl));
       }
       if (!continueAtWake && historyFull(historyEventLimit)) await continueAsNew();
-      const { sleepMs: pollSleepMs, nextPollMs } = nextPoll(this.context.poll, this.nextPollMs, remainingMs);
+      const restart = noticed && patched(NOTICE_RESTARTS_POLLS_PATCH);
+      const { sleepMs: pollSleepMs, nextPollMs } = nextPoll(this.context.poll, this.nextPollMs, remainingMs, restart);
       const sleepMs = await this.deadlineNear(remainingMs, pollSleepMs);
       this.nextPollMs = nextPollMs;
       this.status.nextCheckAt = new Date(Date.now() + sleepMs).toISOString();

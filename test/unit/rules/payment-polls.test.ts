@@ -25,6 +25,12 @@ describe('the next poll', () => {
     expect(waits.at(-1)).toBe(300_000);
   });
 
+  test('after a payment notice the order does not show yet, starts again from the first interval', () => {
+    expect(nextPoll(schedule, 300_000, Infinity, true)).toEqual({ sleepMs: 15_000, nextPollMs: 22_500 });
+    expect(nextPoll(schedule, 300_000, 5_000, true).sleepMs).toBe(5_000);
+    expect(nextPoll(schedule, 300_000, Infinity).sleepMs).toBe(300_000);
+  });
+
   test('never sleeps past a deadline still ahead; after it, keeps the interval (an unreadable order is polled on)', () => {
     expect(nextPoll(schedule, 60_000, 5_000).sleepMs).toBe(5_000);
     expect(nextPoll(schedule, 60_000, -1).sleepMs).toBe(60_000);
