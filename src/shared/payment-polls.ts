@@ -32,13 +32,21 @@ export function nextPoll(
 export type PaymentState = 'PAID' | 'CANCELLED' | 'EXPIRED' | 'WAITING';
 
 /**
- * What the order seen by the last poll (null: it could not be read) means. Only an order last seen UNPAID expires:
- * one that cannot be read, or while the purchase needs attention, is polled on until it can be.
+ * What the order seen by the last poll (null: it could not be read) means. Only an order read UNPAID at or after
+ * the deadline expires: one whose poll failed (the API down at the deadline), or while the purchase needs
+ * attention, is polled on until it can be read, since it may have been paid in the window's last minutes.
+ * `unreadExpires`: executions from before that rule expired on a failed poll too, and replay as they ran.
  */
-export function paymentState(order: OrderSummary | null, remainingMs: number, needsAttention: boolean): PaymentState {
+export function paymentState(
+  order: OrderSummary | null,
+  remainingMs: number,
+  needsAttention: boolean,
+  unreadExpires = false,
+): PaymentState {
   if (order?.status === 'PAID') return 'PAID';
   if (order?.status === 'CANCELLED') return 'CANCELLED';
-  return remainingMs <= 0 && !needsAttention ? 'EXPIRED' : 'WAITING';
+  const read = order !== null || unreadExpires;
+  return remainingMs <= 0 && read && !needsAttention ? 'EXPIRED' : 'WAITING';
 }
 
 export function expiredReason(orderId: string, deadline: string, checkoutUrl: string | null): string {

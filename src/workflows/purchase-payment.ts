@@ -20,6 +20,8 @@ import type { DataCosmosSteps } from './purchase-steps';
 const CANCEL_LOOKS_AT_ORDER_PATCH = 'cancel-looks-at-order';
 /** Behind it, a payment notice the order does not show yet starts the poll schedule again from its first interval. */
 const NOTICE_RESTARTS_POLLS_PATCH = 'notice-restarts-polls';
+/** Behind it, a poll that failed at or after the deadline does not expire the purchase: the order is read first. */
+const READ_BEFORE_EXPIRY_PATCH = 'read-before-expiry';
 
 export interface PaymentWaitContext {
   record: PurchaseRecord;
@@ -88,7 +90,9 @@ export class PaymentWait {
       inbox.deadlineMoved = false;
       const order = await this.pollOrder(polling, orderId);
       const remainingMs = Date.parse(this.status.paymentDeadline as string) - Date.now();
-      const state = paymentState(order, remainingMs, this.status.attention !== null);
+      const attention = this.status.attention !== null;
+      const unreadExpires = order === null && remainingMs <= 0 && !attention && !patched(READ_BEFORE_EXPIRY_PATCH);
+      const state = paymentState(order, remainingMs, attention, unreadExpires);
       if (state === 'PAID') return;
       if (state === 'CANCELLED') throw new PurchaseEnded('CANCELLED', cancelledByDataCosmos(orderId));
       if (state === 'EXPIRED') {

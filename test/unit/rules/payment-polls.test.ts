@@ -50,6 +50,14 @@ describe('what an order seen now means', () => {
     expect(paymentState(order('UNPAID'), -1, true)).toBe('WAITING');
   });
 
+  test('a poll that failed at the deadline does not expire it (it may have been paid): polled on until read', () => {
+    expect(paymentState(null, 0, false)).toBe('WAITING');
+    expect(paymentState(null, -60_000, false)).toBe('WAITING');
+    // Executions from before the rule replay as they ran: their failed poll at the deadline expired them.
+    expect(paymentState(null, -1, false, true)).toBe('EXPIRED');
+    expect(paymentState(null, -1, true, true)).toBe('WAITING');
+  });
+
   test('an expiry names the order, the deadline and the payment link', () => {
     expect(expiredReason('o1', '2026-01-01T00:00:00.000Z', 'https://pay/x')).toBe(
       'order o1 was still UNPAID at the payment deadline 2026-01-01T00:00:00.000Z; payment link: https://pay/x',
