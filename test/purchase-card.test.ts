@@ -65,6 +65,25 @@ test('a payment notice before DataCosmos shows the payment: the polls start agai
   expect(await handle.result()).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID' });
 });
 
+test('a poll the API refuses for good (a wrong secret deployed) rests in NEEDS_ATTENTION, never FAILED', async () => {
+  const handle = await env.buy({ items: await env.items(1) });
+  const waiting = await env.waitForStage(handle, 'AWAITING_PAYMENT');
+  const orderId = waiting.orderId as string;
+  await env.stopWorkers();
+  await env.startWorker({ datacosmos: { clientSecret: 'not-the-secret-of-this-client' } });
+  try {
+    const resting = await env.waitForStage(handle, 'NEEDS_ATTENTION');
+    expect(resting.attention?.reason).toContain(`order ${orderId} cannot be read (the API refuses: `);
+    expect(resting.attention?.resolve).toMatch(/^fix what the API refused/);
+  } finally {
+    await env.stopWorkers();
+    await env.startWorker(); // the right secret again: the next poll reads the order
+  }
+  await env.waitForStage(handle, 'AWAITING_PAYMENT');
+  await env.payAndSignal(handle, orderId);
+  expect(await handle.result()).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID' });
+});
+
 test('an expired checkout session cancels the order and the purchase ends CANCELLED', async () => {
   await env.admin.setSettings({ checkoutTtlS: 1 });
   try {

@@ -16,4 +16,7 @@ export const ATTENTION_RESOLVES = {
     'adopt the order with `dcp adopt ID --order ORDER_ID` if DataCosmos has one for these items, or `dcp cancel ID`',
   checkout: 'fix the checkout path (see "Using the real API"); it is tried again, or `dcp cancel ID`',
   poll: 'fix the order path (see "Using the real API"); it is read again at every poll, or `dcp cancel ID`',
+  pollRefused:
+    "fix what the API refused (the worker's credentials, the API client's access to orders); it is read again at " +
+    'every poll, or `dcp cancel ID`',
 } as const;

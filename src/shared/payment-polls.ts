@@ -59,3 +59,8 @@ export function expiredReason(orderId: string, deadline: string, checkoutUrl: st
 export function cancelledByDataCosmos(orderId: string): string {
   return `order ${orderId} was cancelled by DataCosmos`;
 }
+
+/** Why a purchase whose order the API refuses to show needs attention: the order exists and may be paid. */
+export function refusedReadReason(orderId: string, message: string): string {
+  return `order ${orderId} cannot be read (the API refuses: ${message}); it may still be paid, so it is not failed`;
+}

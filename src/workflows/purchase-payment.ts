@@ -5,7 +5,13 @@
 import { condition, patched } from '@temporalio/workflow';
 import { ATTENTION_RESOLVES } from '../shared/attention-rules';
 import { deadlineNearMs } from '../shared/notification-types';
-import { cancelledByDataCosmos, expiredReason, nextPoll, paymentState } from '../shared/payment-polls';
+import {
+  cancelledByDataCosmos,
+  expiredReason,
+  nextPoll,
+  paymentState,
+  refusedReadReason,
+} from '../shared/payment-polls';
 import type { CarriedState, OrderSummary, PollSchedule } from '../shared/purchase-types';
 import { failureMessage, isNonRetryable, unsettledReason } from '../shared/step-failures';
 import { historyFull } from './history-full';
@@ -22,6 +28,11 @@ const CANCEL_LOOKS_AT_ORDER_PATCH = 'cancel-looks-at-order';
 const NOTICE_RESTARTS_POLLS_PATCH = 'notice-restarts-polls';
 /** Behind it, a poll that failed at or after the deadline does not expire the purchase: the order is read first. */
 const READ_BEFORE_EXPIRY_PATCH = 'read-before-expiry';
+/**
+ * Behind it, a poll the API refuses for good (the worker's credentials, its access) puts the purchase in
+ * NEEDS_ATTENTION instead of ending it FAILED: the order exists and may be paid; histories before it failed.
+ */
+const REFUSED_POLL_ATTENTION_PATCH = 'refused-poll-needs-attention';
 
 export interface PaymentWaitContext {
   record: PurchaseRecord;
@@ -132,8 +143,8 @@ export class PaymentWait {
 
   /**
    * One status check; a check that keeps failing is recorded, and the next poll tries again. An order that
-   * cannot be read (its path is not served, its reply has no status) puts the purchase in NEEDS_ATTENTION
-   * until a poll reads it again.
+   * cannot be read (its path is not served, its reply has no status, the API refuses the read for good) puts the
+   * purchase in NEEDS_ATTENTION until a poll reads it again.
    */
   private async pollOrder(polling: DataCosmosSteps['polling'], orderId: string): Promise<OrderSummary | null> {
     const { record, attention } = this.context;
@@ -150,7 +161,8 @@ export class PaymentWait {
       const why = unsettledReason(err);
       if (why !== null) attention.note(why, ATTENTION_RESOLVES.poll);
       else if (isNonRetryable(err)) {
-        throw err;
+        if (!patched(REFUSED_POLL_ATTENTION_PATCH)) throw err;
+        attention.note(refusedReadReason(orderId, failureMessage(err)), ATTENTION_RESOLVES.pollRefused);
       }
       this.status.lastError = failureMessage(err);
       return null;

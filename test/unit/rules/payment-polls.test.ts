@@ -1,4 +1,4 @@
-import { expiredReason, nextPoll, paymentState } from '../../../src/shared/payment-polls';
+import { expiredReason, nextPoll, paymentState, refusedReadReason } from '../../../src/shared/payment-polls';
 import type { OrderSummary } from '../../../src/shared/purchase-types';
 
 const schedule = { firstMs: 15_000, factor: 1.5, capMs: 300_000 };
@@ -56,6 +56,13 @@ describe('what an order seen now means', () => {
     // Executions from before the rule replay as they ran: their failed poll at the deadline expired them.
     expect(paymentState(null, -1, false, true)).toBe('EXPIRED');
     expect(paymentState(null, -1, true, true)).toBe('WAITING');
+  });
+
+  test('an order the API refuses to show is named, and said to be possibly paid', () => {
+    expect(refusedReadReason('o1', 'token: unknown client or wrong client secret')).toBe(
+      'order o1 cannot be read (the API refuses: token: unknown client or wrong client secret); it may still be ' +
+        'paid, so it is not failed',
+    );
   });
 
   test('an expiry names the order, the deadline and the payment link', () => {
