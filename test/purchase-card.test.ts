@@ -5,6 +5,7 @@ import { WORKFLOW_BUNDLE_PATH } from '../src/runtime/purchase-worker';
 import { extendDeadlineUpdate, paymentCompletedSignal, statusQuery } from '../src/shared/purchase-messages';
 import type { PurchaseInput } from '../src/shared/purchase-types';
 import { WORKFLOW_TYPE } from '../src/shared/workflow-types';
+import { expectReplays } from './support/histories';
 import { FAST, onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
@@ -63,6 +64,7 @@ test('a payment notice before DataCosmos shows the payment: the polls start agai
   expect(sleepMs).toBeLessThan(3 * firstMs); // 30 s, not the 300 s the schedule had grown to
   await env.payAndSignal(handle, orderId);
   expect(await handle.result()).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID' });
+  await expectReplays(handle);
 });
 
 test('a poll the API refuses for good (a wrong secret deployed) rests in NEEDS_ATTENTION, never FAILED', async () => {
@@ -82,6 +84,7 @@ test('a poll the API refuses for good (a wrong secret deployed) rests in NEEDS_A
   await env.waitForStage(handle, 'AWAITING_PAYMENT');
   await env.payAndSignal(handle, orderId);
   expect(await handle.result()).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID' });
+  await expectReplays(handle);
 });
 
 test('an expired checkout session cancels the order and the purchase ends CANCELLED', async () => {

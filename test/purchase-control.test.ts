@@ -2,6 +2,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { approveUpdate, cancelSignal } from '../src/shared/purchase-messages';
 import { expectInvalidInput } from './support/failure';
+import { expectReplays } from './support/histories';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 import { CIRRUS, holdRequests } from '../harness/simulator';
 
@@ -167,6 +168,7 @@ describe('cancel', () => {
       const result = await handle.result();
       expect(result).toMatchObject({ end: 'COMPLETED', orderId: waiting.orderId, orderStatus: 'PAID', polls: 2 });
       expect(result.reason).toBe(`order ${waiting.orderId} was paid before the cancel (cancelled) could stop it`);
+      await expectReplays(handle);
     } finally {
       await env.admin.setCredits(1001, '100000');
     }

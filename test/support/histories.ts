@@ -6,6 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { WORKFLOW_BUNDLE_PATH } from '../../src/runtime/purchase-worker';
 import type { PurchaseEnv } from './purchase-env';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
@@ -36,4 +39,13 @@ export function saveHistory(
   const args = ['workflow', 'show', '--address', env.temporalAddress, '-w', workflowId, '--output', 'json'];
   const json = execFileSync(process.env.TEMPORAL_TEST_CLI_PATH as string, runId ? [...args, '-r', runId] : args);
   fs.writeFileSync(file, json);
+}
+
+/**
+ * Replays a workflow's latest run against today's workflow bundle (throws on non-determinism): a patch asked only
+ * on some path must be asked at the same point when the run is replayed.
+ */
+export async function expectReplays(handle: WorkflowHandle): Promise<void> {
+  const history = await handle.fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, handle.workflowId);
 }
