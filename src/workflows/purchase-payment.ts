@@ -2,7 +2,7 @@
  * The wait for payment: polls the order while it is UNPAID, with growing intervals capped by the schedule, waking
  * at once on `paymentCompleted`, `cancel` or a moved deadline, until it is PAID, CANCELLED or past its deadline.
  */
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import { ATTENTION_RESOLVES } from '../shared/attention-rules';
 import { deadlineNearMs } from '../shared/notification-types';
 import {
@@ -22,18 +22,6 @@ import type { Inbox } from './purchase-handlers';
 import type { PurchaseRecord } from './purchase-record';
 import type { DataCosmosSteps } from './purchase-steps';
 
-/** Behind it, a cancel during the payment wait first reads the order once (histories before it end at once). */
-const CANCEL_LOOKS_AT_ORDER_PATCH = 'cancel-looks-at-order';
-/** Behind it, a payment notice the order does not show yet starts the poll schedule again from its first interval. */
-const NOTICE_RESTARTS_POLLS_PATCH = 'notice-restarts-polls';
-/** Behind it, a poll that failed at or after the deadline does not expire the purchase: the order is read first. */
-const READ_BEFORE_EXPIRY_PATCH = 'read-before-expiry';
-/**
- * Behind it, a poll the API refuses for good (the worker's credentials, its access) puts the purchase in
- * NEEDS_ATTENTION instead of ending it FAILED: the order exists and may be paid; histories before it failed.
- */
-const REFUSED_POLL_ATTENTION_PATCH = 'refused-poll-needs-attention';
-
 export interface PaymentWaitContext {
   record: PurchaseRecord;
   inbox: Inbox;
@@ -49,6 +37,14 @@ export interface PaymentWaitContext {
    * replay then reads a shorter history there than the run did, decides not to continue as new, and fails.
    */
   continueAtWake: boolean;
+  /**
+   * Whether the wait reads the order before it takes an end or a long sleep on trust (behind
+   * patched('payment-wait-reads-order'), asked in the run's first workflow task like `continueAtWake`): a cancel
+   * first reads the order (PAID completes the purchase); a payment notice the order does not show yet starts the
+   * polls again from their first interval; a failed poll at the deadline does not expire it; a poll the API refuses
+   * for good needs attention instead of failing it. Runs from before it keep the earlier answers.
+   */
+  readsOrder: boolean;
 }
 
 /** Where the wait stands, carried into the next run. */
@@ -93,7 +89,7 @@ export class PaymentWait {
     const { inbox, historyEventLimit, continueAtWake } = this.context;
     for (;;) {
       if (inbox.cancelReason !== null) {
-        if (patched(CANCEL_LOOKS_AT_ORDER_PATCH) && (await this.paidBeforeCancel(polling, orderId))) return;
+        if (this.context.readsOrder && (await this.paidBeforeCancel(polling, orderId))) return;
         stopIfCancelled(inbox, this.status);
       }
       const noticed = inbox.paymentSignalled;
@@ -102,7 +98,7 @@ export class PaymentWait {
       const order = await this.pollOrder(polling, orderId);
       const remainingMs = Date.parse(this.status.paymentDeadline as string) - Date.now();
       const attention = this.status.attention !== null;
-      const unreadExpires = order === null && remainingMs <= 0 && !attention && !patched(READ_BEFORE_EXPIRY_PATCH);
+      const unreadExpires = !this.context.readsOrder;
       const state = paymentState(order, remainingMs, attention, unreadExpires);
       if (state === 'PAID') return;
       if (state === 'CANCELLED') throw new PurchaseEnded('CANCELLED', cancelledByDataCosmos(orderId));
@@ -111,7 +107,7 @@ export class PaymentWait {
         throw new PurchaseEnded('EXPIRED', expiredReason(orderId, deadline, this.status.checkoutUrl));
       }
       if (!continueAtWake && historyFull(historyEventLimit)) await continueAsNew();
-      const restart = noticed && patched(NOTICE_RESTARTS_POLLS_PATCH);
+      const restart = noticed && this.context.readsOrder;
       const { sleepMs: pollSleepMs, nextPollMs } = nextPoll(this.context.poll, this.nextPollMs, remainingMs, restart);
       const sleepMs = await this.deadlineNear(remainingMs, pollSleepMs);
       this.nextPollMs = nextPollMs;
@@ -161,7 +157,7 @@ export class PaymentWait {
       const why = unsettledReason(err);
       if (why !== null) attention.note(why, ATTENTION_RESOLVES.poll);
       else if (isNonRetryable(err)) {
-        if (!patched(REFUSED_POLL_ATTENTION_PATCH)) throw err;
+        if (!this.context.readsOrder) throw err;
         attention.note(refusedReadReason(orderId, failureMessage(err)), ATTENTION_RESOLVES.pollRefused);
       }
       this.status.lastError = failureMessage(err);

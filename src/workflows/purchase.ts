@@ -60,6 +60,14 @@ const SPEND_LIMITS_PATCH = 'spend-limits';
  */
 const CONTINUE_AT_WAKE_PATCH = 'continue-as-new-at-wake';
 
+/**
+ * Purchases from this change on read the order in their payment wait before they take an end or a long sleep on
+ * trust (see PaymentWait's `readsOrder`). Asked in the first workflow task of each run, for the same reason as
+ * CONTINUE_AT_WAKE_PATCH: asked after a poll, a replay of a poll whose result came in a workflow task of its own
+ * asked before it had seen the marker (a nondeterminism error); older histories replay without.
+ */
+const PAYMENT_WAIT_READS_ORDER_PATCH = 'payment-wait-reads-order';
+
 export async function purchaseWorkflow(input: PurchaseInput): Promise<PurchaseResult> {
   const purchase = new Purchase(input);
   // A Temporal cancellation request is the same as the `cancel` signal: the purchase decides when
@@ -121,6 +129,7 @@ class Purchase {
         paymentWindow: this.paymentWindow,
         historyEventLimit: input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT,
         continueAtWake: patched(CONTINUE_AT_WAKE_PATCH),
+        readsOrder: patched(PAYMENT_WAIT_READS_ORDER_PATCH),
       },
       carried,
     );
