@@ -8,17 +8,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { until } from '../harness/until';
-import { WORKFLOW_BUNDLE_PATH } from '../src/runtime/purchase-worker';
 import { signatureHeader } from '../src/signature/hmac-signature';
 import type { NotificationBody } from '../src/shared/notification-types';
 import { retryingNotifications } from '../src/workflow-client/notification-client';
 import { cancelSignal } from '../src/shared/purchase-messages';
 import { regionAoi, runBatch } from './support/batch-env';
 import { runDcp } from './support/dcp';
+import { expectReplays } from './support/histories';
 import { kill9 } from './support/kill';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
@@ -197,8 +196,7 @@ test('a receiver that is down for a while gets every event once it is back, and 
     batch.workflowId,
     `notify/${paid.workflowId}/purchase_ended`,
   ]) {
-    const history = await env.client.workflow.getHandle(id).fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, id);
+    await expectReplays(env.client.workflow.getHandle(id));
   }
   // Nothing is left retrying once the receiver is back.
   await until(

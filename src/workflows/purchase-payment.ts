@@ -128,13 +128,18 @@ export class PaymentWait {
    */
   private async paidBeforeCancel(polling: DataCosmosSteps['polling'], orderId: string): Promise<boolean> {
     try {
-      const order = await polling.getOrder({ orderId });
-      this.status.polls += 1;
-      this.context.record.recordOrder(order);
-      return order.status === 'PAID';
+      return (await this.readOrder(polling, orderId)).status === 'PAID';
     } catch {
       return false;
     }
+  }
+
+  /** One read of the order, counted and recorded in the status. */
+  private async readOrder(polling: DataCosmosSteps['polling'], orderId: string): Promise<OrderSummary> {
+    const order = await polling.getOrder({ orderId });
+    this.status.polls += 1;
+    this.context.record.recordOrder(order);
+    return order;
   }
 
   /**
@@ -145,9 +150,7 @@ export class PaymentWait {
   private async pollOrder(polling: DataCosmosSteps['polling'], orderId: string): Promise<OrderSummary | null> {
     const { record, attention } = this.context;
     try {
-      const order = await polling.getOrder({ orderId });
-      this.status.polls += 1;
-      record.recordOrder(order);
+      const order = await this.readOrder(polling, orderId);
       if (this.status.attention !== null) {
         attention.settled();
         record.setStage('AWAITING_PAYMENT');
