@@ -31,9 +31,9 @@ module.exports = {
     },
   ],
   testTimeout: 60_000,
-  // Most integration files wait on timers and other processes: three at a time keep both cores of the CI machine
-  // busy (under half the serial time), and each file works on queues of its own.
-  maxWorkers: 3,
+  // Most integration files wait on timers and other processes: four at a time keep both cores of the CI machine
+  // busy (three left them idle a tenth of the run), and each file works on queues of its own.
+  maxWorkers: 4,
   // Longest files first, by a recorded run's durations where jest has none of its own (a fresh clone).
   testSequencer: '<rootDir>/test/support/known-durations-sequencer.js',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],

@@ -178,21 +178,19 @@ export class PurchaseEnv {
     return handle.query(statusQuery);
   }
 
-  /** Polls the status query until the stage is reached (or fails with the stage it ended in). */
-  async waitForStage(
+  /** Polls the status query until the stage is reached (or fails with the stage it was last in). */
+  waitForStage(
     handle: PurchaseHandle,
     stage: PurchaseStage,
     also: (status: PurchaseStatus) => boolean = () => true,
     timeoutMs = 30_000,
   ): Promise<PurchaseStatus> {
-    const until = Date.now() + timeoutMs;
-    let last: PurchaseStatus | undefined;
-    while (Date.now() < until) {
-      last = await handle.query(statusQuery).catch(() => undefined);
-      if (last?.stage === stage && also(last)) return last;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`purchase ${handle.workflowId} did not reach ${stage}; last status: ${JSON.stringify(last)}`);
+    return until(
+      `purchase ${handle.workflowId} to reach ${stage}`,
+      () => handle.query(statusQuery),
+      (status) => status.stage === stage && also(status),
+      timeoutMs,
+    );
   }
 
   /** Catalog items to buy, distinct per call (so tests never collide on the same items). */
