@@ -10,6 +10,7 @@ import { purchaseTimeline } from '../src/workflow-client/purchase-timeline';
 import type { PurchaseResult } from '../src/shared/purchase-types';
 import { purchaseListQuery } from '../src/cli/list';
 import { runBatch } from './support/batch-env';
+import { until } from '../harness/until';
 import { runDcp } from './support/dcp';
 import { historyFile, NEWEST_RECORDED_VERSION } from './support/histories';
 import type { PurchaseHandle } from '../src/workflow-client/purchase-client';
@@ -52,13 +53,12 @@ afterAll(async () => {
 
 /** Waits until the visibility store lists this many purchases for the query (it lags behind starts). */
 async function listed(env: PurchaseEnv, query: string, count: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  const listedCount = async () => {
     let n = 0;
     for await (const _ of env.client.workflow.list({ query })) n++;
-    if (n >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`fewer than ${count} workflows listed for ${query}`);
+    return n;
+  };
+  await until(`${count} workflows listed for ${query}`, listedCount, (n) => n >= count, 20_000);
 }
 
 test('list query: ages compare StartTime with RFC 3339 times measured from now', () => {

@@ -1,11 +1,10 @@
 /** Purchases the credits do not cover: a payment link, waiting while UNPAID, and every way that wait ends. */
 import { randomUUID } from 'node:crypto';
-import { Worker } from '@temporalio/worker';
-import { WORKFLOW_BUNDLE_PATH } from '../src/runtime/purchase-worker';
 import { extendDeadlineUpdate, paymentCompletedSignal, statusQuery } from '../src/shared/purchase-messages';
 import type { PurchaseInput } from '../src/shared/purchase-types';
 import { WORKFLOW_TYPE } from '../src/shared/workflow-types';
-import { expectReplays } from './support/histories';
+import { until } from '../harness/until';
+import { expectReplays, replayWithTodaysBundle } from './support/histories';
 import { FAST, onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
 let env: PurchaseEnv;
@@ -134,13 +133,15 @@ test('a long wait continues as new: same id, queries and signals, every run smal
     poll: { firstMs: 20, factor: 1, capMs: 20 },
     historyEventLimit: 100,
   });
-  let status = await env.waitForStage(handle, 'AWAITING_PAYMENT');
+  await env.waitForStage(handle, 'AWAITING_PAYMENT');
   // A poll adds 6 events (its timer, its task, its local activity's marker); the server fires timers about once a
   // second, so each run lasts some 15 s.
-  for (let i = 0; i < 900 && status.runs < 2; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    status = await env.status(handle);
-  }
+  const status = await until(
+    'a second run',
+    () => env.status(handle),
+    (s) => s.runs >= 2,
+    90_000,
+  );
   expect(status.runs).toBeGreaterThanOrEqual(2);
   await env.payAndSignal(handle, status.orderId as string);
   const result = await handle.result();
@@ -187,11 +188,12 @@ test('polls that each end in a workflow task of their own: it continues as new w
     args: [input],
   });
   try {
-    let status = await handle.query(statusQuery);
-    for (let i = 0; i < 1200 && status.runs < 1; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      status = await handle.query(statusQuery);
-    }
+    const status = await until(
+      'a run continued as new',
+      () => handle.query(statusQuery),
+      (s) => s.runs >= 1,
+      120_000,
+    );
     expect(status.runs).toBeGreaterThanOrEqual(1);
     await env.payAndSignal(handle, status.orderId as string);
     expect((await handle.result()).end).toBe('COMPLETED');
@@ -212,7 +214,7 @@ test('polls that each end in a workflow task of their own: it continues as new w
       const lastPoll = kinds.slice(0, continued).lastIndexOf('marker');
       expect(kinds.slice(lastPoll, continued)).toContain('timer fired');
     }
-    await Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, runId);
+    await replayWithTodaysBundle(history, runId);
   }
   expect(split).toBe(true);
   expect(runIds.length).toBeGreaterThanOrEqual(2);

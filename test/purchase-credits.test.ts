@@ -6,6 +6,7 @@ import { startPurchase } from '../src/workflow-client/purchase-client';
 import type { PurchaseResult } from '../src/shared/purchase-types';
 import { subAreaOf } from './support/orders';
 import { searchWithPrices } from './support/batch-env';
+import { until } from '../harness/until';
 import { runDcp } from './support/dcp';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
@@ -67,16 +68,13 @@ test('a level the catalog does not give the item fails before any order; an omit
 
 test('the purchase is visible through search attributes and its history stays small and holds no secret', async () => {
   const result = await (await env.buy({ items: await env.items(1) })).result();
-  let found: string[] = [];
-  for (let i = 0; i < 50 && found.length === 0; i++) {
-    found = [];
-    for await (const wf of env.client.workflow.list({
-      query: `PurchaseStage = "COMPLETED" AND DataCosmosOrderId = "${result.orderId}" AND OrganisationId = "1001"`,
-    })) {
-      found.push(wf.workflowId);
-    }
-    if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const query = `PurchaseStage = "COMPLETED" AND DataCosmosOrderId = "${result.orderId}" AND OrganisationId = "1001"`;
+  const listing = async () => {
+    const ids: string[] = [];
+    for await (const wf of env.client.workflow.list({ query })) ids.push(wf.workflowId);
+    return ids;
+  };
+  const found = await until('the purchase listed by its order', listing, (ids) => ids.length > 0, 5_000);
   expect(found).toEqual([result.purchaseId]);
 
   const history = await env.client.workflow.getHandle(result.purchaseId).fetchHistory();

@@ -4,10 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { WORKFLOW_BUNDLE_PATH } from '../src/runtime/purchase-worker';
-import { HISTORIES_DIR, historyFile, NEWEST_RECORDED_VERSION } from './support/histories';
+import { HISTORIES_DIR, historyFile, NEWEST_RECORDED_VERSION, replayWithTodaysBundle } from './support/histories';
 
 /** `0.1.0/purchase-credits.json`: every release's histories, each in the directory of its version. */
 const files = fs
@@ -56,7 +54,7 @@ test.each(versions)('version %s has a history of every purchase and batch scenar
 
 test.each(files)('%s replays without non-determinism', async (file) => {
   const history = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8'));
-  await Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, file);
+  await replayWithTodaysBundle(history, file);
 });
 
 test('a purchase whose checkout result came in a workflow task of its own replays', async () => {
@@ -79,7 +77,7 @@ test('a purchase whose checkout result came in a workflow task of its own replay
     (e, i) => i > create && e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
   );
   expect(events[checkout + 1].workflowTaskScheduledEventAttributes).toBeDefined();
-  await Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, 'task-split');
+  await replayWithTodaysBundle(history, 'task-split');
 });
 
 test('replay catches a workflow that no longer matches its history', async () => {
@@ -89,9 +87,7 @@ test('replay catches a workflow that no longer matches its history', async () =>
   // As if the workflow had once called another activity first: today's code must be told it diverges.
   const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes);
   scheduled!.activityTaskScheduledEventAttributes!.activityType.name = 'someOtherActivity';
-  await expect(
-    Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, 'tampered'),
-  ).rejects.toThrow(DeterminismViolationError);
+  await expect(replayWithTodaysBundle(history, 'tampered')).rejects.toThrow(DeterminismViolationError);
 });
 
 test('no committed history holds a client secret or a bearer token', () => {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { Worker, type History } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_PATH } from '../../src/runtime/purchase-worker';
 import type { PurchaseEnv } from './purchase-env';
 
@@ -41,11 +41,15 @@ export function saveHistory(
   fs.writeFileSync(file, json);
 }
 
+/** Replays a history (fetched, or read from a file) against today's workflow bundle; rejects on non-determinism. */
+export function replayWithTodaysBundle(history: History | unknown, workflowId: string): Promise<void> {
+  return Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, workflowId);
+}
+
 /**
  * Replays a workflow's latest run against today's workflow bundle (throws on non-determinism): a patch asked only
  * on some path must be asked at the same point when the run is replayed.
  */
 export async function expectReplays(handle: WorkflowHandle): Promise<void> {
-  const history = await handle.fetchHistory();
-  await Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, handle.workflowId);
+  await replayWithTodaysBundle(await handle.fetchHistory(), handle.workflowId);
 }
