@@ -3,7 +3,7 @@
  * once (retryable or not); this only carries that verdict, the API's message and any Retry-After.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { DataCosmosError } from '../datacosmos';
+import { DataCosmosError } from '../datacosmos/errors';
 
 export function toActivityFailure(err: unknown): unknown {
   if (!(err instanceof DataCosmosError)) return err;
