@@ -1,7 +1,7 @@
 /** The coverage request of a batch over an area of interest: the AOI file read and checked, when a command runs. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AoiError, parseAoi, type Aoi } from '../coverage/aoi';
+import type { Aoi } from '../coverage/aoi';
 import type { CoverageRequest } from '../shared/coverage-types';
 import { CliError, ExitCode } from '../shared/errors';
 import type { AoiOptions } from './aoi-options';
@@ -53,6 +53,8 @@ export function readAoiFile(file: string): Aoi {
       ExitCode.USAGE,
     );
   }
+  // The geometry libraries load only when a command is given an area (about 40 ms of CPU a run otherwise).
+  const { AoiError, parseAoi } = require('../coverage/aoi') as typeof import('../coverage/aoi');
   try {
     return parseAoi(text, path.basename(file));
   } catch (err) {

@@ -8,7 +8,6 @@ import { batchCancelSignal, progressQuery } from '../shared/batch-messages';
 import type { BatchProgress } from '../shared/batch-types';
 import type { BatchOptions, ReadBatchInput } from './batch-input';
 import { printWithNotifications } from './notification-report';
-import { formatCoveragePlan, writeCoverageReports } from './coverage-report';
 import { withContext } from './context';
 import { noteIfNoWorker } from './worker-wait';
 import { printJson } from './output';
@@ -58,11 +57,12 @@ export async function runBatchCommand(options: BatchOptions, { input, aoi }: Rea
     const report = await loadBatchReport(client, await follow(handle, options.json));
     if (options.report) {
       const files = writeReports(options.report, report);
-      if (aoi) files.push(...writeCoverageReports(options.report, aoi, report));
+      if (aoi) files.push(...coverageReport().writeCoverageReports(options.report, aoi, report));
       if (!options.json) process.stderr.write(`report: ${files.join(', ')}\n`);
     }
     if (options.json) printJson(reportJson(report));
-    else process.stdout.write(`${options.dryRun ? formatCoveragePlan(report) : formatBatchResult(report)}\n`);
+    else if (options.dryRun) process.stdout.write(`${coverageReport().formatCoveragePlan(report)}\n`);
+    else process.stdout.write(`${formatBatchResult(report)}\n`);
     const failure = batchFailure(report);
     if (failure) throw new CliError(failure.message, failure.code);
     return ExitCode.OK;
@@ -96,4 +96,9 @@ async function follow(handle: BatchHandle, json: boolean) {
   } finally {
     bar.stop();
   }
+}
+
+/** The coverage plan's text and files: their geometry and map code load only when a batch reports on them. */
+function coverageReport(): typeof import('./coverage-report') {
+  return require('./coverage-report') as typeof import('./coverage-report');
 }
