@@ -21,6 +21,8 @@ case "$1" in
     echo "$*" >> "$FAKE_GO_CALLS"
     [ "$CGO_ENABLED" = 0 ] || exit 9
     [ "$GOTOOLCHAIN" = "\${FAKE_GO_TOOLCHAIN:-auto}" ] || exit 8
+    # A build that lasts until the test says so (the file FAKE_GO_HOLD exists, or a minute), as a real one lasts minutes.
+    n=0; while [ -n "$FAKE_GO_HOLD" ] && [ ! -e "$FAKE_GO_HOLD" ] && [ $n -lt 1200 ]; do sleep 0.05; n=$((n+1)); done
     for name in server sql; do printf '#!/bin/sh\\necho fake %s\\n' "$name" > "$GOBIN/$name"; chmod +x "$GOBIN/$name"; done ;;
 esac
 `;
@@ -50,9 +52,16 @@ afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 describe('the Temporal server and its schema tool', () => {
   test('are built once, together, from the server module of the tested version, into the cache', async () => {
     const logs: string[] = [];
+    // The build goes on until the other caller is seen waiting for it: without the hold, a build that ends before
+    // the other caller reaches the lock leaves it nothing to wait for (it then finds the programs built).
+    const hold = path.join(root, 'build-may-end');
+    const log = (line: string) => {
+      logs.push(line);
+      if (line.startsWith('waiting for process ')) fs.writeFileSync(hold, '');
+    };
     const [first, second] = await Promise.all([
-      resolveTemporalServerPrograms({ env: env(), log: (line) => logs.push(line) }),
-      resolveTemporalServerPrograms({ env: env(), log: (line) => logs.push(line) }),
+      resolveTemporalServerPrograms({ env: env({ FAKE_GO_HOLD: hold }), log }),
+      resolveTemporalServerPrograms({ env: env({ FAKE_GO_HOLD: hold }), log }),
     ]);
     const cacheDir = path.join(root, 'cache', 'datacosmos-purchase', 'temporal-server-v1.32.2');
     expect(first).toEqual({
