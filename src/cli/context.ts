@@ -1,5 +1,12 @@
 /** What every `dcp` command that talks to Temporal or DataCosmos shares: settings, clients, output. */
-import { ApplicationFailure, Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  Client,
+  Connection,
+  ServiceError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import type { ClaimScope } from '../shared/claim-types';
 import { FAILURE } from '../shared/failure-types';
 import { loadSettings, type Settings } from '../config/settings';
@@ -69,6 +76,10 @@ export function asCliError(err: unknown): unknown {
   }
   if (err instanceof WorkflowNotFoundError)
     return new CliError(`no purchase with id ${err.workflowId}`, ExitCode.USAGE);
+  // The client wraps what Temporal answered ("Failed to start Workflow"); the answer names the problem.
+  if (err instanceof ServiceError && err.cause instanceof Error) {
+    return new CliError(`${err.message}: ${err.cause.message}`, ExitCode.FAILURE);
+  }
   if (err instanceof DataCosmosError) {
     const code = err.kind === 'network' || err.kind === 'timeout' ? ExitCode.UNAVAILABLE : ExitCode.API_ERROR;
     return new CliError(err.message, code);
