@@ -1,7 +1,10 @@
-/** When a Temporal server we started is usable: its frontend answers, and our namespace lists our search attributes. */
+/**
+ * When a Temporal server we started is usable: its frontend answers, and our namespace lists our search attributes
+ * and maps them.
+ */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
+import { searchAttributeState } from '../src/workflow-client/search-attribute-state';
 import { ChildExit, describeExit } from './child-process';
 
 /** What readiness needs of the process it waits for: when it exits, and its last line of output. */
@@ -41,35 +44,14 @@ export function frontendProblem(address: string): Promise<string> {
   });
 }
 
-/**
- * '' when `namespace` has every search attribute of src/shared/search-attributes.ts, as registered and as the
- * frontend maps them, else what is missing. The frontend reads a namespace's attributes from its cache of namespaces,
- * refreshed every few seconds: just after they were added, a workflow start that sets them is refused ("has no
- * mapping defined for search attribute"), and a visibility query naming them is refused the same way.
- */
+/** '' when `namespace` has every search attribute of src/shared/search-attributes.ts, registered and mapped. */
 export function searchAttributesProblem(address: string, namespace: string): Promise<string> {
   return withConnection(address, async (connection) => {
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing = Object.keys(SEARCH_ATTRIBUTES).filter((name) => !(name in (customAttributes ?? {})));
-    if (missing.length) return `search attributes not registered yet: ${missing.join(', ')}`;
-    const query = Object.entries(SEARCH_ATTRIBUTES)
-      .map(([name, type]) => `${name} = ${ANY_VALUE[type]}`)
-      .join(' OR ');
-    await connection.workflowService.listWorkflowExecutions({ namespace, query, pageSize: 1 });
-    return '';
+    const { missing, listRefusal, queryRefusal } = await searchAttributeState(connection, namespace);
+    if (missing?.length) return `search attributes not registered yet: ${missing.join(', ')}`;
+    return listRefusal ?? queryRefusal ?? '';
   });
 }
-
-/** A value of each type, for a query that only has to be accepted. */
-const ANY_VALUE: Record<(typeof SEARCH_ATTRIBUTES)[string], string> = {
-  Keyword: "''",
-  KeywordList: "''",
-  Text: "''",
-  Double: '0',
-  Int: '0',
-  Bool: 'false',
-  Datetime: "'1970-01-01T00:00:00Z'",
-};
 
 async function withConnection(address: string, check: (connection: Connection) => Promise<string>): Promise<string> {
   // lazy + ensureConnected rather than connect(), so a failed attempt's channel is closed too.

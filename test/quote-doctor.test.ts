@@ -3,15 +3,21 @@
  * exactly what the purchase then pays (whole scenes and a sub-area cut to an area), creates and claims nothing, and
  * fails in one line; doctor says ok for a working setup and names the failing row, with its exit code, otherwise.
  */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Polygon } from 'geojson';
 import type { QuoteReport } from '../src/cli/quote';
 import type { DoctorCheck } from '../src/cli/doctor';
 import type { PurchaseResult } from '../src/shared/purchase-types';
-import { runDcp } from './support/dcp';
+import { SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
+import { until } from '../harness/until';
+import { runDcp, type DcpRun } from './support/dcp';
 import { onePurchaseEnvPerFile, type PurchaseEnv } from './support/purchase-env';
+import { testTemporalAddress } from './support/temporal';
 import { call } from '../harness/simulator';
 
 let env: PurchaseEnv;
@@ -165,4 +171,30 @@ test('doctor: every row ok with a worker; otherwise the failing row names the pr
   const noNamespace = await dcp(['doctor'], { TEMPORAL_NAMESPACE: 'no-such-namespace' });
   expect(noNamespace.code).toBe(7);
   expect(noNamespace.stderr).toMatch(/^dcp: temporal: .*namespace no-such-namespace/);
+});
+
+test('doctor: a namespace without the search attributes fails on them; the commands it prints register them, and then it passes', async () => {
+  const namespace = `doctor-${randomUUID().slice(0, 8)}`;
+  const cliPath = process.env.TEMPORAL_TEST_CLI_PATH as string;
+  const temporal = (args: string[]) => promisify(execFile)(cliPath, [...args, '--address', testTemporalAddress()]);
+  await temporal(['operator', 'namespace', 'create', '--namespace', namespace]);
+  const doctor = () => dcp(['doctor', '--json'], { TEMPORAL_NAMESPACE: namespace });
+  const row = (run: DcpRun) =>
+    (JSON.parse(run.stdout) as { checks: DoctorCheck[] }).checks.find((c) => c.check === 'search attributes');
+  // The frontend knows a new namespace once its namespace cache is refreshed.
+  const before = await until('doctor to check the new namespace', doctor, (run) => row(run) !== undefined);
+  expect(before.code).toBe(7);
+  const missing = row(before) as DoctorCheck;
+  expect(missing).toMatchObject({
+    ok: false,
+    detail: `missing on ${namespace}: ${Object.keys(SEARCH_ATTRIBUTES).join(', ')}`,
+  });
+
+  for (const command of (missing.fix as string).split('; ')) {
+    const [program, ...args] = command.split(' ');
+    expect(program).toBe('temporal');
+    await temporal(args);
+  }
+  const after = await until('doctor to pass the search attributes', doctor, (run) => row(run)?.ok === true);
+  expect(row(after)?.detail).toBe(`${Object.keys(SEARCH_ATTRIBUTES).length} registered and usable`);
 });

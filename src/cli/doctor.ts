@@ -13,6 +13,7 @@ import { CliError, ExitCode } from '../shared/errors';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { targetName } from '../shared/target';
 import { claimsTaskQueue, datacosmosTaskQueue } from '../shared/task-queues';
+import { searchAttributeState, type SearchAttributeState } from '../workflow-client/search-attribute-state';
 import { queuePollers, type QueueKind } from '../workflow-client/task-queue-pollers';
 import { asCliFailure } from './activity-failure';
 import { asCliError } from './context';
@@ -199,33 +200,56 @@ async function namespaceCheck(client: Client, address: string): Promise<DoctorCh
 
 async function searchAttributeCheck(client: Client): Promise<DoctorCheck> {
   const namespace = client.options.namespace;
-  let present: Record<string, unknown>;
-  try {
-    const reply = await client.connection.operatorService.listSearchAttributes({ namespace });
-    present = reply.customAttributes ?? {};
-  } catch (err) {
+  return searchAttributeVerdict(await searchAttributeState(client.connection, namespace), namespace);
+}
+
+/**
+ * What a purchase needs is that Temporal maps every attribute (its start sets them): the query naming them all is
+ * the test, and the listing names what to register. Where listing them is refused (an operator service that is
+ * not open to this caller), the query alone decides.
+ */
+export function searchAttributeVerdict(state: SearchAttributeState, namespace: string): DoctorCheck {
+  const check = 'search attributes';
+  const count = Object.keys(SEARCH_ATTRIBUTES).length;
+  const { missing, listRefusal, queryRefusal } = state;
+  if (missing?.length) {
     return {
-      check: 'search attributes',
+      check,
       ok: false,
-      detail: `cannot list them: ${(err as Error).message}`,
-      fix: `check that ${Object.keys(SEARCH_ATTRIBUTES).join(', ')} are registered on ${namespace}`,
+      detail: `missing on ${namespace}: ${missing.join(', ')}`,
+      fix: missing
+        .map(
+          (name) =>
+            `temporal operator search-attribute create --namespace ${namespace} --name ${name} --type ${SEARCH_ATTRIBUTES[name]}`,
+        )
+        .join('; '),
       exitCode: ExitCode.UNAVAILABLE,
     };
   }
-  const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !(name in present));
-  if (missing.length === 0) {
-    return { check: 'search attributes', ok: true, detail: `${Object.keys(SEARCH_ATTRIBUTES).length} registered` };
+  if (queryRefusal === undefined) {
+    const detail = listRefusal
+      ? `${count} usable (a query naming them all is accepted; listing them was refused: ${listRefusal})`
+      : `${count} registered and usable`;
+    return { check, ok: true, detail };
+  }
+  if (missing) {
+    return {
+      check,
+      ok: false,
+      detail: `registered on ${namespace}, but a query naming them is refused: ${queryRefusal}`,
+      fix:
+        'Temporal maps attributes within seconds of their registration: run `dcp doctor` again; if it stays, ' +
+        `check them with \`temporal operator search-attribute list --namespace ${namespace}\``,
+      exitCode: ExitCode.UNAVAILABLE,
+    };
   }
   return {
-    check: 'search attributes',
+    check,
     ok: false,
-    detail: `missing on ${namespace}: ${missing.map(([name]) => name).join(', ')}`,
-    fix: missing
-      .map(
-        ([name, type]) =>
-          `temporal operator search-attribute create --namespace ${namespace} --name ${name} --type ${type}`,
-      )
-      .join('; '),
+    detail: `cannot list them (${listRefusal}), and a query naming them is refused: ${queryRefusal}`,
+    fix: `register ${Object.entries(SEARCH_ATTRIBUTES)
+      .map(([name, type]) => `${name} (${type})`)
+      .join(', ')} on ${namespace}`,
     exitCode: ExitCode.UNAVAILABLE,
   };
 }
