@@ -12,6 +12,7 @@ import { ownText, readDoc, sectionAt, type Doc } from '../support/markdown';
 import { commandsOf, parseOnly } from '../support/parse-only';
 import { buildProgram } from '../../src/cli/program';
 import { PRODUCTION_VARIABLES } from '../../src/config/settings';
+import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { README, settingsTable, tableIn } from '../../harness/settings-table';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -301,4 +302,34 @@ test('the README names exactly the variables that switch the local stack off', (
   const sentence = readme.slice(readme.indexOf('When **none** of'), readme.indexOf('is set, they use the local stack'));
   const named = [...sentence.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]);
   expect([...named].sort()).toEqual([...PRODUCTION_VARIABLES].sort());
+});
+
+/** The search attributes a passage names, each with the type written after it (`A`, `B` (Keyword); `A` as Keyword). */
+function attributesIn(passage: string): Record<string, string | null> {
+  const named: Record<string, string | null> = {};
+  let untyped: string[] = [];
+  for (const [, name, type] of passage.matchAll(/`(\w+)`|\b(KeywordList|Keyword|Double|Int|Text|Datetime|Bool)\b/g)) {
+    if (name) {
+      named[name] = null;
+      untyped.push(name);
+    } else {
+      for (const each of untyped) named[each] = type;
+      untyped = [];
+    }
+  }
+  return named;
+}
+
+test('where the docs list the search attributes, they list every one the code registers, with its type', () => {
+  const passage = (file: string, from: string, to: string) => {
+    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    const start = text.indexOf(from);
+    expect(start).toBeGreaterThanOrEqual(0);
+    return text.slice(start, text.indexOf(to, start));
+  };
+  const typed = Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES));
+  expect(attributesIn(passage('README.md', 'The namespace must have the search attributes', ', e.g.'))).toEqual(typed);
+  expect(attributesIn(passage('docs/production.md', 'registers the search', 'With SQL'))).toEqual(typed);
+  const named = attributesIn(passage('README.md', '**Visible**: search attributes', ' answer `temporal'));
+  expect(Object.keys(named).sort()).toEqual(Object.keys(SEARCH_ATTRIBUTES).sort());
 });
