@@ -1,4 +1,4 @@
-/** Exit codes of every `dcp` command (README: "Exit codes"). */
+/** Exit codes of every `dcp` command (the README's table under "Commands", checked by test/unit/docs.test.ts). */
 export const ExitCode = {
   OK: 0,
   FAILURE: 1,

@@ -12,6 +12,7 @@ import { ownText, readDoc, sectionAt, type Doc } from '../support/markdown';
 import { commandsOf, parseOnly } from '../support/parse-only';
 import { buildProgram } from '../../src/cli/program';
 import { PRODUCTION_VARIABLES } from '../../src/config/settings';
+import { ExitCode } from '../../src/shared/errors';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { README, settingsTable, tableIn } from '../../harness/settings-table';
 
@@ -332,4 +333,11 @@ test('where the docs list the search attributes, they list every one the code re
   expect(attributesIn(passage('docs/production.md', 'registers the search', 'With SQL'))).toEqual(typed);
   const named = attributesIn(passage('README.md', '**Visible**: search attributes', ' answer `temporal'));
   expect(Object.keys(named).sort()).toEqual(Object.keys(SEARCH_ATTRIBUTES).sort());
+});
+
+test("the README's table of exit codes has a row for every code dcp uses, and for no other", () => {
+  const readme = fs.readFileSync(README, 'utf8');
+  const table = readme.slice(readme.indexOf('| exit | meaning |'), readme.indexOf('\n\n', readme.indexOf('| exit |')));
+  const rows = [...table.matchAll(/^\| (\d+) \| /gm)].map((row) => Number(row[1]));
+  expect(rows).toEqual(Object.values(ExitCode).sort((a, b) => a - b));
 });
