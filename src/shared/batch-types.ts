@@ -7,17 +7,7 @@ import type { DeliverOptions, DeliveryState } from './delivery-types';
 import type { LineItem, LineItemInput, PollSchedule } from './purchase-types';
 import type { StoredList } from './stored-pages';
 
-export type ItemOutcome =
-  | 'PAID'
-  | 'CANCELLED'
-  | 'EXPIRED'
-  | 'FAILED'
-  | 'SKIPPED_BUDGET'
-  | 'SKIPPED_PRICE'
-  | 'SKIPPED_LIMIT'
-  | 'ALREADY_OWNED'
-  | 'IN_FLIGHT';
-export const ITEM_OUTCOMES: readonly ItemOutcome[] = [
+export const ITEM_OUTCOMES = [
   'PAID',
   'CANCELLED',
   'EXPIRED',
@@ -27,7 +17,8 @@ export const ITEM_OUTCOMES: readonly ItemOutcome[] = [
   'SKIPPED_LIMIT',
   'ALREADY_OWNED',
   'IN_FLIGHT',
-];
+] as const;
+export type ItemOutcome = (typeof ITEM_OUTCOMES)[number];
 
 /** The STAC search a batch buys from (the catalog's own request fields, plus a cap on the items). */
 export interface BatchSearch {

@@ -6,8 +6,8 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { StoredList } from './stored-pages';
 
-export type Preference = 'newest' | 'least-cloud' | 'cheapest';
-export const PREFERENCES: readonly Preference[] = ['newest', 'least-cloud', 'cheapest'];
+export const PREFERENCES = ['newest', 'least-cloud', 'cheapest'] as const;
+export type Preference = (typeof PREFERENCES)[number];
 
 /** The most catalog items a coverage plan chooses from. */
 export const MAX_COVERAGE_CANDIDATES = 10_000;

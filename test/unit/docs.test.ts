@@ -12,6 +12,7 @@ import { ownText, readDoc, sectionAt, type Doc } from '../support/markdown';
 import { commandsOf, parseOnly } from '../support/parse-only';
 import { buildProgram } from '../../src/cli/program';
 import { PRODUCTION_VARIABLES } from '../../src/config/settings';
+import { ITEM_OUTCOMES } from '../../src/shared/batch-types';
 import { ExitCode } from '../../src/shared/errors';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { README, settingsTable, tableIn } from '../../harness/settings-table';
@@ -333,6 +334,13 @@ test('where the docs list the search attributes, they list every one the code re
   expect(attributesIn(passage('docs/production.md', 'registers the search', 'With SQL'))).toEqual(typed);
   const named = attributesIn(passage('README.md', '**Visible**: search attributes', ' answer `temporal'));
   expect(Object.keys(named).sort()).toEqual(Object.keys(SEARCH_ATTRIBUTES).sort());
+});
+
+test("docs/batches.md's outcomes of an item are the batch's, every one and no other", () => {
+  const text = fs.readFileSync(path.join(ROOT, 'docs/batches.md'), 'utf8');
+  const start = text.indexOf('**Outcomes**');
+  const outcomes = [...text.slice(start, text.indexOf('\n\n', start)).matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]);
+  expect(outcomes).toEqual([...ITEM_OUTCOMES]);
 });
 
 test("the README's table of exit codes has a row for every code dcp uses, and for no other", () => {
