@@ -4,7 +4,8 @@
  */
 import type { Command, Option } from 'commander';
 
-export type Shell = 'bash' | 'zsh' | 'fish';
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export type Shell = (typeof SHELLS)[number];
 
 interface Node {
   /** `batch status` for a sub-command; '' for the program itself. */

@@ -11,10 +11,8 @@ import { registerDeployCommands } from './commands/deploy';
 import { registerLimitCommands } from './commands/limits';
 import { registerProcessCommands } from './commands/processes';
 import { registerPurchaseCommands } from './commands/purchases';
-import type { Shell } from './completion';
+import { completionScript, SHELLS, type Shell } from './completion';
 import { usageErrorLine } from './usage-error';
-
-const SHELLS: Shell[] = ['bash', 'zsh', 'fish'];
 
 /** Present in a clone of the repository (dist/local/), absent from the production image. */
 const LOCAL_STACK_COMMANDS = '../../local/commands';
@@ -61,9 +59,8 @@ export function buildProgram(): Command {
   program
     .command('completion')
     .description('print a completion script: eval "$(dcp completion bash)", or zsh, or fish')
-    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(SHELLS))
-    .action(async (shell: Shell) => {
-      const { completionScript } = await import('./completion');
+    .addArgument(new Argument('<shell>', 'the shell that completes dcp').choices(SHELLS))
+    .action((shell: Shell) => {
       process.stdout.write(completionScript(program, shell));
     });
   return program;

@@ -188,7 +188,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     variable: 'DATACOSMOS_PRICING',
     group: 'product',
-    schema: z.enum(PRICING_MODES as [PricingMode, ...PricingMode[]], {
+    schema: z.enum(PRICING_MODES, {
       error: `must be one of ${PRICING_MODES.join(', ')}`,
     }),
     default: 'auto',

@@ -42,8 +42,8 @@ export interface DataCosmosClientOptions {
   onPricingFallback?: (reason: string) => void;
 }
 
-export type PricingMode = 'auto' | 'v1-batch' | 'v0';
-export const PRICING_MODES: readonly PricingMode[] = ['auto', 'v1-batch', 'v0'];
+export const PRICING_MODES = ['auto', 'v1-batch', 'v0'] as const;
+export type PricingMode = (typeof PRICING_MODES)[number];
 
 type OptionalOptions = 'onRequest' | 'maxRequestsPerSecond' | 'onPricingFallback';
 export type ResolvedOptions = Required<Omit<DataCosmosClientOptions, OptionalOptions | 'paths'>> &
