@@ -14,6 +14,8 @@ import { buildProgram } from '../../src/cli/program';
 import { PRODUCTION_VARIABLES } from '../../src/config/settings';
 import { ITEM_OUTCOMES } from '../../src/shared/batch-types';
 import { ExitCode } from '../../src/shared/errors';
+import { NOTIFY_EVENTS } from '../../src/shared/notification-types';
+import { PURCHASE_ENDS } from '../../src/shared/purchase-types';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { README, settingsTable, tableIn } from '../../harness/settings-table';
 
@@ -306,11 +308,19 @@ test('the README names exactly the variables that switch the local stack off', (
   expect([...named].sort()).toEqual([...PRODUCTION_VARIABLES].sort());
 });
 
+/** A doc's text from the first `from` to the next `to` (the end of its paragraph or table unless given). */
+function passage(file: string, from: string, to = '\n\n'): string {
+  const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const start = text.indexOf(from);
+  if (start < 0) throw new Error(`${file} no longer has "${from}"`);
+  return text.slice(start, text.indexOf(to, start));
+}
+
 /** The search attributes a passage names, each with the type written after it (`A`, `B` (Keyword); `A` as Keyword). */
-function attributesIn(passage: string): Record<string, string | null> {
+function attributesIn(text: string): Record<string, string | null> {
   const named: Record<string, string | null> = {};
   let untyped: string[] = [];
-  for (const [, name, type] of passage.matchAll(/`(\w+)`|\b(KeywordList|Keyword|Double|Int|Text|Datetime|Bool)\b/g)) {
+  for (const [, name, type] of text.matchAll(/`(\w+)`|\b(KeywordList|Keyword|Double|Int|Text|Datetime|Bool)\b/g)) {
     if (name) {
       named[name] = null;
       untyped.push(name);
@@ -323,12 +333,6 @@ function attributesIn(passage: string): Record<string, string | null> {
 }
 
 test('where the docs list the search attributes, they list every one the code registers, with its type', () => {
-  const passage = (file: string, from: string, to: string) => {
-    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
-    const start = text.indexOf(from);
-    expect(start).toBeGreaterThanOrEqual(0);
-    return text.slice(start, text.indexOf(to, start));
-  };
   const typed = Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES));
   expect(attributesIn(passage('README.md', 'The namespace must have the search attributes', ', e.g.'))).toEqual(typed);
   expect(attributesIn(passage('docs/production.md', 'registers the search', 'With SQL'))).toEqual(typed);
@@ -337,15 +341,25 @@ test('where the docs list the search attributes, they list every one the code re
 });
 
 test("docs/batches.md's outcomes of an item are the batch's, every one and no other", () => {
-  const text = fs.readFileSync(path.join(ROOT, 'docs/batches.md'), 'utf8');
-  const start = text.indexOf('**Outcomes**');
-  const outcomes = [...text.slice(start, text.indexOf('\n\n', start)).matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]);
+  const outcomes = [...passage('docs/batches.md', '**Outcomes**').matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]);
   expect(outcomes).toEqual([...ITEM_OUTCOMES]);
 });
 
 test("the README's table of exit codes has a row for every code dcp uses, and for no other", () => {
-  const readme = fs.readFileSync(README, 'utf8');
-  const table = readme.slice(readme.indexOf('| exit | meaning |'), readme.indexOf('\n\n', readme.indexOf('| exit |')));
-  const rows = [...table.matchAll(/^\| (\d+) \| /gm)].map((row) => Number(row[1]));
+  const rows = [...passage('README.md', '| exit | meaning |').matchAll(/^\| (\d+) \| /gm)].map((row) => Number(row[1]));
   expect(rows).toEqual(Object.values(ExitCode).sort((a, b) => a - b));
+});
+
+test("the notification events, in docs/batches.md's table and in the published schema, are the workflows'", () => {
+  const table = passage('docs/batches.md', '| event (`type`) |');
+  expect([...table.matchAll(/^\| `([a-z_]+)` \|/gm)].map((row) => row[1])).toEqual([...NOTIFY_EVENTS]);
+
+  const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'docs/notification.schema.json'), 'utf8')) as {
+    properties: { type: { enum: string[] } };
+    allOf: Array<{ if: { properties: { type: { const?: string } } }; then: { properties: Record<string, unknown> } }>;
+  };
+  expect(schema.properties.type.enum).toEqual([...NOTIFY_EVENTS]);
+  const ended = schema.allOf.find((rule) => rule.if.properties.type.const === 'purchase_ended');
+  const facts = ended?.then.properties.facts as { properties: { end: { enum: string[] } } };
+  expect(facts.properties.end.enum).toEqual([...PURCHASE_ENDS]);
 });
