@@ -12,7 +12,7 @@ export interface SearchAttributeState {
   /** The attributes the namespace does not list; null when listing them was refused (`listRefusal` says why). */
   missing: string[] | null;
   listRefusal?: string;
-  /** Temporal's answer to a visibility query naming every attribute, when it refused it. */
+  /** Temporal's answer to a visibility query naming every attribute, when it refused it; not asked while some miss. */
   queryRefusal?: string;
 }
 
@@ -32,7 +32,10 @@ export const QUERY_NAMING_EVERY_ATTRIBUTE = Object.entries(SEARCH_ATTRIBUTES)
   .map(([name, type]) => `${name} = ${ANY_VALUE[type]}`)
   .join(' OR ');
 
-/** Lists the namespace's attributes and asks the query; neither refusal stops the other (a connection error does). */
+/**
+ * Lists the namespace's attributes, then asks the query unless some are missing (it would be refused for them): a
+ * refused listing does not stop the query, which then decides alone.
+ */
 export async function searchAttributeState(
   connection: Pick<ConnectionLike, 'operatorService' | 'workflowService'>,
   namespace: string,
@@ -44,6 +47,7 @@ export async function searchAttributeState(
   } catch (err) {
     state.listRefusal = (err as Error).message;
   }
+  if (state.missing?.length) return state;
   try {
     await connection.workflowService.listWorkflowExecutions({
       namespace,

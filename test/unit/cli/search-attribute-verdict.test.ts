@@ -41,11 +41,12 @@ test('missing attributes are named, each with the command that registers it', ()
   });
 });
 
-test('the state asks the listing and the query, and one refused does not stop the other', async () => {
-  const asked: string[] = [];
-  const connection = {
+/** A connection whose listing answers `listed` (or is refused when null) and whose visibility accepts every query. */
+function fakeConnection(listed: Record<string, number> | null, asked: string[]) {
+  return {
     operatorService: {
-      listSearchAttributes: () => Promise.reject(new Error('7 PERMISSION_DENIED')),
+      listSearchAttributes: () =>
+        listed ? Promise.resolve({ customAttributes: listed }) : Promise.reject(new Error('7 PERMISSION_DENIED')),
     },
     workflowService: {
       listWorkflowExecutions: (request: { query?: string | null }) => {
@@ -54,7 +55,21 @@ test('the state asks the listing and the query, and one refused does not stop th
       },
     },
   } as unknown as Parameters<typeof searchAttributeState>[0];
-  expect(await searchAttributeState(connection, 'ops')).toEqual({ missing: null, listRefusal: '7 PERMISSION_DENIED' });
+}
+
+test('the state asks the listing and the query, and a refused listing does not stop the query', async () => {
+  const asked: string[] = [];
+  expect(await searchAttributeState(fakeConnection(null, asked), 'ops')).toEqual({
+    missing: null,
+    listRefusal: '7 PERMISSION_DENIED',
+  });
   expect(asked).toEqual([QUERY_NAMING_EVERY_ATTRIBUTE]);
   for (const name of NAMES) expect(QUERY_NAMING_EVERY_ATTRIBUTE).toContain(`${name} = `);
+});
+
+test('while some are missing the query is not asked: it would be refused for them', async () => {
+  const asked: string[] = [];
+  const listed = Object.fromEntries(NAMES.filter((name) => name !== 'BatchId').map((name) => [name, 2]));
+  expect(await searchAttributeState(fakeConnection(listed, asked), 'ops')).toEqual({ missing: ['BatchId'] });
+  expect(asked).toEqual([]);
 });
