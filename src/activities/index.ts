@@ -111,11 +111,15 @@ export function createActivities(deps: ActivityDependencies) {
       log.info('order created', { orderId: created.id, status: created.status ?? 'unknown' });
       if (created.status !== undefined) return summarizeOrder(created);
       // The reply named the order but not its status: read it, or leave the status unknown for checkout to settle.
+      // Never fail the attempt here: the order exists, and a retry would have only the order list to find it by.
       try {
         return await readOrder(client, created.id);
       } catch (err) {
-        if (isFinalApiFailure(err)) return summarizeOrder(created);
-        throw err;
+        log.warn('the created order could not be read; checkout settles its status', {
+          orderId: created.id,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        return summarizeOrder(created);
       }
     },
 

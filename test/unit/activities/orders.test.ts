@@ -27,15 +27,23 @@ const order = (extra: Partial<Order> = {}): Order =>
     ...extra,
   }) as Order;
 
-/** A client that answers from these orders and records every call the activity makes. */
-function stubClient(listed: Order[], reads: Record<string, Order> = {}, createFailures: Error[] = []) {
+/**
+ * A client that answers from these orders and records every call the activity makes. `created` is the create's
+ * reply; `reads` a read's answer by order id, an Error to throw.
+ */
+function stubClient(
+  listed: Order[],
+  reads: Record<string, Order | Error> = {},
+  createFailures: Error[] = [],
+  created: Order = order({ id: 'order-new' }),
+) {
   const calls: string[] = [];
   const client = {
     async createOrder() {
       calls.push('create');
       const failure = createFailures.shift();
       if (failure) throw failure;
-      return order({ id: 'order-new' });
+      return created;
     },
     async *listAllOrders(): AsyncIterable<OrderPage> {
       calls.push('list');
@@ -43,7 +51,9 @@ function stubClient(listed: Order[], reads: Record<string, Order> = {}, createFa
     },
     async getOrder(id: string) {
       calls.push(`get ${id}`);
-      return reads[id] ?? order({ id });
+      const read = reads[id] ?? order({ id });
+      if (read instanceof Error) throw read;
+      return read;
     },
     async checkout(id: string): Promise<CheckoutOutcome> {
       calls.push(`checkout ${id}`);
@@ -110,4 +120,16 @@ test('a create whose outcome is unknown is never sent again within the attempt',
   const { createOrderOnce } = createActivities({ client, organisationId: ORGANISATION });
   await expect(run(1, () => createOrderOnce(input))).rejects.toThrow('may or may not exist');
   expect(calls).toEqual(['create']);
+});
+
+test('a created order whose read keeps failing is returned with its status unknown, never lost to a retry', async () => {
+  // Lost, the id would leave a retry only the order list, which may not show the new order yet: a second create.
+  const unavailable = responseError({ endpoint: 'order_get', method: 'GET', unsafeToRepeat: false }, 503, '', '0');
+  const withoutStatus = { ...order({ id: 'order-new' }), status: undefined } as unknown as Order;
+  const { client, calls } = stubClient([], { 'order-new': unavailable }, [], withoutStatus);
+  const { createOrderOnce } = createActivities({ client, organisationId: ORGANISATION });
+  const created = await run(1, () => createOrderOnce(input));
+  expect(created).toMatchObject({ orderId: 'order-new', status: null });
+  expect(calls.filter((call) => call === 'create')).toEqual(['create']);
+  expect(calls).toContain('get order-new');
 });
