@@ -160,7 +160,15 @@ export function createClaimActivities(deps: ClaimActivityDependencies) {
         try {
           statuses[orderId] = (await apiStep(() => client.getOrder(orderId, cancellation()))).status;
         } catch (err) {
-          if (!isFinalApiFailure(err)) throw err;
+          if (cancellation().aborted) throw err;
+          // One order that cannot be read now must not hold up the others, nor the registry or ledger waiting on
+          // this answer (a failing attempt retried for ever would keep it from continuing as new).
+          if (!isFinalApiFailure(err)) {
+            Context.current().log.warn('an order could not be read; left for the next check', {
+              orderId,
+              error: err instanceof Error ? err.message : String(err),
+            });
+          }
         }
       }
       return statuses;

@@ -84,6 +84,8 @@ export interface LedgerState {
 export interface LedgerInput extends ClaimScope {
   /** Carried by continue-as-new. */
   state?: LedgerState;
+  /** When the last run last checked its reservations (ms since the epoch), carried by continue-as-new. */
+  lastCheckAt?: number;
   /** How often reservations of ended holders and unpaid orders are checked (tests make it short). */
   checkEveryMs?: number;
   /** Events after which the ledger carries its state into a new run (tests make it small). */

@@ -10,6 +10,7 @@ import {
   condition,
   continueAsNew,
   metricMeter,
+  patched,
   proxyActivities,
   setHandler,
   setWorkflowOptions,
@@ -40,6 +41,12 @@ type Activities = ReturnType<typeof createActivities>;
 const DEFAULT_CHECK_EVERY_MS = DEFAULT_CLAIM_CHECK_S * 1000;
 const HISTORY_EVENT_LIMIT = 4_000;
 
+/**
+ * Ledgers from this change on read an unpaid order at its payment deadline before they let its reservation go: paid
+ * since the last check, it is spend. Asked once per run, in its first workflow task; older runs replay without.
+ */
+const READ_AT_DEADLINE_PATCH = 'ledger-reads-unpaid-at-deadline';
+
 export async function spendLedgerWorkflow(input: LedgerInput): Promise<void> {
   await new SpendLedger(input).run();
 }
@@ -51,9 +58,19 @@ class SpendLedger {
   private readonly state: LedgerState;
   private readonly holderApi: Activities;
   private readonly orderApi: Activities;
+  private readonly readsAtDeadline: boolean;
+  /**
+   * When reservations were last checked, carried through continue-as-new: a ledger busy enough to fill a run's
+   * history within one interval would otherwise never check. The first check comes an interval after it starts.
+   */
+  private lastCheck: number;
+  /** An order was kept UNPAID since the loop last set its timer: its deadline may come before that timer. */
+  private deadlineAdded = false;
 
   constructor(private readonly input: LedgerInput) {
     this.state = input.state ?? emptyLedger();
+    this.lastCheck = input.lastCheckAt ?? Date.now();
+    this.readsAtDeadline = patched(READ_AT_DEADLINE_PATCH);
     this.holderApi = proxyActivities<Activities>({ startToCloseTimeout: '1m', retry: STEP_RETRY });
     // Order reads share the purchases' DataCosmos queue, and with it the fleet budget.
     this.orderApi = proxyActivities<Activities>({
@@ -73,12 +90,12 @@ class SpendLedger {
       },
     );
     // Purchases of earlier builds settled by this update; later ones send settleSignal.
-    setHandler(ledgerMessages.settleSpendUpdate, (settlement) => this.changed(settleSpend(this.state, settlement)));
+    setHandler(ledgerMessages.settleSpendUpdate, (settlement) => this.settled(settlement));
     // No limit was there to refuse it when it was sent; one set since counts it all the same.
     setHandler(ledgerMessages.reserveSignal, (request) => {
       this.changed(reserveSpend(this.state, { ...request, override: true }, Date.now()));
     });
-    setHandler(ledgerMessages.settleSignal, (settlement) => this.changed(settleSpend(this.state, settlement)));
+    setHandler(ledgerMessages.settleSignal, (settlement) => this.settled(settlement));
     setHandler(ledgerMessages.limitCountQuery, () => this.state.limits.length);
     setHandler(ledgerMessages.setLimitUpdate, (limit) => this.changed(setLimit(this.state, limit)));
     setHandler(ledgerMessages.removeLimitUpdate, (name) => {
@@ -92,25 +109,29 @@ class SpendLedger {
   async run(): Promise<void> {
     for (;;) {
       // Wakes to check reservations (while there are any), to release an unpaid order's at its deadline, and at the
-      // end of a limit's period (so the metric starts the new one); at once when the first reservation comes.
+      // end of a limit's period (so the metric starts the new one); at once when the first reservation comes, or an
+      // order is kept unpaid (its deadline may come before this timer).
       const idle = this.state.reservations.length === 0;
       const wakeMs = this.nextWakeMs();
-      const wake = () => (idle && this.state.reservations.length > 0) || this.historyFull();
+      const wake = () => (idle && this.state.reservations.length > 0) || this.deadlineAdded || this.historyFull();
       if (wakeMs === Infinity) await condition(wake);
       else await condition(wake, wakeMs);
+      this.deadlineAdded = false;
+      if (this.readsAtDeadline) await this.readUnpaid((r) => (r.until ?? 0) <= Date.now());
       if (this.historyFull()) {
         await condition(allHandlersFinished);
         pruneLedger(this.state, Date.now());
-        await continueAsNew<typeof spendLedgerWorkflow>({ ...this.input, state: this.state });
+        await continueAsNew<typeof spendLedgerWorkflow>({
+          ...this.input,
+          state: this.state,
+          lastCheckAt: this.lastCheck,
+        });
       }
       pruneLedger(this.state, Date.now());
       if (this.state.reservations.length > 0 && this.checkDue()) await this.checkReservations();
       this.changed(undefined);
     }
   }
-
-  /** When reservations were last checked: the first check comes an interval after the ledger (re)starts. */
-  private lastCheck = Date.now();
 
   private checkDue(): boolean {
     if (Date.now() - this.lastCheck < this.checkEveryMs()) return false;
@@ -128,6 +149,11 @@ class SpendLedger {
     const check = this.state.reservations.length > 0 ? this.lastCheck + this.checkEveryMs() : Infinity;
     const next = Math.min(check, nextPeriodEnd(this.state, now), ...deadlines);
     return next === Infinity ? Infinity : Math.max(1, next - now);
+  }
+
+  private settled(settlement: SpendSettlement): void {
+    this.changed(settleSpend(this.state, settlement));
+    if (settlement.outcome === 'UNPAID' && this.readsAtDeadline) this.deadlineAdded = true;
   }
 
   /** After every change: the metric of each limit (its amount, spent and reserved in the current period). */
@@ -154,7 +180,12 @@ class SpendLedger {
         if (!fact.running) settleSpend(this.state, settlementOf(fact, this.reservationOf(fact.holder)));
       }
     }
-    const unpaid = this.state.reservations.filter((r) => r.state === 'UNPAID' && r.orderId !== undefined);
+    await this.readUnpaid(() => true);
+  }
+
+  /** Reads the orders kept UNPAID (those `which` picks): PAID makes the reservation spend, CANCELLED releases it. */
+  private async readUnpaid(which: (reservation: Reservation) => boolean): Promise<void> {
+    const unpaid = this.state.reservations.filter((r) => r.state === 'UNPAID' && r.orderId !== undefined && which(r));
     if (unpaid.length === 0) return;
     const statuses = await this.orderApi.readOrderStatuses({ orderIds: unpaid.map((r) => r.orderId as string) });
     for (const r of unpaid) {
