@@ -9,6 +9,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { purchaseTimeline } from '../src/workflow-client/purchase-timeline';
 import type { PurchaseResult } from '../src/shared/purchase-types';
 import { purchaseListQuery } from '../src/cli/list';
+import { batchCancelSignal, progressQuery } from '../src/shared/batch-messages';
 import { runBatch } from './support/batch-env';
 import { until } from '../harness/until';
 import { runDcp } from './support/dcp';
@@ -196,6 +197,29 @@ test('cancel --batch: a batch workflow is told to cancel, and it cancels its own
   ]);
   const outcomes = (await card.batchItems(await batch.result())).map((row) => row.outcome);
   expect(outcomes).toEqual(['CANCELLED', 'CANCELLED']);
+}, 60_000);
+
+test('a batch cancelled while it lets its purchases end before continuing as new cancels them at once', async () => {
+  // One item a chunk and a short history: a run continues as new after a chunk or two, waiting first for the
+  // purchases it started, which wait for a card payment.
+  const batch = await runBatch(card, {
+    budget: '100000',
+    items: await card.items(4),
+    chunkSize: 1,
+    historyEventLimit: 20,
+    poll: ONE_POLL_THEN_SLEEP,
+  });
+  await until(
+    'the batch draining with purchases in flight',
+    () => batch.query(progressQuery),
+    (p) => p.phase === 'DRAINING' && p.inFlight > 0,
+  );
+  await batch.signal(batchCancelSignal, 'not needed');
+  const result = await batch.result();
+  expect(result.end).toBe('CANCELLED');
+  const rows = await card.batchItems(result);
+  expect(rows.length).toBeGreaterThan(0);
+  for (const row of rows) expect(row.outcome).toBe('CANCELLED');
 }, 60_000);
 
 test('redrive of a purchase still running is refused', async () => {

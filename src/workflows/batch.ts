@@ -48,6 +48,12 @@ import { versionedAs } from './versioning';
 /** The next chunk is planned while purchases run since this patch; batches started before it plan, then buy. */
 const PLAN_AHEAD_PATCH = 'plan-ahead';
 
+/**
+ * A cancel that comes while the batch lets its purchases end before continuing as new stops them at once since this
+ * patch (before it, the running ones were asked only once the next run began). Asked in each run's first task.
+ */
+const STOP_WHILE_DRAINING_PATCH = 'stop-while-draining';
+
 export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchResult> {
   const batch = new Batch(input.schedule ? startScheduledRun(input) : input);
   // A Temporal cancellation is the `cancelBatch` signal: running purchases are asked to end cleanly.
@@ -97,8 +103,10 @@ class Batch {
   private coverageReachedSent = false;
   /** The chunk being planned while purchases run (behind PLAN_AHEAD_PATCH). */
   private planning: { done: boolean; step: Promise<void> } | null = null;
+  private readonly stopsWhileDraining: boolean;
 
   constructor(private readonly input: BatchInput) {
+    this.stopsWhileDraining = patched(STOP_WHILE_DRAINING_PATCH);
     this.groupSize = input.itemsPerOrder ?? DEFAULT_ITEMS_PER_ORDER;
     this.concurrency = input.concurrency ?? DEFAULT_BATCH_CONCURRENCY;
     this.historyLimit = input.historyEventLimit ?? DEFAULT_BATCH_HISTORY_EVENT_LIMIT;
@@ -166,6 +174,7 @@ class Batch {
       if (this.historyFull()) {
         await this.planSettled();
         await this.drainAndContinueAsNew();
+        continue; // cancelled while draining
       }
       if (!this.planning && !s.exhausted && s.queue.length < floor) {
         const planning = { done: false, step: this.planner.planNextChunk() };
@@ -202,7 +211,10 @@ class Batch {
     const s = this.state;
     while (s.cancelReason === null) {
       await this.rows.storeFullPages();
-      if (this.historyFull()) await this.drainAndContinueAsNew();
+      if (this.historyFull()) {
+        await this.drainAndContinueAsNew();
+        continue; // cancelled while draining
+      }
       if (!s.exhausted && s.queue.length < this.groupSize * this.concurrency) {
         this.phase = 'PLANNING';
         await this.planner.planNextChunk();
@@ -246,10 +258,16 @@ class Batch {
     return historyFull(this.historyLimit, MAX_HISTORY_BYTES);
   }
 
-  /** Lets running purchases end (their results belong to this run), then carries the state into a new run. */
-  private async drainAndContinueAsNew(): Promise<never> {
+  /**
+   * Lets running purchases end (their results belong to this run), then carries the state into a new run. Returns
+   * only when a cancel comes meanwhile: the caller's loop ends, and the run stops its purchases.
+   */
+  private async drainAndContinueAsNew(): Promise<void> {
     this.phase = 'DRAINING';
-    await this.window.drained();
+    if (this.stopsWhileDraining) {
+      await condition(() => this.window.size === 0 || this.state.cancelReason !== null);
+      if (this.state.cancelReason !== null) return;
+    } else await this.window.drained();
     await this.rows.storeFullPages();
     await this.notifier.drained();
     await condition(allHandlersFinished);
