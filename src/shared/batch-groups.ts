@@ -22,7 +22,10 @@ export function plannedTotal(group: PlannedItem[]): string {
   return add(...group.map((line) => line.price));
 }
 
-/** The purchase of a group: its planned total is its own budget, so a price that rose since planning is never paid. */
+/**
+ * The purchase of a group: its planned total is its own budget, and each item's planned price its own most, so a price
+ * that rose since planning is never paid (nor one over `--max-price`, which planning applied).
+ */
 export function groupPurchaseInput(
   batch: BatchInput,
   contract: { contractId: number; currency: string },
@@ -38,7 +41,12 @@ export function groupPurchaseInput(
       ...(geometry ? { geometry, projectId } : {}),
     })),
     contractId: contract.contractId,
-    budget: { maxTotal: plannedTotal(group), currency: contract.currency, approval: 'reject' },
+    budget: {
+      maxTotal: plannedTotal(group),
+      currency: contract.currency,
+      approval: 'reject',
+      maxLinePrices: Object.fromEntries(group.map((line) => [itemKey(line), line.price])),
+    },
     batchId: batch.batchId,
     ...(batch.scheduleId ? { scheduleId: batch.scheduleId } : {}),
     ...(batch.deliver ? { deliver: batch.deliver } : {}),
@@ -87,13 +95,13 @@ export function groupEnded(group: PlannedItem[], money: Money, result: PurchaseR
   const dropped = new Map((result.dropped ?? []).map((d) => [itemKey(d), d]));
   const rows = group.map((line): GroupRow => {
     const other = dropped.get(itemKey(line));
-    if (other) {
-      return {
-        row: rowOf(line, other.outcome, { orderId: other.orderId, reason: droppedReason(other) }),
-        coverKm2: line.coverKm2,
-      };
-    }
     const delivery = deliveries.get(itemKey(line));
+    if (other) {
+      // An item found owned is delivered all the same: a failed delivery of it must show (and set the exit code).
+      const reason = [droppedReason(other), delivery?.reason].filter(Boolean).join('; ');
+      const known = { orderId: other.orderId, reason, delivery: delivery?.state ?? null };
+      return { row: rowOf(line, other.outcome, known), coverKm2: line.coverKm2 };
+    }
     const reason = delivery?.reason ?? (paid ? null : result.reason);
     const row = rowOf(line, outcome, { orderId: result.orderId, reason, delivery: delivery?.state ?? null });
     return { row: { ...row, price: prices.get(itemKey(line)) ?? line.price }, coverKm2: line.coverKm2 };

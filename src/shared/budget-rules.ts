@@ -2,14 +2,24 @@
  * The money checks before an order, pure: whether a quote is over the purchase's budget, what an approval wait
  * came to, and the currency check a purchase and a batch make against their contract.
  */
+import { itemKey } from './item-key';
 import { compare } from './money';
 import type { ApprovalDecision, ApprovalState, Budget, PurchaseEnd, Quote } from './purchase-types';
 import { formatDuration } from './duration';
 
-/** Why the quote is over the budget, or null when it is within it (or there is none). */
+/** Why the quote is over the budget (its total, or a line over its own most), or null when it is within it. */
 export function overBudget(quote: Quote, budget: Budget | undefined): string | null {
-  if (!budget || compare(quote.total, budget.maxTotal) <= 0) return null;
-  return `total ${quote.total} ${quote.currency} is over the budget of ${budget.maxTotal} ${quote.currency}`;
+  if (!budget) return null;
+  if (compare(quote.total, budget.maxTotal) > 0) {
+    return `total ${quote.total} ${quote.currency} is over the budget of ${budget.maxTotal} ${quote.currency}`;
+  }
+  for (const line of quote.lineItems) {
+    const most = budget.maxLinePrices?.[itemKey(line)];
+    if (most !== undefined && compare(line.price, most) > 0) {
+      return `${itemKey(line)} costs ${line.price} ${quote.currency}, over the ${most} ${quote.currency} planned for it`;
+    }
+  }
+  return null;
 }
 
 /** What an approval wait came to: the approval state and, unless approved, how the purchase ends and why. */

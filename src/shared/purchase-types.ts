@@ -88,6 +88,11 @@ export interface Budget {
   /** Over budget: end REJECTED at once, or wait for an `approve` update up to approvalTimeoutMs. */
   approval: 'reject' | 'wait';
   approvalTimeoutMs?: number;
+  /**
+   * The most each line may cost, by item key (`COLLECTION/ITEM`), decimal: a batch's planned prices, so a price that
+   * rose since planning is not paid even where another item of the order got cheaper or was dropped.
+   */
+  maxLinePrices?: Record<string, string>;
 }
 
 export interface PollSchedule {

@@ -67,6 +67,11 @@ export function purchaseInputProblems(input: PurchaseInput): string[] {
     if (budget.approval !== 'reject' && budget.approval !== 'wait') {
       problems.push('budget.approval: must be "reject" or "wait"');
     }
+    for (const [key, most] of Object.entries(budget.maxLinePrices ?? {})) {
+      if (typeof most !== 'string' || !isDecimal(most)) {
+        problems.push(`budget.maxLinePrices["${key}"]: must be a decimal amount, got ${quoteValue(String(most))}`);
+      }
+    }
     if (budget.approvalTimeoutMs !== undefined && !isPositiveMs(budget.approvalTimeoutMs)) {
       problems.push('budget.approvalTimeoutMs: must be a positive number of milliseconds');
     }

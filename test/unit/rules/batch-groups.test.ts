@@ -32,7 +32,7 @@ test("a group's purchase has its planned total as its own budget, in the contrac
     purchaseId: 'b1/0',
     contractId: 5,
     batchId: 'b1',
-    budget: { maxTotal: '15.5', currency: 'EUR', approval: 'reject' },
+    budget: { maxTotal: '15.5', currency: 'EUR', approval: 'reject', maxLinePrices: { 'c/a': '10.00', 'c/b': '5.50' } },
     poll: batch.poll,
   });
   expect(input.items).toEqual(group.map(({ collection, item, level }) => ({ collection, item, level })));
@@ -60,6 +60,22 @@ test('an unpaid end releases the money; an item another purchase owned says so; 
     '4.5',
     '3',
     true,
+  ]);
+});
+
+test('an item found owned that the purchase delivered carries its delivery, a failed one with why', () => {
+  const dropped = [
+    { collection: 'c', item: 'a', outcome: 'ALREADY_OWNED' as const, purchaseId: 'p0', orderId: 'o0' },
+    { collection: 'c', item: 'b', outcome: 'ALREADY_OWNED' as const, purchaseId: 'p0', orderId: 'o0' },
+  ];
+  const delivery = [
+    { collection: 'c', item: 'a', state: 'FAILED' as const, files: [], reason: 'NoSuchBucket' },
+    { collection: 'c', item: 'b', state: 'DELIVERED' as const, files: [], reason: null },
+  ];
+  const ended = groupEnded(group, { reserved: '15.50', spent: '0' }, result('ALREADY_OWNED', { dropped, delivery }));
+  expect(ended.rows.map(({ row }) => [row.outcome, row.delivery, row.reason])).toEqual([
+    ['ALREADY_OWNED', 'FAILED', 'already bought in PAID order o0; NoSuchBucket'],
+    ['ALREADY_OWNED', 'DELIVERED', 'already bought in PAID order o0'],
   ]);
 });
 

@@ -1,3 +1,4 @@
+import { groupPurchaseInput } from '../../../src/shared/batch-groups';
 import { approvalOutcome, currencyMismatch, overBudget } from '../../../src/shared/budget-rules';
 
 const quote = { lineItems: [], total: '100.10', currency: 'EUR' };
@@ -8,6 +9,30 @@ test('a quote over the budget says by how much; within it, or without one, nothi
   );
   expect(overBudget(quote, { maxTotal: '100.1', approval: 'reject' })).toBeNull();
   expect(overBudget(quote, undefined)).toBeNull();
+});
+
+test("a line over its own most is over the budget, whatever the total; the batch's planned prices are those", () => {
+  const lines = [
+    { collection: 'c', item: 'a', level: 'L1C', price: '90', currency: 'EUR' },
+    { collection: 'c', item: 'b', level: 'L1C', price: '40', currency: 'EUR' },
+  ];
+  const budget = groupPurchaseInput(
+    { batchId: 'b', items: [], budget: '1000' },
+    { contractId: 5, currency: 'EUR' },
+    'b/0',
+    [
+      { collection: 'c', item: 'a', level: 'L1C', price: '50' },
+      { collection: 'c', item: 'b', level: 'L1C', price: '80' },
+    ],
+  ).budget;
+  // 130 planned, 130 quoted: a rose by what b fell, and a is not bought at 90.
+  expect(overBudget({ lineItems: lines, total: '130', currency: 'EUR' }, budget)).toBe(
+    'c/a costs 90 EUR, over the 50 EUR planned for it',
+  );
+  // b dropped (another purchase holds it): a alone, within the group's total, still over its own.
+  expect(overBudget({ lineItems: lines.slice(0, 1), total: '90', currency: 'EUR' }, budget)).not.toBeNull();
+  const cheaper = lines.map((line) => ({ ...line, price: '40' }));
+  expect(overBudget({ lineItems: cheaper, total: '80', currency: 'EUR' }, budget)).toBeNull();
 });
 
 test('an approval wait: approved goes on, denied and timed out end REJECTED with why', () => {
