@@ -5,21 +5,25 @@
  * a worker with nowhere to send starts no notification at all.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
+import { holdRequests } from '../harness/simulator';
 import { until } from '../harness/until';
 import { signatureHeader } from '../src/signature/hmac-signature';
 import type { NotificationBody } from '../src/shared/notification-types';
 import { retryingNotifications } from '../src/workflow-client/notification-client';
 import { cancelSignal } from '../src/shared/purchase-messages';
+import type { PurchaseInput } from '../src/shared/purchase-types';
+import { WORKFLOW_TYPE } from '../src/shared/workflow-types';
 import { regionAoi, runBatch } from './support/batch-env';
 import { runDcp } from './support/dcp';
 import { expectReplays } from './support/histories';
 import { kill9 } from './support/kill';
-import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
+import { FAST, onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
 const SECRET = 'notify-secret-for-the-tests-0123';
 const RECEIVER = path.resolve(__dirname, '../examples/notify-receiver.mjs');
@@ -228,6 +232,42 @@ test("needs attention, then cancelled: both events reach the worker's default UR
   } finally {
     await env.admin.setFaults({});
     await env.admin.setSettings({ apiVariant: before.apiVariant });
+  }
+}, 60_000);
+
+test('a cancel that comes during checkout announces no payment link: the purchase ends CANCELLED', async () => {
+  const organisation = env.account.organisation;
+  const credits = await env.admin.credits(organisation);
+  await env.admin.setCredits(organisation, '0'); // the checkout leaves a card payment's link
+  try {
+    const held = holdRequests(env.admin, 'order_checkout');
+    const purchaseId = `p-${randomUUID()}`;
+    const handle = await env.client.workflow.start(WORKFLOW_TYPE.purchase, {
+      workflowId: purchaseId,
+      taskQueue: env.taskQueue,
+      workflowTaskTimeout: '2s', // handed in every 1.6 s while the checkout runs, not every 8 s
+      args: [{ purchaseId, ...FAST, items: await env.items(1) } satisfies PurchaseInput],
+    });
+    await held;
+    await env.waitForStage(handle, 'CHECKOUT');
+    await handle.signal(cancelSignal, 'not wanted');
+    // A slow checkout (run in the workflow task that decided it) holds the task open; the worker hands the task in
+    // while it runs, and takes the cancel in the next. Once that task has started, the checkout goes through.
+    await until(
+      'the cancel taken while the checkout runs',
+      async () => (await handle.fetchHistory()).events ?? [],
+      (events) => {
+        const signalled = events.findIndex((event) => event.workflowExecutionSignaledEventAttributes);
+        return signalled >= 0 && events.slice(signalled).some((event) => event.workflowTaskStartedEventAttributes);
+      },
+    );
+    await env.admin.setFaults({}); // the checkout goes through, with a link to pay
+    expect(await handle.result()).toMatchObject({ end: 'CANCELLED', orderStatus: 'UNPAID' });
+    await fallback.waitFor([`notify/${handle.workflowId}/purchase_ended`]);
+    expect(fallback.ids()).not.toContain(`notify/${handle.workflowId}/payment_link_ready`);
+  } finally {
+    await env.admin.setFaults({});
+    await env.admin.setCredits(organisation, credits);
   }
 }, 60_000);
 

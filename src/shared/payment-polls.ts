@@ -34,19 +34,28 @@ export type PaymentState = 'PAID' | 'CANCELLED' | 'EXPIRED' | 'WAITING';
 /**
  * What the order seen by the last poll (null: it could not be read) means. Only an order read UNPAID at or after
  * the deadline expires: one whose poll failed (the API down at the deadline), or while the purchase needs
- * attention, is polled on until it can be read, since it may have been paid in the window's last minutes.
- * `unreadExpires`: executions from before that rule expired on a failed poll too, and replay as they ran.
+ * attention, is polled on until it can be read, since it may have been paid in the window's last minutes; so is one
+ * in a status DataCosmos does not document (a payment under way, say), or whose status the reply left out.
+ * `unreadExpires`: executions from before that rule expired on a failed poll too, and replay as they ran;
+ * `unpaidOnly` false: executions from before they expired on any status read but PAID and CANCELLED.
  */
 export function paymentState(
   order: OrderSummary | null,
   remainingMs: number,
   needsAttention: boolean,
   unreadExpires = false,
+  unpaidOnly = true,
 ): PaymentState {
   if (order?.status === 'PAID') return 'PAID';
   if (order?.status === 'CANCELLED') return 'CANCELLED';
-  const read = order !== null || unreadExpires;
-  return remainingMs <= 0 && read && !needsAttention ? 'EXPIRED' : 'WAITING';
+  const expires = order === null ? unreadExpires : !unpaidOnly || order.status === 'UNPAID';
+  return remainingMs <= 0 && expires && !needsAttention ? 'EXPIRED' : 'WAITING';
+}
+
+/** Why a purchase past its deadline waits on: its order is neither UNPAID nor final. */
+export function notFinalPastDeadline(orderId: string, status: string | null): string {
+  const as = status === null ? 'of a status the API left out' : `${status}, a status DataCosmos does not document`;
+  return `order ${orderId} is ${as}, past the payment deadline: waiting for it to be PAID or CANCELLED`;
 }
 
 export function expiredReason(orderId: string, deadline: string, checkoutUrl: string | null): string {

@@ -9,6 +9,7 @@ import {
   cancelledByDataCosmos,
   expiredReason,
   nextPoll,
+  notFinalPastDeadline,
   paymentState,
   refusedReadReason,
 } from '../shared/payment-polls';
@@ -45,6 +46,11 @@ export interface PaymentWaitContext {
    * for good needs attention instead of failing it. Runs from before it keep the earlier answers.
    */
   readsOrder: boolean;
+  /**
+   * Whether only an order read UNPAID expires at the deadline, and a cancel that came during checkout keeps the
+   * payment link from being announced (behind patched('payment-wait-unpaid-only'), asked like `readsOrder`).
+   */
+  unpaidOnly: boolean;
 }
 
 /** Where the wait stands, carried into the next run. */
@@ -76,10 +82,14 @@ export class PaymentWait {
     return { nextPollMs: this.nextPollMs, paymentWaitStartedAt: this.startedAt };
   }
 
-  /** Opens the payment window: the deadline, and the link to the purchase's receivers. */
+  /**
+   * Opens the payment window: the deadline, and the link to the purchase's receivers, unless a cancel has come (the
+   * wait reads the order once more and ends; nobody should be told to pay it).
+   */
   async open(): Promise<void> {
     this.status.paymentDeadline = new Date(Date.now() + this.context.paymentWindow.ms).toISOString();
     this.startedAt = Date.now();
+    if (this.context.unpaidOnly && this.context.inbox.cancelReason !== null) return;
     await this.context.notifier.send('payment_link_ready', this.paymentFacts());
   }
 
@@ -99,12 +109,15 @@ export class PaymentWait {
       const remainingMs = Date.parse(this.status.paymentDeadline as string) - Date.now();
       const attention = this.status.attention !== null;
       const unreadExpires = !this.context.readsOrder;
-      const state = paymentState(order, remainingMs, attention, unreadExpires);
+      const state = paymentState(order, remainingMs, attention, unreadExpires, this.context.unpaidOnly);
       if (state === 'PAID') return;
       if (state === 'CANCELLED') throw new PurchaseEnded('CANCELLED', cancelledByDataCosmos(orderId));
       if (state === 'EXPIRED') {
         const deadline = this.status.paymentDeadline as string;
         throw new PurchaseEnded('EXPIRED', expiredReason(orderId, deadline, this.status.checkoutUrl));
+      }
+      if (order && remainingMs <= 0 && order.status !== 'UNPAID') {
+        this.status.lastError = notFinalPastDeadline(orderId, order.status);
       }
       if (!continueAtWake && historyFull(historyEventLimit)) await continueAsNew();
       const restart = noticed && this.context.readsOrder;

@@ -68,6 +68,13 @@ const CONTINUE_AT_WAKE_PATCH = 'continue-as-new-at-wake';
  */
 const PAYMENT_WAIT_READS_ORDER_PATCH = 'payment-wait-reads-order';
 
+/**
+ * Purchases from this change on expire only on an order read UNPAID (one in a status DataCosmos does not document
+ * waits on, named in the last error), and announce no payment link once a cancel has come. Asked in the first
+ * workflow task of each run, for the reason above; older histories replay without.
+ */
+const PAYMENT_WAIT_UNPAID_ONLY_PATCH = 'payment-wait-unpaid-only';
+
 export async function purchaseWorkflow(input: PurchaseInput): Promise<PurchaseResult> {
   const purchase = new Purchase(input);
   // A Temporal cancellation request is the same as the `cancel` signal: the purchase decides when
@@ -130,6 +137,7 @@ class Purchase {
         historyEventLimit: input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT,
         continueAtWake: patched(CONTINUE_AT_WAKE_PATCH),
         readsOrder: patched(PAYMENT_WAIT_READS_ORDER_PATCH),
+        unpaidOnly: patched(PAYMENT_WAIT_UNPAID_ONLY_PATCH),
       },
       carried,
     );

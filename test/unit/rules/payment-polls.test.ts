@@ -1,4 +1,10 @@
-import { expiredReason, nextPoll, paymentState, refusedReadReason } from '../../../src/shared/payment-polls';
+import {
+  expiredReason,
+  nextPoll,
+  notFinalPastDeadline,
+  paymentState,
+  refusedReadReason,
+} from '../../../src/shared/payment-polls';
 import type { OrderSummary } from '../../../src/shared/purchase-types';
 
 const schedule = { firstMs: 15_000, factor: 1.5, capMs: 300_000 };
@@ -56,6 +62,17 @@ describe('what an order seen now means', () => {
     // Executions from before the rule replay as they ran: their failed poll at the deadline expired them.
     expect(paymentState(null, -1, false, true)).toBe('EXPIRED');
     expect(paymentState(null, -1, true, true)).toBe('WAITING');
+  });
+
+  test('an order in a status not documented, or whose status was left out, waits on past the deadline', () => {
+    expect(paymentState(order('PROCESSING'), -1, false)).toBe('WAITING');
+    expect(paymentState(order(null), -1, false)).toBe('WAITING');
+    // Executions from before the rule replay as they ran: any status but PAID and CANCELLED expired them.
+    expect(paymentState(order('PROCESSING'), -1, false, false, false)).toBe('EXPIRED');
+    expect(notFinalPastDeadline('o1', 'PROCESSING')).toBe(
+      'order o1 is PROCESSING, a status DataCosmos does not document, past the payment deadline: waiting for it to ' +
+        'be PAID or CANCELLED',
+    );
   });
 
   test('an order the API refuses to show is named, and said to be possibly paid', () => {
