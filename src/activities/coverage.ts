@@ -105,10 +105,17 @@ export function createCoverageActivities(deps: CoverageActivityDependencies) {
 /** A plan whose picks are still in hand, before they are stored. */
 type PlanWithPicks = Omit<CoveragePlanRecord, 'picks'> & { picks: CoveragePickRecord[] };
 
-async function storePicks(input: PlanCoverageInput, plan: PlanWithPicks): Promise<CoveragePlanRecord> {
+/**
+ * Stores the picks under a name of this attempt's own: pages are written once, so an attempt that failed after
+ * storing some would otherwise leave its picks under the plan a retry makes (the catalog, prices or claims may have
+ * changed between them).
+ */
+export async function storePicks(input: PlanCoverageInput, plan: PlanWithPicks): Promise<CoveragePlanRecord> {
+  const { client, info } = Context.current();
+  const owner = { kind: 'workflow' as const, id: input.batchId };
   const picks = await storeList(
-    Context.current().client,
-    { taskQueue: input.taskQueue, owner: { kind: 'workflow', id: input.batchId }, name: 'picks' },
+    client,
+    { taskQueue: input.taskQueue, owner, name: `picks-${info.attempt}` },
     plan.picks,
   );
   return { ...plan, picks };
