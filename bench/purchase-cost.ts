@@ -15,6 +15,7 @@ import { startPurchase } from '../src/workflow-client/purchase-client';
 import type { ItemSupply } from '../harness/catalog';
 import { measureCost, type RunCost } from './cost';
 import { ACCOUNT, type BenchStack } from './stack';
+import { organisationLimit } from '../harness/spend-limit';
 import { round } from '../harness/stats';
 import { orchestratedPurchases, sideBySide } from './throughput';
 
@@ -143,15 +144,7 @@ async function setBenchLimit(stack: BenchStack, taskQueue: string): Promise<void
   await setSpendLimit(
     stack.client,
     { taskQueue: stack.queue(taskQueue), organisationId: ACCOUNT.organisationId },
-    {
-      name: 'bench-month',
-      period: 'month',
-      amount: '1000000000000',
-      currency: 'EUR',
-      scope: { kind: 'organisation' },
-      timeZone: 'UTC',
-      setAt: new Date().toISOString(),
-    },
+    organisationLimit('bench-month', 'month', '1000000000000'),
     600_000,
   );
 }

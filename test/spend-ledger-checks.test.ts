@@ -10,6 +10,7 @@ import { WORKFLOW_TYPE } from '../src/shared/workflow-types';
 import { ledgerQuery, reserveSpendUpdate, setLimitUpdate, settleSignal } from '../src/shared/spend-limit-messages';
 import type { LedgerInput } from '../src/shared/spend-limit-types';
 import { limitReports } from '../src/shared/spend-limits';
+import { organisationLimit } from '../harness/spend-limit';
 import { until } from '../harness/until';
 import { PurchaseEnv } from './support/purchase-env';
 
@@ -27,19 +28,7 @@ async function startLedger(input: Partial<LedgerInput>) {
     taskQueue: claimsTaskQueue(env.taskQueue),
     args: [{ taskQueue: env.taskQueue, organisationId: env.account.organisation, ...input } satisfies LedgerInput],
   });
-  await ledger.executeUpdate(setLimitUpdate, {
-    args: [
-      {
-        name: 'all',
-        period: 'total',
-        amount: '1000000',
-        currency: 'EUR',
-        scope: { kind: 'organisation' },
-        timeZone: 'UTC',
-        setAt: new Date().toISOString(),
-      },
-    ],
-  });
+  await ledger.executeUpdate(setLimitUpdate, { args: [organisationLimit('all', 'total', '1000000')] });
   return ledger;
 }
 
