@@ -19,6 +19,8 @@ const SHARD_GROUPS_PATCH = 'claim-shard-groups';
 export class PurchaseWindow {
   /** The running purchases, by id, with their items. */
   private readonly running = new Map<string, PlannedItem[]>();
+  /** Set once `stop` has asked the running purchases to cancel. */
+  private stopping = false;
 
   constructor(
     private readonly input: BatchInput,
@@ -30,6 +32,8 @@ export class PurchaseWindow {
      * Null when there is none, so a group's end takes the same turns it did before the batch was split.
      */
     private readonly groupSettled: () => Promise<void> | null,
+    /** Whether a purchase that starts after `stop` asked the others is asked too (behind a patch of the batch's). */
+    private readonly asksLateStarts = false,
   ) {}
 
   /** How many purchases run. */
@@ -73,6 +77,7 @@ export class PurchaseWindow {
           ...(s.organisationId === null ? [] : [{ key: OrganisationIdKey, value: String(s.organisationId) }]),
         ],
       });
+      if (this.stopping && this.asksLateStarts) await this.askToCancel(purchaseId);
       const result = await child.result();
       ended = groupEnded(group, { reserved: s.reserved, spent: s.spent }, result);
     } catch (err) {
@@ -94,14 +99,16 @@ export class PurchaseWindow {
       s.reserved = subtract(s.reserved, line.price);
       this.rows.add(rowOf(line, 'CANCELLED', { reason: `${s.cancelReason}; no purchase was started` }));
     }
-    await Promise.all(
-      [...this.running.keys()].map((id) =>
-        getExternalWorkflowHandle(id)
-          .signal(cancelSignal, s.cancelReason ?? 'cancelled')
-          .catch(() => undefined),
-      ),
-    );
+    this.stopping = true;
+    await Promise.all([...this.running.keys()].map((id) => this.askToCancel(id)));
     await this.drained();
+  }
+
+  /** A purchase whose start is still pending cannot be signalled yet: it is asked again once it has started. */
+  private async askToCancel(purchaseId: string): Promise<void> {
+    await getExternalWorkflowHandle(purchaseId)
+      .signal(cancelSignal, this.state.cancelReason ?? 'cancelled')
+      .catch(() => undefined);
   }
 
   /** Until every running purchase has ended. */

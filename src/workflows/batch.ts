@@ -49,10 +49,12 @@ import { versionedAs } from './versioning';
 const PLAN_AHEAD_PATCH = 'plan-ahead';
 
 /**
- * A cancel that comes while the batch lets its purchases end before continuing as new stops them at once since this
- * patch (before it, the running ones were asked only once the next run began). Asked in each run's first task.
+ * A cancel reaches every running purchase since this patch: one that comes while the batch lets its purchases end
+ * before continuing as new stops them at once (before, they were asked only once the next run began), and a purchase
+ * whose start was still pending when the others were asked is asked once it has started (before, the signal to it
+ * failed and was dropped). Asked in each run's first task.
  */
-const STOP_WHILE_DRAINING_PATCH = 'stop-while-draining';
+const CANCEL_REACHES_ALL_PATCH = 'batch-cancel-reaches-every-purchase';
 
 export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchResult> {
   const batch = new Batch(input.schedule ? startScheduledRun(input) : input);
@@ -106,7 +108,7 @@ class Batch {
   private readonly stopsWhileDraining: boolean;
 
   constructor(private readonly input: BatchInput) {
-    this.stopsWhileDraining = patched(STOP_WHILE_DRAINING_PATCH);
+    this.stopsWhileDraining = patched(CANCEL_REACHES_ALL_PATCH);
     this.groupSize = input.itemsPerOrder ?? DEFAULT_ITEMS_PER_ORDER;
     this.concurrency = input.concurrency ?? DEFAULT_BATCH_CONCURRENCY;
     this.historyLimit = input.historyEventLimit ?? DEFAULT_BATCH_HISTORY_EVENT_LIMIT;
@@ -120,6 +122,7 @@ class Batch {
       this.rows,
       { groupSize: this.groupSize, concurrency: this.concurrency },
       () => (this.state.coverage && !this.coverageReachedSent ? this.coverageReached() : null),
+      this.stopsWhileDraining,
     );
     this.notifier = new Notifier({ batchId: input.batchId }, input.notify);
     setHandler(progressQuery, () => this.progress());
