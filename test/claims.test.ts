@@ -72,6 +72,38 @@ test('--when-claimed wait: a purchase waits for the holder, then drops what it b
   expect(await ordersWith(items[0].item)).toHaveLength(1);
 });
 
+test('--when-claimed wait: a long wait is listed CLAIMING and starts over in new runs, each small', async () => {
+  const items = await env.items(1);
+  const holder = await env.buy({ items, budget: { maxTotal: '0.01', approval: 'wait' } });
+  await env.waitForStage(holder, 'AWAITING_APPROVAL');
+  const waiting = await env.buy({
+    items,
+    whenClaimed: 'wait',
+    poll: { firstMs: 20, factor: 1, capMs: 20 }, // a look every 20 ms: about six events each
+    historyEventLimit: 100,
+  });
+  const first = await env.waitForStage(waiting, 'CLAIMING');
+  // Each run starts over (VALIDATING, then CLAIMING at once): the run is read once it waits again.
+  const later = await until(
+    'two more runs',
+    () => env.status(waiting),
+    (s) => s.runs >= 2 && s.stage === 'CLAIMING',
+  );
+  expect(later.startedAt).toBe(first.startedAt);
+  const query = `WorkflowId = '${waiting.workflowId}' AND PurchaseStage = 'CLAIMING' AND ExecutionStatus = 'Running'`;
+  await until(
+    'listed CLAIMING',
+    () => env.client.workflow.count(query),
+    (c) => c.count === 1,
+  );
+  await holder.executeUpdate(approveUpdate, { args: [{ approved: true }] });
+  expect((await holder.result()).end).toBe('COMPLETED');
+  expect(await waiting.result()).toMatchObject({ end: 'ALREADY_OWNED' });
+  for await (const run of env.client.workflow.list({ query: `WorkflowId = '${waiting.workflowId}'` })) {
+    expect(run.historyLength).toBeLessThan(100 + 20);
+  }
+});
+
 test('an unpaid order keeps its item in flight after its purchase expired; a cancelled one frees it', async () => {
   await env.admin.setCredits(1001, '0');
   try {

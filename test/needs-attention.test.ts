@@ -6,6 +6,7 @@
  */
 import { adoptOrderUpdate } from '../src/shared/purchase-messages';
 import type { PurchaseStatus } from '../src/shared/purchase-types';
+import { until } from '../harness/until';
 import { runDcp } from './support/dcp';
 import { PurchaseEnv } from './support/purchase-env';
 import { ACME, startInProcess, type InProcessSimulator } from '../harness/simulator';
@@ -83,6 +84,25 @@ test('cancelled while its create is unsettled: CANCELLED, saying an order may ex
   expect(result.end).toBe('CANCELLED');
   expect(result.reason).toMatch(/never settled: check its orders for these items/);
   expect(await ordersOf(item.item)).toHaveLength(1);
+}, 60_000);
+
+test('a wait in NEEDS_ATTENTION that continues as new keeps what needs attention, and since when', async () => {
+  await env.startWorker({ datacosmos: { paths: { orderGet: '/api/data/v0/order/nowhere/{order_id}' } } });
+  const handle = await env.buy({
+    items: await env.items(1),
+    poll: { firstMs: 20, factor: 1, capMs: 20 },
+    historyEventLimit: 100,
+  });
+  const first = await env.waitForStage(handle, 'NEEDS_ATTENTION', (s) => s.orderId !== null && s.runs === 0);
+  const later = await until(
+    'a later run',
+    () => env.status(handle),
+    (s) => s.runs >= 2,
+  );
+  expect(later).toMatchObject({ stage: 'NEEDS_ATTENTION', attention: first.attention });
+  await env.stopWorkers();
+  await env.startWorker();
+  expect((await handle.result()).end).toBe('COMPLETED');
 }, 60_000);
 
 test('an order that cannot be read is never reported FAILED or EXPIRED: it waits in NEEDS_ATTENTION until it can be read', async () => {

@@ -18,7 +18,7 @@ export function initialStatus(input: PurchaseInput, now: string): PurchaseStatus
   const carried = input.carried;
   return {
     purchaseId: input.purchaseId,
-    stage: carried ? 'AWAITING_PAYMENT' : 'VALIDATING',
+    stage: carried ? (carried.attention ? 'NEEDS_ATTENTION' : 'AWAITING_PAYMENT') : 'VALIDATING',
     organisationId: carried?.organisationId ?? null,
     contractId: carried?.contract.contractId ?? input.contractId ?? null,
     batchId: input.batchId ?? null,
@@ -26,7 +26,7 @@ export function initialStatus(input: PurchaseInput, now: string): PurchaseStatus
     total: carried?.total ?? null,
     currency: carried?.contract.currency ?? null,
     budget: input.budget ?? null,
-    approval: 'NOT_NEEDED',
+    approval: carried?.approval ?? 'NOT_NEEDED',
     orderId: carried?.order.orderId ?? null,
     orderStatus: carried?.order.status ?? null,
     paymentMethod: carried?.order.paymentMethod ?? null,
@@ -35,13 +35,14 @@ export function initialStatus(input: PurchaseInput, now: string): PurchaseStatus
     nextCheckAt: null,
     paymentDeadline: carried?.paymentDeadline ?? null,
     lastError: carried?.lastError ?? null,
-    attention: null,
-    startedAt: carried?.startedAt ?? now,
+    attention: carried?.attention ?? null,
+    startedAt: carried?.startedAt ?? input.restarted?.startedAt ?? now,
     updatedAt: now,
-    runs: carried?.runs ?? 0,
+    runs: carried?.runs ?? input.restarted?.runs ?? 0,
     // Only when set, so purchases without it keep their exact status and result.
     ...(input.redriveOf ? { redriveOf: input.redriveOf } : {}),
     dropped: carried?.dropped ?? [],
+    ...(carried?.spendLimit ? { spendLimit: carried.spendLimit } : {}),
   };
 }
 
@@ -147,5 +148,8 @@ export function carriedStateOf(
     dropped: s.dropped,
     // Only when held, so payment waits without a reservation carry exactly what they did.
     ...(wait.spendReserved ? { spendReserved: true } : {}),
+    ...(s.attention ? { attention: s.attention } : {}),
+    ...(s.approval !== 'NOT_NEEDED' ? { approval: s.approval } : {}),
+    ...(s.spendLimit ? { spendLimit: s.spendLimit } : {}),
   };
 }

@@ -131,10 +131,15 @@ export interface PurchaseInput {
   deliver?: DeliverOptions;
   /** Start-to-close timeout of each DataCosmos activity attempt. */
   activityTimeoutMs?: number;
-  /** Events after which a payment wait continues as new. */
+  /** Events after which a payment wait (or a wait for claimed items) continues as new. */
   historyEventLimit?: number;
   /** Set only by continue-as-new: the state carried into the next run. */
   carried?: CarriedState;
+  /**
+   * Set only by continue-as-new from a wait for claimed items: the purchase starts over (its claims are its own
+   * again), keeping when it began and how many runs it has had.
+   */
+  restarted?: { startedAt: string; runs: number };
   /** Set by `dcp redrive`: the FAILED or EXPIRED purchase this one is a new attempt of. */
   redriveOf?: string;
   /**
@@ -169,6 +174,11 @@ export interface CarriedState {
   dropped?: DroppedItem[];
   /** Whether the purchase holds a reservation in its target's spend ledger, settled when it ends. */
   spendReserved?: boolean;
+  /** What needs attention, and since when: a wait in NEEDS_ATTENTION goes on in the next run as it was. */
+  attention?: Attention;
+  /** An approval given (or refused) before the wait, and the spend limit that asked for it. */
+  approval?: ApprovalState;
+  spendLimit?: string;
 }
 
 export interface ResolvedContract {

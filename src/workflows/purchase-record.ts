@@ -48,6 +48,11 @@ export class PurchaseRecord {
     if (PUBLISHED_STAGES.has(stage)) this.publish();
   }
 
+  /** Publishes a stage that passes in moments as a rule, where this purchase rests in it (a wait for claims). */
+  publishResting(): void {
+    this.publish();
+  }
+
   recordQuote(quote: Quote): void {
     applyQuote(this.status, quote);
   }

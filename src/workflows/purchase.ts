@@ -45,6 +45,7 @@ import { Attention } from './purchase-attention';
 import { deliverFiles } from './purchase-delivery';
 import { PurchaseEnded, stopIfCancelled } from './purchase-ended';
 import { Inbox, installPurchaseHandlers } from './purchase-handlers';
+import { historyFull } from './history-full';
 import { checkOut, createOrder, type OrderingContext } from './purchase-ordering';
 import { PaymentWait } from './purchase-payment';
 import { PurchaseRecord } from './purchase-record';
@@ -74,6 +75,12 @@ const PAYMENT_WAIT_READS_ORDER_PATCH = 'payment-wait-reads-order';
  * workflow task of each run, for the reason above; older histories replay without.
  */
 const PAYMENT_WAIT_UNPAID_ONLY_PATCH = 'payment-wait-unpaid-only';
+
+/**
+ * Purchases from this change on publish CLAIMING while they wait for items other purchases hold (`whenClaimed:
+ * 'wait'`), and start over as new before that wait's history grows large. Asked in the first task of each run.
+ */
+const CLAIM_WAIT_RESTS_PATCH = 'claim-wait-rests';
 
 export async function purchaseWorkflow(input: PurchaseInput): Promise<PurchaseResult> {
   const purchase = new Purchase(input);
@@ -113,6 +120,8 @@ class Purchase {
   private readonly notifier: Notifier;
   /** NEEDS_ATTENTION entries this run: each is an event of its own. */
   private attentionEvents = 0;
+  /** Behind CLAIM_WAIT_RESTS_PATCH. */
+  private readonly claimWaitRests: boolean;
 
   constructor(private readonly input: PurchaseInput) {
     const carried = input.carried;
@@ -134,13 +143,14 @@ class Purchase {
         notifier: this.notifier,
         poll: this.poll(),
         paymentWindow: this.paymentWindow,
-        historyEventLimit: input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT,
+        historyEventLimit: this.historyEventLimit(),
         continueAtWake: patched(CONTINUE_AT_WAKE_PATCH),
         readsOrder: patched(PAYMENT_WAIT_READS_ORDER_PATCH),
         unpaidOnly: patched(PAYMENT_WAIT_UNPAID_ONLY_PATCH),
       },
       carried,
     );
+    this.claimWaitRests = patched(CLAIM_WAIT_RESTS_PATCH);
     this.contract = carried?.contract ?? null;
     this.claimed = carried?.claimed ?? [];
     this.spendReserved = carried?.spendReserved ?? false;
@@ -253,7 +263,8 @@ class Purchase {
 
   /** AWAITING_PAYMENT, on the steps this run places. */
   private async waitForPayment(): Promise<void> {
-    this.record.setStage('AWAITING_PAYMENT');
+    // A run carried in NEEDS_ATTENTION stays there (and does not announce it again) until a read settles it.
+    this.record.setStage(this.status.attention ? 'NEEDS_ATTENTION' : 'AWAITING_PAYMENT');
     await this.placeSteps();
     await this.payment.untilPaid(this.steps.polling, () => this.continueWaitingAsNew());
   }
@@ -265,6 +276,7 @@ class Purchase {
    */
   private async claim(organisationId: number): Promise<LineItemInput[]> {
     let wanted = this.input.items;
+    let resting = false;
     for (;;) {
       const grants = await this.claims.claimItems({
         taskQueue: workflowInfo().taskQueue,
@@ -279,8 +291,12 @@ class Purchase {
       if (sorted.waitFor.length === 0) break;
       wanted = sorted.waitFor;
       this.status.lastError = waitingForHeld(wanted);
-      await condition(() => this.inbox.cancelReason !== null, this.poll().capMs);
+      if (this.claimWaitRests && !resting) this.record.publishResting();
+      resting = true;
+      const woken = await condition(() => this.inbox.cancelReason !== null, this.poll().capMs);
       this.stopIfCancelled();
+      // Read when the timer has fired: a task of its own in the run and in any replay alike.
+      if (this.claimWaitRests && !woken && historyFull(this.historyEventLimit())) await this.startOverAsNew();
     }
     const mine = new Set(this.claimed);
     const items = this.input.items.filter((line) => mine.has(itemKey(line)));
@@ -375,6 +391,14 @@ class Purchase {
     });
   }
 
+  /** A long wait for claimed items starts over in a new run; its claims are granted to it again there. */
+  private async startOverAsNew(): Promise<never> {
+    await this.notifier.drained();
+    await condition(allHandlersFinished);
+    const restarted = { startedAt: this.status.startedAt, runs: this.status.runs + 1 };
+    return continueAsNew<typeof purchaseWorkflow>({ ...this.input, restarted });
+  }
+
   private async continueWaitingAsNew(): Promise<never> {
     await this.notifier.drained();
     await condition(allHandlersFinished);
@@ -405,6 +429,10 @@ class Purchase {
 
   private poll() {
     return this.input.poll ?? DEFAULT_POLL;
+  }
+
+  private historyEventLimit(): number {
+    return this.input.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT;
   }
 
   private stepTimeoutMs(): number {
