@@ -48,7 +48,7 @@ export interface PaymentWaitContext {
   readsOrder: boolean;
   /**
    * Whether only an order read UNPAID expires at the deadline, and a cancel that came during checkout keeps the
-   * payment link from being announced (behind patched('payment-wait-unpaid-only'), asked like `readsOrder`).
+   * payment link from being announced (behind patched('waits-end-and-rest-safely'), asked like `readsOrder`).
    */
   unpaidOnly: boolean;
 }

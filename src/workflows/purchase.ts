@@ -70,17 +70,13 @@ const CONTINUE_AT_WAKE_PATCH = 'continue-as-new-at-wake';
 const PAYMENT_WAIT_READS_ORDER_PATCH = 'payment-wait-reads-order';
 
 /**
- * Purchases from this change on expire only on an order read UNPAID (one in a status DataCosmos does not document
- * waits on, named in the last error), and announce no payment link once a cancel has come. Asked in the first
- * workflow task of each run, for the reason above; older histories replay without.
+ * Purchases from this change on wait safely: they expire only on an order read UNPAID (one in a status DataCosmos
+ * does not document waits on, named in the last error), announce no payment link once a cancel has come, and while
+ * they wait for items other purchases hold (`whenClaimed: 'wait'`) are listed CLAIMING and start over as new before
+ * that wait's history grows large. One patch, one marker a purchase. Asked in the first workflow task of each run,
+ * for the reason above; older histories replay without.
  */
-const PAYMENT_WAIT_UNPAID_ONLY_PATCH = 'payment-wait-unpaid-only';
-
-/**
- * Purchases from this change on publish CLAIMING while they wait for items other purchases hold (`whenClaimed:
- * 'wait'`), and start over as new before that wait's history grows large. Asked in the first task of each run.
- */
-const CLAIM_WAIT_RESTS_PATCH = 'claim-wait-rests';
+const WAITS_PATCH = 'waits-end-and-rest-safely';
 
 export async function purchaseWorkflow(input: PurchaseInput): Promise<PurchaseResult> {
   const purchase = new Purchase(input);
@@ -120,11 +116,12 @@ class Purchase {
   private readonly notifier: Notifier;
   /** NEEDS_ATTENTION entries this run: each is an event of its own. */
   private attentionEvents = 0;
-  /** Behind CLAIM_WAIT_RESTS_PATCH. */
-  private readonly claimWaitRests: boolean;
+  /** Behind WAITS_PATCH. */
+  private readonly waitsSafely: boolean;
 
   constructor(private readonly input: PurchaseInput) {
     const carried = input.carried;
+    this.waitsSafely = patched(WAITS_PATCH);
     this.record = new PurchaseRecord(input);
     this.notifier = new Notifier(
       { purchaseId: input.purchaseId, ...(input.batchId ? { batchId: input.batchId } : {}) },
@@ -146,11 +143,10 @@ class Purchase {
         historyEventLimit: this.historyEventLimit(),
         continueAtWake: patched(CONTINUE_AT_WAKE_PATCH),
         readsOrder: patched(PAYMENT_WAIT_READS_ORDER_PATCH),
-        unpaidOnly: patched(PAYMENT_WAIT_UNPAID_ONLY_PATCH),
+        unpaidOnly: this.waitsSafely,
       },
       carried,
     );
-    this.claimWaitRests = patched(CLAIM_WAIT_RESTS_PATCH);
     this.contract = carried?.contract ?? null;
     this.claimed = carried?.claimed ?? [];
     this.spendReserved = carried?.spendReserved ?? false;
@@ -291,12 +287,12 @@ class Purchase {
       if (sorted.waitFor.length === 0) break;
       wanted = sorted.waitFor;
       this.status.lastError = waitingForHeld(wanted);
-      if (this.claimWaitRests && !resting) this.record.publishResting();
+      if (this.waitsSafely && !resting) this.record.publishResting();
       resting = true;
       const woken = await condition(() => this.inbox.cancelReason !== null, this.poll().capMs);
       this.stopIfCancelled();
       // Read when the timer has fired: a task of its own in the run and in any replay alike.
-      if (this.claimWaitRests && !woken && historyFull(this.historyEventLimit())) await this.startOverAsNew();
+      if (this.waitsSafely && !woken && historyFull(this.historyEventLimit())) await this.startOverAsNew();
     }
     const mine = new Set(this.claimed);
     const items = this.input.items.filter((line) => mine.has(itemKey(line)));
