@@ -121,7 +121,6 @@ class Purchase {
 
   constructor(private readonly input: PurchaseInput) {
     const carried = input.carried;
-    this.waitsSafely = patched(WAITS_PATCH);
     this.record = new PurchaseRecord(input);
     this.notifier = new Notifier(
       { purchaseId: input.purchaseId, ...(input.batchId ? { batchId: input.batchId } : {}) },
@@ -132,6 +131,11 @@ class Purchase {
       void this.notifier.send('needs_attention', { ...attention, orderId: this.status.orderId }, this.attentionId());
     });
     this.paymentWindow = { ms: input.paymentWindowMs ?? DEFAULT_PAYMENT_WINDOW_MS };
+    // Patches are asked in the order of their changes: a build that knows only the earlier ones names, in its
+    // replay error, the first marker it does not know (test/production/upgrade.test.ts).
+    const continueAtWake = patched(CONTINUE_AT_WAKE_PATCH);
+    const readsOrder = patched(PAYMENT_WAIT_READS_ORDER_PATCH);
+    this.waitsSafely = patched(WAITS_PATCH);
     this.payment = new PaymentWait(
       {
         record: this.record,
@@ -141,8 +145,8 @@ class Purchase {
         poll: this.poll(),
         paymentWindow: this.paymentWindow,
         historyEventLimit: this.historyEventLimit(),
-        continueAtWake: patched(CONTINUE_AT_WAKE_PATCH),
-        readsOrder: patched(PAYMENT_WAIT_READS_ORDER_PATCH),
+        continueAtWake,
+        readsOrder,
         unpaidOnly: this.waitsSafely,
       },
       carried,
