@@ -26,7 +26,10 @@ export function createNotifyActivities(deps: { notify?: NotifyDependencies }) {
       return notify.defaultUrl !== undefined;
     },
 
-    /** Signs and posts one event to one receiver (`url: null`: the worker's default); any reply but 2xx fails. */
+    /**
+     * Signs and posts one event to one receiver (`url: null`: the worker's default); any reply but 2xx fails, a
+     * redirect too (it is not followed).
+     */
     async postNotification(input: { body: NotificationBody; url: string | null }): Promise<void> {
       const url = input.url ?? notify.defaultUrl;
       const log = Context.current().log;
@@ -51,8 +54,15 @@ export function createNotifyActivities(deps: { notify?: NotifyDependencies }) {
           },
           body: text,
           signal: AbortSignal.any([cancellation(), AbortSignal.timeout(notify.timeoutMs ?? 10_000)]),
+          // Followed, a 301 or 302 turns the POST into a GET without the event, whose 2xx would count as delivered;
+          // a 307 or 308 would send the signed event wherever it points.
+          redirect: 'manual',
         });
         await response.body?.cancel();
+        if (response.status >= 300 && response.status < 400) {
+          const to = response.headers.get('location') ?? 'nowhere';
+          throw new Error(`the receiver redirected (HTTP ${response.status} to ${to}); give the URL it redirects to`);
+        }
         if (!response.ok) throw new Error(`the receiver answered HTTP ${response.status}`);
       } catch (err) {
         Context.current()
