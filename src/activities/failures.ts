@@ -52,5 +52,7 @@ export function s3Refusal(err: unknown): string | null {
   if (err.name === 'CredentialsProviderError') return `no S3 credentials: ${err.message}`;
   const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   if (status === undefined || status < 400 || status >= 500 || status === 408 || status === 429) return null;
+  // S3 answers a socket left idle too long (a slow link) with RequestTimeout and HTTP 400: a timeout, not a refusal.
+  if (err.name === 'RequestTimeout') return null;
   return `${err.name} (HTTP ${status}): ${err.message}`;
 }

@@ -26,6 +26,9 @@ test('a store that is down, slow or throttling is retried, as is anything that i
   expect(s3Refusal(storeError('InternalError', 500, 'We encountered an internal error'))).toBeNull();
   expect(s3Refusal(storeError('SlowDown', 503, 'Reduce your request rate'))).toBeNull();
   expect(s3Refusal(storeError('RequestTimeout', 408, 'timeout'))).toBeNull();
+  // What S3 itself answers an upload whose socket sat idle too long: HTTP 400, code RequestTimeout.
+  const slow = 'Your socket connection to the server was not read from or written to within the timeout period.';
+  expect(s3Refusal(storeError('RequestTimeout', 400, slow))).toBeNull();
   expect(s3Refusal(storeError('TooManyRequests', 429, 'slow down'))).toBeNull();
   expect(s3Refusal(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBeNull();
   expect(s3Refusal('not an error')).toBeNull();
