@@ -154,6 +154,14 @@ describe('malformed and drifted replies', () => {
     expect(statuses('stac_item')).toEqual([200]);
   });
 
+  it('takes a checkout reply that is not JSON for a checkout made: the order is read, not checked out again', async () => {
+    const { client, statuses } = testClient();
+    const order = await client.createOrder(createRequest());
+    await fault('order_checkout', { malformed: 1 });
+    await expect(client.checkout(order.id)).resolves.toEqual({ order: null, checkoutUrl: null });
+    expect(statuses('order_checkout')).toEqual([200]);
+  });
+
   it('names the JSON path of a drifted field', async () => {
     const { client } = testClient();
     const order = await client.createOrder(createRequest());
