@@ -1,5 +1,6 @@
 /** Listing orders: newest first, status and created_after filters, cursor paging, own organisation only. */
 import { OrderList } from '../src/datacosmos/api-schemas';
+import { toOrderPage } from '../src/datacosmos/order-page';
 import { createOrder } from './support/orders';
 import { ACME, call, type InProcessSimulator } from '../harness/simulator';
 import { oneSimulatorPerFile } from './support/one-simulator';
@@ -25,7 +26,7 @@ test('pages through all orders newest first with no gaps or duplicates', async (
     const page = OrderList.parse((await list(query)).body);
     expect(page.data.length).toBeLessThanOrEqual(7);
     seen.push(...page.data.map((o) => (o as { id: string }).id));
-    const next = page.pagination?.next_cursor;
+    const next = toOrderPage(page).nextCursor;
     if (!next) break;
     query = `organisation=1001&limit=7&cursor=${encodeURIComponent(next)}`;
   }

@@ -339,7 +339,8 @@ export const CreatedOrderReply = z.looseObject({
  * Entries are checked one by one, so the caller knows when an order in the list could not be read.
  */
 export const OrderList = envelope(z.array(z.unknown())).extend({
-  pagination: optional(z.looseObject({ next_cursor: optional(z.string()) })),
+  /** Read by toOrderPage: whether more pages follow decides whether the list can prove an order absent. */
+  pagination: z.unknown().optional(),
 });
 export type OrderList = z.infer<typeof OrderList>;
 

@@ -8,11 +8,13 @@ import {
   ContractsResponse,
   CreatedOrderReply,
   Order,
+  OrderList,
   OrderResponse,
   PriceResponse,
   StacItemCollection,
 } from '../../src/datacosmos/api-schemas';
 import { checkoutLink } from '../../src/datacosmos';
+import { toOrderPage } from '../../src/datacosmos/order-page';
 
 /** The create-reply example of the docs, with the item the public clients read. */
 const DOCUMENTED_ORDER = {
@@ -115,4 +117,17 @@ test('a STAC item without processing:level, with eo:cloud_cover null or odd asse
   expect(page.features[0].properties['eo:cloud_cover']).toBeUndefined();
   expect(Object.keys(page.features[1].assets)).toEqual(['cog']);
   expect(page.features[0].links).toEqual([]); // a link without href is dropped, not fatal
+});
+
+test("an order list's next cursor reads as text; one there but unreadable fails the listing, never ends it", () => {
+  const page = (pagination: unknown) => toOrderPage(OrderList.parse({ data: [], pagination }));
+  expect(page({ next_cursor: 'c2' }).nextCursor).toBe('c2');
+  expect(page({ next_cursor: 2 }).nextCursor).toBe('2');
+  expect(page({ next_cursor: null }).nextCursor).toBeNull();
+  expect(page({ next_cursor: '' }).nextCursor).toBeNull();
+  expect(page(undefined).nextCursor).toBeNull();
+  expect(() => page({ next_cursor: { after: 'c2' } })).toThrow(
+    'order_list: response pagination.next_cursor: unreadable ({"after":"c2"}), so the list may go on',
+  );
+  expect(() => page('next')).toThrow('order_list: response pagination: unreadable ("next")');
 });
