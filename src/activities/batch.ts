@@ -4,7 +4,7 @@
  * already owns or is buying.
  * Only decisions-free facts come back; the batch workflow decides.
  */
-import type { DataCosmosClient, StacItem } from '../datacosmos';
+import { repeatedCursor, type DataCosmosClient, type StacItem } from '../datacosmos';
 import type { BatchSearch, ExaminedItem, PlanChunkInput, PlanChunkResult } from '../shared/batch-types';
 import { itemKey } from '../shared/item-key';
 import type { LineItemInput } from '../shared/purchase-types';
@@ -95,8 +95,8 @@ async function searchPage(
   search: NonNullable<PlanChunkInput['search']>,
 ): Promise<{ stacItems: Map<string, StacItem>; asked: LineItemInput[]; nextCursor: string | null }> {
   const { cursor, limit, maxItems: _maxItems, ...request } = search;
-  const page = await apiStep(() =>
-    client.search(
+  const page = await apiStep(async () => {
+    const read = await client.search(
       {
         ...request,
         limit,
@@ -104,8 +104,11 @@ async function searchPage(
         ...(cursor ? { cursor } : {}),
       } as Parameters<DataCosmosClient['search']>[0],
       cancellation(),
-    ),
-  );
+    );
+    // The batch follows the cursor a chunk at a time: one that comes back as the next would read this page for ever.
+    if (cursor && read.nextCursor === cursor) throw repeatedCursor('stac_search', 'POST');
+    return read;
+  });
   const asked = page.items.map((s) => ({ collection: s.collection, item: s.id }));
   const stacItems = new Map(page.items.map((s) => [itemKey({ collection: s.collection, item: s.id }), s]));
   return { stacItems, asked, nextCursor: page.nextCursor };

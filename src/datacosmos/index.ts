@@ -9,6 +9,7 @@ export { DataCosmosError, isDataCosmosError, type DataCosmosErrorKind } from './
 export { classifyStatus } from './classify';
 export { parseRetryAfter } from './retry-after';
 export { checkoutLink } from './checkout-link';
+export { repeatedCursor } from './pagination';
 export type { SearchPage, ListOrdersQuery, OrderPage, CheckoutOutcome, DownloadResult } from './types';
 export type {
   Contract,

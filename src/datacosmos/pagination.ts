@@ -3,6 +3,16 @@ import type { RetryPolicy } from './backoff';
 import { DataCosmosError } from './errors';
 import { withRetry } from './retry';
 
+/** A page whose next cursor is one already followed: paging on would never end. */
+export function repeatedCursor(endpoint: EndpointName, method: string): DataCosmosError {
+  return new DataCosmosError(`${endpoint}: response repeats the cursor of an earlier page`, {
+    kind: 'schema',
+    endpoint,
+    method,
+    retryable: false,
+  });
+}
+
 /**
  * Fetches page after page by cursor until a page has none. A page after the first is retried in place per
  * `laterPages.retry` (a failure there would throw away the pages already read). A cursor that comes back a
@@ -24,14 +34,7 @@ export async function* followCursors<P extends { nextCursor: string | null }>(
         : await withRetry(laterPages.retry, laterPages.signal, () => fetchPage(next));
     yield page;
     if (page.nextCursor === null) return;
-    if (seen.has(page.nextCursor)) {
-      throw new DataCosmosError(`${endpoint}: response repeats the cursor of an earlier page`, {
-        kind: 'schema',
-        endpoint,
-        method,
-        retryable: false,
-      });
-    }
+    if (seen.has(page.nextCursor)) throw repeatedCursor(endpoint, method);
     seen.add(page.nextCursor);
     cursor = page.nextCursor;
   }
