@@ -6,11 +6,11 @@
  * heartbeats its bytes (and its open uploads) so a killed worker's delivery resumes on another worker.
  */
 import { Context } from '@temporalio/activity';
-import path from 'node:path';
 import type { DataCosmosClient } from '../datacosmos';
 import type { DeliveryLine, ItemDelivery, S3Destination } from '../shared/delivery-types';
 import type { UploadProgress } from '../shared/part-plan';
 import { itemKey } from '../shared/item-key';
+import { assetFileNames } from './asset-names';
 import { dirTarget, type AssetFile, type DeliveryTarget } from './delivery-target';
 import { apiStep, businessRule } from './failures';
 import { s3Target } from './s3-delivery';
@@ -79,9 +79,10 @@ export function createDeliveryActivities(deps: {
         const stacItem = await apiStep(() => client.getItem(line.collection, line.item, ctx.cancellationSignal));
         // Items whose files are all there already move no bytes: a retry or a redelivery of many of them still beats.
         progress(0);
-        const assets: AssetFile[] = Object.values(stacItem.assets).map((asset) => ({
+        const names = assetFileNames(stacItem.assets);
+        const assets: AssetFile[] = Object.entries(stacItem.assets).map(([key, asset]) => ({
           href: asset.href,
-          name: path.basename(new URL(asset.href, 'http://x').pathname),
+          name: names.get(key) as string,
           size: asset['file:size'],
           checksum: asset['file:checksum'],
         }));
