@@ -275,7 +275,8 @@ export class DataCosmosClient {
    * the reply is a readable order, so a caller that needs the status reads the order when it is null.
    */
   async checkout(orderId: string, signal?: AbortSignal): Promise<CheckoutOutcome> {
-    parseRequest('order_checkout', 'POST', OrderId, orderId); // refused here, an id is never sent
+    // A bad id is refused here, before the try: a schema error caught below can then only be the reply's.
+    parseRequest('order_checkout', 'POST', OrderId, orderId);
     let reply: z.output<typeof CheckoutResponse>;
     try {
       reply = await this.callOnOrder('order_checkout', orderId, CheckoutResponse, signal);

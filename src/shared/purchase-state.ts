@@ -18,7 +18,7 @@ export function initialStatus(input: PurchaseInput, now: string): PurchaseStatus
   const carried = input.carried;
   return {
     purchaseId: input.purchaseId,
-    stage: carried ? (carried.attention ? 'NEEDS_ATTENTION' : 'AWAITING_PAYMENT') : 'VALIDATING',
+    stage: carried ? 'AWAITING_PAYMENT' : 'VALIDATING',
     organisationId: carried?.organisationId ?? null,
     contractId: carried?.contract.contractId ?? input.contractId ?? null,
     batchId: input.batchId ?? null,

@@ -48,11 +48,6 @@ export class PurchaseRecord {
     if (PUBLISHED_STAGES.has(stage)) this.publish();
   }
 
-  /** Publishes a stage that passes in moments as a rule, where this purchase rests in it (a wait for claims). */
-  publishResting(): void {
-    this.publish();
-  }
-
   recordQuote(quote: Quote): void {
     applyQuote(this.status, quote);
   }
@@ -82,7 +77,11 @@ export class PurchaseRecord {
     return resultOf(this.status, end, reason, delivery);
   }
 
-  private publish(): void {
+  /**
+   * Mirrors the status into search attributes; called from outside for a stage that passes in moments as a rule,
+   * where this purchase rests in it (a wait for claims).
+   */
+  publish(): void {
     const s = this.status;
     upsertSearchAttributes([
       { key: PurchaseStageKey, value: s.stage },

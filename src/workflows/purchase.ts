@@ -291,7 +291,7 @@ class Purchase {
       if (sorted.waitFor.length === 0) break;
       wanted = sorted.waitFor;
       this.status.lastError = waitingForHeld(wanted);
-      if (this.waitsSafely && !resting) this.record.publishResting();
+      if (this.waitsSafely && !resting) this.record.publish();
       resting = true;
       const woken = await condition(() => this.inbox.cancelReason !== null, this.poll().capMs);
       this.stopIfCancelled();

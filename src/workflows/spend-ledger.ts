@@ -64,8 +64,6 @@ class SpendLedger {
    * history within one interval would otherwise never check. The first check comes an interval after it starts.
    */
   private lastCheck: number;
-  /** An order was kept UNPAID since the loop last set its timer: its deadline may come before that timer. */
-  private deadlineAdded = false;
 
   constructor(private readonly input: LedgerInput) {
     this.state = input.state ?? emptyLedger();
@@ -90,12 +88,12 @@ class SpendLedger {
       },
     );
     // Purchases of earlier builds settled by this update; later ones send settleSignal.
-    setHandler(ledgerMessages.settleSpendUpdate, (settlement) => this.settled(settlement));
+    setHandler(ledgerMessages.settleSpendUpdate, (settlement) => this.changed(settleSpend(this.state, settlement)));
     // No limit was there to refuse it when it was sent; one set since counts it all the same.
     setHandler(ledgerMessages.reserveSignal, (request) => {
       this.changed(reserveSpend(this.state, { ...request, override: true }, Date.now()));
     });
-    setHandler(ledgerMessages.settleSignal, (settlement) => this.settled(settlement));
+    setHandler(ledgerMessages.settleSignal, (settlement) => this.changed(settleSpend(this.state, settlement)));
     setHandler(ledgerMessages.limitCountQuery, () => this.state.limits.length);
     setHandler(ledgerMessages.setLimitUpdate, (limit) => this.changed(setLimit(this.state, limit)));
     setHandler(ledgerMessages.removeLimitUpdate, (name) => {
@@ -110,13 +108,14 @@ class SpendLedger {
     for (;;) {
       // Wakes to check reservations (while there are any), to release an unpaid order's at its deadline, and at the
       // end of a limit's period (so the metric starts the new one); at once when the first reservation comes, or an
-      // order is kept unpaid (its deadline may come before this timer).
+      // order kept unpaid since has a deadline before this timer.
       const idle = this.state.reservations.length === 0;
       const wakeMs = this.nextWakeMs();
-      const wake = () => (idle && this.state.reservations.length > 0) || this.deadlineAdded || this.historyFull();
+      const wakeAt = Date.now() + wakeMs;
+      const sooner = () => this.readsAtDeadline && Date.now() + this.nextWakeMs() < wakeAt;
+      const wake = () => (idle && this.state.reservations.length > 0) || sooner() || this.historyFull();
       if (wakeMs === Infinity) await condition(wake);
       else await condition(wake, wakeMs);
-      this.deadlineAdded = false;
       if (this.readsAtDeadline) await this.readUnpaid((r) => (r.until ?? 0) <= Date.now());
       if (this.historyFull()) {
         await condition(allHandlersFinished);
@@ -149,11 +148,6 @@ class SpendLedger {
     const check = this.state.reservations.length > 0 ? this.lastCheck + this.checkEveryMs() : Infinity;
     const next = Math.min(check, nextPeriodEnd(this.state, now), ...deadlines);
     return next === Infinity ? Infinity : Math.max(1, next - now);
-  }
-
-  private settled(settlement: SpendSettlement): void {
-    this.changed(settleSpend(this.state, settlement));
-    if (settlement.outcome === 'UNPAID' && this.readsAtDeadline) this.deadlineAdded = true;
   }
 
   /** After every change: the metric of each limit (its amount, spent and reserved in the current period). */
