@@ -1,6 +1,6 @@
 /** The simulator's own admin API under /__sim/ (loopback only, no auth): for tests, demos and benchmarks. */
 import { z } from 'zod';
-import type { Sim, RequestContext } from './context';
+import type { Handler, Sim, RequestContext } from './context';
 import { ApiError, ok, parseJsonBody, parseOrThrow, type Reply } from './http';
 import { balanceOf } from './ledger';
 import { markCancelled, markPaid, orderAudit } from './order-model';
@@ -105,3 +105,16 @@ export async function adminReset(ctx: RequestContext): Promise<Reply> {
   sim.limiter.clear();
   return ok({ reset: true });
 }
+
+/** The admin API by path: each method a path answers, and its handler. */
+export const ADMIN_API: Record<string, Partial<Record<'GET' | 'PUT' | 'POST' | 'DELETE', Handler>>> = {
+  '/__sim/organisations': { GET: adminOrganisations },
+  '/__sim/organisations/:id/credits': { PUT: adminSetCredits },
+  '/__sim/orders': { GET: adminOrders },
+  '/__sim/orders/:id/pay': { POST: adminPayOrder },
+  '/__sim/orders/:id/cancel': { POST: adminCancelOrder },
+  '/__sim/faults': { GET: adminGetFaults, PUT: adminPutFaults },
+  '/__sim/stats': { GET: adminGetStats, DELETE: adminClearStats },
+  '/__sim/settings': { GET: adminGetSettings, PUT: adminPutSettings },
+  '/__sim/reset': { POST: adminReset },
+};

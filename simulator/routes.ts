@@ -2,7 +2,7 @@
  * The route table: method + path template -> handler, with the endpoint name used for faults and
  * stats. Some endpoints exist in the full API variant only; the documented one answers 404 there.
  */
-import * as admin from './admin';
+import { ADMIN_API } from './admin';
 import { tokenReply } from './auth';
 import { checkoutOrder } from './checkout';
 import { payCheckout, showCheckoutPage } from './checkout-page';
@@ -56,18 +56,9 @@ export const ROUTES: Route[] = [
   route('GET', PATHS.storage, 'storage', downloadAsset),
   route('GET', PATHS.checkoutPage, 'checkout_page', showCheckoutPage),
   route('POST', PATHS.checkoutPay, 'checkout_page', payCheckout),
-  route('GET', '/__sim/organisations', 'admin', admin.adminOrganisations),
-  route('PUT', '/__sim/organisations/:id/credits', 'admin', admin.adminSetCredits),
-  route('GET', '/__sim/orders', 'admin', admin.adminOrders),
-  route('POST', '/__sim/orders/:id/pay', 'admin', admin.adminPayOrder),
-  route('POST', '/__sim/orders/:id/cancel', 'admin', admin.adminCancelOrder),
-  route('GET', '/__sim/faults', 'admin', admin.adminGetFaults),
-  route('PUT', '/__sim/faults', 'admin', admin.adminPutFaults),
-  route('GET', '/__sim/stats', 'admin', admin.adminGetStats),
-  route('DELETE', '/__sim/stats', 'admin', admin.adminClearStats),
-  route('GET', '/__sim/settings', 'admin', admin.adminGetSettings),
-  route('PUT', '/__sim/settings', 'admin', admin.adminPutSettings),
-  route('POST', '/__sim/reset', 'admin', admin.adminReset),
+  ...Object.entries(ADMIN_API).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, handler]) => route(method, path, 'admin', handler)),
+  ),
 ];
 
 export type RouteMatch = { route: Route; params: string[] } | { status: 404 | 405 };

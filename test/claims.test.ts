@@ -84,11 +84,7 @@ test('--when-claimed wait: a long wait is listed CLAIMING and starts over in new
   });
   const first = await env.waitForStage(waiting, 'CLAIMING');
   // Each run starts over (VALIDATING, then CLAIMING at once): the run is read once it waits again.
-  const later = await until(
-    'two more runs',
-    () => env.status(waiting),
-    (s) => s.runs >= 2 && s.stage === 'CLAIMING',
-  );
+  const later = await env.waitForStage(waiting, 'CLAIMING', (s) => s.runs >= 2);
   expect(later.startedAt).toBe(first.startedAt);
   const query = `WorkflowId = '${waiting.workflowId}' AND PurchaseStage = 'CLAIMING' AND ExecutionStatus = 'Running'`;
   await until(

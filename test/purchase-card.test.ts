@@ -1,9 +1,8 @@
 /** Purchases the credits do not cover: a payment link, waiting while UNPAID, and every way that wait ends. */
 import { randomUUID } from 'node:crypto';
-import { extendDeadlineUpdate, paymentCompletedSignal, statusQuery } from '../src/shared/purchase-messages';
+import { extendDeadlineUpdate, paymentCompletedSignal } from '../src/shared/purchase-messages';
 import type { PurchaseInput } from '../src/shared/purchase-types';
 import { WORKFLOW_TYPE } from '../src/shared/workflow-types';
-import { until } from '../harness/until';
 import { expectReplays, replayWithTodaysBundle } from './support/histories';
 import { FAST, onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
 
@@ -136,13 +135,7 @@ test('a long wait continues as new: same id, queries and signals, every run smal
   await env.waitForStage(handle, 'AWAITING_PAYMENT');
   // A poll adds 6 events (its timer, its task, its local activity's marker); the server fires timers about once a
   // second, so each run lasts some 15 s.
-  const status = await until(
-    'a second run',
-    () => env.status(handle),
-    (s) => s.runs >= 2,
-    90_000,
-  );
-  expect(status.runs).toBeGreaterThanOrEqual(2);
+  const status = await env.waitForStage(handle, 'AWAITING_PAYMENT', (s) => s.runs >= 2, 90_000);
   await env.payAndSignal(handle, status.orderId as string);
   const result = await handle.result();
   expect(result).toMatchObject({ end: 'COMPLETED', orderId: status.orderId });
@@ -188,13 +181,7 @@ test('polls that each end in a workflow task of their own: it continues as new w
     args: [input],
   });
   try {
-    const status = await until(
-      'a run continued as new',
-      () => handle.query(statusQuery),
-      (s) => s.runs >= 1,
-      120_000,
-    );
-    expect(status.runs).toBeGreaterThanOrEqual(1);
+    const status = await env.waitForStage(handle, 'AWAITING_PAYMENT', (s) => s.runs >= 1, 120_000);
     await env.payAndSignal(handle, status.orderId as string);
     expect((await handle.result()).end).toBe('COMPLETED');
   } finally {

@@ -17,7 +17,6 @@ export const PLANNING_VERTICES = 1_000;
  * by, so the sub-areas still reach the area's own outline, while a 10,000-vertex circle plans as about a hundred.
  */
 export const PLANNING_TOLERANCE_METERS = 10;
-const METERS_PER_DEGREE = 111_320;
 export const MAX_AOI_BYTES = 1024 * 1024;
 
 export interface Aoi {
@@ -69,7 +68,7 @@ export function aoiFromGeoJson(doc: unknown, source = 'aoi'): Aoi {
 export function planningAoi(aoi: Aoi): Aoi {
   if (vertexCount(aoi.geometry.coordinates) <= PLANNING_VERTICES) return aoi;
   // The union mends any crossing the simplification may have made.
-  const parts = union(simplified(aoi.geometry.coordinates, PLANNING_TOLERANCE_METERS / METERS_PER_DEGREE));
+  const parts = union(simplified(aoi.geometry.coordinates, PLANNING_TOLERANCE_METERS));
   return { geometry: { type: 'MultiPolygon', coordinates: parts }, areaKm2: areaKm2(parts), box: boxOf(parts) };
 }
 

@@ -32,7 +32,6 @@ export interface ClipOptions {
 export const FOOTPRINT_INSET_METERS = 0.01;
 /** Vertices kept free for the inset, which may add a few where the polygon meets the footprint's edge. */
 const INSET_VERTICES = 4;
-const METERS_PER_DEGREE_OF_LATITUDE = 111_320;
 
 /** What one line item buys of a needed part, before its margin, and how much of the needed part that covers. */
 export interface Region {
@@ -87,7 +86,7 @@ function boundedPart(part: Parts, footprint: Parts, options: ClipOptions): Parts
   const fits = (shape: Parts) => shape.length === 1 && vertexCount(shape) <= options.maxVertices;
   if (fits(part)) return part;
   for (let meters = options.marginMeters / 8; meters <= options.marginMeters / 2; meters *= 2) {
-    const simpler = intersection(simplified(part, meters / METERS_PER_DEGREE_OF_LATITUDE), footprint);
+    const simpler = intersection(simplified(part, meters), footprint);
     if (fits(simpler)) return simpler;
   }
   const box = intersection(boxParts(boxOf(part)), footprint);

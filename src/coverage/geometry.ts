@@ -101,10 +101,13 @@ export function intersectionWithin(shape: Parts, other: Parts): Parts {
   return local.length === 0 ? [] : intersection(shape, local);
 }
 
-/** Douglas-Peucker simplification; `tolerance` in degrees. */
-export function simplified(shape: Parts, tolerance: number): Parts {
+/** A degree of latitude, and about as much of longitude near the equator, in metres. */
+const METERS_PER_DEGREE = 111_320;
+
+/** Douglas-Peucker simplification; `toleranceMeters` is taken as degrees of latitude, so the same everywhere. */
+export function simplified(shape: Parts, toleranceMeters: number): Parts {
   if (shape.length === 0) return shape;
-  return toParts(turfSimplify(multiPolygon(shape), { tolerance }));
+  return toParts(turfSimplify(multiPolygon(shape), { tolerance: toleranceMeters / METERS_PER_DEGREE }));
 }
 
 /** Grows (or, for negative `meters`, shrinks) a shape geodesically; empty when nothing is left. */

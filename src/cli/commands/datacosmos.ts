@@ -18,6 +18,14 @@ import {
 } from '../options';
 import { lazyAction } from './lazy-action';
 
+/** The commands that check a target (doctor, probe) can also read one order: the order details endpoint. */
+function orderToRead(): Option {
+  return new Option(
+    '--order <order-id>',
+    'also read this order of your organisation (order details endpoint)',
+  ).argParser(id);
+}
+
 export function registerDataCosmosCommands(program: Command): void {
   program
     .command('search')
@@ -55,7 +63,7 @@ export function registerDataCosmosCommands(program: Command): void {
         'Temporal and its search attributes, a worker for this target, and every API endpoint a purchase uses',
     )
     .option('--contract <id>', 'check this contract instead of the default one', positiveInteger)
-    .option('--order <order-id>', 'also read this order of your organisation (order details endpoint)', id)
+    .addOption(orderToRead())
     .option('--json', 'print JSON', false)
     .action(lazyAction(async () => (await import('../doctor')).doctor));
 
@@ -75,12 +83,8 @@ export function registerDataCosmosCommands(program: Command): void {
         'uses; print how it answered and whether its reply reads',
     )
     .option('--contract <id>', 'price under this contract (default: the default contract)', positiveInteger)
-    .option('--order <order-id>', 'also read this order of your organisation (order details endpoint)', id)
-    .option(
-      '--save <dir>',
-      'write every raw reply, tokens and secrets redacted, as JSON files into this directory',
-      filePath,
-    )
+    .addOption(orderToRead())
+    .option('--save <dir>', 'write every raw reply into it as a JSON file, tokens and secrets redacted', filePath)
     .option('--json', 'print JSON', false)
     .action(lazyAction(async () => (await import('../probe')).probe));
 }
