@@ -31,6 +31,9 @@ interface DeliveryHeartbeat {
   uploads?: Record<string, UploadProgress>;
 }
 
+/** Why an item whose catalog entry lists no asset that can be read is not delivered. */
+export const NO_ASSETS = 'the catalog lists no asset of this item that can be downloaded';
+
 /** A file whose checksum keeps failing is given up after this many downloads; its item fails. */
 const CHECKSUM_ATTEMPTS = 3;
 
@@ -87,7 +90,8 @@ export function createDeliveryActivities(deps: {
           checksum: asset['file:checksum'],
         }));
         const outcomes = await Promise.all(assets.map((asset) => downloads.run(() => target.deliver(line, asset))));
-        const failed = outcomes.find((o) => o.problem !== null)?.problem ?? null;
+        // A paid item with nothing to download is not delivered: once its assets can be read, a redelivery fetches them.
+        const failed = assets.length === 0 ? NO_ASSETS : (outcomes.find((o) => o.problem !== null)?.problem ?? null);
         if (failed) ctx.log.warn('delivery failed', { item: itemKey(line), reason: failed });
         results.push({
           collection: line.collection,
