@@ -83,6 +83,17 @@ test('a malformed item file or missing budget: one line naming the problem, exit
   expect(bad.stderr).toMatch(/^dcp: bad\.ndjson line 2: invalid JSON .*\n$/);
   const noBudget = await dcp(['batch', '--items', file]);
   expect(noBudget).toMatchObject({ code: 2, stderr: 'dcp: --budget is required\n' });
+  // A report directory that cannot be written is refused before the batch starts, not after it has spent.
+  const good = path.join(dir, 'one.ndjson');
+  fs.writeFileSync(good, '"menut-l1c-cogs/A"\n');
+  const notADir = path.join(dir, 'taken.json');
+  fs.writeFileSync(notADir, '{}');
+  const report = await dcp(['batch', '--items', good, '--budget', '10', '--report', notADir, '--batch-id', 'cli-rep']);
+  expect(report).toMatchObject({
+    code: 2,
+    stderr: `dcp: --report ${notADir}: not a directory this command can write to (EEXIST)\n`,
+  });
+  await expect(env.client.workflow.getHandle('cli-rep').describe()).rejects.toThrow(/not found/i);
 });
 
 describe('dcp batch --aoi', () => {

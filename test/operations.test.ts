@@ -190,6 +190,26 @@ test('cancel --batch: a batch workflow is told to cancel, and it cancels its own
   const batch = await runBatch(card, { budget: '100000', items, poll: ONE_POLL_THEN_SLEEP });
   await listed(card, purchaseListQuery({ batch: batch.workflowId, running: true, stage: 'AWAITING_PAYMENT' }), 2);
 
+  // A message of one kind sent to the other would be buffered and never handled: refused, naming the right command.
+  const id = batch.workflowId;
+  for (const args of [
+    ['cancel', id],
+    ['status', id],
+    ['paid', id],
+  ]) {
+    const refused = await runDcp(card.settings, args);
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      `dcp: ${id} is a batch, not a purchase (dcp batch status ${id})\n`,
+    ]);
+  }
+  const purchase = `${id}/0`;
+  const wrongKind = await runDcp(card.settings, ['batch', 'cancel', purchase]);
+  expect([wrongKind.code, wrongKind.stderr]).toEqual([
+    2,
+    `dcp: ${purchase} is a purchase, not a batch (dcp status ${purchase})\n`,
+  ]);
+
   const run = await runDcp(card.settings, ['cancel', '--batch', batch.workflowId]);
   expect([run.code, run.stdout.trim()]).toEqual([
     0,

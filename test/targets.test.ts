@@ -5,7 +5,7 @@
  * same catalog, so only the API tells the targets apart. Purchases, batches and schedule runs started for each
  * target are ordered only on it (0 crossed, read from each simulator's own order audit), an item bought on one is
  * bought again on the other (claims are per target), a purchase whose target has no worker waits and says so, and a
- * purchase id taken on one target is refused on the other.
+ * purchase id taken on one target is refused on the other, as are a redrive and a redelivery of its purchase.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -222,7 +222,7 @@ test('purchases, batches and schedule runs of both targets are each ordered only
   );
 });
 
-test('a purchase id taken on one target is refused on the other, with nothing started', async () => {
+test('a purchase id taken on one target is refused on the other, as is its redrive or redelivery, with nothing started', async () => {
   const item = (await catalogItems('platero-l1c-cogs', 1))[0];
   await ok(localEnv, ['buy', '--item', item, '--purchase-id', 'targets-same-id']);
   const refused = await dcp(realEnv, ['buy', '--item', item, '--purchase-id', 'targets-same-id']);
@@ -231,4 +231,13 @@ test('a purchase id taken on one target is refused on the other, with nothing st
     /^dcp: targets-same-id is already used on task queue datacosmos-purchase\/1001@127\.0\.0\.1:\d+, another DataCosmos target than this one/m,
   );
   expect(await orderedItems(realSim.url)).not.toContain(item);
+
+  // A redrive or redelivery started from it would run on this target's account: refused before anything is read.
+  for (const command of ['redrive', 'redeliver']) {
+    const other = await dcp(realEnv, [command, 'targets-same-id']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(
+      /^dcp: purchase targets-same-id ran on task queue datacosmos-purchase\/1001@127\.0\.0\.1:\d+, another DataCosmos target than this one/m,
+    );
+  }
 });

@@ -3,6 +3,7 @@
  * is refused at once, with its usage exit code.
  */
 import { randomUUID } from 'node:crypto';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { Aoi } from '../coverage/aoi';
 import type { BatchInput } from '../shared/batch-types';
 import { batchInputProblems } from '../shared/batch-validation';
@@ -36,6 +37,7 @@ export function batchInput(options: BatchOptions): ReadBatchInput {
     throw new CliError('give exactly one of --search FILE, --items FILE or --aoi FILE', ExitCode.USAGE);
   }
   if (options.dryRun && !options.aoi) throw new CliError('--dry-run needs --aoi FILE', ExitCode.USAGE);
+  if (options.report !== undefined) checkReportDir(options.report);
   const coverage = coverageRequest(options);
   try {
     const input: BatchInput = {
@@ -54,5 +56,16 @@ export function batchInput(options: BatchOptions): ReadBatchInput {
   } catch (err) {
     if (err instanceof ItemFileError) throw new CliError(err.message, ExitCode.USAGE);
     throw err;
+  }
+}
+
+/** The report directory, made now and checked writable: found out after the batch has spent, the report is lost. */
+function checkReportDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new CliError(`--report ${dir}: not a directory this command can write to (${reason})`, ExitCode.USAGE);
   }
 }

@@ -2,7 +2,7 @@
  * How batches are shown: the progress line, the final summary, the JSON and CSV reports, and the exit code;
  * for coverage batches also the coverage reached against the plan.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { ITEM_OUTCOMES, type BatchProgress, type BatchResult, type ItemReport } from '../shared/batch-types';
@@ -11,6 +11,7 @@ import { coveringPicks } from '../shared/coverage-plan';
 import type { CoveragePickRecord, CoverageProgress } from '../shared/coverage-types';
 import { ExitCode } from '../shared/errors';
 import { readBatchItems, readCoveragePicks } from '../workflow-client/batch-client';
+import { writeFileWhole } from './output';
 
 /** A batch's result with what it keeps in stored pages read back: every item's row, and a coverage plan's picks. */
 export interface BatchReport {
@@ -105,9 +106,9 @@ export function batchFailure({ result: r, items }: BatchReport): { code: ExitCod
 export function writeReports(dir: string, report: BatchReport): string[] {
   mkdirSync(dir, { recursive: true });
   const base = path.join(dir, report.result.batchId.replace(/[^\w.-]+/g, '_'));
-  writeFileSync(`${base}.json`, `${JSON.stringify(reportJson(report), null, 2)}\n`);
+  writeFileWhole(`${base}.json`, `${JSON.stringify(reportJson(report), null, 2)}\n`);
   const rows = report.items.map((item) => REPORT_COLUMNS.map((column) => csvCell(item[column])).join(','));
-  writeFileSync(`${base}.csv`, [REPORT_COLUMNS.join(','), ...rows].join('\n') + '\n');
+  writeFileWhole(`${base}.csv`, [REPORT_COLUMNS.join(','), ...rows].join('\n') + '\n');
   return [`${base}.json`, `${base}.csv`];
 }
 

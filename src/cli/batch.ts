@@ -9,8 +9,11 @@ import type { BatchProgress } from '../shared/batch-types';
 import type { BatchOptions, ReadBatchInput } from './batch-input';
 import { printWithNotifications } from './notification-report';
 import { withContext } from './context';
+import { describeAs } from './workflow-kind';
 import { noteIfNoWorker } from './worker-wait';
-import { printJson } from './output';
+import { note, printJson } from './output';
+import { followingStarted } from './following';
+import type { Aoi } from '../coverage/aoi';
 import { CliError, ExitCode } from '../shared/errors';
 import {
   batchFailure,
@@ -20,11 +23,13 @@ import {
   progressLine,
   reportJson,
   writeReports,
+  type BatchReport,
 } from './batch-report';
 
 export async function batchStatus(id: string, json: boolean): Promise<void> {
   await withContext(async (ctx) => {
     const client = await ctx.temporal();
+    await describeAs(client, id, 'batch');
     const progress = await client.workflow.getHandle(id).query(progressQuery);
     const note = progress.ownershipUnknown ? [`  note: ${progress.ownershipUnknown}`] : [];
     // Its own notifications and its purchases' (`BATCH/n`) share the prefix.
@@ -34,7 +39,10 @@ export async function batchStatus(id: string, json: boolean): Promise<void> {
 
 export async function cancelBatchWorkflow(id: string, reason: string | undefined): Promise<void> {
   await withContext(async (ctx) => {
-    await (await ctx.temporal()).workflow.getHandle(id).signal(batchCancelSignal, reason);
+    const client = await ctx.temporal();
+    const { status } = await describeAs(client, id, 'batch');
+    if (status.name !== 'RUNNING') throw new CliError(`batch ${id} has already ended (${status.name})`, ExitCode.USAGE);
+    await client.workflow.getHandle(id).signal(batchCancelSignal, reason);
     process.stderr.write(`cancel requested for batch ${id}\n`);
   });
 }
@@ -45,28 +53,46 @@ export async function runBatchCommand(options: BatchOptions, { input, aoi }: Rea
     const client = await ctx.temporal();
     const { handle, origin } = await startBatch(client, ctx.scope, input);
     if (!options.json) {
-      const note = { started: 'started', running: 'attached to running', finished: 'reporting finished' }[origin];
-      process.stderr.write(`${note} batch ${input.batchId}\n`);
+      const how = { started: 'started', running: 'attached to running', finished: 'reporting finished' }[origin];
+      process.stderr.write(`${how} batch ${input.batchId}\n`);
     }
-    if (origin !== 'finished') await noteIfNoWorker(client, ctx.settings.temporal.taskQueue, 'the batch');
-    if (!options.wait && origin !== 'finished') {
-      if (options.json) printJson({ batchId: input.batchId, origin });
-      else process.stdout.write(`${input.batchId}\n`);
+    const id = input.batchId;
+    const see = `dcp batch status ${id}; --batch-id ${id} follows it again`;
+    const finish = async (): Promise<number> => {
+      if (origin !== 'finished') await noteIfNoWorker(client, ctx.settings.temporal.taskQueue, 'the batch');
+      if (!options.wait && origin !== 'finished') {
+        if (options.json) printJson({ batchId: id, origin });
+        else process.stdout.write(`${id}\n`);
+        return ExitCode.OK;
+      }
+      const report = await loadBatchReport(client, await follow(handle, options.json));
+      if (options.json) printJson(reportJson(report));
+      else if (options.dryRun) process.stdout.write(`${coverageReport().formatCoveragePlan(report)}\n`);
+      else process.stdout.write(`${formatBatchResult(report)}\n`);
+      const unwritten =
+        options.report === undefined ? null : writeAllReports(options.report, report, aoi, options.json);
+      const failure = batchFailure(report);
+      if (failure) {
+        if (unwritten) note(unwritten);
+        throw new CliError(failure.message, failure.code);
+      }
+      if (unwritten) throw new CliError(unwritten, ExitCode.FAILURE);
       return ExitCode.OK;
-    }
-    const report = await loadBatchReport(client, await follow(handle, options.json));
-    if (options.report) {
-      const files = writeReports(options.report, report);
-      if (aoi) files.push(...coverageReport().writeCoverageReports(options.report, aoi, report));
-      if (!options.json) process.stderr.write(`report: ${files.join(', ')}\n`);
-    }
-    if (options.json) printJson(reportJson(report));
-    else if (options.dryRun) process.stdout.write(`${coverageReport().formatCoveragePlan(report)}\n`);
-    else process.stdout.write(`${formatBatchResult(report)}\n`);
-    const failure = batchFailure(report);
-    if (failure) throw new CliError(failure.message, failure.code);
-    return ExitCode.OK;
+    };
+    return origin === 'finished' ? finish() : followingStarted(`batch ${id}`, see, finish);
   });
+}
+
+/** Writes the report files after the result is printed; what kept them from being written, or null. */
+function writeAllReports(dir: string, report: BatchReport, aoi: Aoi | undefined, json: boolean): string | null {
+  try {
+    const files = writeReports(dir, report);
+    if (aoi) files.push(...coverageReport().writeCoverageReports(dir, aoi, report));
+    if (!json) process.stderr.write(`report: ${files.join(', ')}\n`);
+    return null;
+  } catch (err) {
+    return `the report was not written to ${dir}: ${(err as Error).message}`;
+  }
 }
 
 /** A progress bar on a terminal, a line per change otherwise, nothing with --json. */

@@ -2,7 +2,7 @@
  * How coverage batches are shown beyond the batch report: the plan of a dry run, and `--report DIR`'s map
  * (DIR/coverage.svg) and GeoJSON (DIR/coverage.geojson) of the coverage reached (of the plan, for a dry run).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Aoi } from '../coverage/aoi';
 import { reachedPlan } from '../coverage/reached';
@@ -12,6 +12,7 @@ import { coverageSvg } from '../coverage/report-svg';
 import { coveringPicks } from '../shared/coverage-plan';
 import type { CoveragePickRecord } from '../shared/coverage-types';
 import type { BatchReport } from './batch-report';
+import { writeFileWhole } from './output';
 
 const MAX_LISTED_PICKS = 50;
 
@@ -53,7 +54,7 @@ export function writeCoverageReports(dir: string, aoi: Aoi, { result: r, items, 
   const svg = path.join(dir, 'coverage.svg');
   const geojson = path.join(dir, 'coverage.geojson');
   const title = `Coverage of batch ${r.batchId}${r.coverage?.dryRun ? ' (plan)' : ''}`;
-  writeFileSync(svg, coverageSvg(aoi, reached, { title, currency: r.currency ?? undefined }));
-  writeFileSync(geojson, coverageGeoJson(aoi, reached));
+  writeFileWhole(svg, coverageSvg(aoi, reached, { title, currency: r.currency ?? undefined }));
+  writeFileWhole(geojson, coverageGeoJson(aoi, reached));
   return [svg, geojson];
 }

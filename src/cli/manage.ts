@@ -13,6 +13,7 @@ import type { PurchaseHandle } from '../workflow-client/purchase-client';
 import { fetchPurchaseRuns, formatTimeline, purchaseTimeline } from '../workflow-client/purchase-timeline';
 import { cancelBatch } from './batch-cancel';
 import { withContext } from './context';
+import { describeAs } from './workflow-kind';
 import { printWithNotifications } from './notification-report';
 import { printJson } from './output';
 import { CliError, ExitCode } from '../shared/errors';
@@ -27,12 +28,6 @@ import {
   type WorkerWait,
 } from './worker-wait';
 
-async function purchaseHandle(client: Client, id: string): Promise<PurchaseHandle> {
-  const handle = client.workflow.getHandle(id) as PurchaseHandle;
-  await handle.describe(); // fails clearly (WorkflowNotFoundError) for an unknown id
-  return handle;
-}
-
 async function printTimeline(client: Client, id: string, json: boolean): Promise<void> {
   const converter = client.options.loadedDataConverter.payloadConverter;
   const entries = purchaseTimeline(await fetchPurchaseRuns(client, id), converter);
@@ -41,11 +36,10 @@ async function printTimeline(client: Client, id: string, json: boolean): Promise
 }
 
 async function runningPurchase(client: Client, id: string): Promise<PurchaseHandle> {
-  const handle = client.workflow.getHandle(id) as PurchaseHandle;
-  const { status } = await handle.describe();
+  const { status } = await describeAs(client, id, 'purchase');
   if (status.name !== 'RUNNING')
     throw new CliError(`purchase ${id} has already ended (${status.name})`, ExitCode.USAGE);
-  return handle;
+  return client.workflow.getHandle(id) as PurchaseHandle;
 }
 
 /** Updates rejected by the workflow's validator are usage errors: the purchase is not in a state that allows it. */
@@ -61,9 +55,9 @@ async function update<T>(call: () => Promise<T>): Promise<T> {
 export async function showStatus(id: string, options: { history: boolean; json: boolean }): Promise<void> {
   await withContext(async (ctx) => {
     const client = await ctx.temporal();
-    const handle = await purchaseHandle(client, id);
+    const description = await describeAs(client, id, 'purchase');
     if (options.history) return printTimeline(client, id, options.json);
-    const description = await handle.describe();
+    const handle = client.workflow.getHandle(id) as PurchaseHandle;
     const print = (report: object, text: string) => printWithNotifications(client, id, options.json, report, text);
     if (description.status.name === 'RUNNING') {
       const current = await runningStatus(client, handle, description);

@@ -2,6 +2,7 @@
  * The stream contract of `dcp`: results on stdout (JSON with --json), progress and notes on stderr, and for every
  * non-zero exit one final stderr line `dcp: ...`. Output is flushed before the process exits, on pipes too.
  */
+import { renameSync, writeFileSync } from 'node:fs';
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -33,4 +34,10 @@ export function flushed(stream: NodeJS.WriteStream): Promise<void> {
     stream.once('error', () => resolve());
     stream.write('', () => resolve());
   });
+}
+
+/** Writes the file whole or not at all: a write cut short (a full disk) leaves the `.part` beside it, never a torso. */
+export function writeFileWhole(file: string, text: string): void {
+  writeFileSync(`${file}.part`, text);
+  renameSync(`${file}.part`, file);
 }

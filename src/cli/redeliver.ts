@@ -10,6 +10,7 @@ import type { PurchaseResult } from '../shared/purchase-types';
 import { fetchPurchaseInput } from '../workflow-client/purchase-timeline';
 import { runRedelivery } from '../workflow-client/redelivery-client';
 import { withContext } from './context';
+import { describeAs } from './workflow-kind';
 import { deliverOptions } from './deliver-option';
 import { formatTable, printJson } from './output';
 
@@ -23,7 +24,7 @@ export async function redeliver(id: string, options: RedeliverOptions): Promise<
   const given = deliverOptions(options);
   return withContext(async (ctx) => {
     const client = await ctx.temporal();
-    const result = await deliverableResult(client, id);
+    const result = await deliverableResult(client, id, ctx.settings.temporal.taskQueue);
     const deliver = given ?? (await fetchPurchaseInput(client, id)).deliver;
     if (!deliver) throw new CliError(`purchase ${id} asked for no delivery: give --deliver`, ExitCode.USAGE);
     const items = deliveryLines(result, result.end === 'COMPLETED');
@@ -47,9 +48,9 @@ export async function redeliver(id: string, options: RedeliverOptions): Promise<
 }
 
 /** The result of a purchase that ended COMPLETED or ALREADY_OWNED; anything else is refused as a usage error. */
-async function deliverableResult(client: Client, id: string): Promise<PurchaseResult> {
+async function deliverableResult(client: Client, id: string, taskQueue: string): Promise<PurchaseResult> {
   const handle = client.workflow.getHandle(id);
-  const { status } = await handle.describe();
+  const { status } = await describeAs(client, id, 'purchase', taskQueue);
   const refuse = (how: string) =>
     new CliError(
       `purchase ${id} ${how}: only a COMPLETED or ALREADY_OWNED purchase can be redelivered`,

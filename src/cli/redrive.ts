@@ -9,6 +9,7 @@ import type { PurchaseInput, PurchaseResult } from '../shared/purchase-types';
 import { purchaseInputProblems } from '../shared/purchase-validation';
 import { describeIfExists } from '../workflow-client/start-once';
 import { withContext, type CommandContext } from './context';
+import { describeAs } from './workflow-kind';
 import { CliError, ExitCode } from '../shared/errors';
 import { runPurchase, type RunOptions } from './run-purchase';
 
@@ -26,7 +27,7 @@ export async function redrive(id: string, options: RedriveOptions): Promise<numb
 
 async function redriveWith(ctx: CommandContext, id: string, options: RedriveOptions): Promise<number> {
   const client = await ctx.temporal();
-  const ended = await redrivableResult(client, id);
+  const ended = await redrivableResult(client, id, ctx.settings.temporal.taskQueue);
   if (ended.orderId) await checkOldOrder(ctx, ended);
   const purchaseId = options.purchaseId ?? (await nextRedriveId(client, id));
   if ((await describeIfExists(client, purchaseId)) !== null) {
@@ -43,9 +44,9 @@ async function redriveWith(ctx: CommandContext, id: string, options: RedriveOpti
 }
 
 /** The result of a purchase that ended FAILED or EXPIRED; anything else is refused as a usage error. */
-async function redrivableResult(client: Client, id: string): Promise<PurchaseResult> {
+async function redrivableResult(client: Client, id: string, taskQueue: string): Promise<PurchaseResult> {
   const handle = client.workflow.getHandle(id);
-  const { status } = await handle.describe();
+  const { status } = await describeAs(client, id, 'purchase', taskQueue);
   const refuse = (how: string) =>
     new CliError(`purchase ${id} ${how}: only a FAILED or EXPIRED purchase can be redriven`, ExitCode.USAGE);
   if (status.name === 'RUNNING') throw refuse('is still running');

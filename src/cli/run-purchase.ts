@@ -1,11 +1,12 @@
 /** Starting (or attaching to) a purchase from the command line, then following it to its end: `buy` and `redrive`. */
-import { followPurchase, startPurchase } from '../workflow-client/purchase-client';
+import { followPurchase, startPurchase, type StartedPurchase } from '../workflow-client/purchase-client';
 import type { PurchaseInput } from '../shared/purchase-types';
 import type { CommandContext } from './context';
 import { note, printJson } from './output';
 import { CliError, ExitCode } from '../shared/errors';
 import { END_EXIT_CODE, formatResult, stageLine } from './purchase-report';
 import { noteIfNoWorker } from './worker-wait';
+import { followingStarted } from './following';
 
 export interface RunOptions {
   wait: boolean;
@@ -23,10 +24,19 @@ export async function runPurchase(ctx: CommandContext, input: PurchaseInput, opt
         ? `purchase ${input.purchaseId} already ran; reporting its result (use --purchase-id for a new purchase)`
         : `started purchase ${input.purchaseId}`;
   if (!options.json) process.stderr.write(`${started}\n`);
+  if (origin === 'finished') return follow(ctx, { handle, origin }, options);
+  const id = input.purchaseId;
+  return followingStarted(`purchase ${id}`, `dcp status ${id}`, () => follow(ctx, { handle, origin }, options));
+}
+
+/** Follows the purchase to its end: the exit code of its end, or 0 when not waiting. */
+async function follow(ctx: CommandContext, { handle, origin }: StartedPurchase, options: RunOptions): Promise<number> {
+  const client = await ctx.temporal();
+  const purchaseId = handle.workflowId;
   if (origin !== 'finished') await noteIfNoWorker(client, ctx.settings.temporal.taskQueue, 'the purchase');
   if (!options.wait && origin !== 'finished') {
-    if (options.json) printJson({ purchaseId: input.purchaseId, origin });
-    else process.stdout.write(`${input.purchaseId}\n`);
+    if (options.json) printJson({ purchaseId, origin });
+    else process.stdout.write(`${purchaseId}\n`);
     return ExitCode.OK;
   }
   const live = !options.json && process.stderr.isTTY;

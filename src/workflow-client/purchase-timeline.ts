@@ -56,13 +56,16 @@ async function fetchRunEvents(client: Client, purchaseId: string, runId?: string
   }
 }
 
-/** The input the purchase was started with (its latest run's, without the state carried across runs). */
+/**
+ * The input the purchase was started with: its latest run's, without what only continue-as-new sets (the state
+ * carried, a restart's start time and run count), which would make a new purchase from it read as the old one.
+ */
 export async function fetchPurchaseInput(client: Client, purchaseId: string): Promise<PurchaseInput> {
   const history = await client.workflow.getHandle(purchaseId).fetchHistory();
   const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
   const input = decode<PurchaseInput>(client.options.loadedDataConverter.payloadConverter, started?.input);
   if (!input) throw new Error(`the history of ${purchaseId} has no purchase input`);
-  const { carried: _carried, ...original } = input;
+  const { carried: _carried, restarted: _restarted, ...original } = input;
   return original;
 }
 
