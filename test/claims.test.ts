@@ -7,7 +7,8 @@ import { byShard, registryId } from '../src/shared/claim-types';
 import { itemKey } from '../src/shared/item-key';
 import { approveUpdate } from '../src/shared/purchase-messages';
 import { claimsTaskQueue } from '../src/shared/task-queues';
-import { lookUpClaims } from '../src/activities/claims';
+import { lookUpClaims, releaseClaims } from '../src/activities/claims';
+import { fetchPurchaseInput } from '../src/workflow-client/purchase-timeline';
 import { until } from '../harness/until';
 import { runDcp } from './support/dcp';
 import { onePurchaseEnvPerFile, PurchaseEnv } from './support/purchase-env';
@@ -98,6 +99,10 @@ test('--when-claimed wait: a long wait is listed CLAIMING and starts over in new
   for await (const run of env.client.workflow.list({ query: `WorkflowId = '${waiting.workflowId}'` })) {
     expect(run.historyLength).toBeLessThan(100 + 20);
   }
+  // A new purchase made from its input (a redrive) starts its own clock and run count.
+  const input = await fetchPurchaseInput(env.client, waiting.workflowId);
+  expect(input).toMatchObject({ purchaseId: waiting.workflowId, whenClaimed: 'wait' });
+  expect(input.restarted).toBeUndefined();
 });
 
 test('an unpaid order keeps its item in flight after its purchase expired; a cancelled one frees it', async () => {
@@ -147,6 +152,9 @@ test('a terminated holder never keeps its items; dcp claims shows claims and rel
     code: 2,
     stderr: `dcp: ${key} is held by running purchase ${holder.workflowId}: cancel it first\n`,
   });
+  // A release decided for another holder (the claim changed hands after it was read) leaves the claim alone.
+  expect(await releaseClaims(env.client, scope(), [{ item: key, holder: 'an-ended-purchase' }], 'stale')).toEqual([]);
+  expect(await lookUpClaims(env.client, scope(), [key])).toMatchObject([{ holder: holder.workflowId, state: 'HELD' }]);
 
   // Terminated before it ordered: the registry finds it ended with no order and frees the item.
   await holder.terminate('operator');

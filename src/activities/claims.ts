@@ -57,17 +57,19 @@ async function registryClaims(
 }
 
 /** Releases held or watched claims of these items; returns the claims released. */
+/** Releases these claims, each only while its holder is still the one given (a claim that changed hands is kept). */
 export async function releaseClaims(
   temporal: Pick<Client, 'workflow'>,
   scope: ClaimScope,
-  items: string[],
+  claims: Array<Pick<Claim, 'item' | 'holder'>>,
   reason: string,
 ): Promise<Claim[]> {
+  const holders = Object.fromEntries(claims.map((c) => [c.item, c.holder]));
   const released = await Promise.all(
-    [...byShard(items)].map(([shard, wanted]) =>
+    [...byShard(claims.map((c) => c.item))].map(([shard, wanted]) =>
       temporal.workflow
         .getHandle(registryId(scope, shard))
-        .executeUpdate(releaseClaimsUpdate, { args: [{ items: wanted, reason }] }),
+        .executeUpdate(releaseClaimsUpdate, { args: [{ items: wanted, reason, holders }] }),
     ),
   );
   return released.flat();

@@ -1,5 +1,5 @@
 /** `dcp claims`: who owns or is buying each item of the organisation, and the release of claims left behind. */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Claim, ClaimState } from '../shared/claim-types';
 import { CliError, ExitCode } from '../shared/errors';
 import { itemKey } from '../shared/item-key';
@@ -13,11 +13,13 @@ interface ShownClaim extends Claim {
   holderRunning?: boolean;
 }
 
+/** Whether the holder still runs; only a holder Temporal does not know is taken for ended (any other error stops). */
 async function holderRuns(client: Client, holder: string): Promise<boolean> {
   try {
     return (await client.workflow.getHandle(holder).describe()).status.name === 'RUNNING';
-  } catch {
-    return false;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
   }
 }
 
@@ -62,6 +64,7 @@ export async function releaseItems(items: LineItemInput[], reason: string): Prom
     const client = await ctx.temporal();
     const { scope } = ctx;
     const current = new Map((await lookUpClaims(client, scope, keys)).map((c) => [c.item, c]));
+    const toRelease: Claim[] = [];
     for (const key of keys) {
       const claim = current.get(key);
       if (!claim) throw new CliError(`${key} is not claimed`, ExitCode.USAGE);
@@ -71,11 +74,19 @@ export async function releaseItems(items: LineItemInput[], reason: string): Prom
       if (claim.state === 'HELD' && (await holderRuns(client, claim.holder))) {
         throw new CliError(`${key} is held by running purchase ${claim.holder}: cancel it first`, ExitCode.USAGE);
       }
+      toRelease.push(claim);
     }
-    const released = await releaseClaims(client, scope, keys, reason);
+    const released = await releaseClaims(client, scope, toRelease, reason);
     for (const claim of released) {
       process.stdout.write(
         `released ${claim.item} (${claim.state} by ${claim.holder}${claim.orderId ? `, order ${claim.orderId}` : ''})\n`,
+      );
+    }
+    const kept = toRelease.filter((c) => !released.some((r) => r.item === c.item));
+    if (kept.length > 0) {
+      throw new CliError(
+        `not released, their claims changed since they were read: ${kept.map((c) => c.item).join(', ')}`,
+        ExitCode.USAGE,
       );
     }
   });

@@ -62,6 +62,11 @@ export interface SettleClaims {
 export interface ReleaseClaims {
   items: string[];
   reason: string;
+  /**
+   * The holder each item's claim had when the release was decided, by item: a claim that changed hands since (its
+   * holder settled, a new purchase claimed the item) is kept. Absent in releases sent before it existed.
+   */
+  holders?: Record<string, string>;
 }
 
 /** What the registry asks of an ended or unknown holder, and of a watched order. */

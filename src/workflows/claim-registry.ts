@@ -70,7 +70,7 @@ class ClaimRegistry {
       },
     });
     setHandler(settleClaimsUpdate, (settlement) => this.settle(settlement));
-    setHandler(releaseClaimsUpdate, ({ items }) => this.release(items));
+    setHandler(releaseClaimsUpdate, ({ items, holders }) => this.release(items, holders));
     setHandler(claimsQuery, (filter) =>
       [...this.claims.values()].filter(
         (claim) =>
@@ -138,11 +138,11 @@ class ClaimRegistry {
     });
   }
 
-  private release(items: string[]): Claim[] {
+  private release(items: string[], holders?: Record<string, string>): Claim[] {
     const released: Claim[] = [];
     for (const item of items) {
       const claim = this.claims.get(item);
-      if (claim && claim.state !== 'OWNED') {
+      if (claim && claim.state !== 'OWNED' && (holders === undefined || holders[item] === claim.holder)) {
         this.claims.delete(item);
         released.push(claim);
       }
