@@ -3,6 +3,8 @@
  * `--save` keeps the raw replies, secrets redacted, as test fixtures.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../local/ports';
@@ -111,6 +113,29 @@ test('bad credentials: exit 6 naming what does not answer; an unreachable API: e
   expect(refused.code).toBe(6);
   expect(refused.stderr.trim()).toBe('dcp: the API does not answer everything a purchase needs: token');
   expect(row(refused.report!.endpoints, 'token')).toMatchObject({ status: 401, ok: false });
+
+  // A token endpoint that quotes the secret it was sent in its refusal: the report never shows the secret.
+  const echoing = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_client', error_description: `unknown client: ${body}` }));
+    });
+  });
+  await new Promise<void>((resolve) => echoing.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = echoing.address() as AddressInfo;
+    const quoted = await probe([], settings(`http://127.0.0.1:${port}`, 'echoed-secret-4711'));
+    expect(quoted.code).toBe(6);
+    expect(row(quoted.report!.endpoints, 'token')).toMatchObject({
+      status: 401,
+      detail: expect.stringContaining('[redacted]'),
+    });
+    expect(`${quoted.stdout}${quoted.stderr}`).not.toContain('echoed-secret-4711');
+  } finally {
+    echoing.close();
+  }
 
   const unreachable = await probe([], settings(`http://127.0.0.1:${await freePort()}`));
   expect(unreachable.code).toBe(7);

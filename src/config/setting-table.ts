@@ -57,11 +57,13 @@ const requestRate = z
   .regex(/^\d+(\.\d+)?$/, 'must be a number of requests per second')
   .transform(Number);
 
-const httpUrl = z
+/** An http(s) URL as given: a receiver's path may end in a slash that it needs (it may redirect without one). */
+const exactHttpUrl = z
   .string()
   .url('must be a URL')
-  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
-  .transform((u) => u.replace(/\/+$/, ''));
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+/** A base URL that paths are joined to, without its trailing slashes. */
+const httpUrl = exactHttpUrl.transform((u) => u.replace(/\/+$/, ''));
 
 const readableFile = z.string().refine((file) => {
   try {
@@ -298,7 +300,10 @@ export const SETTINGS: readonly Setting[] = [
     group: 'product',
     schema: z.string().min(1),
     meaning: 'the server name its certificate is checked against, when it differs from the address',
-    apply: (d, v: string) => (d.temporal.tls.serverName = v),
+    apply: (d, v: string) => {
+      d.temporal.tls.serverName = v;
+      d.temporal.tlsOn = true;
+    },
     read: (s) => s.temporal.tls?.serverName,
   },
   {
@@ -410,7 +415,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     variable: 'NOTIFY_URL',
     group: 'product',
-    schema: httpUrl,
+    schema: exactHttpUrl,
     meaning:
       'where every purchase and batch posts its events besides its own `--notify` URLs (the worker adds it when it ' +
       'sends; needs `NOTIFY_SECRET`; [docs/batches.md](docs/batches.md#notifications))',

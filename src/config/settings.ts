@@ -71,9 +71,11 @@ function tlsProblems(values: Record<string, unknown>): string[] {
     problems.push('TEMPORAL_TLS_CERT is required with TEMPORAL_TLS_KEY');
   if (
     values.TEMPORAL_TLS === 'false' &&
-    (values.TEMPORAL_API_KEY || values.TEMPORAL_TLS_CERT || values.TEMPORAL_TLS_CA)
+    (values.TEMPORAL_API_KEY || values.TEMPORAL_TLS_CERT || values.TEMPORAL_TLS_CA || values.TEMPORAL_TLS_SERVER_NAME)
   ) {
-    problems.push('TEMPORAL_TLS cannot be false with TEMPORAL_API_KEY, TEMPORAL_TLS_CERT or TEMPORAL_TLS_CA');
+    problems.push(
+      'TEMPORAL_TLS cannot be false with TEMPORAL_API_KEY, TEMPORAL_TLS_CERT, TEMPORAL_TLS_CA or TEMPORAL_TLS_SERVER_NAME',
+    );
   }
   if (values.NOTIFY_URL && !values.NOTIFY_SECRET) problems.push('NOTIFY_SECRET is required with NOTIFY_URL');
   return problems;

@@ -318,7 +318,14 @@ class Probe {
       ['token', 'policies', 'stac_search'].every((e) => answered(e as EndpointName)) &&
       (answered('price') || answered('price_batch')) &&
       (!input.orderId || answered('order_get'));
-    return { rows: this.rows, records: this.records, usable, unreachable: this.unreachable };
+    // A row quotes what the API said, and an API may echo what it was sent (the client secret, in a refusal).
+    const secrets = this.connection.tokens.secrets();
+    const rows = this.rows.map((row) => ({
+      ...row,
+      status: typeof row.status === 'string' ? redactSecrets(row.status, secrets) : row.status,
+      detail: redactSecrets(row.detail, secrets),
+    }));
+    return { rows, records: this.records, usable, unreachable: this.unreachable };
   }
 }
 

@@ -122,6 +122,35 @@ describe('configuration', () => {
     );
   });
 
+  test("NOTIFY_URL is posted to as given, its trailing slash kept; the API's base URL loses it", () => {
+    const s = loadSettings(
+      { ...production, NOTIFY_URL: 'https://hooks.example/dcp/', NOTIFY_SECRET: 'n'.repeat(32) },
+      '/',
+    );
+    expect(s.worker.notifyUrl).toBe('https://hooks.example/dcp/');
+    expect(loadSettings({ ...production, DATACOSMOS_API_URL: 'https://api.example/' }, '/').datacosmos.apiUrl).toBe(
+      'https://api.example',
+    );
+  });
+
+  test("the compose example's variables over the image's keep the replay check on", () => {
+    // Docker lays an env file over the image's ENV, an empty value included, and an empty variable is unset here.
+    const image = Object.fromEntries(
+      [...fs.readFileSync(path.join(__dirname, '../../Dockerfile'), 'utf8').matchAll(/^ENV (.+)$/gm)]
+        .flatMap((m) => m[1].split(/\s+/))
+        .map((pair) => pair.split('=') as [string, string]),
+    );
+    const example = Object.fromEntries(
+      fs
+        .readFileSync(path.join(__dirname, '../../deploy/dcp.env.example'), 'utf8')
+        .split('\n')
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    expect(image.WORKER_REPLAY_CHECK).toBe('20');
+    expect(loadSettings({ ...image, ...example }, '/').worker.replayCheck).toBe(20);
+  });
+
   test('the local stack file is used only when no production setting is present', () => {
     const dir = withStackFile();
     const local = loadSettings({ DCP_DATA_DIR: dir }, '/');
@@ -156,6 +185,9 @@ describe('Temporal Cloud and TLS settings', () => {
     expect(s.temporal.tls).toBeUndefined();
     expect(temporalConnectionOptions(s.temporal)).toEqual({ address: '127.0.0.1:7233' });
     expect(loadSettings({ ...production, TEMPORAL_TLS: 'true' }, '/').temporal.tls).toEqual({});
+    // A server name is for a certificate: it asks for TLS (plaintext would fail later as "cannot reach Temporal").
+    const named = loadSettings({ ...production, TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' }, '/');
+    expect(named.temporal.tls).toEqual({ serverName: 'temporal.internal' });
   });
 
   test('an API key turns TLS on and is passed to the connection', () => {
