@@ -103,6 +103,18 @@ const cases: Case[] = [
     message: "option '--bbox <w,s,e,n>' argument '10,50,20' is invalid. must be WEST,SOUTH,EAST,NORTH",
   },
   {
+    name: 'bbox with an empty part',
+    args: () => ['search', '--bbox', '10,,20,40'],
+    code: 2,
+    message: "option '--bbox <w,s,e,n>' argument '10,,20,40' is invalid. must be WEST,SOUTH,EAST,NORTH",
+  },
+  {
+    name: 'a duration over ten years',
+    args: () => ['buy', '--item', item, '--payment-window', '3651d'],
+    code: 2,
+    message: "argument '3651d' is invalid. must be a duration from 1ms to 3650d",
+  },
+  {
     name: 'bbox south above north',
     args: () => ['search', '--bbox', '10,60,20,50'],
     code: 2,

@@ -62,7 +62,7 @@ test.each([
   [['buy', '--item', 'c/i', '--approval', 'maybe'], "argument 'maybe' is invalid"],
   [['buy', '--item', 'c/i', '--currency', 'EUR'], '--currency goes with --max-total'],
   [['buy'], "required option '--item"],
-  [['extend', 'x', '--by', '0s'], "argument '0s' is invalid. must be a duration longer than zero"],
+  [['extend', 'x', '--by', '0s'], "argument '0s' is invalid. must be a duration from 1ms to 3650d"],
   [
     ['search', '--bbox', '10,50,20'],
     "option '--bbox <w,s,e,n>' argument '10,50,20' is invalid. must be WEST,SOUTH,EAST,NORTH",

@@ -114,7 +114,7 @@ test('extendDeadline moves the deadline; validation refuses a non-positive exten
   const moved = await handle.executeUpdate(extendDeadlineUpdate, { args: [{ byMs: 60_000 }] });
   expect(Date.parse(moved) - Date.parse(waiting.paymentDeadline as string)).toBe(60_000);
   await expect(handle.executeUpdate(extendDeadlineUpdate, { args: [{ byMs: -5 }] })).rejects.toMatchObject({
-    cause: { message: 'extendDeadline: byMs must be a positive number of milliseconds' },
+    cause: { message: 'extendDeadline: byMs must be a positive number of milliseconds, at most ten years' },
   });
 
   // Polled past the original deadline, still waiting.

@@ -63,7 +63,7 @@ export const duration = parser((text) => {
   try {
     return parseDuration(text, 'duration');
   } catch {
-    throw new RangeError('must be a duration longer than zero, like 90s, 30m, 72h, 7d or 1h30m');
+    throw new RangeError('must be a duration from 1ms to 3650d, like 90s, 30m, 72h, 7d or 1h30m');
   }
 });
 
@@ -116,7 +116,8 @@ export const notifyUrl = parser((text): string => {
 });
 
 export const bbox = parser((text): [number, number, number, number] => {
-  const parts = text.split(',').map((p) => Number(p.trim()));
+  // Number('') is 0: an empty part would be taken for the equator or the prime meridian.
+  const parts = text.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
   if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n)))
     throw new RangeError('must be WEST,SOUTH,EAST,NORTH');
   const [west, south, east, north] = parts;

@@ -3,6 +3,16 @@ import { quoteValue } from './one-line';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
 const DURATION = /^(\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
+/**
+ * The longest wait or window anything takes: ten years. A far longer one passes as a number, then fails as a date
+ * inside the workflow (a deadline past year 275760 is no date), where it stops the purchase after its checkout.
+ */
+export const MAX_DURATION_MS = 3650 * UNIT_MS.d;
+
+/** Whether a number of milliseconds is a duration this project takes: above zero, ten years at most. */
+export function isDurationMs(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_DURATION_MS;
+}
 
 export function parseDuration(text: string, what: string): number {
   const trimmed = text.trim();
@@ -14,6 +24,7 @@ export function parseDuration(text: string, what: string): number {
   // Whole milliseconds: a fraction of one (0.4ms) would round to a zero wait.
   const ms = Math.round(total);
   if (!(ms > 0)) throw new RangeError(`${what}: must be longer than zero (1ms at least)`);
+  if (ms > MAX_DURATION_MS) throw new RangeError(`${what}: must be at most 3650d (ten years)`);
   return ms;
 }
 

@@ -3,6 +3,7 @@
  * (the update then fails with that reason and changes nothing), or null when it is taken.
  */
 import { PURCHASE_ENDS, type AdoptOrder, type DeadlineExtension, type PurchaseStatus } from './purchase-types';
+import { isDurationMs } from './duration';
 
 export function approvalRefusal(status: PurchaseStatus, decided: boolean): string | null {
   return status.stage !== 'AWAITING_APPROVAL' || decided
@@ -30,8 +31,8 @@ export function adoptionRefusal(
 }
 
 export function extensionRefusal(status: PurchaseStatus, extension: DeadlineExtension | undefined): string | null {
-  if (!extension || !(typeof extension.byMs === 'number' && extension.byMs > 0)) {
-    return 'extendDeadline: byMs must be a positive number of milliseconds';
+  if (!extension || !isDurationMs(extension.byMs)) {
+    return 'extendDeadline: byMs must be a positive number of milliseconds, at most ten years';
   }
   return isEnded(status) ? `purchase ${status.purchaseId} has already ended ${status.stage}` : null;
 }

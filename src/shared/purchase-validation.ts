@@ -5,6 +5,7 @@
 import { itemKey } from './item-key';
 import { quoteValue } from './one-line';
 import { compare, isDecimal } from './money';
+import { isDurationMs } from './duration';
 import { MAX_LINE_ITEMS, type PurchaseInput } from './purchase-types';
 import { MAX_LINE_ITEMS_BYTES } from './purchase-groups';
 import { notifyUrlProblems } from './notification-types';
@@ -72,25 +73,26 @@ export function purchaseInputProblems(input: PurchaseInput): string[] {
         problems.push(`budget.maxLinePrices["${key}"]: must be a decimal amount, got ${quoteValue(String(most))}`);
       }
     }
-    if (budget.approvalTimeoutMs !== undefined && !isPositiveMs(budget.approvalTimeoutMs)) {
-      problems.push('budget.approvalTimeoutMs: must be a positive number of milliseconds');
+    if (budget.approvalTimeoutMs !== undefined && !isDurationMs(budget.approvalTimeoutMs)) {
+      problems.push('budget.approvalTimeoutMs: must be a positive number of milliseconds, at most ten years');
     }
   }
-  if (input.paymentWindowMs !== undefined && !isPositiveMs(input.paymentWindowMs)) {
-    problems.push('paymentWindowMs: must be a positive number of milliseconds');
+  if (input.paymentWindowMs !== undefined && !isDurationMs(input.paymentWindowMs)) {
+    problems.push('paymentWindowMs: must be a positive number of milliseconds, at most ten years');
   }
   const poll = input.poll;
   if (poll) {
-    if (!isPositiveMs(poll.firstMs)) problems.push('poll.firstMs: must be a positive number of milliseconds');
+    if (!isDurationMs(poll.firstMs))
+      problems.push('poll.firstMs: must be a positive number of milliseconds, at most ten years');
     if (!(typeof poll.factor === 'number' && poll.factor >= 1 && poll.factor <= 10)) {
       problems.push('poll.factor: must be a number from 1 to 10');
     }
-    if (!isPositiveMs(poll.capMs) || poll.capMs < poll.firstMs)
+    if (!isDurationMs(poll.capMs) || poll.capMs < poll.firstMs)
       problems.push('poll.capMs: must be at least poll.firstMs');
   }
   if (
     input.activityTimeoutMs !== undefined &&
-    !(isPositiveMs(input.activityTimeoutMs) && input.activityTimeoutMs >= 1000)
+    !(isDurationMs(input.activityTimeoutMs) && input.activityTimeoutMs >= 1000)
   ) {
     problems.push('activityTimeoutMs: must be at least 1000');
   }
@@ -104,8 +106,4 @@ export function purchaseInputProblems(input: PurchaseInput): string[] {
     problems.push('historyEventLimit: must be an integer of at least 100');
   }
   return problems;
-}
-
-function isPositiveMs(value: unknown): boolean {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }

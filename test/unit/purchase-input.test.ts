@@ -1,6 +1,6 @@
 import { derivePurchaseId } from '../../src/cli/purchase-key';
 import { targetName, targetTaskQueue } from '../../src/shared/target';
-import { parseDuration } from '../../src/shared/duration';
+import { MAX_DURATION_MS, parseDuration } from '../../src/shared/duration';
 import { parseItemRef } from '../../src/cli/options';
 import type { PurchaseInput } from '../../src/shared/purchase-types';
 import { purchaseInputProblems } from '../../src/shared/purchase-validation';
@@ -39,6 +39,12 @@ describe('purchase input validation', () => {
     ['bad currency', { budget: { maxTotal: '5', currency: 'euro', approval: 'reject' } }, 'budget.currency'],
     ['bad approval mode', { budget: { maxTotal: '5', approval: 'maybe' as 'wait' } }, 'budget.approval'],
     ['zero payment window', { paymentWindowMs: 0 }, 'paymentWindowMs'],
+    ['a payment window no date can end', { paymentWindowMs: 200_000_000 * 86_400_000 }, 'paymentWindowMs'],
+    [
+      'an approval wait past ten years',
+      { budget: { maxTotal: '1', approval: 'wait', approvalTimeoutMs: MAX_DURATION_MS + 1 } },
+      'approvalTimeoutMs',
+    ],
     ['poll cap below first', { poll: { firstMs: 1000, factor: 2, capMs: 10 } }, 'poll.capMs'],
     ['bad purchase id', { purchaseId: 'has space' }, 'purchaseId'],
     ['bad contract', { contractId: -3 }, 'contractId'],
@@ -88,6 +94,9 @@ describe('command-line values', () => {
     expect(() => parseDuration('soon', '--by')).toThrow('--by: "soon" is not a duration');
     expect(() => parseDuration('0s', '--by')).toThrow('must be longer than zero');
     expect(() => parseDuration('0.4ms', '--by')).toThrow('--by: must be longer than zero (1ms at least)');
+    // Far longer would pass as a number and fail as a date inside the workflow, after the checkout.
+    expect(parseDuration('3650d', 'x')).toBe(MAX_DURATION_MS);
+    expect(() => parseDuration('200000000d', '--payment-window')).toThrow('--payment-window: must be at most 3650d');
   });
 
   test('items', () => {
