@@ -7,7 +7,7 @@
  */
 import type { MultiPolygon, Position } from 'geojson';
 import { oneLine, quoteValue } from '../shared/one-line';
-import { areaKm2, boxOf, simplified, union, vertexCount, type Box, type Parts } from './geometry';
+import { areaKm2, boxOf, difference, simplified, union, vertexCount, type Box, type Parts } from './geometry';
 
 export const MAX_AOI_VERTICES = 10_000;
 /** Above this many vertices, coverage planning works on a simplified outline of the area (planningAoi). */
@@ -18,6 +18,8 @@ export const PLANNING_VERTICES = 1_000;
  */
 export const PLANNING_TOLERANCE_METERS = 10;
 export const MAX_AOI_BYTES = 1024 * 1024;
+/** How much of a hole may lie outside its polygon's outline, as a share of its area: rounding where edges meet. */
+const HOLE_SLACK = 1e-6;
 
 export interface Aoi {
   geometry: MultiPolygon;
@@ -112,7 +114,20 @@ class AoiReader {
   private polygon(rings: unknown, path: string): Position[][] {
     if (!Array.isArray(rings)) return this.fail(path, 'is not an array of rings');
     if (rings.length === 0) return this.fail(path, 'has no rings');
-    return rings.map((ring, i) => this.ring(ring, `${path}[${i}]`));
+    const read = rings.map((ring, i) => this.ring(ring, `${path}[${i}]`));
+    // Every ring after the first is a hole in it (RFC 7946): one that reaches outside is a second outline, or rings
+    // in the wrong order, and the union would cut it out of the area instead of covering it.
+    const outline: Parts = [[read[0]]];
+    read.slice(1).forEach((hole, i) => {
+      const holeKm2 = areaKm2([[hole]]);
+      if (areaKm2(difference([[hole]], outline)) > HOLE_SLACK * holeKm2) {
+        this.fail(
+          `${path}[${i + 1}]`,
+          'is not inside the polygon\'s first ring: a ring after the first is a hole (a second outline goes in a MultiPolygon)',
+        );
+      }
+    });
+    return read;
   }
 
   private ring(ring: unknown, path: string): Position[] {
@@ -122,6 +137,15 @@ class AoiReader {
     const [first, last] = [positions[0], positions[positions.length - 1]];
     if (first[0] !== last[0] || first[1] !== last[1]) {
       return this.fail(path, 'ring is not closed: its last position differs from its first');
+    }
+    // An edge over half the globe's longitude is one that was meant to cross ±180: read as drawn, the ring would
+    // enclose the rest of the world's band instead.
+    const crossing = positions.findIndex((p, i) => i > 0 && Math.abs(p[0] - positions[i - 1][0]) > 180);
+    if (crossing > 0) {
+      return this.fail(
+        `${path}[${crossing}]`,
+        'the edge to this position crosses the antimeridian: split the area at ±180 into polygons on either side',
+      );
     }
     this.vertices += positions.length - 1;
     if (this.vertices > MAX_AOI_VERTICES) {

@@ -103,6 +103,44 @@ describe('reading an area of interest', () => {
     );
   });
 
+  test('refuses a ring drawn across the antimeridian: read as drawn it would be the rest of the band', () => {
+    const fiji = [
+      [179, 0],
+      [-179, 0],
+      [-179, 1],
+      [179, 1],
+      [179, 0],
+    ];
+    expect(refusal(polygon([fiji]))).toBe(
+      'aoi.geojson: coordinates[0][1]: the edge to this position crosses the antimeridian: split the area at ±180 ' +
+        'into polygons on either side',
+    );
+    // Split at ±180, as asked, it is taken: two parts, each on its own side.
+    const split = parseAoi(JSON.stringify({ type: 'MultiPolygon', coordinates: [square(179, 0, 1), square(-180, 0, 1)] }));
+    expect(split.geometry.coordinates).toHaveLength(2);
+  });
+
+  test('refuses a ring after the first that is not a hole in it: a second outline, or rings in the wrong order', () => {
+    const outside = 'is not inside the polygon\'s first ring: a ring after the first is a hole (a second outline goes in a MultiPolygon)';
+    // Two outlines in one Polygon (a MultiPolygon was meant): the second would vanish from the area.
+    expect(refusal(polygon([square(10, 45, 0.1)[0], square(11, 45, 0.1)[0]]))).toBe(
+      `aoi.geojson: coordinates[1]: ${outside}`,
+    );
+    // The hole first, the outline second.
+    expect(refusal(feature(polygon([square(10.05, 45.05, 0.02)[0], square(10, 45, 0.2)[0]])))).toBe(
+      `aoi.geojson: geometry.coordinates[1]: ${outside}`,
+    );
+    // A hole that touches the outline from inside is one.
+    const touching = [
+      [10, 45],
+      [10.05, 45],
+      [10.05, 45.05],
+      [10, 45.05],
+      [10, 45],
+    ];
+    expect(parseAoi(JSON.stringify(polygon([square(10, 45, 0.2)[0], touching]))).areaKm2).toBeGreaterThan(0);
+  });
+
   test('refuses bad rings and coordinates', () => {
     expect(
       refusal(
