@@ -118,3 +118,20 @@ test('room in the budget: the target is reached at the reported cost; what was b
   const status = await handle.query(progressQuery);
   expect(status.coverage).toMatchObject({ dryRun: false, plannedCost: plan.cost, stoppedBy: 'target' });
 });
+
+test('the order list not served (the documented API): imagery bought before counts as the parts bought, not whole scenes', async () => {
+  await env.admin.setSettings({ apiVariant: 'documented' });
+  try {
+    const result = await coverageBatch({ budget: '100000', dryRun: true });
+    const plan = result.coveragePlan as CoveragePlanRecord;
+    expect(plan.ownershipUnknown).toBeDefined();
+    const paid = (await env.admin.orders(env.account.organisation)).filter((o) => o.status === 'PAID');
+    const lines = new Map(paid.flatMap((o) => o.items.map((line) => [keyOf(line), line] as const)));
+    // Owned by their claims only: each covers the part its order bought, read from the purchase that bought it.
+    const clipped = (await env.coveragePicks(plan)).filter((p) => p.owned && lines.get(keyOf(p))?.geometry);
+    expect(clipped.length).toBeGreaterThanOrEqual(1);
+    for (const pick of clipped) expect(pick.footprint).toEqual(lines.get(keyOf(pick))?.geometry);
+  } finally {
+    await env.admin.setSettings({ apiVariant: 'full' });
+  }
+});

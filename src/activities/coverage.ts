@@ -14,7 +14,7 @@ import type { CoverageCandidate, CoveragePlan } from '../coverage/plan';
 import type { CoveragePickRecord, CoveragePlanRecord, PlanCoverageInput } from '../shared/coverage-types';
 import { MAX_COVERAGE_CANDIDATES } from '../shared/coverage-types';
 import { itemKey } from '../shared/item-key';
-import { add, compare, divide, subtract, toDecimal } from '../shared/money';
+import { add, compare, divide, multiply, normalize, roundTo, toDecimal } from '../shared/money';
 import { Context } from '@temporalio/activity';
 import { storeList } from '../page-store/page-store';
 import { apiStep, businessRule, cancellation } from './failures';
@@ -67,7 +67,7 @@ export function createCoverageActivities(deps: CoverageActivityDependencies) {
       const inCap = found.slice(0, cap);
       const items = request.level ? inCap.filter((s) => s.properties['processing:level'] === request.level) : inCap;
       const prices = await scenePrices(client, input.contractId, items);
-      const scope = { claimScope: input.claimScope, organisationId };
+      const scope = { claimScope: input.claimScope, organisationId, readParts: true };
       const ownership = await ownershipOf(client, deps.paidItems, scope, items.map(keyOf));
       const candidates = items.flatMap((stacItem) => candidateOf(stacItem, prices.get(keyOf(stacItem)), ownership));
       const levels = new Map(items.map((s) => [keyOf(s), s.properties['processing:level'] ?? null]));
@@ -93,13 +93,21 @@ export function createCoverageActivities(deps: CoverageActivityDependencies) {
         const picks = await pricedPicks(client, input.contractId, plan, levels, ownership);
         const result = record({ ...plan, baselines: first.baselines }, picks);
         if (limited) result.limitedBy = limited;
-        const over = subtract(result.cost, planBudget);
-        if (compare(over, '0') <= 0 || plans === MAX_PLANS) return storePicks(input, result);
-        budget = compare(over, budget) >= 0 ? '0' : subtract(budget, over);
+        if (compare(result.cost, planBudget) <= 0 || plans === MAX_PLANS) return storePicks(input, result);
+        budget = nextPlanBudget(budget, planBudget, result.cost);
         plan = await planOffThread(aoi, candidates, { ...options, budget, baselines: false });
       }
     },
   };
+}
+
+/**
+ * The budget to plan with again when the API priced the clipped parts above their estimates: cut by the share the
+ * plan went over. Cutting by the whole overage took a plan the API charged twice its estimate to a budget of nothing,
+ * and the batch bought nothing although half the plan would have fitted.
+ */
+export function nextPlanBudget(budget: string, planBudget: string, cost: string): string {
+  return normalize(roundTo(multiply(budget, divide(planBudget, cost, RATE_PLACES)), RATE_PLACES));
 }
 
 /** A plan whose picks are still in hand, before they are stored. */
@@ -183,14 +191,20 @@ async function scenePrices(
 }
 
 /**
- * A catalog item as a candidate scene, or none when it cannot be one (no polygon footprint, no price) or another
- * purchase is buying it. An owned item covers what its order bought: the sub-area, when the order shows one.
+ * A catalog item as a candidate scene, or none when it cannot be one (no polygon footprint; unless owned, no price or
+ * no processing level, without which it cannot be ordered) or another purchase is buying it. An owned item covers
+ * what its order bought: the sub-area, when the order shows one.
  */
-function candidateOf(stacItem: StacItem, price: ItemPriceFact | undefined, ownership: Ownership): CoverageCandidate[] {
+export function candidateOf(
+  stacItem: StacItem,
+  price: ItemPriceFact | undefined,
+  ownership: Ownership,
+): CoverageCandidate[] {
   const key = keyOf(stacItem);
   const owned = ownership.owned.has(key);
   const footprint = polygonal(owned ? (ownership.ownedParts.get(key) ?? stacItem.geometry) : stacItem.geometry);
-  if (footprint === null || ownership.inFlight.has(key) || (!owned && price === undefined)) return [];
+  const orderable = price !== undefined && stacItem.properties['processing:level'] !== undefined;
+  if (footprint === null || ownership.inFlight.has(key) || (!owned && !orderable)) return [];
   const properties = stacItem.properties;
   const area = properties['opencosmos:data_area_km2'];
   const scene = owned ? '0' : (price as ItemPriceFact).price;
@@ -208,14 +222,19 @@ function candidateOf(stacItem: StacItem, price: ItemPriceFact | undefined, owner
   ];
 }
 
-/** A Polygon or MultiPolygon whose rings are arrays of at least four [lon, lat] number pairs, else null. */
-function polygonal(geometry: StacItem['geometry']): Polygon | MultiPolygon | null {
+/**
+ * A Polygon or MultiPolygon whose rings are closed arrays of at least four [lon, lat] number pairs, else null: one
+ * the polygon operations would throw on fails the planning activity at every retry, and the batch never plans.
+ */
+export function polygonal(geometry: StacItem['geometry']): Polygon | MultiPolygon | null {
   if (geometry?.type !== 'Polygon' && geometry?.type !== 'MultiPolygon') return null;
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  const closed = (r: number[][]) => r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1];
   const ring = (r: unknown) =>
     Array.isArray(r) &&
     r.length >= 4 &&
-    r.every((p) => Array.isArray(p) && p.length >= 2 && p.every((n) => typeof n === 'number' && Number.isFinite(n)));
+    r.every((p) => Array.isArray(p) && p.length >= 2 && p.every((n) => typeof n === 'number' && Number.isFinite(n))) &&
+    closed(r as number[][]);
   const valid = polygons.every((rings) => Array.isArray(rings) && rings.length > 0 && rings.every(ring));
   return valid ? (geometry as unknown as Polygon | MultiPolygon) : null;
 }
