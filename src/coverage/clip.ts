@@ -44,20 +44,24 @@ export interface Region {
 /**
  * A line item carries one polygon, so of a needed part in several pieces it buys either all of them
  * through their hull (paying for what lies between) or the largest piece alone (leaving the others to
- * other scenes): whichever buys less per km² newly covered.
+ * other scenes): whichever buys less per km² newly covered. The largest piece alone only when `elsewhere` finds
+ * another scene for every other piece: a scene is bought once, so the pieces it leaves out it leaves for good.
  */
-export function regionToBuy(needed: Parts, marginMeters: number): Region {
+export function regionToBuy(
+  needed: Parts,
+  marginMeters: number,
+  elsewhere: (piece: Parts) => boolean = () => true,
+): Region {
   const withMargin = (parts: Parts) => areaKm2(parts) + (perimeterKm(parts) * marginMeters) / 1000;
   const all = { parts: needed, newKm2: areaKm2(needed) };
   if (needed.length <= 1) return { ...all, boughtKm2: withMargin(needed) };
-  const hull = hullOf(needed);
+  const hull = wholeRegion(needed);
   const pieces = needed.map((piece) => ({ parts: [piece], newKm2: areaKm2([piece]) }));
   const largest = pieces.reduce((a, b) => (b.newKm2 > a.newKm2 ? b : a));
-  const options: Region[] = [
-    { parts: hull, newKm2: all.newKm2, boughtKm2: withMargin(hull) },
-    { ...largest, boughtKm2: withMargin(largest.parts) },
-  ];
-  return options[0].boughtKm2 / options[0].newKm2 <= options[1].boughtKm2 / options[1].newKm2 ? options[0] : options[1];
+  const whole: Region = { parts: hull, newKm2: all.newKm2, boughtKm2: withMargin(hull) };
+  const alone: Region = { ...largest, boughtKm2: withMargin(largest.parts) };
+  if (whole.boughtKm2 / whole.newKm2 <= alone.boughtKm2 / alone.newKm2) return whole;
+  return pieces.every((piece) => piece === largest || elsewhere(piece.parts)) ? alone : whole;
 }
 
 export interface LineItemArea {
@@ -91,6 +95,11 @@ function boundedPart(part: Parts, footprint: Parts, options: ClipOptions): Parts
   }
   const box = intersection(boxParts(boxOf(part)), footprint);
   return fits(box) ? box : null;
+}
+
+/** All of a needed part as one region: itself, or its pieces through their hull. */
+export function wholeRegion(needed: Parts): Parts {
+  return needed.length <= 1 ? needed : hullOf(needed);
 }
 
 function hullOf(parts: Parts): Parts {

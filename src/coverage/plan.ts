@@ -28,7 +28,7 @@ import {
 } from './candidates';
 import { lineItemArea, regionToBuy } from './clip';
 import { Remainder } from './remainder';
-import { areaKm2, boxOf, intersectionWithin, type Box, type Parts } from './geometry';
+import { areaKm2, boxesOverlap, boxOf, intersectionWithin, type Box, type Parts } from './geometry';
 import { MinHeap } from './min-heap';
 import { priceOfArea } from './price';
 
@@ -88,10 +88,22 @@ export function planCoverage(aoi: Aoi, candidates: CoverageCandidate[], options:
   // A hair below the target, so that rounding in the area sums cannot ask for one more pick.
   const target = (aoi.areaKm2 * settings.minCoveragePct) / 100 - aoi.areaKm2 * 1e-9;
   const remainder = new Remainder(exact, aoi.box);
+  const picked = new Set<string>();
+  /** Whether a scene not yet picked, other than this one, reaches into a piece of the AOI. */
+  const elsewhere = (scene: Scene) => (piece: Parts) => {
+    const box = boxOf(piece);
+    return scenes.some(
+      (other) =>
+        other !== scene &&
+        !picked.has(other.key) &&
+        boxesOverlap(other.box, box) &&
+        areaKm2(intersectionWithin(piece, other.footprint)) > MIN_KM2,
+    );
+  };
 
   /** A scene's standing given the part of the AOI it would newly cover. */
   const ranked = (scene: Scene, needed: Parts): Ranking => {
-    const region = buysPart(scene, settings) ? regionToBuy(needed, settings.marginMeters) : null;
+    const region = buysPart(scene, settings) ? regionToBuy(needed, settings.marginMeters, elsewhere(scene)) : null;
     const newKm2 = region?.newKm2 ?? areaKm2(needed);
     const price =
       region === null ? wholeOrNothing(scene) : Number(scene.rate) * Math.min(scene.footprintKm2, region.boughtKm2);
@@ -125,7 +137,7 @@ export function planCoverage(aoi: Aoi, candidates: CoverageCandidate[], options:
         overBudget = true;
         continue;
       }
-      purchase = purchaseOf(best.scene, best.needed as Parts, settings);
+      purchase = purchaseOf(best.scene, best.needed as Parts, settings, elsewhere(best.scene));
       if (purchase.newKm2 <= MIN_KM2) continue;
       // The ranking estimated a clipped part's margin; if the real price puts another scene ahead, wait.
       const score = scoreOf(best.scene, Number(purchase.price), purchase.newKm2);
@@ -142,6 +154,7 @@ export function planCoverage(aoi: Aoi, candidates: CoverageCandidate[], options:
     coveredKm2 += purchase.newKm2;
     cost = add(cost, purchase.price);
     picks.push(pickOf(best.scene, purchase));
+    picked.add(best.scene.key);
   }
 
   return {
@@ -247,13 +260,13 @@ interface Purchase {
 }
 
 /** What buying the scene brings, given the part of the AOI it would newly cover. */
-function purchaseOf(scene: Scene, needed: Parts, settings: Settings): Purchase {
+function purchaseOf(scene: Scene, needed: Parts, settings: Settings, elsewhere: (piece: Parts) => boolean): Purchase {
   const neededKm2 = areaKm2(needed);
   const covers = scene.footprint;
   if (scene.candidate.owned) return { geometry: null, covers, boughtKm2: 0, price: '0', newKm2: neededKm2 };
   const whole = { geometry: null, covers, boughtKm2: scene.footprintKm2, price: scene.wholePrice, newKm2: neededKm2 };
   if (!buysPart(scene, settings)) return whole;
-  const region = regionToBuy(needed, settings.marginMeters);
+  const region = regionToBuy(needed, settings.marginMeters, elsewhere);
   const area = lineItemArea(region.parts, scene.footprint, {
     marginMeters: settings.marginMeters,
     maxVertices: settings.maxClipVertices,

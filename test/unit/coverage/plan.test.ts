@@ -116,6 +116,20 @@ describe('coverage planning on hand-made geometries', () => {
     expectConsistent(clipped, candidates);
   });
 
+  test('a scene with no other over a piece of its part buys all its pieces: it is bought once, so a piece left is left bare', () => {
+    const parts: MultiPolygon = {
+      type: 'MultiPolygon',
+      coordinates: [box([0, 0, 0.012, 0.012]).coordinates, box([0.2, 0, 0.209, 0.009]).coordinates],
+    };
+    const aoi = aoiOf(parts);
+    const candidates = [scene('only', [-0.1, -0.1, 0.3, 0.1])];
+    const plan = planCoverage(aoi, candidates, { minCoveragePct: 100, budget: '100000' });
+    // The larger field alone was cheaper per km², and the plan stopped at 60 %, saying no scene adds coverage.
+    expect(plan.coveragePct).toBeCloseTo(100, 3);
+    expect(plan.stoppedBy).toBe('target');
+    expectConsistent(plan, candidates);
+  });
+
   test('owned imagery counts as free coverage and is taken first', () => {
     const aoi = aoiOf(box([10, 45, 10.2, 45.1]));
     const candidates = [
