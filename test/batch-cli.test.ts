@@ -178,6 +178,10 @@ describe('dcp batch --aoi', () => {
     const report = JSON.parse(fs.readFileSync(path.join(reportDir, 'cli-aoi-plan.json'), 'utf8'));
     expect(report.coverageFigures.planned.coveragePct).toBeGreaterThanOrEqual(98);
     expect(report.coverageFigures.reached).toEqual({ coveragePct: 0, boughtKm2: 0, cost: '0' });
+    // What the dry run would buy, as its text lists it.
+    expect(report.picks.length).toBeGreaterThanOrEqual(1);
+    expect(report.picks[0]).toMatchObject({ item: expect.any(String), price: expect.any(String) });
+    expect(plan.stdout).toContain(`${report.picks[0].collection}/${report.picks[0].item}`);
     expect(Number(report.coverageFigures.naiveCost)).toBeGreaterThan(Number(report.coverageFigures.planned.cost));
 
     const run = await batchOf('cli-aoi');

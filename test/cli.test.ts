@@ -32,13 +32,21 @@ test('buy with credits: completes, exit 0; buying again reports the same purchas
   const first = await dcp(['buy', '--item', items[0], '--json']);
   expect(first.code).toBe(0);
   const result = JSON.parse(first.stdout);
-  expect(result).toMatchObject({ end: 'COMPLETED', orderStatus: 'PAID', paymentMethod: 'NOT_REQUIRED' });
+  expect(result).toMatchObject({
+    end: 'COMPLETED',
+    orderStatus: 'PAID',
+    paymentMethod: 'NOT_REQUIRED',
+    origin: 'started',
+  });
   const before = await orderCount();
 
   const again = await dcp(['buy', '--item', items[0]]);
   expect(again.code).toBe(0);
   expect(again.stderr).toContain('already ran; reporting its result');
   expect(again.stdout).toContain(`order:    ${result.orderId} PAID`);
+  // With --json, which prints no such line, the result says it.
+  const againJson = await dcp(['buy', '--item', items[0], '--json']);
+  expect(JSON.parse(againJson.stdout)).toMatchObject({ purchaseId: result.purchaseId, origin: 'finished' });
   expect(await orderCount()).toBe(before);
 
   const orders = await dcp(['orders', '--status', 'PAID', '--json']);

@@ -327,7 +327,7 @@ test('redrive of an EXPIRED purchase: warns that its order is still UNPAID, link
 }, 60_000);
 
 // Last, so the purchase started in beforeAll is old enough without waiting.
-test('list --older-than / --newer-than split purchases by when they started', async () => {
+test('list --older-than / --newer-than split purchases by when they started; a list cut at its limit says so', async () => {
   const old = await oldPurchase;
   const waitMs = (await old.describe()).startTime.getTime() + 4_000 - Date.now();
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, waitMs)));
@@ -359,4 +359,11 @@ test('list --older-than / --newer-than split purchases by when they started', as
   expect(bad.stderr.trim()).toMatch(
     /^dcp: option '--older-than <duration>' argument 'soon' is invalid\. must be a duration/,
   );
+
+  // A list cut at its limit says so on stderr (a script redriving what it lists would miss the rest).
+  const cut = await runDcp(acme.settings, ['list', '--batch', agesBatch, '--json', '--limit', '1']);
+  expect([cut.code, JSON.parse(cut.stdout).length]).toEqual([0, 1]);
+  expect(cut.stderr).toBe('note: only the first 1 purchases that match are listed: raise --limit or narrow it\n');
+  const whole = await runDcp(acme.settings, ['list', '--batch', agesBatch, '--json', '--limit', '2']);
+  expect([JSON.parse(whole.stdout).length, whole.stderr]).toEqual([2, '']);
 }, 60_000);

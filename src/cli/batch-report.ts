@@ -117,12 +117,17 @@ function csvCell(value: string | null): string {
   return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** The result as users read it: every row with named fields; a coverage batch's figures. */
-export function reportJson(report: BatchReport): Omit<BatchResult, 'rows' | 'rowPages'> & { items: ItemReport[] } {
+/**
+ * The result as users read it: every row with named fields; a coverage batch's figures and its plan's picks (what a
+ * dry run would buy: its text lists them, and a script reviewing the plan before spending needs them too).
+ */
+export function reportJson(
+  report: BatchReport,
+): Omit<BatchResult, 'rows' | 'rowPages'> & { items: ItemReport[]; picks?: CoveragePickRecord[] } {
   const { rows: _rows, rowPages: _pages, ...summary } = report.result;
   return {
     ...summary,
-    ...(report.result.coveragePlan ? { coverageFigures: coverageFigures(report) } : {}),
+    ...(report.result.coveragePlan ? { coverageFigures: coverageFigures(report), picks: report.picks ?? [] } : {}),
     items: report.items,
   };
 }

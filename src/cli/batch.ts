@@ -66,7 +66,7 @@ export async function runBatchCommand(options: BatchOptions, { input, aoi }: Rea
         return ExitCode.OK;
       }
       const report = await loadBatchReport(client, await follow(handle, options.json));
-      if (options.json) printJson(reportJson(report));
+      if (options.json) printJson({ ...reportJson(report), origin });
       else if (options.dryRun) process.stdout.write(`${coverageReport().formatCoveragePlan(report)}\n`);
       else process.stdout.write(`${formatBatchResult(report)}\n`);
       const unwritten =

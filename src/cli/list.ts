@@ -4,7 +4,7 @@ import { statusQuery } from '../shared/purchase-messages';
 import { WORKFLOW_TYPE } from '../shared/workflow-types';
 import type { PurchaseStatus } from '../shared/purchase-types';
 import { withContext } from './context';
-import { formatTable, printJson } from './output';
+import { formatTable, note, printJson } from './output';
 import { formatDuration } from '../shared/duration';
 
 export interface ListFilters {
@@ -50,7 +50,8 @@ interface PurchaseRow {
   taskQueue: string;
 }
 
-async function listPurchases(client: Client, filters: ListFilters): Promise<PurchaseRow[]> {
+/** The first `limit` purchases that match, and whether more do (one past the limit is read to know). */
+async function listPurchases(client: Client, filters: ListFilters): Promise<{ rows: PurchaseRow[]; more: boolean }> {
   const rows: PurchaseRow[] = [];
   for await (const wf of client.workflow.list({ query: purchaseListQuery(filters), pageSize: 100 })) {
     const attrs = wf.searchAttributes as Record<string, unknown[] | undefined>;
@@ -65,15 +66,17 @@ async function listPurchases(client: Client, filters: ListFilters): Promise<Purc
       status: wf.status.name,
       taskQueue: wf.taskQueue,
     });
-    if (rows.length >= filters.limit) break;
+    if (rows.length > filters.limit) return { rows: rows.slice(0, filters.limit), more: true };
   }
-  return rows;
+  return { rows, more: false };
 }
 
 export async function list(options: ListFilters & { json: boolean; allTargets: boolean }): Promise<void> {
   await withContext(async (ctx) => {
     const taskQueue = options.allTargets ? undefined : ctx.settings.temporal.taskQueue;
-    const rows = await listPurchases(await ctx.temporal(), { ...options, taskQueue });
+    const { rows, more } = await listPurchases(await ctx.temporal(), { ...options, taskQueue });
+    // A list cut short says so, where a script piping the JSON on (a redrive of every FAILED one) sees it too.
+    if (more) note(`only the first ${options.limit} purchases that match are listed: raise --limit or narrow it`);
     if (options.json) return printJson(rows);
     const headers = ['PURCHASE', 'STAGE', 'ORDER STATUS', 'ORDER', 'TOTAL', 'STARTED'];
     const cells = rows.map((r) => [r.purchaseId, r.stage, r.orderStatus, r.orderId, r.total, r.started]);
@@ -88,6 +91,9 @@ export async function list(options: ListFilters & { json: boolean; allTargets: b
   });
 }
 
+/** Purchases in the live table: a screenful. */
+const WATCHED = 50;
+
 export async function watch(options: { interval: number; once: boolean }): Promise<void> {
   await withContext(async (ctx) => {
     const client = await ctx.temporal();
@@ -101,7 +107,7 @@ export async function watch(options: { interval: number; once: boolean }): Promi
 }
 
 async function watchTable(client: Client, taskQueue: string): Promise<string> {
-  const rows = await listPurchases(client, { running: true, taskQueue, limit: 50 });
+  const { rows, more } = await listPurchases(client, { running: true, taskQueue, limit: WATCHED });
   const now = Date.now();
   const cells = await Promise.all(
     rows.map(async (row) => {
@@ -121,5 +127,6 @@ async function watchTable(client: Client, taskQueue: string): Promise<string> {
       ];
     }),
   );
-  return formatTable(['PURCHASE', 'STAGE', 'ORDER', 'ORDER STATUS', 'AGE', 'NEXT CHECK', 'POLLS'], cells);
+  const table = formatTable(['PURCHASE', 'STAGE', 'ORDER', 'ORDER STATUS', 'AGE', 'NEXT CHECK', 'POLLS'], cells);
+  return more ? `${table}\n(the first ${WATCHED} in flight; dcp list --running lists them all)` : table;
 }

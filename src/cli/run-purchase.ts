@@ -45,7 +45,7 @@ async function follow(ctx: CommandContext, { handle, origin }: StartedPurchase, 
     process.stderr.write(live ? `\r\x1b[2K${stageLine(status)}` : `${stageLine(status)}\n`);
   });
   if (live) process.stderr.write('\n');
-  if (options.json) printJson(result);
+  if (options.json) printJson({ ...result, origin });
   else process.stdout.write(`${formatResult(result)}\n`);
   const undelivered = (result.delivery ?? []).filter((d) => d.state === 'FAILED');
   for (const d of undelivered) note(`delivery of ${d.collection}/${d.item} failed: ${d.reason}`);
