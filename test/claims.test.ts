@@ -158,6 +158,14 @@ test('a terminated holder never keeps its items; dcp claims shows claims and rel
 
   // Terminated before it ordered: the registry finds it ended with no order and frees the item.
   await holder.terminate('operator');
+  const terminated = await runDcp(env.settings, ['status', holder.workflowId, '--json']);
+  expect(terminated.code).toBe(0);
+  expect(JSON.parse(terminated.stdout)).toMatchObject({
+    purchaseId: holder.workflowId,
+    endedInTemporal: 'TERMINATED',
+    stage: 'AWAITING_APPROVAL',
+    orderId: null,
+  });
   await until(
     'the claim to be released',
     () => lookUpClaims(env.client, scope(), [key]),

@@ -14,6 +14,7 @@ import type { DataCosmosClient } from '../datacosmos';
 import { DataCosmosError } from '../datacosmos/errors';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { CliError, ExitCode } from '../shared/errors';
+import { isUnreachable } from '../workflow-client/grpc-status';
 
 export interface CommandContext {
   settings: Settings;
@@ -76,9 +77,13 @@ export function asCliError(err: unknown): unknown {
   }
   if (err instanceof WorkflowNotFoundError)
     return new CliError(`no purchase with id ${err.workflowId}`, ExitCode.USAGE);
-  // The client wraps what Temporal answered ("Failed to start Workflow"); the answer names the problem.
+  // The client wraps what Temporal answered ("Failed to start Workflow"); the answer names the problem. Lost after the
+  // connection was made (the client's retries spent), Temporal is a service that cannot be reached, as at connect.
   if (err instanceof ServiceError && err.cause instanceof Error) {
-    return new CliError(`${err.message}: ${err.cause.message}`, ExitCode.FAILURE);
+    return new CliError(
+      `${err.message}: ${err.cause.message}`,
+      isUnreachable(err) ? ExitCode.UNAVAILABLE : ExitCode.FAILURE,
+    );
   }
   if (err instanceof DataCosmosError) {
     const code = err.kind === 'network' || err.kind === 'timeout' ? ExitCode.UNAVAILABLE : ExitCode.API_ERROR;

@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { CliError, ExitCode } from '../shared/errors';
-import { GrpcStatus, hasGrpcStatus } from '../workflow-client/grpc-status';
+import { GrpcStatus, hasGrpcStatus, isUnreachable } from '../workflow-client/grpc-status';
 import { withContext } from './context';
 import { formatTable, printJson } from './output';
 
@@ -104,10 +104,7 @@ export async function setCurrentBuild(buildId: string): Promise<void> {
         const hint = /missing active task queues/.test(err.message)
           ? `; its workers have not polled every queue yet: start them and try again in a few seconds`
           : '';
-        throw new CliError(
-          `cannot make ${buildId} current in ${deploymentName}: ${err.message}${hint}`,
-          ExitCode.USAGE,
-        );
+        throw new CliError(`cannot make ${buildId} current in ${deploymentName}: ${err.message}${hint}`, refusal(err));
       });
     process.stdout.write(`${deploymentName}: current build is now ${buildId}\n`);
   });
@@ -131,7 +128,7 @@ export async function rampBuild(buildId: string | undefined, options: { percent?
         identity: 'dcp',
       })
       .catch((err: Error) => {
-        throw new CliError(`cannot ramp ${buildId ?? ''} in ${deploymentName}: ${err.message}`, ExitCode.USAGE);
+        throw new CliError(`cannot ramp ${buildId ?? ''} in ${deploymentName}: ${err.message}`, refusal(err));
       });
     process.stdout.write(
       options.stop
@@ -139,4 +136,9 @@ export async function rampBuild(buildId: string | undefined, options: { percent?
         : `${deploymentName}: ${buildId} takes ${options.percent} % of new executions\n`,
     );
   });
+}
+
+/** The server refused the change (a usage error), or could not be reached to make it. */
+function refusal(err: Error): ExitCode {
+  return isUnreachable(err) ? ExitCode.UNAVAILABLE : ExitCode.USAGE;
 }

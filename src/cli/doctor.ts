@@ -14,6 +14,7 @@ import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { targetName } from '../shared/target';
 import { claimsTaskQueue, datacosmosTaskQueue } from '../shared/task-queues';
 import { searchAttributeState, type SearchAttributeState } from '../workflow-client/search-attribute-state';
+import { isUnreachable } from '../workflow-client/grpc-status';
 import { queuePollers, type QueueKind } from '../workflow-client/task-queue-pollers';
 import { asCliFailure } from './activity-failure';
 import { asCliError } from './context';
@@ -171,7 +172,19 @@ async function temporalChecks(settings: Settings): Promise<DoctorCheck[]> {
     const client = new Client({ connection, namespace: t.namespace });
     const server = await namespaceCheck(client, t.address);
     if (!server.ok) return [server];
-    return [server, await searchAttributeCheck(client), await workerCheck(client, t.taskQueue)];
+    // One check that cannot be made is a failed row: none stops the others.
+    const made = (check: string, run: () => Promise<DoctorCheck>) =>
+      run().catch((err: Error): DoctorCheck => ({
+        check,
+        ok: false,
+        detail: `could not be checked: ${err.message}`,
+        exitCode: isUnreachable(err) ? ExitCode.UNAVAILABLE : ExitCode.FAILURE,
+      }));
+    return [
+      server,
+      await made('search attributes', () => searchAttributeCheck(client)),
+      await made('worker', () => workerCheck(client, t.taskQueue)),
+    ];
   } finally {
     await connection.close();
   }

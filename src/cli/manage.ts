@@ -14,6 +14,7 @@ import { fetchPurchaseRuns, formatTimeline, purchaseTimeline } from '../workflow
 import { cancelBatch } from './batch-cancel';
 import { withContext } from './context';
 import { describeAs } from './workflow-kind';
+import { endedInTemporal, formatEndedInTemporal } from './ended-in-temporal';
 import { printWithNotifications } from './notification-report';
 import { printJson } from './output';
 import { CliError, ExitCode } from '../shared/errors';
@@ -64,6 +65,10 @@ export async function showStatus(id: string, options: { history: boolean; json: 
       if ('waitingForWorker' in current)
         return print(current, formatWorkerWait(current, ctx.settings.temporal.taskQueue));
       return print(current, formatStatus(current));
+    }
+    if (description.status.name !== 'COMPLETED') {
+      const ended = endedInTemporal(description);
+      return print(ended, formatEndedInTemporal(ended));
     }
     const result: PurchaseResult = await handle.result();
     await print(result, formatResult(result));

@@ -11,3 +11,16 @@ test("a call Temporal refused says what Temporal answered, not only the client's
     exitCode: ExitCode.FAILURE,
   });
 });
+
+test('Temporal lost after the connection was made is a service that cannot be reached (exit 7), not a failure', () => {
+  const lost = Object.assign(new Error('14 UNAVAILABLE: No connection established'), {
+    code: 14,
+    details: 'No connection established',
+    metadata: {},
+  });
+  const error = asCliError(new ServiceError('Failed to query Workflow', { cause: lost }));
+  expect(error).toMatchObject({
+    message: 'Failed to query Workflow: 14 UNAVAILABLE: No connection established',
+    exitCode: ExitCode.UNAVAILABLE,
+  });
+});
