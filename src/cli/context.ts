@@ -9,7 +9,7 @@ import {
 } from '@temporalio/client';
 import type { ClaimScope } from '../shared/claim-types';
 import { FAILURE } from '../shared/failure-types';
-import { loadSettings, type Settings } from '../config/settings';
+import { loadSettings, type Settings, type SettingsUse } from '../config/settings';
 import type { DataCosmosClient } from '../datacosmos';
 import { DataCosmosError } from '../datacosmos/errors';
 import { temporalConnectionOptions } from '../config/temporal-connection';
@@ -25,9 +25,12 @@ export interface CommandContext {
   close(): Promise<void>;
 }
 
-/** Runs a command body with lazily opened clients, closing them afterwards and mapping known errors. */
-export async function withContext<T>(body: (ctx: CommandContext) => Promise<T>): Promise<T> {
-  const settings = loadSettings();
+/**
+ * Runs a command body with lazily opened clients, closing them afterwards and mapping known errors. `use` 'target':
+ * settings without the DataCosmos credentials, for a command that never calls the API (the payment webhook).
+ */
+export async function withContext<T>(body: (ctx: CommandContext) => Promise<T>, use: SettingsUse = 'all'): Promise<T> {
+  const settings = loadSettings(process.env, process.cwd(), use);
   let connection: Connection | undefined;
   let client: Client | undefined;
   let api: DataCosmosClient | undefined;

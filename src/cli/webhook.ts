@@ -34,7 +34,7 @@ export async function runWebhook(options: { port: number; host: string }): Promi
     await stopSignal();
     await server.close();
     log.info('webhook stopped');
-  });
+  }, 'target');
 }
 
 function stopSignal(): Promise<NodeJS.Signals> {

@@ -33,14 +33,29 @@ function defined(env: NodeJS.ProcessEnv): Record<string, string> {
   >;
 }
 
+/**
+ * What a process needs of the settings. The payment webhook only tells targets apart and signals their purchases:
+ * it listens on the internet, so it needs no DataCosmos credentials (the key to the account's credits) nor the key
+ * notifications are signed with.
+ */
+export type SettingsUse = 'all' | 'target';
+
+/** The DataCosmos credentials: required for every use but 'target'. */
+const CREDENTIALS: readonly string[] = ['DATACOSMOS_CLIENT_ID', 'DATACOSMOS_CLIENT_SECRET'];
+
 /** One parse of every variable of these settings, so every bad one is named at once. */
-function parseVariables(settings: readonly Setting[], values: Record<string, string>): Record<string, unknown> {
+function parseVariables(
+  settings: readonly Setting[],
+  values: Record<string, string>,
+  use: SettingsUse,
+): Record<string, unknown> {
+  const required = (s: Setting) => s.required && (use === 'all' || !CREDENTIALS.includes(s.variable));
   const shape = Object.fromEntries(
     settings.map((s) => [
       s.variable,
       s.default !== undefined
         ? s.schema.default(s.schema.parse(s.default))
-        : s.required
+        : required(s)
           ? s.schema
           : s.schema.optional(),
     ]),
@@ -63,7 +78,7 @@ function invalidConfiguration(problems: string[]): CliError {
  * Settings that contradict each other: TLS (an API key or a client certificate over plaintext would be in the clear),
  * and a default notification URL without the key to sign for it.
  */
-function tlsProblems(values: Record<string, unknown>): string[] {
+function tlsProblems(values: Record<string, unknown>, use: SettingsUse): string[] {
   const problems: string[] = [];
   if (values.TEMPORAL_TLS_CERT && !values.TEMPORAL_TLS_KEY)
     problems.push('TEMPORAL_TLS_KEY is required with TEMPORAL_TLS_CERT');
@@ -77,7 +92,9 @@ function tlsProblems(values: Record<string, unknown>): string[] {
       'TEMPORAL_TLS cannot be false with TEMPORAL_API_KEY, TEMPORAL_TLS_CERT, TEMPORAL_TLS_CA or TEMPORAL_TLS_SERVER_NAME',
     );
   }
-  if (values.NOTIFY_URL && !values.NOTIFY_SECRET) problems.push('NOTIFY_SECRET is required with NOTIFY_URL');
+  if (use === 'all' && values.NOTIFY_URL && !values.NOTIFY_SECRET) {
+    problems.push('NOTIFY_SECRET is required with NOTIFY_URL');
+  }
   return problems;
 }
 
@@ -95,10 +112,14 @@ export function stackVariables(stack: LocalStack): Record<string, string> {
 }
 
 /** The settings these variable values describe. */
-export function settingsFrom(values: Record<string, string>, source: Settings['source']): Settings {
+export function settingsFrom(
+  values: Record<string, string>,
+  source: Settings['source'],
+  use: SettingsUse = 'all',
+): Settings {
   const product = settingsOf('product');
-  const parsed = parseVariables(product, values);
-  const problems = tlsProblems(parsed);
+  const parsed = parseVariables(product, values, use);
+  const problems = tlsProblems(parsed, use);
   if (problems.length > 0) throw invalidConfiguration(problems);
   const draft: SettingsDraft = { temporal: { tls: {}, tlsOn: false }, datacosmos: { paths: {} }, worker: {} };
   for (const setting of product) {
@@ -138,9 +159,13 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(
   return path.resolve(cwd, env.DCP_DATA_DIR || DEFAULT_DATA_DIR);
 }
 
-export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
+export function loadSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+  use: SettingsUse = 'all',
+): Settings {
   const vars = defined(env);
-  if (PRODUCTION_VARIABLES.some((name) => vars[name] !== undefined)) return settingsFrom(vars, 'environment');
+  if (PRODUCTION_VARIABLES.some((name) => vars[name] !== undefined)) return settingsFrom(vars, 'environment', use);
   const dir = dataDir(env, cwd);
   const stack = readStackFile(dir);
   if (!stack) {
@@ -173,6 +198,6 @@ export interface WebhookSettings {
 
 /** Settings of the payment webhook listener (`dcp webhook`), from the environment only. */
 export function loadWebhookSettings(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
-  const values = parseVariables(settingsOf('webhook'), defined(env));
+  const values = parseVariables(settingsOf('webhook'), defined(env), 'all');
   return { secret: values.DCP_WEBHOOK_SECRET as string, toleranceS: values.DCP_WEBHOOK_TOLERANCE_S as number };
 }
