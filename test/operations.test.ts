@@ -200,14 +200,14 @@ test('cancel --batch: a batch workflow is told to cancel, and it cancels its own
     const refused = await runDcp(card.settings, args);
     expect([refused.code, refused.stderr]).toEqual([
       2,
-      `dcp: ${id} is a batch, not a purchase (dcp batch status ${id})\n`,
+      `dcp: ${id} is a batch, not a purchase (its commands: dcp batch status ${id}, dcp batch cancel ${id})\n`,
     ]);
   }
   const purchase = `${id}/0`;
   const wrongKind = await runDcp(card.settings, ['batch', 'cancel', purchase]);
   expect([wrongKind.code, wrongKind.stderr]).toEqual([
     2,
-    `dcp: ${purchase} is a purchase, not a batch (dcp status ${purchase})\n`,
+    `dcp: ${purchase} is a purchase, not a batch (its commands: dcp status ${purchase}, dcp cancel ${purchase})\n`,
   ]);
 
   const run = await runDcp(card.settings, ['cancel', '--batch', batch.workflowId]);

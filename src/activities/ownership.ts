@@ -4,7 +4,7 @@
  * The purchases' own claims decide at buying time; this only spares them the asking.
  */
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { isGrpcServiceError } from '@temporalio/client';
 import type { DataCosmosClient } from '../datacosmos';
 import type { Geometry } from '../datacosmos/api-schemas';
 import { FAILURE } from '../shared/failure-types';
@@ -13,6 +13,8 @@ import type { PurchaseInput } from '../shared/purchase-types';
 import { lookUpClaims } from './claims';
 import { apiStep, cancellation, isFinalApiFailure } from './failures';
 import { keptAnswers, type KeptAnswers } from './kept-answers';
+import { createSemaphore } from './semaphore';
+import { startArgument } from '../page-store/page-store';
 
 export interface Ownership {
   /** Item key -> the PAID order that holds it. */
@@ -88,6 +90,11 @@ export async function ownershipOf(
   return ownership;
 }
 
+/** Purchases whose start is read at once: a plan over many owned items reads many. */
+const HOLDER_READS = 8;
+/** grpc.status.NOT_FOUND: the purchase is past the namespace's retention. */
+const GRPC_NOT_FOUND = 5;
+
 /**
  * The parts bought of items known owned only by their claims (the order list not served, as in the documented API,
  * or not showing them yet), from the input of the purchase that bought each: an order's own reply may leave its
@@ -95,19 +102,19 @@ export async function ownershipOf(
  * batch took the rest of the scene for covered and bought nothing there. A purchase past the namespace's retention
  * cannot be read: its item counts as a whole scene, as before.
  */
-async function readBoughtParts(ownership: Ownership, unlisted: Array<{ key: string; holder: string }>): Promise<void> {
+export async function readBoughtParts(
+  ownership: Ownership,
+  unlisted: Array<{ key: string; holder: string }>,
+): Promise<void> {
   const { client } = Context.current();
-  const converter = client.options.loadedDataConverter.payloadConverter;
-  const inputOf = async (holder: string): Promise<PurchaseInput | null> => {
-    try {
-      const history = await client.workflow.getHandle(holder).fetchHistory();
-      const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-      return payload ? converter.fromPayload<PurchaseInput>(payload) : null;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return null;
-      throw err;
-    }
-  };
+  const reads = createSemaphore(HOLDER_READS);
+  const inputOf = (holder: string): Promise<PurchaseInput | undefined> =>
+    reads.run(() =>
+      startArgument<PurchaseInput>(client, holder).catch((err: unknown) => {
+        if (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) return undefined;
+        throw err;
+      }),
+    );
   const wanted = new Set(unlisted.map((u) => u.key));
   const inputs = await Promise.all([...new Set(unlisted.map((u) => u.holder))].map(inputOf));
   for (const item of inputs.flatMap((input) => input?.items ?? [])) {

@@ -37,7 +37,6 @@ export function batchInput(options: BatchOptions): ReadBatchInput {
     throw new CliError('give exactly one of --search FILE, --items FILE or --aoi FILE', ExitCode.USAGE);
   }
   if (options.dryRun && !options.aoi) throw new CliError('--dry-run needs --aoi FILE', ExitCode.USAGE);
-  if (options.report !== undefined) checkReportDir(options.report);
   const coverage = coverageRequest(options);
   try {
     const input: BatchInput = {
@@ -52,6 +51,7 @@ export function batchInput(options: BatchOptions): ReadBatchInput {
     };
     const problems = batchInputProblems(input);
     if (problems.length > 0) throw new CliError(`invalid batch: ${problems.join('; ')}`, ExitCode.USAGE);
+    if (options.report !== undefined) checkReportDir(options.report);
     return { input, aoi: coverage?.aoi };
   } catch (err) {
     if (err instanceof ItemFileError) throw new CliError(err.message, ExitCode.USAGE);
@@ -59,7 +59,10 @@ export function batchInput(options: BatchOptions): ReadBatchInput {
   }
 }
 
-/** The report directory, made now and checked writable: found out after the batch has spent, the report is lost. */
+/**
+ * The report directory, made once the batch is known good and checked writable: found out after the batch has spent,
+ * the report is lost.
+ */
 function checkReportDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });

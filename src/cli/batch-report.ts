@@ -2,7 +2,6 @@
  * How batches are shown: the progress line, the final summary, the JSON and CSV reports, and the exit code;
  * for coverage batches also the coverage reached against the plan.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { ITEM_OUTCOMES, type BatchProgress, type BatchResult, type ItemReport } from '../shared/batch-types';
@@ -11,7 +10,6 @@ import { coveringPicks } from '../shared/coverage-plan';
 import type { CoveragePickRecord, CoverageProgress } from '../shared/coverage-types';
 import { ExitCode } from '../shared/errors';
 import { readBatchItems, readCoveragePicks } from '../workflow-client/batch-client';
-import { writeFileWhole } from './output';
 
 /** A batch's result with what it keeps in stored pages read back: every item's row, and a coverage plan's picks. */
 export interface BatchReport {
@@ -103,13 +101,14 @@ export function batchFailure({ result: r, items }: BatchReport): { code: ExitCod
 }
 
 /** Writes DIR/BATCH.json (the whole result) and DIR/BATCH.csv (one row per item); returns their paths. */
-export function writeReports(dir: string, report: BatchReport): string[] {
-  mkdirSync(dir, { recursive: true });
+/** The report's files, DIR/BATCH.json and DIR/BATCH.csv, as they are to be written. */
+export function reportFiles(dir: string, report: BatchReport): Array<{ file: string; text: string }> {
   const base = path.join(dir, report.result.batchId.replace(/[^\w.-]+/g, '_'));
-  writeFileWhole(`${base}.json`, `${JSON.stringify(reportJson(report), null, 2)}\n`);
   const rows = report.items.map((item) => REPORT_COLUMNS.map((column) => csvCell(item[column])).join(','));
-  writeFileWhole(`${base}.csv`, [REPORT_COLUMNS.join(','), ...rows].join('\n') + '\n');
-  return [`${base}.json`, `${base}.csv`];
+  return [
+    { file: `${base}.json`, text: `${JSON.stringify(reportJson(report), null, 2)}\n` },
+    { file: `${base}.csv`, text: [REPORT_COLUMNS.join(','), ...rows].join('\n') + '\n' },
+  ];
 }
 
 function csvCell(value: string | null): string {

@@ -2,6 +2,7 @@
  * `dcp batch`: start (or attach to) a batch acquisition and follow it; `dcp batch status|cancel ID`. With
  * `--aoi FILE` the batch buys coverage of an area (`--dry-run` prints the plan and buys nothing).
  */
+import { mkdirSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { followBatch, startBatch, type BatchHandle } from '../workflow-client/batch-client';
 import { batchCancelSignal, progressQuery } from '../shared/batch-messages';
@@ -11,7 +12,7 @@ import { printWithNotifications } from './notification-report';
 import { withContext } from './context';
 import { describeAs } from './workflow-kind';
 import { noteIfNoWorker } from './worker-wait';
-import { note, printJson } from './output';
+import { note, printJson, writeFilesWhole } from './output';
 import { followingStarted } from './following';
 import type { Aoi } from '../coverage/aoi';
 import { CliError, ExitCode } from '../shared/errors';
@@ -22,7 +23,7 @@ import {
   loadBatchReport,
   progressLine,
   reportJson,
-  writeReports,
+  reportFiles,
   type BatchReport,
 } from './batch-report';
 
@@ -83,12 +84,13 @@ export async function runBatchCommand(options: BatchOptions, { input, aoi }: Rea
   });
 }
 
-/** Writes the report files after the result is printed; what kept them from being written, or null. */
+/** Writes the report files after the result is printed, all or none; what kept them from being written, or null. */
 function writeAllReports(dir: string, report: BatchReport, aoi: Aoi | undefined, json: boolean): string | null {
   try {
-    const files = writeReports(dir, report);
-    if (aoi) files.push(...coverageReport().writeCoverageReports(dir, aoi, report));
-    if (!json) process.stderr.write(`report: ${files.join(', ')}\n`);
+    const files = [...reportFiles(dir, report), ...(aoi ? coverageReport().coverageReportFiles(dir, aoi, report) : [])];
+    mkdirSync(dir, { recursive: true });
+    writeFilesWhole(files);
+    if (!json) process.stderr.write(`report: ${files.map((f) => f.file).join(', ')}\n`);
     return null;
   } catch (err) {
     return `the report was not written to ${dir}: ${(err as Error).message}`;

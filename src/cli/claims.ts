@@ -9,11 +9,17 @@ import { withContext } from './context';
 import { formatTable, printJson } from './output';
 
 interface ShownClaim extends Claim {
-  /** For a held claim: whether its holder still runs (a claim whose holder ended is released at the next check). */
+  /**
+   * For a held claim: whether its holder still runs (a claim whose holder ended is released at the next check); absent
+   * (shown `(?)`) when Temporal could not tell.
+   */
   holderRunning?: boolean;
 }
 
-/** Whether the holder still runs; only a holder Temporal does not know is taken for ended (any other error stops). */
+/**
+ * Whether the holder still runs; only a holder Temporal does not know is taken for ended. Any other error (Temporal
+ * out of reach, a rate limit) is thrown: a release must not take a running holder for ended.
+ */
 async function holderRuns(client: Client, holder: string): Promise<boolean> {
   try {
     return (await client.workflow.getHandle(holder).describe()).status.name === 'RUNNING';
@@ -21,6 +27,11 @@ async function holderRuns(client: Client, holder: string): Promise<boolean> {
     if (err instanceof WorkflowNotFoundError) return false;
     throw err;
   }
+}
+
+/** For the listing: whether the holder runs, left out (unknown) when it cannot be told. */
+async function holderRunsIfKnown(client: Client, holder: string): Promise<boolean | undefined> {
+  return holderRuns(client, holder).catch(() => undefined);
 }
 
 export async function showClaims(options: {
@@ -41,13 +52,16 @@ export async function showClaims(options: {
           (c) => (!options.holder || c.holder === options.holder) && (!options.state || c.state === options.state),
         )
         .sort((a, b) => a.item.localeCompare(b.item))
-        .map(async (c) => (c.state === 'HELD' ? { ...c, holderRunning: await holderRuns(client, c.holder) } : c)),
+        .map(async (c) =>
+          c.state === 'HELD' ? { ...c, holderRunning: await holderRunsIfKnown(client, c.holder) } : c,
+        ),
     );
     if (options.json) return printJson(shown);
     const rows = shown.map((c) => [
       c.item,
       c.state,
-      c.holder + (c.holderRunning === false ? ' (ended)' : ''),
+      c.holder +
+        (c.holderRunning === false ? ' (ended)' : c.state === 'HELD' && c.holderRunning === undefined ? ' (?)' : ''),
       c.orderId ?? '-',
       c.since,
     ]);

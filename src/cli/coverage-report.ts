@@ -2,7 +2,6 @@
  * How coverage batches are shown beyond the batch report: the plan of a dry run, and `--report DIR`'s map
  * (DIR/coverage.svg) and GeoJSON (DIR/coverage.geojson) of the coverage reached (of the plan, for a dry run).
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Aoi } from '../coverage/aoi';
 import { reachedPlan } from '../coverage/reached';
@@ -12,7 +11,6 @@ import { coverageSvg } from '../coverage/report-svg';
 import { coveringPicks } from '../shared/coverage-plan';
 import type { CoveragePickRecord } from '../shared/coverage-types';
 import type { BatchReport } from './batch-report';
-import { writeFileWhole } from './output';
 
 const MAX_LISTED_PICKS = 50;
 
@@ -44,17 +42,22 @@ function pickLine(pick: CoveragePickRecord, currency: string): string {
   return `${head}, clipped to ${formatKm2(pick.boughtKm2)} (${vertices} vertices), ${pick.price} ${currency}`;
 }
 
-/** Writes DIR/coverage.svg and DIR/coverage.geojson of the coverage reached; returns their paths. */
-export function writeCoverageReports(dir: string, aoi: Aoi, { result: r, items, picks }: BatchReport): string[] {
+/** DIR/coverage.svg and DIR/coverage.geojson of the coverage reached, as they are to be written. */
+export function coverageReportFiles(
+  dir: string,
+  aoi: Aoi,
+  { result: r, items, picks }: BatchReport,
+): Array<{ file: string; text: string }> {
   const record = r.coveragePlan;
   if (!record || !picks) return [];
   const plan = { ...record, picks };
   const reached = reachedPlan(aoi, plan, r.coverage?.dryRun ? picks : coveringPicks(picks, items));
-  mkdirSync(dir, { recursive: true });
-  const svg = path.join(dir, 'coverage.svg');
-  const geojson = path.join(dir, 'coverage.geojson');
   const title = `Coverage of batch ${r.batchId}${r.coverage?.dryRun ? ' (plan)' : ''}`;
-  writeFileWhole(svg, coverageSvg(aoi, reached, { title, currency: r.currency ?? undefined }));
-  writeFileWhole(geojson, coverageGeoJson(aoi, reached));
-  return [svg, geojson];
+  return [
+    {
+      file: path.join(dir, 'coverage.svg'),
+      text: coverageSvg(aoi, reached, { title, currency: r.currency ?? undefined }),
+    },
+    { file: path.join(dir, 'coverage.geojson'), text: coverageGeoJson(aoi, reached) },
+  ];
 }

@@ -1,6 +1,6 @@
 /**
- * A purchase that Temporal ended rather than the purchase itself (terminated by an operator, timed out, failed or
- * cancelled as a workflow) returned no result: what it published last, its search attributes, is what is known. An
+ * A purchase that Temporal ended rather than the purchase itself (terminated by an operator, timed out, or cancelled
+ * as a workflow) returned no result: what it published last, its search attributes, is what is known. An
  * order it made may still be UNPAID and payable, or PAID since.
  */
 import type { WorkflowExecutionDescription } from '@temporalio/client';
@@ -8,7 +8,7 @@ import { DataCosmosOrderIdKey, OrderStatusKey, PurchaseStageKey } from '../share
 
 export interface EndedInTemporal {
   purchaseId: string;
-  /** How Temporal ended it: TERMINATED, TIMED_OUT, FAILED, CANCELLED. */
+  /** How Temporal ended it: TERMINATED, TIMED_OUT or CANCELLED. */
   endedInTemporal: string;
   closedAt: string | null;
   /** The stage it last published. */

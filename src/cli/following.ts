@@ -3,6 +3,7 @@
  * out of reach longer than the client retries, a worker check that fails) must not read as if nothing was started:
  * with --json no start line was printed, and a batch's default id is new each time, so a rerun would start another.
  */
+import { WorkflowFailedError } from '@temporalio/client';
 import { CliError, ExitCode } from '../shared/errors';
 import { asCliError } from './context';
 
@@ -11,7 +12,8 @@ export async function followingStarted<T>(what: string, see: string, follow: () 
   try {
     return await follow();
   } catch (err) {
-    if (err instanceof CliError) throw err;
+    // The command's verdict, or the workflow's own end (refused input, terminated): nothing goes on.
+    if (err instanceof CliError || err instanceof WorkflowFailedError) throw asCliError(err);
     const known = asCliError(err);
     const cause = known instanceof Error ? known.message : String(known);
     const code = known instanceof CliError ? known.exitCode : ExitCode.FAILURE;

@@ -53,6 +53,9 @@ async function update<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** How Temporal itself ends an execution, leaving no result. */
+const ENDED_BY_TEMPORAL: ReadonlySet<string> = new Set(['TERMINATED', 'TIMED_OUT', 'CANCELLED']);
+
 export async function showStatus(id: string, options: { history: boolean; json: boolean }): Promise<void> {
   await withContext(async (ctx) => {
     const client = await ctx.temporal();
@@ -66,7 +69,8 @@ export async function showStatus(id: string, options: { history: boolean; json: 
         return print(current, formatWorkerWait(current, ctx.settings.temporal.taskQueue));
       return print(current, formatStatus(current));
     }
-    if (description.status.name !== 'COMPLETED') {
+    // FAILED is also how a purchase refuses bad input: its result says why (a usage error).
+    if (ENDED_BY_TEMPORAL.has(description.status.name)) {
       const ended = endedInTemporal(description);
       return print(ended, formatEndedInTemporal(ended));
     }

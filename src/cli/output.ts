@@ -2,7 +2,7 @@
  * The stream contract of `dcp`: results on stdout (JSON with --json), progress and notes on stderr, and for every
  * non-zero exit one final stderr line `dcp: ...`. Output is flushed before the process exits, on pipes too.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -36,8 +36,20 @@ export function flushed(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
-/** Writes the file whole or not at all: a write cut short (a full disk) leaves the `.part` beside it, never a torso. */
-export function writeFileWhole(file: string, text: string): void {
-  writeFileSync(`${file}.part`, text);
-  renameSync(`${file}.part`, file);
+/**
+ * Writes the files all whole or none: each to a `.part` first, renamed into place once all are written. A write cut
+ * short (a full disk) removes the parts and leaves what was there before, never a torso or half of a report.
+ */
+export function writeFilesWhole(files: ReadonlyArray<{ file: string; text: string }>): void {
+  const parts: string[] = [];
+  try {
+    for (const { file, text } of files) {
+      parts.push(`${file}.part`);
+      writeFileSync(`${file}.part`, text);
+    }
+  } catch (err) {
+    for (const part of parts) rmSync(part, { force: true });
+    throw err;
+  }
+  for (const { file } of files) renameSync(`${file}.part`, file);
 }

@@ -8,10 +8,10 @@ import { WORKFLOW_TYPE } from '../shared/workflow-types';
 
 type Kind = 'purchase' | 'batch';
 
-/** Where an id of each kind is looked at instead. */
+/** The commands for an id of each kind: where it is looked at and cancelled instead. */
 const SEE: Record<Kind, (id: string) => string> = {
-  purchase: (id) => `dcp status ${id}`,
-  batch: (id) => `dcp batch status ${id}`,
+  purchase: (id) => `dcp status ${id}, dcp cancel ${id}`,
+  batch: (id) => `dcp batch status ${id}, dcp batch cancel ${id}`,
 };
 
 /**
@@ -28,7 +28,7 @@ export async function describeAs(
   if (description.type !== WORKFLOW_TYPE[kind]) {
     const other = (Object.keys(SEE) as Kind[]).find((k) => WORKFLOW_TYPE[k] === description.type);
     const what = other ? `a ${other}` : `a ${description.type}`;
-    const see = other ? ` (${SEE[other](id)})` : '';
+    const see = other ? ` (its commands: ${SEE[other](id)})` : '';
     throw new CliError(`${id} is ${what}, not a ${kind}${see}`, ExitCode.USAGE);
   }
   if (taskQueue !== undefined && description.taskQueue !== taskQueue) {

@@ -258,7 +258,8 @@ export const SETTINGS: readonly Setting[] = [
     group: 'product',
     schema: z.enum(['true', 'false'], { error: 'must be true or false' }),
     production: true,
-    meaning: '`true`: TLS to Temporal without a client certificate; on by itself with any of the variables below',
+    meaning:
+      '`true`: TLS to Temporal without a client certificate; on by itself with an API key, a client certificate or a CA',
     apply: (d, v: 'true' | 'false') => (d.temporal.tlsOn ||= v === 'true'),
     read: (s) => (s.temporal.tls ? 'true' : undefined),
   },
@@ -299,11 +300,8 @@ export const SETTINGS: readonly Setting[] = [
     variable: 'TEMPORAL_TLS_SERVER_NAME',
     group: 'product',
     schema: z.string().min(1),
-    meaning: 'the server name its certificate is checked against, when it differs from the address',
-    apply: (d, v: string) => {
-      d.temporal.tls.serverName = v;
-      d.temporal.tlsOn = true;
-    },
+    meaning: 'the server name its certificate is checked against, when it differs from the address (with TLS only)',
+    apply: (d, v: string) => (d.temporal.tls.serverName = v),
     read: (s) => s.temporal.tls?.serverName,
   },
   {

@@ -78,18 +78,20 @@ function invalidConfiguration(problems: string[]): CliError {
  * Settings that contradict each other: TLS (an API key or a client certificate over plaintext would be in the clear),
  * and a default notification URL without the key to sign for it.
  */
-function tlsProblems(values: Record<string, unknown>, use: SettingsUse): string[] {
+function tlsProblems(values: Record<string, unknown>, source: Settings['source'], use: SettingsUse): string[] {
   const problems: string[] = [];
   if (values.TEMPORAL_TLS_CERT && !values.TEMPORAL_TLS_KEY)
     problems.push('TEMPORAL_TLS_KEY is required with TEMPORAL_TLS_CERT');
   if (values.TEMPORAL_TLS_KEY && !values.TEMPORAL_TLS_CERT)
     problems.push('TEMPORAL_TLS_CERT is required with TEMPORAL_TLS_KEY');
-  if (
-    values.TEMPORAL_TLS === 'false' &&
-    (values.TEMPORAL_API_KEY || values.TEMPORAL_TLS_CERT || values.TEMPORAL_TLS_CA || values.TEMPORAL_TLS_SERVER_NAME)
-  ) {
+  const asksForTls = Boolean(values.TEMPORAL_API_KEY || values.TEMPORAL_TLS_CERT || values.TEMPORAL_TLS_CA);
+  if (values.TEMPORAL_TLS === 'false' && asksForTls) {
+    problems.push('TEMPORAL_TLS cannot be false with TEMPORAL_API_KEY, TEMPORAL_TLS_CERT or TEMPORAL_TLS_CA');
+  }
+  // Without TLS it would be dropped, and the plaintext connection fail as "cannot reach Temporal" naming nothing.
+  if (source === 'environment' && values.TEMPORAL_TLS_SERVER_NAME && !(values.TEMPORAL_TLS === 'true' || asksForTls)) {
     problems.push(
-      'TEMPORAL_TLS cannot be false with TEMPORAL_API_KEY, TEMPORAL_TLS_CERT, TEMPORAL_TLS_CA or TEMPORAL_TLS_SERVER_NAME',
+      'TEMPORAL_TLS_SERVER_NAME applies only with TLS: set TEMPORAL_TLS=true (or an API key, certificate or CA)',
     );
   }
   if (use === 'all' && values.NOTIFY_URL && !values.NOTIFY_SECRET) {
@@ -119,7 +121,7 @@ export function settingsFrom(
 ): Settings {
   const product = settingsOf('product');
   const parsed = parseVariables(product, values, use);
-  const problems = tlsProblems(parsed, use);
+  const problems = tlsProblems(parsed, source, use);
   if (problems.length > 0) throw invalidConfiguration(problems);
   const draft: SettingsDraft = { temporal: { tls: {}, tlsOn: false }, datacosmos: { paths: {} }, worker: {} };
   for (const setting of product) {

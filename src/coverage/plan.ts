@@ -28,7 +28,17 @@ import {
 } from './candidates';
 import { lineItemArea, regionToBuy } from './clip';
 import { Remainder } from './remainder';
-import { areaKm2, boxesOverlap, boxOf, intersectionWithin, type Box, type Parts } from './geometry';
+import {
+  areaKm2,
+  boxesOverlap,
+  boxOf,
+  clipToBox,
+  coversBox,
+  difference,
+  intersectionWithin,
+  type Box,
+  type Parts,
+} from './geometry';
 import { MinHeap } from './min-heap';
 import { priceOfArea } from './price';
 
@@ -67,6 +77,8 @@ export const MIN_CLIP_VERTICES = 12;
 export const PREFERENCE_WEIGHT = 0.25;
 /** Scores this close (5 %) to the best bound count as the best. */
 export const NEAR_TIE = 0.05;
+/** How much of a piece a scene leaves may stay bare for the others to count as covering it. */
+const PIECE_SLACK = 0.01;
 
 /** A scene's standing after the first `at` picks. */
 interface Ranking {
@@ -88,17 +100,26 @@ export function planCoverage(aoi: Aoi, candidates: CoverageCandidate[], options:
   // A hair below the target, so that rounding in the area sums cannot ask for one more pick.
   const target = (aoi.areaKm2 * settings.minCoveragePct) / 100 - aoi.areaKm2 * 1e-9;
   const remainder = new Remainder(exact, aoi.box);
-  const picked = new Set<string>();
-  /** Whether a scene not yet picked, other than this one, reaches into a piece of the AOI. */
+  /** Scenes out of the queue: picked, or dropped (over the budget, nothing to add). */
+  const gone = new Set<string>();
+  let cost = '0';
+  /**
+   * Whether the scenes still in the queue, other than this one, that the budget left could take, cover a piece of
+   * the AOI (all but PIECE_SLACK of it): only then may a scene buy another piece alone and leave this one.
+   */
   const elsewhere = (scene: Scene) => (piece: Parts) => {
     const box = boxOf(piece);
-    return scenes.some(
-      (other) =>
-        other !== scene &&
-        !picked.has(other.key) &&
-        boxesOverlap(other.box, box) &&
-        areaKm2(intersectionWithin(piece, other.footprint)) > MIN_KM2,
-    );
+    const pieceKm2 = areaKm2(piece);
+    let bare = piece;
+    for (const other of scenes) {
+      if (other === scene || gone.has(other.key) || !boxesOverlap(other.box, box)) continue;
+      if (settings.budget !== undefined && compare(add(cost, piecePrice(other, pieceKm2)), settings.budget) > 0) continue;
+      // One scene at a time, each clipped to the piece's box: most pieces are covered by the first that reaches them.
+      if (coversBox(other.footprint, box)) return true;
+      bare = difference(bare, clipToBox(other.footprint, box));
+      if (areaKm2(bare) <= PIECE_SLACK * pieceKm2) return true;
+    }
+    return false;
   };
 
   /** A scene's standing given the part of the AOI it would newly cover. */
@@ -118,15 +139,19 @@ export function planCoverage(aoi: Aoi, candidates: CoverageCandidate[], options:
   for (const scene of scenes) queue.push(scene.isExact() ? ranked(scene, scene.aoiPart()) : bounded(scene, settings));
   const picks: CoveragePick[] = [];
   let coveredKm2 = 0;
-  let cost = '0';
   let overBudget = false;
+  const requeue = (ranking: Ranking) => {
+    queue.push(ranking);
+    gone.delete(ranking.scene.key);
+  };
   while (coveredKm2 < target && queue.size > 0) {
     let best = queue.pop() as Ranking;
+    gone.add(best.scene.key);
     if (!current(best)) {
       best = ranked(best.scene, remainder.within(best.scene.footprint, best.scene.box));
       if (best.newKm2 <= MIN_KM2) continue;
       if (!nearBest(best.score)) {
-        queue.push(best);
+        requeue(best);
         continue;
       }
     }
@@ -142,7 +167,7 @@ export function planCoverage(aoi: Aoi, candidates: CoverageCandidate[], options:
       // The ranking estimated a clipped part's margin; if the real price puts another scene ahead, wait.
       const score = scoreOf(best.scene, Number(purchase.price), purchase.newKm2);
       if (!nearBest(score)) {
-        queue.push({ ...best, score, purchase });
+        requeue({ ...best, score, purchase });
         continue;
       }
     }
@@ -154,7 +179,6 @@ export function planCoverage(aoi: Aoi, candidates: CoverageCandidate[], options:
     coveredKm2 += purchase.newKm2;
     cost = add(cost, purchase.price);
     picks.push(pickOf(best.scene, purchase));
-    picked.add(best.scene.key);
   }
 
   return {
@@ -219,6 +243,14 @@ function bounded(scene: Scene, settings: Settings): Ranking {
     ? Number(scene.rate) * Math.min(scene.footprintKm2, newKm2 + (outlineKm * settings.marginMeters) / 1000)
     : wholeOrNothing(scene);
   return { scene, needed: null, box: scene.box, newKm2, score: scoreOf(scene, price, newKm2), at: 0 };
+}
+
+/** What buying a piece of `pieceKm2` from a scene would cost at the least: free when owned, else its part or whole. */
+function piecePrice(scene: Scene, pieceKm2: number): string {
+  if (scene.candidate.owned) return '0';
+  if (scene.rate === null) return scene.wholePrice;
+  const part = priceOfArea(scene.rate, pieceKm2 * LEAST_AREA_SHARE);
+  return compare(part, scene.wholePrice) < 0 ? part : scene.wholePrice;
 }
 
 function buysPart(scene: Scene, settings: Settings): boolean {

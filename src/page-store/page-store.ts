@@ -59,15 +59,23 @@ export async function storePage(
 /** The values of one page, from its workflow's start event. */
 export async function readPage(client: TemporalClient, list: StoredList, page: number): Promise<unknown[]> {
   const workflowId = pageId(list, page);
+  const stored = await startArgument<StoredPage>(client, workflowId);
+  if (!stored) throw new Error(`stored page ${workflowId} has no values`);
+  return stored.values;
+}
+
+/**
+ * The first argument a workflow (its latest run) was started with, from its start event: one event read, however
+ * long its history. Temporal's NOT_FOUND (past the namespace's retention, or never started) is thrown as it comes.
+ */
+export async function startArgument<T>(client: TemporalClient, workflowId: string): Promise<T | undefined> {
   const reply = await client.workflowService.getWorkflowExecutionHistory({
     namespace: client.options.namespace,
     execution: { workflowId },
     maximumPageSize: 1,
   });
   const payload = reply.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  if (!payload) throw new Error(`stored page ${workflowId} has no values`);
-  const stored = client.options.loadedDataConverter.payloadConverter.fromPayload<StoredPage>(payload);
-  return stored.values;
+  return payload ? client.options.loadedDataConverter.payloadConverter.fromPayload<T>(payload) : undefined;
 }
 
 /** Every value of the list, in order. */

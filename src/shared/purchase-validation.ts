@@ -88,13 +88,13 @@ export function purchaseInputProblems(input: PurchaseInput): string[] {
       problems.push('poll.factor: must be a number from 1 to 10');
     }
     if (!isDurationMs(poll.capMs) || poll.capMs < poll.firstMs)
-      problems.push('poll.capMs: must be at least poll.firstMs');
+      problems.push('poll.capMs: must be at least poll.firstMs, at most ten years');
   }
   if (
     input.activityTimeoutMs !== undefined &&
     !(isDurationMs(input.activityTimeoutMs) && input.activityTimeoutMs >= 1000)
   ) {
-    problems.push('activityTimeoutMs: must be at least 1000');
+    problems.push('activityTimeoutMs: must be at least 1000, at most ten years');
   }
   if (input.redriveOf !== undefined && !PURCHASE_ID.test(input.redriveOf)) {
     problems.push('redriveOf: must be a purchase id');

@@ -185,8 +185,15 @@ describe('Temporal Cloud and TLS settings', () => {
     expect(s.temporal.tls).toBeUndefined();
     expect(temporalConnectionOptions(s.temporal)).toEqual({ address: '127.0.0.1:7233' });
     expect(loadSettings({ ...production, TEMPORAL_TLS: 'true' }, '/').temporal.tls).toEqual({});
-    // A server name is for a certificate: it asks for TLS (plaintext would fail later as "cannot reach Temporal").
-    const named = loadSettings({ ...production, TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' }, '/');
+    // A server name is for a certificate: without TLS it is refused, naming it (dropped, the plaintext connection
+    // failed later as "cannot reach Temporal").
+    expect(() => loadSettings({ ...production, TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' }, '/')).toThrow(
+      'TEMPORAL_TLS_SERVER_NAME applies only with TLS',
+    );
+    const named = loadSettings(
+      { ...production, TEMPORAL_TLS: 'true', TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' },
+      '/',
+    );
     expect(named.temporal.tls).toEqual({ serverName: 'temporal.internal' });
   });
 

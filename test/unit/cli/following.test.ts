@@ -3,12 +3,18 @@
  * --json no start line was printed, and a batch's default id is new each time. The command's own verdict (a
  * CliError: the end's exit code) is left as it is.
  */
-import { ServiceError } from '@temporalio/client';
+import { ServiceError, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, RetryState } from '@temporalio/common';
+import { FAILURE } from '../../../src/shared/failure-types';
 import { followingStarted } from '../../../src/cli/following';
 import { CliError, ExitCode } from '../../../src/shared/errors';
 
 test('a failure while following names the batch, how to see it, and keeps the exit code of its cause', async () => {
-  const lost = Object.assign(new Error('14 UNAVAILABLE: connection refused'), { code: 14 });
+  const lost = Object.assign(new Error('14 UNAVAILABLE: connection refused'), {
+    code: 14,
+    details: 'connection refused',
+    metadata: {},
+  });
   const following = followingStarted('batch b-1', 'dcp batch status b-1', async () => {
     throw new ServiceError('Failed to query Workflow', { cause: lost });
   });
@@ -16,7 +22,16 @@ test('a failure while following names the batch, how to see it, and keeps the ex
     message:
       'batch b-1 goes on without this command (dcp batch status b-1); following it failed: ' +
       'Failed to query Workflow: 14 UNAVAILABLE: connection refused',
-    exitCode: ExitCode.FAILURE,
+    exitCode: ExitCode.UNAVAILABLE,
+  });
+});
+
+test('a purchase that ended while followed (its input refused) is reported as ended, not as going on', async () => {
+  const refused = ApplicationFailure.create({ type: FAILURE.invalidInput, message: 'invalid purchase: bad budget' });
+  const ended = new WorkflowFailedError('Workflow execution failed', refused, RetryState.NON_RETRYABLE_FAILURE);
+  await expect(followingStarted('purchase p-1', 'x', () => Promise.reject(ended))).rejects.toMatchObject({
+    message: 'invalid purchase: bad budget',
+    exitCode: ExitCode.USAGE,
   });
 });
 

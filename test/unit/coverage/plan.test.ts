@@ -1,11 +1,11 @@
 import booleanWithin from '@turf/boolean-within';
-import type { MultiPolygon, Polygon } from 'geojson';
+import type { Polygon } from 'geojson';
 import { mulberry32 } from '../../../simulator/prng';
 import { add, compare } from '../../../src/shared/money';
 import { difference } from '../../../src/coverage/geometry';
 import { planCoverage, type CoverageCandidate, type CoveragePlan } from '../../../src/coverage/plan';
 import type { Box } from '../../../src/coverage/geometry';
-import { aoiOf, box, km2, scene } from './shapes';
+import { aoiOf, box, fieldsAoi, km2, scene } from './shapes';
 
 /** What every plan must satisfy, whatever its input. */
 function expectConsistent(plan: CoveragePlan, candidates: CoverageCandidate[], maxClipVertices = 100): void {
@@ -93,11 +93,7 @@ describe('coverage planning on hand-made geometries', () => {
   });
 
   test('a multipolygon area: separate parts are covered by separate scenes, or one clipped to both', () => {
-    const parts: MultiPolygon = {
-      type: 'MultiPolygon',
-      coordinates: [box([10, 45, 10.05, 45.05]).coordinates, box([10.3, 45, 10.35, 45.05]).coordinates],
-    };
-    const aoi = aoiOf(parts);
+    const aoi = fieldsAoi([10, 45, 10.05, 45.05], [10.3, 45, 10.35, 45.05]);
     const candidates = [
       scene('over-both', [9.99, 44.99, 10.36, 45.06]),
       scene('left', [9.99, 44.99, 10.06, 45.06], { price: { perKm2: '1.5' } }),
@@ -117,17 +113,22 @@ describe('coverage planning on hand-made geometries', () => {
   });
 
   test('a scene with no other over a piece of its part buys all its pieces: it is bought once, so a piece left is left bare', () => {
-    const parts: MultiPolygon = {
-      type: 'MultiPolygon',
-      coordinates: [box([0, 0, 0.012, 0.012]).coordinates, box([0.2, 0, 0.209, 0.009]).coordinates],
-    };
-    const aoi = aoiOf(parts);
+    const aoi = fieldsAoi([0, 0, 0.012, 0.012], [0.2, 0, 0.209, 0.009]);
     const candidates = [scene('only', [-0.1, -0.1, 0.3, 0.1])];
     const plan = planCoverage(aoi, candidates, { minCoveragePct: 100, budget: '100000' });
     // The larger field alone was cheaper per km², and the plan stopped at 60 %, saying no scene adds coverage.
     expect(plan.coveragePct).toBeCloseTo(100, 3);
     expect(plan.stoppedBy).toBe('target');
     expectConsistent(plan, candidates);
+    // Nor does a scene that only reaches 55 m into the small field, or one that covers it at a price over the budget.
+    for (const [other, budget] of [
+      [scene('edge', [0.2085, -0.1, 0.5, 0.1]), '100000'],
+      [scene('dear', [0.15, -0.05, 0.25, 0.05], { price: { perKm2: '1000' } }), '40'],
+    ] as const) {
+      const withOther = planCoverage(aoi, [...candidates, other], { minCoveragePct: 100, budget });
+      expect([other.item, withOther.coveragePct]).toEqual([other.item, expect.closeTo(100, 3)]);
+      expectConsistent(withOther, [...candidates, other]);
+    }
   });
 
   test('owned imagery counts as free coverage and is taken first', () => {

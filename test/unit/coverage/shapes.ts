@@ -14,6 +14,11 @@ export function aoiOf(geometry: Polygon | MultiPolygon): Aoi {
   return aoiFromGeoJson(geometry, 'test');
 }
 
+/** An area of separate boxes (fields), as one MultiPolygon. */
+export function fieldsAoi(...fields: Box[]): Aoi {
+  return aoiOf({ type: 'MultiPolygon', coordinates: fields.map((field) => box(field).coordinates) });
+}
+
 export function km2(geometry: Polygon | MultiPolygon): number {
   return turfArea(geometry) / 1e6;
 }
