@@ -78,14 +78,25 @@ export function rowOf(
   return { collection: line.collection, item: line.item, outcome, price: line.price, orderId, reason, delivery };
 }
 
-/** What a group's purchase ending means: the money after it, and one row per item (dropped ones say why). */
-export function groupEnded(group: PlannedItem[], money: Money, result: PurchaseResult): Money & { rows: GroupRow[] } {
+/**
+ * What a group's purchase ending means: the money after it, and one row per item (dropped ones say why). With
+ * `keepsOpenOrders`, a purchase that ended CANCELLED or FAILED leaving an order that can still be paid (its link was
+ * announced) keeps its planned money reserved: released, it bought other items, and the batch went over its budget
+ * once that order was paid.
+ */
+export function groupEnded(
+  group: PlannedItem[],
+  money: Money,
+  result: PurchaseResult,
+  keepsOpenOrders = false,
+): Money & { rows: GroupRow[] } {
   const planned = plannedTotal(group);
   // A purchase a spend limit refused: its items were skipped, as ones over the batch's own budget are.
   const outcome = result.end === 'REJECTED' && result.spendLimit ? 'SKIPPED_LIMIT' : PURCHASE_OUTCOME[result.end];
   const paid = outcome === 'PAID';
+  const open = keepsOpenOrders && leftOpen(result);
   const after = {
-    reserved: add(subtract(money.reserved, planned), paid ? (result.total ?? planned) : '0'),
+    reserved: add(subtract(money.reserved, planned), paid ? (result.total ?? planned) : open ? planned : '0'),
     spent: paid ? add(money.spent, result.total ?? planned) : money.spent,
   };
   const prices = new Map(
@@ -107,6 +118,16 @@ export function groupEnded(group: PlannedItem[], money: Money, result: PurchaseR
     return { row: { ...row, price: prices.get(itemKey(line)) ?? line.price }, coverKm2: line.coverKm2 };
   });
   return { ...after, rows };
+}
+
+/** An order a purchase ended without paying that may still be paid: not cancelled, and its deadline not passed. */
+function leftOpen(result: PurchaseResult): boolean {
+  return (
+    (result.end === 'CANCELLED' || result.end === 'FAILED') &&
+    result.orderId !== null &&
+    result.orderStatus !== 'CANCELLED' &&
+    result.orderStatus !== 'PAID'
+  );
 }
 
 /** A group whose purchase could not run (it failed as a workflow): its money is released, its items FAILED. */

@@ -15,6 +15,11 @@ export class BatchRows {
   constructor(
     private readonly state: BatchCarried,
     private readonly pages: BatchSteps['pages'],
+    /**
+     * Whether rows added while a page is being stored (a purchase ending, a chunk planned) are kept: before the
+     * batch's patch they were dropped with the stored page's rows, their counts kept.
+     */
+    private readonly keepsLateRows = false,
   ) {
     this.bytes = jsonBytes(state.rows);
   }
@@ -44,8 +49,8 @@ export class BatchRows {
         count: list.count + page.length,
         pageCounts: [...list.pageCounts, page.length],
       };
-      s.rows = rest;
-      this.bytes = jsonBytes(rest);
+      s.rows = this.keepsLateRows ? s.rows.slice(page.length) : rest;
+      this.bytes = jsonBytes(s.rows);
     }
   }
 }

@@ -19,8 +19,10 @@ const SHARD_GROUPS_PATCH = 'claim-shard-groups';
 export class PurchaseWindow {
   /** The running purchases, by id, with their items. */
   private readonly running = new Map<string, PlannedItem[]>();
-  /** Set once `stop` has asked the running purchases to cancel. */
+  /** Set once the running purchases have been asked to cancel. */
   private stopping = false;
+  /** The purchases asked to cancel: each is asked once. */
+  private readonly asked = new Set<string>();
 
   constructor(
     private readonly input: BatchInput,
@@ -32,8 +34,12 @@ export class PurchaseWindow {
      * Null when there is none, so a group's end takes the same turns it did before the batch was split.
      */
     private readonly groupSettled: () => Promise<void> | null,
-    /** Whether a purchase that starts after `stop` asked the others is asked too (behind a patch of the batch's). */
-    private readonly asksLateStarts = false,
+    private readonly rules: {
+      /** Whether a purchase that starts after the others were asked is asked too (behind a patch of the batch's). */
+      asksLateStarts: boolean;
+      /** Whether a purchase that left an order open keeps its money reserved (behind a patch of the batch's). */
+      keepsOpenOrdersMoney: boolean;
+    } = { asksLateStarts: false, keepsOpenOrdersMoney: false },
   ) {}
 
   /** How many purchases run. */
@@ -77,9 +83,9 @@ export class PurchaseWindow {
           ...(s.organisationId === null ? [] : [{ key: OrganisationIdKey, value: String(s.organisationId) }]),
         ],
       });
-      if (this.stopping && this.asksLateStarts) await this.askToCancel(purchaseId);
+      if (this.stopping && this.rules.asksLateStarts) await this.askToCancel(purchaseId);
       const result = await child.result();
-      ended = groupEnded(group, { reserved: s.reserved, spent: s.spent }, result);
+      ended = groupEnded(group, { reserved: s.reserved, spent: s.spent }, result, this.rules.keepsOpenOrdersMoney);
     } catch (err) {
       const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
       const reason = `purchase ${purchaseId} failed: ${cause instanceof Error ? cause.message : String(cause)}`;
@@ -99,9 +105,16 @@ export class PurchaseWindow {
       s.reserved = subtract(s.reserved, line.price);
       this.rows.add(rowOf(line, 'CANCELLED', { reason: `${s.cancelReason}; no purchase was started` }));
     }
-    this.stopping = true;
-    await Promise.all([...this.running.keys()].map((id) => this.askToCancel(id)));
+    await this.askRunningToCancel();
     await this.drained();
+  }
+
+  /** Asks every running purchase not asked yet to cancel (and any that starts later, behind the batch's patch). */
+  async askRunningToCancel(): Promise<void> {
+    this.stopping = true;
+    const ids = [...this.running.keys()].filter((id) => !this.asked.has(id));
+    for (const id of ids) this.asked.add(id);
+    await Promise.all(ids.map((id) => this.askToCancel(id)));
   }
 
   /** A purchase whose start is still pending cannot be signalled yet: it is asked again once it has started. */

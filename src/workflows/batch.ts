@@ -56,6 +56,14 @@ const PLAN_AHEAD_PATCH = 'plan-ahead';
  */
 const CANCEL_REACHES_ALL_PATCH = 'batch-cancel-reaches-every-purchase';
 
+/**
+ * Since this patch: rows added while a page of rows is stored are kept (they were dropped with the stored page's
+ * rows); a cancel asks the running purchases at once, not after the chunk being planned (which may take minutes
+ * while the API fails), and nothing is planned or started once it has come; a purchase that ended without paying
+ * but left an order that can still be paid keeps its money reserved. Asked in each run's first task.
+ */
+const KEEPS_ROWS_AND_MONEY_PATCH = 'batch-keeps-rows-and-money';
+
 export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchResult> {
   const batch = new Batch(input.schedule ? startScheduledRun(input) : input);
   // A Temporal cancellation is the `cancelBatch` signal: running purchases are asked to end cleanly.
@@ -106,15 +114,18 @@ class Batch {
   /** The chunk being planned while purchases run (behind PLAN_AHEAD_PATCH). */
   private planning: { done: boolean; step: Promise<void> } | null = null;
   private readonly stopsWhileDraining: boolean;
+  /** Behind KEEPS_ROWS_AND_MONEY_PATCH. */
+  private readonly keepsRowsAndMoney: boolean;
 
   constructor(private readonly input: BatchInput) {
     this.stopsWhileDraining = patched(CANCEL_REACHES_ALL_PATCH);
+    this.keepsRowsAndMoney = patched(KEEPS_ROWS_AND_MONEY_PATCH);
     this.groupSize = input.itemsPerOrder ?? DEFAULT_ITEMS_PER_ORDER;
     this.concurrency = input.concurrency ?? DEFAULT_BATCH_CONCURRENCY;
     this.historyLimit = input.historyEventLimit ?? DEFAULT_BATCH_HISTORY_EVENT_LIMIT;
     this.steps = batchSteps(input.activityTimeoutMs);
     this.state = input.carried ?? startingState(input, new Date().toISOString());
-    this.rows = new BatchRows(this.state, this.steps.pages);
+    this.rows = new BatchRows(this.state, this.steps.pages, this.keepsRowsAndMoney);
     this.planner = new BatchPlanner(input, this.state, this.steps, this.rows);
     this.window = new PurchaseWindow(
       input,
@@ -122,7 +133,7 @@ class Batch {
       this.rows,
       { groupSize: this.groupSize, concurrency: this.concurrency },
       () => (this.state.coverage && !this.coverageReachedSent ? this.coverageReached() : null),
-      this.stopsWhileDraining,
+      { asksLateStarts: this.stopsWhileDraining, keepsOpenOrdersMoney: this.keepsRowsAndMoney },
     );
     this.notifier = new Notifier({ batchId: input.batchId }, input.notify);
     setHandler(progressQuery, () => this.progress());
@@ -174,6 +185,7 @@ class Batch {
     while (s.cancelReason === null) {
       await this.planFinished();
       await this.rows.storeFullPages();
+      if (this.keepsRowsAndMoney && s.cancelReason !== null) break;
       if (this.historyFull()) {
         await this.planSettled();
         await this.drainAndContinueAsNew();
@@ -194,6 +206,7 @@ class Batch {
       const planning = this.planning;
       await condition(() => this.window.size < running || planning?.done === true || s.cancelReason !== null);
     }
+    if (this.keepsRowsAndMoney && s.cancelReason !== null) await this.window.askRunningToCancel();
     await this.planSettled();
   }
 

@@ -63,6 +63,23 @@ test('an unpaid end releases the money; an item another purchase owned says so; 
   ]);
 });
 
+test('a purchase that ended leaving an order that can still be paid keeps its money reserved', () => {
+  const left = { orderId: 'o2', orderStatus: 'UNPAID', reason: 'cancelled; order o2 was left UNPAID' };
+  for (const end of ['CANCELLED', 'FAILED'] as const) {
+    // Released, the money bought other items, and the batch went over its budget once o2 was paid.
+    expect(groupEnded(group, { reserved: '15.50', spent: '0' }, result(end, left), true).reserved).toBe('15.5');
+    expect(groupEnded(group, { reserved: '15.50', spent: '0' }, result(end, left)).reserved).toBe('0');
+  }
+  // Nothing left to pay: an order cancelled, none made, or the deadline passed (EXPIRED).
+  for (const [end, extra] of [
+    ['CANCELLED', { orderId: 'o2', orderStatus: 'CANCELLED' }],
+    ['CANCELLED', {}],
+    ['EXPIRED', { orderId: 'o2', orderStatus: 'UNPAID' }],
+  ] as const) {
+    expect(groupEnded(group, { reserved: '15.50', spent: '0' }, result(end, extra), true).reserved).toBe('0');
+  }
+});
+
 test('an item found owned that the purchase delivered carries its delivery, a failed one with why', () => {
   const dropped = [
     { collection: 'c', item: 'a', outcome: 'ALREADY_OWNED' as const, purchaseId: 'p0', orderId: 'o0' },
