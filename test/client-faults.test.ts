@@ -200,9 +200,9 @@ describe('order create is never repeated', () => {
     expect(timeout).toMatchObject({ kind: 'outcome_unknown', retryable: true });
   });
 
-  it('does not repeat a create that failed with the API error envelope', async () => {
+  it('does not repeat a create that failed with a 5xx, even one with the API error envelope: its outcome is unknown', async () => {
     const { error, created, attempts } = await createUnder({ error5xx: 1 });
-    expect(error).toMatchObject({ kind: 'http', status: 503, retryable: true });
+    expect(error).toMatchObject({ kind: 'outcome_unknown', status: 503, retryable: true });
     expect(attempts).toEqual([503]);
     expect(created).toBe(0);
   });

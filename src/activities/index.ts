@@ -82,8 +82,7 @@ export function createActivities(deps: ActivityDependencies) {
           return summarizeOrder(existing);
         }
       }
-      // A refusal that proves nothing was created (429, the API's own error envelope, a request never sent) is sent
-      // again within this attempt: a retried attempt first pages through the organisation's recent orders, and under
+      // A refusal that proves nothing was created (429, a request never sent) is sent again within this attempt: a retried attempt first pages through the organisation's recent orders, and under
       // a rate limit those pages drew 429s that sent more creates into look-ups (a fleet fell to 17 % of its budget).
       const created = await apiStep(() =>
         withRetry(DEFAULT_RETRY, cancellation(), () =>

@@ -41,8 +41,6 @@ function failedPrefix(exchange: Exchange, status: number | string): string {
 interface ErrorBodyDetails {
   messages: string[];
   traceId?: string;
-  /** The server answered with its own error envelope (so it handled the request and reports failure). */
-  isEnvelope: boolean;
 }
 
 /** Reads `{errors:[{message,trace_id}]}`, or the OAuth form `{error, error_description}` of the token endpoint. */
@@ -51,16 +49,16 @@ export function readErrorBody(bodyText: string): ErrorBodyDetails {
   try {
     json = JSON.parse(bodyText);
   } catch {
-    return { messages: [], isEnvelope: false };
+    return { messages: [] };
   }
   const envelope = ApiErrorBody.safeParse(json);
   if (envelope.success) {
     const traceId = envelope.data.errors.find((e) => e.trace_id)?.trace_id ?? undefined;
-    return { messages: envelope.data.errors.map((e) => e.message), traceId, isEnvelope: true };
+    return { messages: envelope.data.errors.map((e) => e.message), traceId };
   }
   const oauth = json as { error?: unknown; error_description?: unknown };
   const oauthMessage = oauth?.error_description ?? oauth?.error;
-  return { messages: typeof oauthMessage === 'string' ? [oauthMessage] : [], isEnvelope: false };
+  return { messages: typeof oauthMessage === 'string' ? [oauthMessage] : [] };
 }
 
 /** Turns a non-2xx reply into the error the caller sees. */
@@ -79,9 +77,9 @@ export function responseError(
   const said = body.messages.length > 0 ? body.messages.join('; ') : (STATUS_CODES[status] ?? 'unknown status');
   const detail = unconfirmed ? `${said}; ${unconfirmed}` : said;
   const retryAfterMs = kind === 'rate_limited' ? parseRetryAfter(retryAfterHeader) : undefined;
-  // A 5xx without the API's own error envelope may come from a proxy that lost the reply of a request
-  // the API did process; only an envelope says the API itself handled and failed it.
-  const outcomeUnknown = exchange.unsafeToRepeat && status >= 500 && !body.isEnvelope;
+  // A 5xx may come from a proxy that lost the reply of a request the API did process, or from the API failing after
+  // it made the order: even its own error envelope does not prove nothing was made (a 4xx refusal does).
+  const outcomeUnknown = exchange.unsafeToRepeat && status >= 500;
   const message = `${failedPrefix(exchange, status)}: ${detail}`;
   return new DataCosmosError(outcomeUnknown ? `${message}; the order may or may not exist` : message, {
     kind: outcomeUnknown ? 'outcome_unknown' : kind,
