@@ -5,7 +5,7 @@
  */
 import { byShard, registryId } from '../src/shared/claim-types';
 import { itemKey } from '../src/shared/item-key';
-import { approveUpdate } from '../src/shared/purchase-messages';
+import { approveUpdate, extendDeadlineUpdate } from '../src/shared/purchase-messages';
 import { claimsTaskQueue } from '../src/shared/task-queues';
 import { lookUpClaims, releaseClaims } from '../src/activities/claims';
 import { fetchPurchaseInput } from '../src/workflow-client/purchase-timeline';
@@ -84,6 +84,8 @@ test('--when-claimed wait: a long wait is listed CLAIMING and starts over in new
     historyEventLimit: 100,
   });
   const first = await env.waitForStage(waiting, 'CLAIMING');
+  // An extension made while it waits (before any checkout) lengthens the window the new runs carry.
+  await waiting.executeUpdate(extendDeadlineUpdate, { args: [{ byMs: 3_600_000 }] });
   // Each run starts over (VALIDATING, then CLAIMING at once): the run is read once it waits again.
   const later = await env.waitForStage(waiting, 'CLAIMING', (s) => s.runs >= 2);
   expect(later.startedAt).toBe(first.startedAt);
@@ -101,7 +103,7 @@ test('--when-claimed wait: a long wait is listed CLAIMING and starts over in new
   }
   // A new purchase made from its input (a redrive) starts its own clock and run count.
   const input = await fetchPurchaseInput(env.client, waiting.workflowId);
-  expect(input).toMatchObject({ purchaseId: waiting.workflowId, whenClaimed: 'wait' });
+  expect(input).toMatchObject({ purchaseId: waiting.workflowId, whenClaimed: 'wait', paymentWindowMs: 73 * 3_600_000 });
   expect(input.restarted).toBeUndefined();
 });
 

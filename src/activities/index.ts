@@ -16,7 +16,7 @@ import { keptAnswers } from './kept-answers';
 import { checkAdoptable, findOrderForItems, readOrder, summarizeOrder } from './orders';
 import { createNotifyActivities, type NotifyDependencies } from './notify';
 import { paidItemsMemory } from './ownership';
-import { priceLineItems } from './pricing';
+import { priceLineItems, quoteCurrencyMismatch } from './pricing';
 import { createSpendActivities } from './spend';
 import { createStoredPageActivities } from './stored-pages';
 
@@ -62,9 +62,16 @@ export function createActivities(deps: ActivityDependencies) {
       return chooseContract(all, organisationId, new Date(), input.contractId);
     },
 
-    /** Prices every line item under the contract; looks up missing levels in the catalog in the same call. */
-    async priceItems(input: { contractId: number; items: LineItemInput[] }): Promise<Quote> {
-      return priceLineItems(client, input.contractId, input.items, cancellation());
+    /**
+     * Prices every line item under the contract; looks up missing levels in the catalog in the same call. With the
+     * contract's `currency` (purchases since it was passed), a price in another currency fails the step: the budget
+     * is in the contract's, and 150 USD would pass a budget of 20000 JPY as a bare number.
+     */
+    async priceItems(input: { contractId: number; items: LineItemInput[]; currency?: string }): Promise<Quote> {
+      const quote = await priceLineItems(client, input.contractId, input.items, cancellation());
+      const mismatch = quoteCurrencyMismatch(quote, input.currency);
+      if (mismatch) throw businessRule(mismatch, 'PriceMismatch');
+      return quote;
     },
 
     /**

@@ -102,6 +102,12 @@ export async function priceLineItems(
   return { lineItems: priced, total: add(...priced.map((line) => line.price)), currency: priced[0].currency };
 }
 
+/** Why a quote cannot be compared with a budget in the contract's currency, or null when its prices are in it. */
+export function quoteCurrencyMismatch(quote: Quote, contractCurrency: string | undefined): string | null {
+  if (contractCurrency === undefined || quote.currency.toUpperCase() === contractCurrency.toUpperCase()) return null;
+  return `prices came back in ${quote.currency}, not in the contract's currency ${contractCurrency}`;
+}
+
 /** Why a level given for an item is not the catalog's, or null when they agree (or either is unknown). */
 export function levelMismatch(key: string, given: string | undefined, known: string | undefined): string | null {
   return given !== undefined && known !== undefined && given !== known

@@ -78,6 +78,12 @@ const PAYMENT_WAIT_READS_ORDER_PATCH = 'payment-wait-reads-order';
  */
 const WAITS_PATCH = 'waits-end-and-rest-safely';
 
+/**
+ * Purchases from this change on look for a cancel once their spend is reserved: one that came while the ledger
+ * reserved (seconds under load) was not seen before the order was created, and with credits the order was paid.
+ */
+const CANCEL_BEFORE_ORDERING_PATCH = 'cancel-seen-before-ordering';
+
 export async function purchaseWorkflow(input: PurchaseInput): Promise<PurchaseResult> {
   const purchase = new Purchase(input);
   // A Temporal cancellation request is the same as the `cancel` signal: the purchase decides when
@@ -118,6 +124,7 @@ class Purchase {
   private attentionEvents = 0;
   /** Behind WAITS_PATCH. */
   private readonly waitsSafely: boolean;
+  private readonly seesCancelBeforeOrdering: boolean;
 
   constructor(private readonly input: PurchaseInput) {
     const carried = input.carried;
@@ -136,6 +143,7 @@ class Purchase {
     const continueAtWake = patched(CONTINUE_AT_WAKE_PATCH);
     const readsOrder = patched(PAYMENT_WAIT_READS_ORDER_PATCH);
     this.waitsSafely = patched(WAITS_PATCH);
+    this.seesCancelBeforeOrdering = patched(CANCEL_BEFORE_ORDERING_PATCH);
     this.payment = new PaymentWait(
       {
         record: this.record,
@@ -228,13 +236,18 @@ class Purchase {
 
     this.record.setStage('PRICING');
     // A regular activity: a cancel that arrives while prices are fetched is seen before ordering.
-    const quote = await this.steps.pricing.priceItems({ contractId: contract.contractId, items });
+    const quote = await this.steps.pricing.priceItems({
+      contractId: contract.contractId,
+      items,
+      currency: contract.currency,
+    });
     this.record.recordQuote(quote);
     this.stopIfCancelled();
     const over = overBudget(quote, this.input.budget);
     if (over !== null) await this.awaitApproval(over);
     this.stopIfCancelled();
     if (patched(SPEND_LIMITS_PATCH)) await this.reserveSpend(contract, quote);
+    if (this.seesCancelBeforeOrdering) this.stopIfCancelled();
 
     this.record.setStage('ORDERING');
     this.orderRequest = {
@@ -396,7 +409,8 @@ class Purchase {
     await this.notifier.drained();
     await condition(allHandlersFinished);
     const restarted = { startedAt: this.status.startedAt, runs: this.status.runs + 1 };
-    return continueAsNew<typeof purchaseWorkflow>({ ...this.input, restarted });
+    // The window as extended so far: the new run's checkout starts the deadline from it.
+    return continueAsNew<typeof purchaseWorkflow>({ ...this.input, restarted, paymentWindowMs: this.paymentWindow.ms });
   }
 
   private async continueWaitingAsNew(): Promise<never> {
