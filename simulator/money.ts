@@ -24,6 +24,11 @@ export function covers(balance: string, amount: string): boolean {
   return new Exact(balance).gte(amount);
 }
 
+/** A decimal times a decimal factor, exactly. */
+export function scaled(value: string, factor: string): string {
+  return new Exact(value).times(factor).toFixed();
+}
+
 /** Rate per km² times the area, rounded half away from zero to cents: "2.50" x 12.345 -> "30.86". */
 export function areaPrice(ratePerKm2: string, areaKm2: number): string {
   return new Exact(ratePerKm2).times(areaKm2).toFixed(2);

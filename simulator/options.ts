@@ -28,6 +28,8 @@ export interface Settings {
   webhookSecret: string | null;
   /** The largest page of the order list (its `limit`); a larger one is refused with 400, as an API may. */
   orderListMaxLimit: number;
+  /** Every contract's rate times this (a decimal): how a test raises prices while a purchase waits. */
+  rateFactor: string;
 }
 
 export interface SimulatorOptions {
@@ -75,6 +77,7 @@ export function settingsFromOptions(options: SimulatorOptions): Settings {
     webhookUrl: options.webhookUrl ?? null,
     webhookSecret: options.webhookSecret ?? null,
     orderListMaxLimit: ORDER_LIST_MAX_LIMIT,
+    rateFactor: '1',
   };
 }
 
@@ -90,6 +93,7 @@ const SettingsPatch = z
     webhookUrl: z.url({ protocol: /^https?$/ }).nullable(),
     webhookSecret: z.string().min(16).nullable(),
     orderListMaxLimit: z.number().int().min(1),
+    rateFactor: z.string().regex(/^\d+(\.\d+)?$/),
   })
   .partial()
   .strict();

@@ -58,7 +58,7 @@ export async function createOrder(ctx: RequestContext): Promise<Reply> {
   const request = parseOrThrow(NewOrder, parseJsonBody(ctx.body));
   if (request.organisation !== caller.organisation.id)
     throw new ApiError(403, `organisation ${request.organisation} is not the caller's organisation`, 'organisation');
-  const contract = usableContract(caller.organisation, request.contract_id);
+  const contract = usableContract(caller.organisation, request.contract_id, ctx.sim.state.settings.rateFactor);
   if (ctx.sim.state.settings.requireLicenses && !request.licenses?.length)
     throw new ApiError(400, 'licenses must list the accepted licences of the ordered data', 'licenses');
   const lines = request.data.order_line_items.map((line, i): LineItem => {

@@ -29,12 +29,19 @@ interface PriceJson {
 
 export function priceV1(ctx: RequestContext): Reply {
   const caller = callerOf(ctx);
-  return singlePrice(ctx, usableContract(caller.organisation, contractIdParam(ctx.params[0], 'contract_id')));
+  return singlePrice(
+    ctx,
+    usableContract(caller.organisation, contractIdParam(ctx.params[0], 'contract_id'), rateFactorOf(ctx)),
+  );
 }
 
 export function priceBatchV1(ctx: RequestContext): Reply {
   const caller = callerOf(ctx);
-  const contract = usableContract(caller.organisation, contractIdParam(ctx.params[0], 'contract_id'));
+  const contract = usableContract(
+    caller.organisation,
+    contractIdParam(ctx.params[0], 'contract_id'),
+    rateFactorOf(ctx),
+  );
   const request = parseOrThrow(BatchV1, parseJsonBody(ctx.body));
   return data(batchPrices(ctx, contract, request.items));
 }
@@ -42,13 +49,17 @@ export function priceBatchV1(ctx: RequestContext): Reply {
 export function priceV0(ctx: RequestContext): Reply {
   const caller = callerOf(ctx);
   const contractId = contractIdParam(requiredParam(ctx, 'contract_id'), 'contract_id');
-  return singlePrice(ctx, usableContract(caller.organisation, contractId), ctx.url.searchParams.get('geometry'));
+  return singlePrice(
+    ctx,
+    usableContract(caller.organisation, contractId, rateFactorOf(ctx)),
+    ctx.url.searchParams.get('geometry'),
+  );
 }
 
 export function priceBatchV0(ctx: RequestContext): Reply {
   const caller = callerOf(ctx);
   const request = parseOrThrow(BatchV0, parseJsonBody(ctx.body));
-  const contract = usableContract(caller.organisation, request.contract_id);
+  const contract = usableContract(caller.organisation, request.contract_id, rateFactorOf(ctx));
   return data(batchPrices(ctx, contract, request.items));
 }
 
@@ -93,4 +104,8 @@ function requiredParam(ctx: RequestContext, name: string): string {
 function contractIdParam(text: string, field: string): number {
   if (!/^\d+$/.test(text)) throw new ApiError(400, `${field} must be an integer, got "${text}"`, field);
   return Number(text);
+}
+
+function rateFactorOf(ctx: RequestContext): string {
+  return ctx.sim.state.settings.rateFactor;
 }

@@ -82,7 +82,10 @@ function search(
   nextLink: (cursor: string) => Record<string, unknown>,
 ): Reply {
   const { publicUrl, catalog, facts } = ctx.sim;
-  const contract = request.contract_id === undefined ? null : ownContract(organisation, request.contract_id);
+  const contract =
+    request.contract_id === undefined
+      ? null
+      : ownContract(organisation, request.contract_id, ctx.sim.state.settings.rateFactor);
   const query = compileSearch(request);
   const page = runSearch(catalog, query);
   const features = page.items.map((item) =>

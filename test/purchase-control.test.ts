@@ -41,6 +41,25 @@ describe('budget and approval', () => {
     expect((await env.status(handle)).approval).toBe('APPROVED');
   });
 
+  test('prices that rose while it waited for approval are approved again before anything is ordered', async () => {
+    const items = await env.items(1);
+    const handle = await env.buy({ items, budget: { maxTotal: '0.01', approval: 'wait' } });
+    const first = await env.waitForStage(handle, 'AWAITING_APPROVAL');
+    await env.admin.setSettings({ rateFactor: '2' });
+    try {
+      await handle.executeUpdate(approveUpdate, { args: [{ approved: true }] });
+      // Priced again after the approval: twice the approved total, so it asks again instead of ordering.
+      const again = await env.waitForStage(handle, 'AWAITING_APPROVAL', (s) => s.total !== first.total);
+      expect(Number(again.total)).toBeCloseTo(2 * Number(first.total), 1); // each price rounded to cents
+      expect(again.lastError ?? '').toContain(`is above the ${first.total} EUR approved`);
+      expect(await ordersOf(items)).toEqual([]);
+      await handle.executeUpdate(approveUpdate, { args: [{ approved: true }] });
+      expect(await handle.result()).toMatchObject({ end: 'COMPLETED', total: again.total });
+    } finally {
+      await env.admin.setSettings({ rateFactor: '1' });
+    }
+  });
+
   test('denied by update ends REJECTED with the note, nothing ordered', async () => {
     const items = await env.items(1);
     const handle = await env.buy({ items, budget: { maxTotal: '0.01', approval: 'wait' } });

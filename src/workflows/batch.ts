@@ -45,24 +45,27 @@ import { historyFull } from './history-full';
 import { Notifier } from './notifications';
 import { versionedAs } from './versioning';
 
-/** The next chunk is planned while purchases run since this patch; batches started before it plan, then buy. */
-const PLAN_AHEAD_PATCH = 'plan-ahead';
-
-/**
- * A cancel reaches every running purchase since this patch: one that comes while the batch lets its purchases end
- * before continuing as new stops them at once (before, they were asked only once the next run began), and a purchase
- * whose start was still pending when the others were asked is asked once it has started (before, the signal to it
- * failed and was dropped). Asked in each run's first task.
- */
-const CANCEL_REACHES_ALL_PATCH = 'batch-cancel-reaches-every-purchase';
-
-/**
- * Since this patch: rows added while a page of rows is stored are kept (they were dropped with the stored page's
- * rows); a cancel asks the running purchases at once, not after the chunk being planned (which may take minutes
- * while the API fails), and nothing is planned or started once it has come; a purchase that ended without paying
- * but left an order that can still be paid keeps its money reserved. Asked in each run's first task.
- */
-const KEEPS_ROWS_AND_MONEY_PATCH = 'batch-keeps-rows-and-money';
+/** The batch's changes since its first release, each a patch: batches started before one replay without it. */
+const PATCHES = {
+  /** The next chunk is planned while purchases run; batches started before it plan, then buy. */
+  planAhead: 'plan-ahead',
+  /** An order's worth of items stays queued for each claim shard (see queueFloor). */
+  queuePerShard: 'queue-per-shard',
+  /**
+   * A cancel reaches every running purchase: one that comes while the batch lets its purchases end before continuing
+   * as new stops them at once (before, they were asked only once the next run began), and a purchase whose start was
+   * still pending when the others were asked is asked once it has started (before, the signal to it failed and was
+   * dropped). Asked in each run's first task.
+   */
+  cancelReachesAll: 'batch-cancel-reaches-every-purchase',
+  /**
+   * Rows added while a page of rows is stored are kept (they were dropped with the stored page's rows); a cancel asks
+   * the running purchases at once, not after the chunk being planned (which may take minutes while the API fails),
+   * and nothing is planned or started once it has come; a purchase that ended without paying but left an order that
+   * can still be paid keeps its money reserved. Asked in each run's first task.
+   */
+  keepsRowsAndMoney: 'batch-keeps-rows-and-money',
+} as const;
 
 export async function batchPurchaseWorkflow(input: BatchInput): Promise<BatchResult> {
   const batch = new Batch(input.schedule ? startScheduledRun(input) : input);
@@ -111,15 +114,15 @@ class Batch {
   private readonly notifier: Notifier;
   /** Whether this run sent (or found sent) `coverage_reached`. */
   private coverageReachedSent = false;
-  /** The chunk being planned while purchases run (behind PLAN_AHEAD_PATCH). */
+  /** The chunk being planned while purchases run (behind PATCHES.planAhead). */
   private planning: { done: boolean; step: Promise<void> } | null = null;
   private readonly stopsWhileDraining: boolean;
-  /** Behind KEEPS_ROWS_AND_MONEY_PATCH. */
+  /** Behind PATCHES.keepsRowsAndMoney. */
   private readonly keepsRowsAndMoney: boolean;
 
   constructor(private readonly input: BatchInput) {
-    this.stopsWhileDraining = patched(CANCEL_REACHES_ALL_PATCH);
-    this.keepsRowsAndMoney = patched(KEEPS_ROWS_AND_MONEY_PATCH);
+    this.stopsWhileDraining = patched(PATCHES.cancelReachesAll);
+    this.keepsRowsAndMoney = patched(PATCHES.keepsRowsAndMoney);
     this.groupSize = input.itemsPerOrder ?? DEFAULT_ITEMS_PER_ORDER;
     this.concurrency = input.concurrency ?? DEFAULT_BATCH_CONCURRENCY;
     this.historyLimit = input.historyEventLimit ?? DEFAULT_BATCH_HISTORY_EVENT_LIMIT;
@@ -149,9 +152,8 @@ class Batch {
   async run(): Promise<BatchResult> {
     if (!this.input.carried) await this.start();
     await this.planner.restoreQueue();
-    if (patched(PLAN_AHEAD_PATCH)) {
-      // Since this patch an order's worth of items stays queued for each claim shard (see queueFloor).
-      const perShard = patched('queue-per-shard');
+    if (patched(PATCHES.planAhead)) {
+      const perShard = patched(PATCHES.queuePerShard);
       await this.buyWhilePlanning(queueFloor(this.groupSize, this.concurrency, perShard));
     } else await this.planThenBuy();
     if (this.state.cancelReason !== null) {
@@ -222,7 +224,7 @@ class Batch {
     await step;
   }
 
-  /** Batches started before PLAN_AHEAD_PATCH: each chunk is planned when the queue runs short, and buying waits. */
+  /** Batches started before PATCHES.planAhead: each chunk is planned when the queue runs short, and buying waits. */
   private async planThenBuy(): Promise<void> {
     const s = this.state;
     while (s.cancelReason === null) {

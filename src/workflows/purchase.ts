@@ -37,6 +37,7 @@ import {
   type Quote,
   type ResolvedContract,
 } from '../shared/purchase-types';
+import { compare } from '../shared/money';
 import { purchaseInputProblems } from '../shared/purchase-validation';
 import { spendSettlementFor } from '../shared/spend-limits';
 import { invalidInput, businessFailure } from '../shared/step-failures';
@@ -79,10 +80,12 @@ const PAYMENT_WAIT_READS_ORDER_PATCH = 'payment-wait-reads-order';
 const WAITS_PATCH = 'waits-end-and-rest-safely';
 
 /**
- * Purchases from this change on look for a cancel once their spend is reserved: one that came while the ledger
- * reserved (seconds under load) was not seen before the order was created, and with credits the order was paid.
+ * Purchases from this change on check again before they order: after an approval over the budget they price again
+ * (up to a day may have passed, and the order is charged today's prices: one that rose is approved again, not paid
+ * unseen), and once their spend is reserved they look for a cancel (one that came while the ledger reserved, seconds
+ * under load, was not seen before the order was created, and with credits the order was paid).
  */
-const CANCEL_BEFORE_ORDERING_PATCH = 'cancel-seen-before-ordering';
+const CHECKS_AGAIN_PATCH = 'checks-again-before-ordering';
 
 export async function purchaseWorkflow(input: PurchaseInput): Promise<PurchaseResult> {
   const purchase = new Purchase(input);
@@ -124,7 +127,7 @@ class Purchase {
   private attentionEvents = 0;
   /** Behind WAITS_PATCH. */
   private readonly waitsSafely: boolean;
-  private readonly seesCancelBeforeOrdering: boolean;
+  private readonly checksAgain: boolean;
 
   constructor(private readonly input: PurchaseInput) {
     const carried = input.carried;
@@ -143,7 +146,7 @@ class Purchase {
     const continueAtWake = patched(CONTINUE_AT_WAKE_PATCH);
     const readsOrder = patched(PAYMENT_WAIT_READS_ORDER_PATCH);
     this.waitsSafely = patched(WAITS_PATCH);
-    this.seesCancelBeforeOrdering = patched(CANCEL_BEFORE_ORDERING_PATCH);
+    this.checksAgain = patched(CHECKS_AGAIN_PATCH);
     this.payment = new PaymentWait(
       {
         record: this.record,
@@ -235,19 +238,15 @@ class Purchase {
     this.stopIfCancelled();
 
     this.record.setStage('PRICING');
-    // A regular activity: a cancel that arrives while prices are fetched is seen before ordering.
-    const quote = await this.steps.pricing.priceItems({
-      contractId: contract.contractId,
-      items,
-      currency: contract.currency,
-    });
-    this.record.recordQuote(quote);
-    this.stopIfCancelled();
+    let quote = await this.price(contract, items);
     const over = overBudget(quote, this.input.budget);
-    if (over !== null) await this.awaitApproval(over);
+    if (over !== null) {
+      await this.awaitApproval(over);
+      if (this.checksAgain) quote = await this.priceApprovedAgain(contract, items, quote);
+    }
     this.stopIfCancelled();
     if (patched(SPEND_LIMITS_PATCH)) await this.reserveSpend(contract, quote);
-    if (this.seesCancelBeforeOrdering) this.stopIfCancelled();
+    if (this.checksAgain) this.stopIfCancelled();
 
     this.record.setStage('ORDERING');
     this.orderRequest = {
@@ -344,6 +343,36 @@ class Purchase {
       await this.claims.reserveSpend({ ...request, override: true });
     }
     this.spendReserved = true;
+  }
+
+  /** The quote of these items under the contract, recorded; a cancel that came meanwhile is seen at once. */
+  private async price(contract: ResolvedContract, items: LineItemInput[]): Promise<Quote> {
+    // A regular activity: a cancel that arrives while prices are fetched is seen before ordering.
+    const quote = await this.steps.pricing.priceItems({
+      contractId: contract.contractId,
+      items,
+      currency: contract.currency,
+    });
+    this.record.recordQuote(quote);
+    this.stopIfCancelled();
+    return quote;
+  }
+
+  /** After an approval: today's quote, approved again whenever it is above the one last approved. */
+  private async priceApprovedAgain(
+    contract: ResolvedContract,
+    items: LineItemInput[],
+    approved: Quote,
+  ): Promise<Quote> {
+    for (;;) {
+      this.record.setStage('PRICING');
+      const quote = await this.price(contract, items);
+      if (compare(quote.total, approved.total) <= 0) return quote;
+      const rose = `total ${quote.total} ${quote.currency} is above the ${approved.total} ${approved.currency} approved`;
+      this.status.lastError = rose; // why it waits for approval again, in `dcp status`
+      await this.awaitApproval(rose);
+      approved = quote;
+    }
   }
 
   /** Over budget or a spend limit: reject at once, or wait for an `approve` update until the approval timeout. */
