@@ -75,7 +75,7 @@ test('five batches and a schedule run at the same instant, with a worker kill: n
   await dcp(['limits', 'remove', 'schedule-nightly-day']);
 }, 600_000);
 
-test('a payment wait holds its reservation, a lowered limit refuses, an approval goes over, an unpaid order holds', async () => {
+test('a payment wait holds its reservation, a lowered limit refuses, an approval goes over (priced again after it), an unpaid order holds', async () => {
   await env.admin.setCredits(1001, '0'); // every order waits for a card payment
   const [a, b, c, d] = await searchWithPrices(env, { collections: ['hammer-l1c-cogs'] }, 4);
   const line = (i: typeof a) => ({ collection: i.collection, item: i.item });
@@ -122,15 +122,31 @@ test('a payment wait holds its reservation, a lowered limit refuses, an approval
   });
   const asking = await env.waitForStage(approved, 'AWAITING_APPROVAL');
   expect(asking).toMatchObject({ spendLimit: 'tight' });
-  await dcp(['approve', approved.workflowId]);
-  const approvedWait = await env.waitForStage(approved, 'AWAITING_PAYMENT');
+  // Prices rise while it waits: approved, it prices again, and the higher total waits for approval again.
+  await env.admin.setSettings({ rateFactor: '2' });
+  let approvedWait;
+  try {
+    await dcp(['approve', approved.workflowId]);
+    const rose = await env.waitForStage(approved, 'AWAITING_APPROVAL', (s) => s.total !== asking.total);
+    expect(rose.lastError ?? '').toContain(`is above the ${asking.total} EUR approved`);
+    await dcp(['approve', approved.workflowId]);
+    approvedWait = await env.waitForStage(approved, 'AWAITING_PAYMENT');
+  } finally {
+    await env.admin.setSettings({ rateFactor: '1' });
+  }
+  const cTotal = approvedWait.total as string;
+  expect(Number(cTotal)).toBeCloseTo(2 * Number(c.price), 1);
+  // What is reserved is what is ordered.
+  expect((await limits()).get('tight')?.holders).toContainEqual(
+    expect.objectContaining({ holder: approved.workflowId, amount: cTotal }),
+  );
 
   await env.admin.payOrder(waiting.orderId as string);
   await env.admin.payOrder(approvedWait.orderId as string);
   expect(await first.result()).toMatchObject({ end: 'COMPLETED' });
   expect(await approved.result()).toMatchObject({ end: 'COMPLETED' });
   expect((await limits()).get('tight')).toMatchObject({
-    spent: add(before, a.price, c.price),
+    spent: add(before, a.price, cTotal),
     reserved: '0',
     holders: [],
   });
@@ -151,7 +167,7 @@ test('a payment wait holds its reservation, a lowered limit refuses, an approval
     (r) => r?.holders.length === 0,
     30_000,
   );
-  expect((await limits()).get('tight')).toMatchObject({ spent: add(before, a.price, c.price), reserved: '0' });
+  expect((await limits()).get('tight')).toMatchObject({ spent: add(before, a.price, cTotal), reserved: '0' });
 }, 300_000);
 
 test('a coverage batch plans within what the limits leave, not its larger budget', async () => {

@@ -80,9 +80,9 @@ export function rowOf(
 
 /**
  * What a group's purchase ending means: the money after it, and one row per item (dropped ones say why). With
- * `keepsOpenOrders`, a purchase that ended CANCELLED or FAILED leaving an order that can still be paid (its link was
- * announced) keeps its planned money reserved: released, it bought other items, and the batch went over its budget
- * once that order was paid.
+ * `keepsOpenOrders`, a purchase that ended CANCELLED or FAILED leaving an order that may still be paid (one neither
+ * cancelled nor paid, or a create never settled) keeps its planned money reserved for the rest of the batch:
+ * released, it bought other items, and the batch went over its budget once that order was paid.
  */
 export function groupEnded(
   group: PlannedItem[],
@@ -120,14 +120,11 @@ export function groupEnded(
   return { ...after, rows };
 }
 
-/** An order a purchase ended without paying that may still be paid: not cancelled, and its deadline not passed. */
+/** Whether a purchase that ended without paying (EXPIRED is past its deadline) left an order that may still be paid. */
 function leftOpen(result: PurchaseResult): boolean {
-  return (
-    (result.end === 'CANCELLED' || result.end === 'FAILED') &&
-    result.orderId !== null &&
-    result.orderStatus !== 'CANCELLED' &&
-    result.orderStatus !== 'PAID'
-  );
+  if (result.end !== 'CANCELLED' && result.end !== 'FAILED') return false;
+  if (result.createUnsettled) return true;
+  return result.orderId !== null && result.orderStatus !== 'CANCELLED' && result.orderStatus !== 'PAID';
 }
 
 /** A group whose purchase could not run (it failed as a workflow): its money is released, its items FAILED. */

@@ -108,6 +108,7 @@ export function resultOf(
     ...(s.redriveOf ? { redriveOf: s.redriveOf } : {}),
     ...(s.dropped.length > 0 ? { dropped: s.dropped } : {}),
     ...(s.spendLimit ? { spendLimit: s.spendLimit } : {}),
+    ...(s.orderId === null && s.attention !== null ? { createUnsettled: true as const } : {}),
   };
 }
 
@@ -151,5 +152,6 @@ export function carriedStateOf(
     ...(s.attention ? { attention: s.attention } : {}),
     ...(s.approval !== 'NOT_NEEDED' ? { approval: s.approval } : {}),
     ...(s.spendLimit ? { spendLimit: s.spendLimit } : {}),
+    ...(s.orderId === null && s.attention !== null ? { createUnsettled: true as const } : {}),
   };
 }

@@ -273,6 +273,11 @@ export interface PurchaseResult {
   dropped?: DroppedItem[];
   /** The spend limit that refused the purchase's total (absent unless one did). */
   spendLimit?: string;
+  /**
+   * Set when it ended with its order create unsettled (no order id, NEEDS_ATTENTION): an order may exist, paid even,
+   * so a batch keeps its money.
+   */
+  createUnsettled?: true;
 }
 
 /** Why a purchase is in NEEDS_ATTENTION, since when, and what an operator can do. */

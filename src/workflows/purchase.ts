@@ -37,6 +37,7 @@ import {
   type Quote,
   type ResolvedContract,
 } from '../shared/purchase-types';
+import { MAX_DURATION_MS } from '../shared/duration';
 import { compare } from '../shared/money';
 import { purchaseInputProblems } from '../shared/purchase-validation';
 import { spendSettlementFor } from '../shared/spend-limits';
@@ -245,7 +246,7 @@ class Purchase {
       if (this.checksAgain) quote = await this.priceApprovedAgain(contract, items, quote);
     }
     this.stopIfCancelled();
-    if (patched(SPEND_LIMITS_PATCH)) await this.reserveSpend(contract, quote);
+    if (patched(SPEND_LIMITS_PATCH)) quote = await this.reserveSpend(contract, items, quote);
     if (this.checksAgain) this.stopIfCancelled();
 
     this.record.setStage('ORDERING');
@@ -324,7 +325,8 @@ class Purchase {
    * Reserves the priced total in the target's spend ledger before anything is ordered. Over a limit: rejected, or
    * with `approval: 'wait'` reserved all the same once approved (the approver accepted going over).
    */
-  private async reserveSpend(contract: ResolvedContract, quote: Quote): Promise<void> {
+  /** Reserves the quote's total in the spend ledger; over a limit, once approved, with the quote then ordered. */
+  private async reserveSpend(contract: ResolvedContract, items: LineItemInput[], quote: Quote): Promise<Quote> {
     const request = {
       taskQueue: workflowInfo().taskQueue,
       organisationId: contract.organisationId,
@@ -340,9 +342,14 @@ class Purchase {
       this.status.lastError = answer.reason; // why it waits for approval, in `dcp status`
       await this.awaitApproval(answer.reason);
       this.stopIfCancelled();
-      await this.claims.reserveSpend({ ...request, override: true });
+      // The wait may have lasted a day: what is reserved and ordered is the day's quote, approved again if it rose.
+      const priced = this.checksAgain ? await this.priceApprovedAgain(contract, items, quote) : quote;
+      await this.claims.reserveSpend({ ...request, amount: priced.total, currency: priced.currency, override: true });
+      this.spendReserved = true;
+      return priced;
     }
     this.spendReserved = true;
+    return quote;
   }
 
   /** The quote of these items under the contract, recorded; a cancel that came meanwhile is seen at once. */
@@ -364,13 +371,16 @@ class Purchase {
     items: LineItemInput[],
     approved: Quote,
   ): Promise<Quote> {
-    for (;;) {
+    for (let rose = false; ; rose = true) {
       this.record.setStage('PRICING');
       const quote = await this.price(contract, items);
-      if (compare(quote.total, approved.total) <= 0) return quote;
-      const rose = `total ${quote.total} ${quote.currency} is above the ${approved.total} ${approved.currency} approved`;
-      this.status.lastError = rose; // why it waits for approval again, in `dcp status`
-      await this.awaitApproval(rose);
+      if (compare(quote.total, approved.total) <= 0) {
+        if (rose) this.status.lastError = null; // the rise it waited on is approved
+        return quote;
+      }
+      const above = `total ${quote.total} ${quote.currency} is above the ${approved.total} ${approved.currency} approved`;
+      this.status.lastError = above; // why it waits for approval again, in `dcp status`
+      await this.awaitApproval(above);
       approved = quote;
     }
   }
@@ -438,8 +448,13 @@ class Purchase {
     await this.notifier.drained();
     await condition(allHandlersFinished);
     const restarted = { startedAt: this.status.startedAt, runs: this.status.runs + 1 };
-    // The window as extended so far: the new run's checkout starts the deadline from it.
-    return continueAsNew<typeof purchaseWorkflow>({ ...this.input, restarted, paymentWindowMs: this.paymentWindow.ms });
+    // The window as extended so far (the new run's checkout starts the deadline from it), held to what an input may
+    // be: extensions before checkout add up without a cap.
+    return continueAsNew<typeof purchaseWorkflow>({
+      ...this.input,
+      restarted,
+      paymentWindowMs: Math.min(this.paymentWindow.ms, MAX_DURATION_MS),
+    });
   }
 
   private async continueWaitingAsNew(): Promise<never> {

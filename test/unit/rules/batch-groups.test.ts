@@ -70,6 +70,9 @@ test('a purchase that ended leaving an order that can still be paid keeps its mo
     expect(groupEnded(group, { reserved: '15.50', spent: '0' }, result(end, left), true).reserved).toBe('15.5');
     expect(groupEnded(group, { reserved: '15.50', spent: '0' }, result(end, left)).reserved).toBe('0');
   }
+  // A create whose outcome was never settled may have made (and paid) an order: its money is kept too.
+  const unsettled = result('CANCELLED', { createUnsettled: true });
+  expect(groupEnded(group, { reserved: '15.50', spent: '0' }, unsettled, true).reserved).toBe('15.5');
   // Nothing left to pay: an order cancelled, none made, or the deadline passed (EXPIRED).
   for (const [end, extra] of [
     ['CANCELLED', { orderId: 'o2', orderStatus: 'CANCELLED' }],
