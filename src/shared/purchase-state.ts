@@ -74,10 +74,15 @@ export function paidBeforeCancelReason(cancelReason: string, status: PurchaseSta
   return `order ${status.orderId} was paid before the cancel (${cancelReason}) could stop it`;
 }
 
+/** Whether the order create's outcome is unsettled: no order id, and the purchase needs attention for it. */
+function createUnsettled(status: PurchaseStatus): boolean {
+  return status.orderId === null && status.attention !== null;
+}
+
 /** Why a cancel ends the purchase, with what became of its order. */
 export function cancelledReason(cancelReason: string, status: PurchaseStatus): string {
   if (status.orderId) return `${cancelReason}; order ${status.orderId} was left ${status.orderStatus ?? 'as it was'}`;
-  return status.attention !== null
+  return createUnsettled(status)
     ? `${cancelReason}; whether the order create reached DataCosmos was never settled: check its orders for these items`
     : `${cancelReason}; no order was created`;
 }
@@ -108,7 +113,7 @@ export function resultOf(
     ...(s.redriveOf ? { redriveOf: s.redriveOf } : {}),
     ...(s.dropped.length > 0 ? { dropped: s.dropped } : {}),
     ...(s.spendLimit ? { spendLimit: s.spendLimit } : {}),
-    ...(s.orderId === null && s.attention !== null ? { createUnsettled: true as const } : {}),
+    ...(createUnsettled(s) ? { createUnsettled: true as const } : {}),
   };
 }
 
@@ -152,6 +157,5 @@ export function carriedStateOf(
     ...(s.attention ? { attention: s.attention } : {}),
     ...(s.approval !== 'NOT_NEEDED' ? { approval: s.approval } : {}),
     ...(s.spendLimit ? { spendLimit: s.spendLimit } : {}),
-    ...(s.orderId === null && s.attention !== null ? { createUnsettled: true as const } : {}),
   };
 }

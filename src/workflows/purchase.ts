@@ -81,10 +81,10 @@ const PAYMENT_WAIT_READS_ORDER_PATCH = 'payment-wait-reads-order';
 const WAITS_PATCH = 'waits-end-and-rest-safely';
 
 /**
- * Purchases from this change on check again before they order: after an approval over the budget they price again
- * (up to a day may have passed, and the order is charged today's prices: one that rose is approved again, not paid
- * unseen), and once their spend is reserved they look for a cancel (one that came while the ledger reserved, seconds
- * under load, was not seen before the order was created, and with credits the order was paid).
+ * Purchases from this change on check again before they order: after an approval over the budget or a spend limit
+ * they price again (up to a day may have passed, and the order is charged today's prices: one that rose is approved
+ * again, not paid unseen), and once their spend is reserved they look for a cancel (one that came while the ledger
+ * reserved, seconds under load, was not seen before the order was created, and with credits the order was paid).
  */
 const CHECKS_AGAIN_PATCH = 'checks-again-before-ordering';
 
@@ -322,10 +322,10 @@ class Purchase {
   }
 
   /**
-   * Reserves the priced total in the target's spend ledger before anything is ordered. Over a limit: rejected, or
-   * with `approval: 'wait'` reserved all the same once approved (the approver accepted going over).
+   * Reserves the priced total in the target's spend ledger before anything is ordered, and returns the quote to order.
+   * Over a limit: rejected, or with `approval: 'wait'` reserved all the same once approved (the approver accepted going
+   * over), at the day's quote when CHECKS_AGAIN_PATCH applies.
    */
-  /** Reserves the quote's total in the spend ledger; over a limit, once approved, with the quote then ordered. */
   private async reserveSpend(contract: ResolvedContract, items: LineItemInput[], quote: Quote): Promise<Quote> {
     const request = {
       taskQueue: workflowInfo().taskQueue,
